@@ -1,0 +1,221 @@
+//! Document → article body: finds the main text among page boilerplate (menus, "most read"
+//! lists, comment forms, share widgets) from general signals, keeping offsets into the text.
+//!
+//! The approach is that of jusText and boilerpipe: the text is cut into blocks (lines); each is
+//! classified by its length, stop-word ratio, link density, terminal punctuation and whether
+//! its shape repeats; the body is the contiguous run of blocks with the highest score
+//! (good blocks add their words, bad ones subtract more), and bad blocks inside it are dropped.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use super::Document;
+
+static STOPWORDS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../ontology/lexicon/stopwords.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect()
+});
+
+/// The article body: byte ranges of `Document::text` kept for extraction, in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Body {
+    /// Kept blocks (byte ranges, each one line of the text, trimmed).
+    pub blocks: Vec<Range<usize>>,
+    /// Blocks that were dropped, with the reason (shown by `--verbose`).
+    pub dropped: Vec<Dropped>,
+}
+
+/// A dropped block and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dropped {
+    /// Byte range in the text.
+    pub span: Range<usize>,
+    /// The signal that dropped it.
+    pub reason: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quality {
+    Good,
+    Neutral,
+    Bad(&'static str),
+}
+
+struct Block {
+    span: Range<usize>,
+    words: usize,
+    quality: Quality,
+}
+
+/// Splits the text into blocks and keeps the article body.
+pub fn clean(doc: &Document) -> Body {
+    let text = doc.text.as_str();
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        let trimmed = line.trim();
+        if !trimmed.is_empty() {
+            let lead = line.len() - line.trim_start().len();
+            blocks.push(start + lead..start + lead + trimmed.len());
+        }
+        start = end;
+    }
+    // Shapes that repeat (the same words with other names) are widgets: "Share on X", comment
+    // forms, newsletter prompts printed twice.
+    let mut shapes: HashMap<String, usize> = HashMap::new();
+    for b in &blocks {
+        *shapes.entry(shape(&text[b.clone()])).or_default() += 1;
+    }
+    let mut link_iter = doc.links.iter().peekable();
+    let classified: Vec<Block> = blocks
+        .into_iter()
+        .map(|span| {
+            let mut link_bytes = 0;
+            while let Some(l) = link_iter.peek() {
+                if l.end <= span.start {
+                    link_iter.next();
+                    continue;
+                }
+                if l.start >= span.end {
+                    break;
+                }
+                link_bytes += l.end.min(span.end) - l.start.max(span.start);
+                if l.end > span.end {
+                    break;
+                }
+                link_iter.next();
+            }
+            let s = &text[span.clone()];
+            let repeated = shapes.get(&shape(s)).copied().unwrap_or(0) > 1;
+            let (words, quality) = classify(s, link_bytes, repeated);
+            Block { span, words, quality }
+        })
+        .collect();
+
+    // Maximum-sum contiguous run (Kadane): good blocks weigh their words, bad ones more than theirs.
+    let weight = |b: &Block| -> i64 {
+        match b.quality {
+            Quality::Good => b.words as i64,
+            Quality::Neutral => -1,
+            Quality::Bad(_) => -(b.words as i64 * 3 / 2 + 8),
+        }
+    };
+    let (mut best, mut best_range) = (0i64, 0..0);
+    let (mut sum, mut from) = (0i64, 0);
+    for (i, b) in classified.iter().enumerate() {
+        if sum <= 0 {
+            sum = 0;
+            from = i;
+        }
+        sum += weight(b);
+        if sum > best {
+            best = sum;
+            best_range = from..i + 1;
+        }
+    }
+    let mut body = Body::default();
+    for (i, b) in classified.into_iter().enumerate() {
+        if !best_range.contains(&i) {
+            body.dropped.push(Dropped { span: b.span, reason: "outside the article body" });
+        } else if let Quality::Bad(reason) = b.quality {
+            body.dropped.push(Dropped { span: b.span, reason });
+        } else {
+            body.blocks.push(b.span);
+        }
+    }
+    body
+}
+
+fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
+    let mut words = 0usize;
+    let mut stop = 0usize;
+    let mut capitalised = 0usize;
+    for w in s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
+        if !w.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        words += 1;
+        if STOPWORDS.contains(w.to_lowercase().as_str()) {
+            stop += 1;
+        }
+        if w.chars().next().is_some_and(char::is_uppercase) {
+            capitalised += 1;
+        }
+    }
+    let chars = s.len().max(1);
+    let terminal = s.trim_end_matches(['"', '”', '’', '\'', ')', ']', '*']).ends_with(['.', '!', '?']);
+    let stop_ratio = stop as f64 / words.max(1) as f64;
+    let quality = if words == 0 {
+        Quality::Bad("no words")
+    } else if link_bytes * 2 > chars {
+        Quality::Bad("mostly links")
+    } else if repeated && (words < 12 || !terminal) {
+        Quality::Bad("repeated widget text")
+    } else if words >= 5 && stop_ratio < 0.12 && capitalised * 10 >= words * 6 {
+        Quality::Bad("list of names or menu items")
+    } else if s.starts_with(|c: char| c.is_ascii_digit()) && s[1..].trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(' ') && words < 20 && !terminal {
+        Quality::Bad("numbered list item")
+    } else if words >= 8 && stop_ratio >= 0.2 && (terminal || words >= 20) {
+        Quality::Good
+    } else if words >= 25 && stop_ratio >= 0.15 {
+        Quality::Good
+    } else {
+        Quality::Neutral
+    };
+    (words, quality)
+}
+
+/// The shape of a block: lower-case words with capitalised words and numbers blanked, so
+/// "Share on Twitter" and "Share on Facebook" have the same shape.
+fn shape(s: &str) -> String {
+    let mut out = String::new();
+    for w in s.split_whitespace() {
+        let first = w.chars().next().unwrap_or(' ');
+        if first.is_uppercase() || first.is_ascii_digit() {
+            out.push_str("X ");
+        } else {
+            out.push_str(&w.to_lowercase());
+            out.push(' ');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_text(text: &str) -> Vec<String> {
+        let doc = Document { text: text.into(), ..Document::default() };
+        clean(&doc).blocks.into_iter().map(|r| text[r].to_owned()).collect()
+    }
+
+    #[test]
+    fn keeps_the_article_and_drops_menus_and_widgets() {
+        let text = "Home News Sport Business Culture Travel Weather\n\
+            Headline About Something\n\
+            The government said on Monday that it would hold talks with the rebels in the capital, and that a deal was close.\n\
+            Officials from both sides met for several hours but did not agree on the terms of the truce, according to the ministry.\n\
+            Share on Facebook\nShare on Twitter\nShare on Email\n\
+            Most Read\n1 Something else happened somewhere\n2 Another story elsewhere today\n";
+        let kept = body_text(text);
+        assert!(kept.iter().any(|b| b.starts_with("The government said")));
+        assert!(kept.iter().any(|b| b.starts_with("Officials from both")));
+        assert!(!kept.iter().any(|b| b.starts_with("Home News") || b.starts_with("Share on") || b.starts_with("1 ")));
+    }
+
+    #[test]
+    fn repeated_comment_form_lines_are_dropped() {
+        let para = "The minister told reporters that the agreement would be signed by both parties before the end of the month.\n";
+        // A paragraph printed twice (a summary repeated in the body) is prose, not a widget.
+        let text = format!("{para}{para}Leave a Reply\nYou are commenting using your Google account. Log Out / Change )\nYou are commenting using your Twitter account. Log Out / Change )\n");
+        let kept = body_text(&text);
+        assert!(!kept.iter().any(|b| b.contains("commenting")));
+        assert_eq!(kept.iter().filter(|b| b.starts_with("The minister")).count(), 2);
+    }
+}

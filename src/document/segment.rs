@@ -1,0 +1,124 @@
+//! Body → sentences: splits each kept block at sentence ends, surviving abbreviations
+//! ("U.S.", "Dec.", "Gen.", "Mr."), initials, decimals ("2.5") and closing quotes.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use super::Body;
+
+static ABBREVIATIONS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../ontology/lexicon/abbreviations.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect()
+});
+
+/// A sentence: a byte range of the document text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    /// Byte range in `Document::text`.
+    pub span: Range<usize>,
+}
+
+/// Splits every block of the body into sentences.
+pub fn segment(text: &str, body: &Body) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for block in &body.blocks {
+        split_block(text, block.clone(), &mut out);
+    }
+    out
+}
+
+fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Sentence>) {
+    let s = &text[block.clone()];
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if matches!(b, b'.' | b'!' | b'?') {
+            // Extend over runs of terminators and closing quotes/brackets.
+            let mut end = i + 1;
+            loop {
+                let rest = &s[end..];
+                if let Some(c) = rest.chars().next() {
+                    if matches!(c, '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | ']' | '»') {
+                        end += c.len_utf8();
+                        continue;
+                    }
+                }
+                break;
+            }
+            let rest = &s[end..];
+            let next_is_space = rest.starts_with(char::is_whitespace);
+            let next_word = rest.trim_start().chars().next();
+            let starts_sentence = next_word.is_none_or(|c| {
+                c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '[' | '«' | '—' | '-')
+            });
+            if (rest.is_empty() || next_is_space) && starts_sentence && !(b == b'.' && is_abbreviation(&s[start..i])) {
+                push(block.start, s, start, end, out);
+                start = end;
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    push(block.start, s, start, s.len(), out);
+}
+
+fn push(offset: usize, s: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
+    let piece = &s[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let trimmed = piece.trim();
+    if !trimmed.is_empty() {
+        let a = offset + start + lead;
+        out.push(Sentence { span: a..a + trimmed.len() });
+    }
+}
+
+/// Whether the word before a full stop is an abbreviation, an initial or a dotted acronym.
+fn is_abbreviation(before: &str) -> bool {
+    let word = before.rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“')).next().unwrap_or("");
+    if word.is_empty() {
+        return false;
+    }
+    // Initials ("J.") and dotted acronyms ("U.S", "U.N", "a.m").
+    if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+        return true;
+    }
+    if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2 && p.chars().all(char::is_alphabetic)) {
+        return true;
+    }
+    ABBREVIATIONS.contains(word.to_lowercase().as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(s: &str) -> Vec<&str> {
+        let body = Body { blocks: vec![0..s.len()], dropped: vec![] };
+        segment(s, &body).into_iter().map(|x| &s[x.span]).collect()
+    }
+
+    #[test]
+    fn splits_table() {
+        let cases: &[(&str, &[&str])] = &[
+            ("One. Two.", &["One.", "Two."]),
+            ("The U.S. envoy arrived. He spoke.", &["The U.S. envoy arrived.", "He spoke."]),
+            ("It began on Dec. 1 in the city. Then it ended.", &["It began on Dec. 1 in the city.", "Then it ended."]),
+            ("Gen. Smith and Mr. Jones met. They talked.", &["Gen. Smith and Mr. Jones met.", "They talked."]),
+            ("Some 1,960 troops and 2.5 million people. Next.", &["Some 1,960 troops and 2.5 million people.", "Next."]),
+            ("\"We will fight,\" he said. \"We won.\" Then.", &["\"We will fight,\" he said.", "\"We won.\"", "Then."]),
+            ("Is it over? Yes! Fine", &["Is it over?", "Yes!", "Fine"]),
+            ("J. R. Smith spoke. Ok.", &["J. R. Smith spoke.", "Ok."]),
+            ("no end here", &["no end here"]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(&split(input), want, "{input}");
+        }
+    }
+}

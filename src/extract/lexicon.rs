@@ -1,0 +1,583 @@
+//! `ontology/` data files → [`Lexicon`]: gazetteer (countries, regions, cities), organisations,
+//! titles, nominals and the relation rules, compiled once into an Aho-Corasick automaton
+//! (leftmost-longest, ASCII case-insensitive, accents folded) and shared read-only.
+//!
+//! Nothing here knows a fact: every name, cue and rule comes from the data files, either
+//! from an `ontology/` folder on disk (editable without recompiling) or from the copy built
+//! into the binary.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::relate::Rules;
+use super::text::{fold, slug};
+use super::Class;
+use crate::{Error, Result};
+
+/// The data files, by path relative to `ontology/`, as built into the binary.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("gazetteer/countries.tsv", include_str!("../../ontology/gazetteer/countries.tsv")),
+    ("gazetteer/regions.tsv", include_str!("../../ontology/gazetteer/regions.tsv")),
+    ("gazetteer/cities.tsv", include_str!("../../ontology/gazetteer/cities.tsv")),
+    ("lexicon/organizations.tsv", include_str!("../../ontology/lexicon/organizations.tsv")),
+    ("lexicon/titles.tsv", include_str!("../../ontology/lexicon/titles.tsv")),
+    ("lexicon/nominals.tsv", include_str!("../../ontology/lexicon/nominals.tsv")),
+    ("lexicon/org_suffixes.tsv", include_str!("../../ontology/lexicon/org_suffixes.tsv")),
+    ("lexicon/relations.toml", include_str!("../../ontology/lexicon/relations.toml")),
+];
+
+/// Where a lexicon's data comes from.
+#[derive(Clone, Debug, Default)]
+pub struct LexiconBuilder {
+    dir: Option<PathBuf>,
+    extra: Vec<PathBuf>,
+}
+
+impl LexiconBuilder {
+    /// A builder using the data compiled into the binary unless [`Self::dir`] is set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the data files from this `ontology/` folder instead of the built-in copy.
+    pub fn dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.dir = Some(dir.into());
+        self
+    }
+
+    /// Adds a user lexicon file: TOML in the format of `ontology/lexicon/relations.toml`
+    /// (cue lists and rules are added), or a TSV in the format of one of the lexicon files,
+    /// named after it (`*organizations*.tsv`, `*titles*.tsv`, `*nominals*.tsv`,
+    /// `*countries*.tsv`, `*regions*.tsv`, `*cities*.tsv`).
+    pub fn extra(mut self, file: impl Into<PathBuf>) -> Self {
+        self.extra.push(file.into());
+        self
+    }
+
+    /// Loads and compiles the lexicon.
+    pub fn build(self) -> Result<Lexicon> {
+        let mut files: Vec<(PathBuf, String)> = Vec::new();
+        for (rel, builtin) in BUILTIN {
+            match &self.dir {
+                Some(dir) => {
+                    let path = dir.join(rel);
+                    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                    files.push((path, text));
+                }
+                None => files.push((PathBuf::from("ontology").join(rel), (*builtin).to_owned())),
+            }
+        }
+        for path in &self.extra {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            files.push((path.clone(), text));
+        }
+        let mut lexicon = Lexicon::empty(self.dir.clone());
+        let mut rule_files = Vec::new();
+        for (path, text) in &files {
+            let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+            if name.ends_with(".toml") {
+                rule_files.push((path.clone(), text.clone()));
+            } else if name.contains("countries") {
+                lexicon.load_countries(path, text)?;
+            } else if name.contains("regions") {
+                lexicon.load_regions(path, text)?;
+            } else if name.contains("cities") {
+                lexicon.load_cities(path, text)?;
+            } else if name.contains("organizations") || name.contains("organisations") {
+                lexicon.load_organizations(path, text)?;
+            } else if name.contains("titles") {
+                lexicon.load_titles(path, text)?;
+            } else if name.contains("nominals") {
+                lexicon.load_nominals(path, text)?;
+            } else if name.contains("suffixes") {
+                lexicon.load_suffixes(path, text)?;
+            } else {
+                return Err(Error::Invalid(format!(
+                    "{}: unknown lexicon file (name it after the file it extends, e.g. my-organizations.tsv, or use .toml for rules)",
+                    path.display()
+                )));
+            }
+        }
+        lexicon.rules = Rules::load(&rule_files)?;
+        lexicon.compile()?;
+        Ok(lexicon)
+    }
+}
+
+/// A country of the gazetteer.
+#[derive(Clone, Debug)]
+pub struct Country {
+    /// Canonical short name.
+    pub name: String,
+    /// Wikidata id.
+    pub wikidata: Option<String>,
+    /// ISO 3166-1 alpha-2 code.
+    pub iso2: String,
+    /// The capital, an index into [`Lexicon::places`].
+    pub capital: Option<usize>,
+    /// The first (canonical) demonym or adjective ("Russian").
+    pub demonym: Option<String>,
+}
+
+/// A place of the gazetteer (capital, city, region).
+#[derive(Clone, Debug)]
+pub struct PlaceInfo {
+    /// Canonical name.
+    pub name: String,
+    /// Wikidata id.
+    pub wikidata: Option<String>,
+    /// The country it lies in, an index into [`Lexicon::countries`].
+    pub country: Option<usize>,
+    /// The country whose capital it is.
+    pub capital_of: Option<usize>,
+    /// `city`, `capital`, or the region kind (`disputed`, `region`, `province`, `exclave`, `supranational`).
+    pub kind: String,
+}
+
+/// An organisation of the lexicon.
+#[derive(Clone, Debug)]
+pub struct Org {
+    /// Canonical name.
+    pub name: String,
+    /// Wikidata id.
+    pub wikidata: Option<String>,
+    /// Kind (`news_agency`, `alliance`, …).
+    pub kind: String,
+    /// The country of a national body.
+    pub country: Option<usize>,
+}
+
+/// A title or office.
+#[derive(Clone, Debug)]
+pub struct Title {
+    /// Canonical form ("Prime Minister").
+    pub name: String,
+    /// Kind (`head_of_state`, `minister`, `spokesperson`, `honorific`, …).
+    pub kind: String,
+    /// Whether it is used right before a name.
+    pub before_name: bool,
+    /// What the office is "of": `Country`, `Organization`, `Place` or `any`.
+    pub holder: String,
+}
+
+/// A common noun naming an entity of a class without a proper name.
+#[derive(Clone, Debug)]
+pub struct Nominal {
+    /// Canonical (singular) form.
+    pub name: String,
+    /// Its class.
+    pub class: Class,
+    /// Its role (`armed`, `peacekeeping`, `national_body`, `war`, `agreement`, …).
+    pub role: String,
+}
+
+/// What a gazetteer pattern stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    /// A country name.
+    Country(usize),
+    /// A country's demonym or adjective.
+    Demonym(usize),
+    /// A place.
+    Place(usize),
+    /// An organisation.
+    Org(usize),
+    /// A title.
+    Title(usize),
+    /// A nominal.
+    Nominal(usize),
+}
+
+impl Hit {
+    /// Whether the hit is a proper name (must be capitalised in text).
+    pub fn is_proper(self) -> bool {
+        !matches!(self, Hit::Title(_) | Hit::Nominal(_))
+    }
+}
+
+/// The compiled lexicon.
+pub struct Lexicon {
+    dir: Option<PathBuf>,
+    /// Countries.
+    pub countries: Vec<Country>,
+    /// Places (capitals, cities, regions).
+    pub places: Vec<PlaceInfo>,
+    /// Organisations.
+    pub orgs: Vec<Org>,
+    /// Titles.
+    pub titles: Vec<Title>,
+    /// Nominals.
+    pub nominals: Vec<Nominal>,
+    /// Words that end (suffix) or start (prefix) an organisation name, with strength.
+    pub org_suffixes: HashMap<String, bool>,
+    /// Words that start an organisation name ("Ministry of …").
+    pub org_prefixes: HashMap<String, bool>,
+    /// The relation rules and cue lists.
+    pub rules: Rules,
+    patterns: Vec<String>,
+    pattern_index: HashMap<String, usize>,
+    hits: Vec<Vec<Hit>>,
+    /// Patterns that must match with their exact case (acronyms like "US", "AFP").
+    exact_case: Vec<bool>,
+    automaton: Option<AhoCorasick>,
+    iso2: HashMap<String, usize>,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("dir", &self.dir)
+            .field("countries", &self.countries.len())
+            .field("places", &self.places.len())
+            .field("orgs", &self.orgs.len())
+            .field("titles", &self.titles.len())
+            .field("nominals", &self.nominals.len())
+            .field("patterns", &self.patterns.len())
+            .finish()
+    }
+}
+
+/// One row of a TSV file: fields by position, with the line number for errors.
+struct Row {
+    line: usize,
+    fields: Vec<String>,
+}
+
+impl Row {
+    fn get(&self, i: usize) -> &str {
+        self.fields.get(i).map(|s| s.trim()).unwrap_or("")
+    }
+    fn list(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.get(i).split('|').map(str::trim).filter(|s| !s.is_empty())
+    }
+}
+
+fn rows(path: &Path, text: &str, min_fields: usize) -> Result<Vec<Row>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .has_headers(false)
+        .comment(Some(b'#'))
+        .flexible(true)
+        .quoting(false)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::Syntax {
+            path: path.to_owned(),
+            line: e.position().map_or(0, |p| p.line() as usize),
+            message: e.to_string(),
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if record.len() < min_fields {
+            return Err(Error::Syntax {
+                path: path.to_owned(),
+                line,
+                message: format!("expected at least {min_fields} tab-separated fields, found {}", record.len()),
+            });
+        }
+        out.push(Row { line, fields: record.iter().map(str::to_owned).collect() });
+    }
+    Ok(out)
+}
+
+fn qid(s: &str) -> Option<String> {
+    let s = s.trim();
+    (s.len() > 1 && s.starts_with('Q') && s[1..].bytes().all(|b| b.is_ascii_digit())).then(|| s.to_owned())
+}
+
+impl Lexicon {
+    fn empty(dir: Option<PathBuf>) -> Self {
+        Lexicon {
+            dir,
+            countries: Vec::new(),
+            places: Vec::new(),
+            orgs: Vec::new(),
+            titles: Vec::new(),
+            nominals: Vec::new(),
+            org_suffixes: HashMap::new(),
+            org_prefixes: HashMap::new(),
+            rules: Rules::default(),
+            patterns: Vec::new(),
+            pattern_index: HashMap::new(),
+            hits: Vec::new(),
+            exact_case: Vec::new(),
+            automaton: None,
+            iso2: HashMap::new(),
+        }
+    }
+
+    /// The folder the data came from, if not built in.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// The built-in lexicon (the data compiled into the binary).
+    pub fn builtin() -> &'static Lexicon {
+        static BUILT: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+        BUILT.get_or_init(|| LexiconBuilder::new().build().expect("the built-in lexicon is valid"))
+    }
+
+    fn add(&mut self, surface: &str, hit: Hit) {
+        let surface = surface.trim();
+        if surface.is_empty() {
+            return;
+        }
+        // Acronyms and short all-capital names must match their case ("US" is not "us").
+        let letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
+        let exact = hit.is_proper() && letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase());
+        let mut variants = vec![surface.to_owned()];
+        let folded_accents: String = {
+            use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+            surface.nfkd().filter(|c| !is_combining_mark(*c)).collect::<String>().replace('’', "'")
+        };
+        if folded_accents != surface {
+            variants.push(folded_accents);
+        }
+        for v in variants {
+            let key = if exact { v.clone() } else { v.to_lowercase() };
+            let idx = *self.pattern_index.entry(key).or_insert_with(|| {
+                self.patterns.push(v.clone());
+                self.hits.push(Vec::new());
+                self.exact_case.push(exact);
+                self.patterns.len() - 1
+            });
+            if !self.hits[idx].contains(&hit) {
+                self.hits[idx].push(hit);
+            }
+        }
+    }
+
+    fn load_countries(&mut self, path: &Path, text: &str) -> Result<()> {
+        // wikidata iso2 iso3 name aliases demonyms capital capital_wikidata capital_aliases status
+        for row in rows(path, text, 7)? {
+            let name = row.get(3).to_owned();
+            if name.is_empty() {
+                return Err(Error::Syntax { path: path.into(), line: row.line, message: "country without a name".into() });
+            }
+            let c = self.countries.len();
+            self.iso2.insert(row.get(1).to_ascii_uppercase(), c);
+            self.countries.push(Country {
+                name: name.clone(),
+                wikidata: qid(row.get(0)),
+                iso2: row.get(1).into(),
+                capital: None,
+                demonym: row.list(5).next().map(str::to_owned),
+            });
+            self.add(&name, Hit::Country(c));
+            for a in row.list(4) {
+                self.add(a, Hit::Country(c));
+            }
+            for d in row.list(5) {
+                self.add(d, Hit::Demonym(c));
+            }
+            let capital = row.get(6);
+            if !capital.is_empty() {
+                let p = self.places.len();
+                self.places.push(PlaceInfo {
+                    name: capital.into(),
+                    wikidata: qid(row.get(7)),
+                    country: Some(c),
+                    capital_of: Some(c),
+                    kind: "capital".into(),
+                });
+                self.countries[c].capital = Some(p);
+                self.add(capital, Hit::Place(p));
+                for a in row.list(8) {
+                    self.add(a, Hit::Place(p));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn load_regions(&mut self, path: &Path, text: &str) -> Result<()> {
+        // wikidata name aliases demonyms located_in_iso2 kind
+        for row in rows(path, text, 2)? {
+            let p = self.places.len();
+            let country = self.iso2.get(&row.get(4).to_ascii_uppercase()).copied();
+            self.places.push(PlaceInfo {
+                name: row.get(1).into(),
+                wikidata: qid(row.get(0)),
+                country,
+                capital_of: None,
+                kind: if row.get(5).is_empty() { "region".into() } else { row.get(5).into() },
+            });
+            self.add(row.get(1), Hit::Place(p));
+            for a in row.list(2) {
+                self.add(a, Hit::Place(p));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_cities(&mut self, path: &Path, text: &str) -> Result<()> {
+        // geonames wikidata name aliases country_iso2 population
+        let capitals: HashSet<(String, Option<usize>)> =
+            self.places.iter().filter(|p| p.capital_of.is_some()).map(|p| (fold(&p.name), p.country)).collect();
+        for row in rows(path, text, 5)? {
+            let country = self.iso2.get(&row.get(4).to_ascii_uppercase()).copied();
+            // Capitals are already known from the country rows.
+            if capitals.contains(&(fold(row.get(2)), country)) {
+                continue;
+            }
+            let p = self.places.len();
+            self.places.push(PlaceInfo {
+                name: row.get(2).into(),
+                wikidata: qid(row.get(1)),
+                country,
+                capital_of: None,
+                kind: "city".into(),
+            });
+            self.add(row.get(2), Hit::Place(p));
+            for a in row.list(3) {
+                self.add(a, Hit::Place(p));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_organizations(&mut self, path: &Path, text: &str) -> Result<()> {
+        // wikidata name aliases kind country_iso2
+        for row in rows(path, text, 2)? {
+            let o = self.orgs.len();
+            self.orgs.push(Org {
+                name: row.get(1).into(),
+                wikidata: qid(row.get(0)),
+                kind: row.get(3).into(),
+                country: self.iso2.get(&row.get(4).to_ascii_uppercase()).copied(),
+            });
+            // "Republican Party (United States)": the qualifier disambiguates the row, not the text.
+            let surface = row.get(1).split(" (").next().unwrap_or("").to_owned();
+            self.add(&surface, Hit::Org(o));
+            for a in row.list(2) {
+                self.add(a, Hit::Org(o));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_titles(&mut self, path: &Path, text: &str) -> Result<()> {
+        // title aliases kind person_before class_of_holder
+        for row in rows(path, text, 3)? {
+            let t = self.titles.len();
+            self.titles.push(Title {
+                name: row.get(0).into(),
+                kind: row.get(2).into(),
+                before_name: !row.get(3).eq_ignore_ascii_case("no"),
+                holder: if row.get(4).is_empty() { "any".into() } else { row.get(4).into() },
+            });
+            self.add(row.get(0), Hit::Title(t));
+            for a in row.list(1) {
+                self.add(a, Hit::Title(t));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_nominals(&mut self, path: &Path, text: &str) -> Result<()> {
+        // noun variants class role
+        for row in rows(path, text, 3)? {
+            let class = Class::parse(row.get(2)).ok_or_else(|| Error::Syntax {
+                path: path.into(),
+                line: row.line,
+                message: format!("unknown class {:?}", row.get(2)),
+            })?;
+            let n = self.nominals.len();
+            self.nominals.push(Nominal { name: row.get(0).into(), class, role: row.get(3).into() });
+            self.add(row.get(0), Hit::Nominal(n));
+            for a in row.list(1) {
+                self.add(a, Hit::Nominal(n));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_suffixes(&mut self, path: &Path, text: &str) -> Result<()> {
+        // word position strength
+        for row in rows(path, text, 2)? {
+            let strong = row.get(2).eq_ignore_ascii_case("strong");
+            let map = if row.get(1).eq_ignore_ascii_case("prefix") { &mut self.org_prefixes } else { &mut self.org_suffixes };
+            map.insert(fold(row.get(0)), strong);
+        }
+        Ok(())
+    }
+
+    fn compile(&mut self) -> Result<()> {
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&self.patterns)
+            .map_err(|e| Error::Invalid(format!("cannot compile the lexicon: {e}")))?;
+        self.automaton = Some(ac);
+        Ok(())
+    }
+
+    /// Every lexicon match in `text` at word boundaries, with the byte range and what it is.
+    /// Proper names must be capitalised in the text; acronyms must match their case.
+    pub fn find(&self, text: &str) -> Vec<(std::ops::Range<usize>, &[Hit])> {
+        let Some(ac) = &self.automaton else { return Vec::new() };
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        for m in ac.find_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            let before_ok = s == 0 || !is_word_byte(text, s, true);
+            let after_ok = e == bytes.len() || !is_word_byte(text, e, false);
+            if !before_ok || !after_ok {
+                continue;
+            }
+            let idx = m.pattern().as_usize();
+            let surface = &text[s..e];
+            if self.exact_case[idx] && surface != self.patterns[idx] {
+                continue;
+            }
+            let hits: &[Hit] = &self.hits[idx];
+            let capital = surface.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic());
+            if hits.iter().all(|h| h.is_proper()) && !capital {
+                continue;
+            }
+            out.push((s..e, hits));
+        }
+        out
+    }
+
+    /// A country's IRI key: its Wikidata id, else a slug of its name.
+    pub fn country_key(&self, c: usize) -> String {
+        let country = &self.countries[c];
+        country.wikidata.clone().unwrap_or_else(|| slug(&country.name))
+    }
+
+    /// A place's IRI key.
+    pub fn place_key(&self, p: usize) -> String {
+        let place = &self.places[p];
+        place.wikidata.clone().unwrap_or_else(|| slug(&place.name))
+    }
+
+    /// An organisation's IRI key.
+    pub fn org_key(&self, o: usize) -> String {
+        let org = &self.orgs[o];
+        org.wikidata.clone().unwrap_or_else(|| slug(&org.name))
+    }
+
+    /// Counts of what was loaded, for `--verbose` and tests.
+    pub fn summary(&self) -> BTreeMap<&'static str, usize> {
+        BTreeMap::from([
+            ("countries", self.countries.len()),
+            ("places", self.places.len()),
+            ("organizations", self.orgs.len()),
+            ("titles", self.titles.len()),
+            ("nominals", self.nominals.len()),
+            ("rules", self.rules.len()),
+        ])
+    }
+}
+
+/// Whether the character touching byte `i` (before it when `before`) is part of a word.
+fn is_word_byte(text: &str, i: usize, before: bool) -> bool {
+    let c = if before { text[..i].chars().next_back() } else { text[i..].chars().next() };
+    c.is_some_and(|c| c.is_alphanumeric())
+}

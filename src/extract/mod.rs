@@ -1,0 +1,353 @@
+//! Sentences → entities and statements, driven by the [`Lexicon`] built from `ontology/`.
+//!
+//! [`recognise`] finds mentions (gazetteer names, titled people, organisations by suffix,
+//! nominals, numbers, dates), [`resolve`] groups them into document entities with
+//! corpus-stable keys, [`relate`] applies the relation rules of the cue lexicon.
+
+pub mod dates;
+pub mod lexicon;
+pub mod numbers;
+pub mod recognise;
+pub mod relate;
+pub mod resolve;
+pub mod text;
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+
+pub use lexicon::{Lexicon, LexiconBuilder};
+
+/// The contract's entity classes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub enum Class {
+    /// A sovereign (or partially recognised) state.
+    Country,
+    /// A named person.
+    Person,
+    /// Governments and their bodies, armies, parties, alliances, international organisations, media, NGOs.
+    Organization,
+    /// Cities, towns, regions, districts, enclaves, corridors, buildings.
+    Place,
+    /// Deals, ceasefires, truces, treaties, joint statements.
+    Agreement,
+    /// Collective actors that are not organisations, and counted equipment.
+    Group,
+    /// Wars, battles, protests, attacks, elections.
+    Event,
+}
+
+impl Class {
+    /// All classes, in a fixed order.
+    pub const ALL: [Class; 7] = [
+        Class::Country,
+        Class::Person,
+        Class::Organization,
+        Class::Place,
+        Class::Agreement,
+        Class::Group,
+        Class::Event,
+    ];
+
+    /// The ontology local name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Country => "Country",
+            Class::Person => "Person",
+            Class::Organization => "Organization",
+            Class::Place => "Place",
+            Class::Agreement => "Agreement",
+            Class::Group => "Group",
+            Class::Event => "Event",
+        }
+    }
+
+    /// Parses a class name (case-insensitive; "Organisation" accepted).
+    pub fn parse(s: &str) -> Option<Class> {
+        let s = s.trim().to_ascii_lowercase();
+        Class::ALL.into_iter().find(|c| c.name().eq_ignore_ascii_case(&s)).or(match s.as_str() {
+            "organisation" | "org" => Some(Class::Organization),
+            _ => None,
+        })
+    }
+}
+
+/// A real-world entity as found in one document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entity {
+    /// The class.
+    pub class: Class,
+    /// Corpus-stable key: a Wikidata id, or a normalised slug of the canonical name.
+    pub key: String,
+    /// The canonical name.
+    pub label: String,
+    /// Every other surface form seen.
+    pub aliases: BTreeSet<String>,
+    /// Wikidata id (`Q…`), when the lexicon knows it.
+    pub wikidata: Option<String>,
+}
+
+/// Where a statement comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    /// Byte range of the sentence in the document text.
+    pub sentence: Range<usize>,
+    /// Byte range of the subject's mention.
+    pub subject: Range<usize>,
+    /// Byte range of the object's mention (or of the literal's text).
+    pub object: Range<usize>,
+    /// The rule that produced the statement.
+    pub rule: String,
+    /// Confidence in [0, 1].
+    pub confidence: f32,
+    /// Index of the entity whose reported speech holds the statement, if any.
+    pub speaker: Option<usize>,
+}
+
+/// The object of a statement.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Value {
+    /// Another entity of the document (index into [`Extraction::entities`]).
+    Entity(usize),
+    /// An integer (counts, death tolls).
+    Integer(i64),
+    /// A calendar date.
+    Date(NaiveDate),
+    /// A year only (a date known to the year).
+    Year(i32),
+    /// A plain string (titles).
+    Text(String),
+}
+
+/// One extracted fact with its evidence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    /// Index of the subject in [`Extraction::entities`].
+    pub subject: usize,
+    /// Contract predicate local name (`brokered`, `count`, …).
+    pub predicate: String,
+    /// The object.
+    pub object: Value,
+    /// Where it comes from.
+    pub evidence: Evidence,
+}
+
+/// Everything extracted from one document.
+#[derive(Clone, Debug, Default)]
+pub struct Extraction {
+    /// Entities, keyed by (class, key), in order of first mention.
+    pub entities: IndexMap<(Class, String), Entity>,
+    /// Statements, in text order.
+    pub statements: Vec<Statement>,
+}
+
+impl Extraction {
+    /// Adds (or merges into) an entity and returns its index.
+    pub fn entity(&mut self, class: Class, key: &str, label: &str, surface: &str, wikidata: Option<&str>) -> usize {
+        let entry = self.entities.entry((class, key.to_owned()));
+        let index = entry.index();
+        let e = entry.or_insert_with(|| Entity {
+            class,
+            key: key.to_owned(),
+            label: label.to_owned(),
+            aliases: BTreeSet::new(),
+            wikidata: wikidata.map(str::to_owned),
+        });
+        let surface = surface.trim();
+        if !surface.is_empty() && surface != e.label {
+            e.aliases.insert(surface.to_owned());
+        }
+        index
+    }
+}
+
+/// Extracts entities and statements from a document's sentences. With `explain`, writes a
+/// per-sentence trace (mentions, entities, rules, statements) for debugging rules.
+pub fn extract(
+    document: &crate::document::Document,
+    sentences: &[crate::document::Sentence],
+    lexicon: &Lexicon,
+    mut explain: Option<&mut dyn std::io::Write>,
+) -> Extraction {
+    use recognise::{EntRef, Item};
+    use relate::{Filler, Found};
+
+    let ctx = resolve::DocContext::build(document, sentences, lexicon);
+    let mut out = Extraction::default();
+    let text = &document.text;
+    let rules = &lexicon.rules;
+    let mut last_country: Option<EntRef> = None;
+    let add = |out: &mut Extraction, r: &EntRef| out.entity(r.class, &r.key, &r.label, &r.surface, r.wikidata.as_deref());
+    for sentence in sentences {
+        let a = recognise::recognise(text, sentence.span.clone(), lexicon, &ctx);
+        for m in &a.mentions {
+            if let Some(r) = m.alts.first() {
+                add(&mut out, r);
+            }
+        }
+        let mut found: Vec<Found> = Vec::new();
+        // Titled people: "Russian President Vladimir Putin" → title, officialOf.
+        for (mi, m) in a.mentions.iter().enumerate() {
+            let (Some((t, office, tspan)), Some(person)) = (&m.title, m.alts.first()) else { continue };
+            let title = &lexicon.titles[*t];
+            if title.kind == "honorific" {
+                continue;
+            }
+            found.push(Found {
+                subject: person.clone(),
+                subject_span: m.span.clone(),
+                predicate: "title".into(),
+                object: Filler::Value(Value::Text(title.name.clone())),
+                object_span: tspan.clone(),
+                rule: "title/before-name".into(),
+                confidence: 0.9,
+            });
+            let national = rules.setting("national_offices").contains(&title.kind.to_lowercase());
+            let (office, rule, confidence) = match office {
+                Some(o) => (Some(o.clone()), "officialOf/title-modifier", 0.9),
+                None if national => {
+                    // The office of a national title is the country in context: earlier in the
+                    // sentence, else the last country the document named.
+                    let here = a.mentions[..mi].iter().rev().find_map(|x| x.alts.iter().find(|r| r.class == Class::Country).cloned());
+                    match here {
+                        Some(c) => (Some(c), "officialOf/title-context-sentence", 0.6),
+                        None => (last_country.clone(), "officialOf/title-context-document", 0.5),
+                    }
+                }
+                None => (None, "", 0.0),
+            };
+            if let Some(o) = office {
+                if matches!(o.class, Class::Country | Class::Organization | Class::Place) {
+                    found.push(Found {
+                        subject: person.clone(),
+                        subject_span: m.span.clone(),
+                        predicate: "officialOf".into(),
+                        object: Filler::Entity(o),
+                        object_span: tspan.clone(),
+                        rule: rule.into(),
+                        confidence,
+                    });
+                }
+            }
+        }
+        // Counted groups: "1,960 military personnel", "90 armored personnel carriers".
+        let death = rules.cues.get("die").cloned().unwrap_or_default();
+        for (k, item) in a.items.iter().enumerate() {
+            let Item::Mention(mi) = *item else { continue };
+            let Some(Value::Integer(n)) = a.mentions[mi].value else { continue };
+            let mut j = k + 1;
+            while j < a.items.len() && j <= k + 2 && matches!(a.items[j], Item::Token(t) if a.tokens[t].kind == text::TokenKind::Word && rules.setting("count_modifiers").contains(&a.tokens[t].lower)) {
+                j += 1;
+            }
+            let Some(Item::Mention(gi)) = a.items.get(j) else { continue };
+            let Some(group) = a.mentions[*gi].alts.iter().find(|r| r.class == Class::Group) else { continue };
+            let dies = (j + 1..(j + 8).min(a.items.len())).any(|x| {
+                matches!(a.items[x], Item::Token(t) if death.iter().any(|ph| ph.len() == 1 && ph[0] == a.tokens[t].lower))
+            });
+            if dies || n <= 0 {
+                continue;
+            }
+            found.push(Found {
+                subject: group.clone(),
+                subject_span: a.mentions[*gi].span.clone(),
+                predicate: "count".into(),
+                object: Filler::Value(Value::Integer(n)),
+                object_span: a.mentions[mi].span.clone(),
+                rule: "count/number-before-group".into(),
+                confidence: 0.85,
+            });
+        }
+        // Capitals named as such: "the Armenian capital Yerevan", "the capital, Baku".
+        for (k, item) in a.items.iter().enumerate() {
+            let Item::Mention(mi) = *item else { continue };
+            let m = &a.mentions[mi];
+            let (Some(city), Some(country)) = (m.alts.first().filter(|r| r.class == Class::Place), m.alts.get(1).filter(|r| r.class == Class::Country)) else { continue };
+            let near = (k.saturating_sub(3)..(k + 5).min(a.items.len())).any(|x| matches!(a.items[x], Item::Token(t) if a.tokens[t].lower == "capital"));
+            if near {
+                found.push(Found {
+                    subject: city.clone(),
+                    subject_span: m.span.clone(),
+                    predicate: "capitalOf".into(),
+                    object: Filler::Entity(country.clone()),
+                    object_span: m.span.clone(),
+                    rule: "capitalOf/gazetteer-capital".into(),
+                    confidence: 0.9,
+                });
+            }
+        }
+        found.extend(relate::relate(&a, rules));
+
+        // Reported speech: who said it.
+        let reporting = rules.setting("reporting");
+        let mut speaker: Option<EntRef> = None;
+        for (k, item) in a.items.iter().enumerate() {
+            let Item::Token(t) = *item else { continue };
+            if !reporting.contains(&a.tokens[t].lower) {
+                continue;
+            }
+            let near = [k.checked_sub(1), Some(k + 1), Some(k + 2)];
+            for x in near.into_iter().flatten() {
+                if let Some(Item::Mention(mi)) = a.items.get(x) {
+                    if let Some(r) = a.mentions[mi].alts.iter().find(|r| matches!(r.class, Class::Person | Class::Organization | Class::Country)) {
+                        speaker = Some(r.clone());
+                        break;
+                    }
+                }
+            }
+            if speaker.is_some() {
+                break;
+            }
+        }
+        let speaker_index = speaker.as_ref().map(|r| add(&mut out, r));
+
+        if let Some(w) = explain.as_deref_mut() {
+            let _ = writeln!(w, "\n[{}..{}] {}", sentence.span.start, sentence.span.end, &text[sentence.span.clone()]);
+            for m in &a.mentions {
+                let what = match (&m.value, m.alts.first(), m.unknown_name) {
+                    (Some(v), _, _) => format!("value {v:?}"),
+                    (_, Some(_), _) => m.alts.iter().map(|r| format!("{} {:?} <{}>", r.class.name(), r.label, r.key)).collect::<Vec<_>>().join(" | "),
+                    (_, None, true) => "unknown name".into(),
+                    _ => "?".into(),
+                };
+                let _ = writeln!(w, "  mention {:?} → {what}", m.surface);
+            }
+            if let Some(s) = &speaker {
+                let _ = writeln!(w, "  speaker → {}", s.label);
+            }
+            for f in &found {
+                let o = match &f.object {
+                    Filler::Entity(r) => r.label.clone(),
+                    Filler::Value(v) => format!("{v:?}"),
+                };
+                let _ = writeln!(w, "  {} {} {}   [{} {:.2}]", f.subject.label, f.predicate, o, f.rule, f.confidence);
+            }
+        }
+
+        for f in found {
+            let subject = add(&mut out, &f.subject);
+            let object = match &f.object {
+                Filler::Entity(r) => Value::Entity(add(&mut out, r)),
+                Filler::Value(v) => v.clone(),
+            };
+            out.statements.push(Statement {
+                subject,
+                predicate: f.predicate,
+                object,
+                evidence: Evidence {
+                    sentence: sentence.span.clone(),
+                    subject: f.subject_span,
+                    object: f.object_span,
+                    rule: f.rule,
+                    confidence: f.confidence,
+                    speaker: speaker_index.filter(|&s| s != subject),
+                },
+            });
+        }
+        if let Some(c) = a.mentions.iter().rev().find_map(|m| m.alts.iter().find(|r| r.class == Class::Country)) {
+            last_country = Some(c.clone());
+        }
+    }
+    out
+}

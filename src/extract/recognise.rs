@@ -1,0 +1,504 @@
+//! Sentence text → mentions: lexicon names (countries, demonyms, places, organisations),
+//! titled people, organisations by suffix, national bodies ("Russian Defence Ministry"),
+//! groups ("Russian peacekeepers"), agreements, events, numbers and dates; each mention with
+//! its alternative readings for metonymy.
+
+use std::ops::Range;
+
+use super::dates::{find_dates, DateValue};
+use super::lexicon::{Hit, Lexicon};
+use super::numbers::number_at;
+use super::resolve::DocContext;
+use super::text::{fold, is_capitalised, slug, tokenize, Token, TokenKind};
+use super::{Class, Value};
+
+/// A reference to an entity, before it is numbered in the document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntRef {
+    /// Class.
+    pub class: Class,
+    /// Corpus-stable key.
+    pub key: String,
+    /// Canonical name.
+    pub label: String,
+    /// Wikidata id.
+    pub wikidata: Option<String>,
+    /// The surface form in this mention.
+    pub surface: String,
+}
+
+impl EntRef {
+    /// An entity known only by its name, typed by context.
+    pub fn unknown(class: Class, surface: &str) -> EntRef {
+        EntRef { class, key: slug(surface), label: surface.to_owned(), wikidata: None, surface: surface.to_owned() }
+    }
+}
+
+/// A mention: tokens of a sentence that name an entity or a value.
+#[derive(Clone, Debug)]
+pub struct Mention {
+    /// Token range in [`Analysis::tokens`].
+    pub tokens: Range<usize>,
+    /// Byte range in the document text.
+    pub span: Range<usize>,
+    /// The text.
+    pub surface: String,
+    /// Readings, preferred first (a capital: the city, then its country).
+    pub alts: Vec<EntRef>,
+    /// A number or date value.
+    pub value: Option<Value>,
+    /// A capitalised name no list knows.
+    pub unknown_name: bool,
+    /// For a person introduced with a title: (title index, office-holder entity, title span).
+    pub title: Option<(usize, Option<EntRef>, Range<usize>)>,
+}
+
+/// An element of a sentence for matching: a plain token or a mention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// Index into [`Analysis::tokens`].
+    Token(usize),
+    /// Index into [`Analysis::mentions`].
+    Mention(usize),
+}
+
+/// A sentence, tokenised, with its mentions.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// Byte range of the sentence.
+    pub sentence: Range<usize>,
+    /// Tokens.
+    pub tokens: Vec<Token>,
+    /// Mentions, in text order.
+    pub mentions: Vec<Mention>,
+    /// Tokens and mentions in order, each token in at most one mention.
+    pub items: Vec<Item>,
+}
+
+impl Analysis {
+    /// The byte span of an item.
+    pub fn item_span(&self, i: usize) -> Range<usize> {
+        match self.items[i] {
+            Item::Token(t) => self.tokens[t].span.clone(),
+            Item::Mention(m) => self.mentions[m].span.clone(),
+        }
+    }
+}
+
+const CONNECTORS: &[&str] = &["of", "de", "al", "el", "bin", "ibn", "van", "von", "der", "la", "du", "da"];
+
+/// Recognises the mentions of one sentence.
+pub fn recognise(text: &str, sentence: Range<usize>, lex: &Lexicon, ctx: &DocContext) -> Analysis {
+    let s = &text[sentence.clone()];
+    let tokens = tokenize(s, sentence.start);
+    let n = tokens.len();
+    // Lexicon hits by starting token.
+    let mut hits_at: Vec<Option<(usize, &[Hit])>> = vec![None; n];
+    let start_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.start).ok();
+    let end_of = |b: usize| tokens.iter().position(|t| t.span.end == b);
+    for (r, hits) in lex.find(s) {
+        if let (Some(a), Some(b)) = (start_of(r.start + sentence.start), end_of(r.end + sentence.start)) {
+            if hits_at[a].is_none() {
+                hits_at[a] = Some((b + 1, hits));
+            }
+        }
+    }
+    let future = tokens.iter().any(|t| lex.rules.setting("future").contains(&t.lower));
+    let mut dates_at: Vec<Option<(usize, DateValue)>> = vec![None; n];
+    for (r, d) in find_dates(s, ctx.date, future) {
+        if let (Some(a), Some(b)) = (start_of(r.start + sentence.start), end_of(r.end + sentence.start)) {
+            dates_at[a] = Some((b + 1, d));
+        }
+    }
+
+    let mut a = Analysis { sentence: sentence.clone(), tokens, ..Analysis::default() };
+    let mut i = 0;
+    while i < n {
+        if let Some((end, d)) = dates_at[i] {
+            let value = match d {
+                DateValue::Day(d) => Value::Date(d),
+                DateValue::Year(y) => Value::Year(y),
+            };
+            push(&mut a, text, i..end, vec![], Some(value), false, None);
+            i = end;
+            continue;
+        }
+        if let Some(num) = number_at(&a.tokens, i) {
+            push(&mut a, text, i..num.end, vec![], Some(Value::Integer(num.value)), false, None);
+            i = num.end;
+            continue;
+        }
+        if let Some((end, m)) = composite(&a.tokens, &hits_at, i, lex, ctx, text) {
+            let mention = m;
+            let id = a.mentions.len();
+            a.mentions.push(Mention { tokens: i..end, span: a.tokens[i].span.start..a.tokens[end - 1].span.end, ..mention });
+            a.items.push(Item::Mention(id));
+            i = end;
+            continue;
+        }
+        a.items.push(Item::Token(i));
+        i += 1;
+    }
+    a
+}
+
+fn push(a: &mut Analysis, text: &str, toks: Range<usize>, alts: Vec<EntRef>, value: Option<Value>, unknown: bool, title: Option<(usize, Option<EntRef>, Range<usize>)>) {
+    let span = a.tokens[toks.start].span.start..a.tokens[toks.end - 1].span.end;
+    let id = a.mentions.len();
+    a.mentions.push(Mention { tokens: toks, surface: text[span.clone()].to_owned(), span, alts, value, unknown_name: unknown, title });
+    a.items.push(Item::Mention(id));
+}
+
+fn country_ref(lex: &Lexicon, c: usize, surface: &str) -> EntRef {
+    let country = &lex.countries[c];
+    EntRef { class: Class::Country, key: lex.country_key(c), label: country.name.clone(), wikidata: country.wikidata.clone(), surface: surface.into() }
+}
+
+fn place_ref(lex: &Lexicon, p: usize, surface: &str) -> EntRef {
+    let place = &lex.places[p];
+    EntRef { class: Class::Place, key: lex.place_key(p), label: place.name.clone(), wikidata: place.wikidata.clone(), surface: surface.into() }
+}
+
+fn org_ref(lex: &Lexicon, o: usize, surface: &str) -> EntRef {
+    let org = &lex.orgs[o];
+    let label = org.name.split(" (").next().unwrap_or(&org.name).to_owned();
+    EntRef { class: Class::Organization, key: lex.org_key(o), label, wikidata: org.wikidata.clone(), surface: surface.into() }
+}
+
+fn title_case(s: &str) -> String {
+    s.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) if !["of", "the", "and", "for"].contains(&w) => f.to_uppercase().chain(c).collect(),
+                Some(f) => std::iter::once(f).chain(c).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The entity a modifier (demonym, country, place, organisation) stands for.
+fn owner_of(lex: &Lexicon, hit: Hit, surface: &str) -> Option<(EntRef, String)> {
+    match hit {
+        Hit::Country(c) | Hit::Demonym(c) => {
+            let adj = lex.countries[c].demonym.clone().unwrap_or_else(|| lex.countries[c].name.clone());
+            Some((country_ref(lex, c, surface), adj))
+        }
+        Hit::Place(p) => Some((place_ref(lex, p, surface), lex.places[p].name.clone())),
+        Hit::Org(o) => {
+            let r = org_ref(lex, o, surface);
+            let l = r.label.clone();
+            Some((r, l))
+        }
+        _ => None,
+    }
+}
+
+/// A mention starting at token `i`, if any; returns its end and the mention (spans filled by the caller).
+fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, lex: &Lexicon, ctx: &DocContext, text: &str) -> Option<(usize, Mention)> {
+    let surface = |r: Range<usize>| text[tokens[r.start].span.start..tokens[r.end - 1].span.end].to_owned();
+    let mention = |alts: Vec<EntRef>| Mention {
+        tokens: 0..0,
+        span: 0..0,
+        surface: String::new(),
+        alts,
+        value: None,
+        unknown_name: false,
+        title: None,
+    };
+    let rules = &lex.rules;
+    let military = rules.setting("national_forces");
+    let non_state = rules.setting("non_state_modifiers");
+    let nominal_at = |j: usize| -> Option<(usize, usize)> {
+        hits_at.get(j).copied().flatten().and_then(|(end, hits)| {
+            hits.iter().find_map(|h| if let Hit::Nominal(n) = h { Some((end, *n)) } else { None })
+        })
+    };
+    let title_at = |j: usize| -> Option<(usize, usize)> {
+        hits_at.get(j).copied().flatten().and_then(|(end, hits)| {
+            hits.iter().find_map(|h| if let Hit::Title(t) = h { Some((end, *t)) } else { None })
+        })
+    };
+
+    // 1. A modifier (demonym, country's, place's, organisation) and what follows it.
+    let first_hit = hits_at[i].and_then(|(end, hits)| hits.iter().find(|h| h.is_proper()).map(|h| (end, *h)));
+    let ethnic = i > 0 && non_state.contains(&tokens[i - 1].lower);
+    if let Some((end, hit)) = first_hit {
+        let possessive = tokens.get(end).is_some_and(|t| t.lower == "'s");
+        let after = if possessive { end + 1 } else { end };
+        let is_demonym = matches!(hit, Hit::Demonym(_));
+        if let Some((owner, adj)) = owner_of(lex, hit, &surface(i..end)) {
+            // Title + name: "Russian President Vladimir Putin", "Kremlin spokesman Dmitry Peskov".
+            if is_demonym || possessive || matches!(hit, Hit::Org(_) | Hit::Place(_) | Hit::Country(_)) {
+                if let Some((tend, t)) = title_at(after) {
+                    if let Some((nend, person)) = person_after(tokens, hits_at, tend, lex, ctx, text) {
+                        let mut m = mention(vec![person]);
+                        m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                        return Some((nend, m));
+                    }
+                }
+            }
+            if is_demonym || possessive {
+                // Demonym/possessive + nominal: a national body, a group, or the state itself.
+                let mut j = after;
+                // Allow one adjective between ("Russian peacekeeping contingent" is one nominal;
+                // "Azeri national flag" is not an entity).
+                if let Some((nend, nidx)) = nominal_at(j).or_else(|| {
+                    (tokens.get(j).is_some_and(|t| t.kind == TokenKind::Word && !is_capitalised(&text[t.span.clone()])))
+                        .then(|| nominal_at(j + 1))
+                        .flatten()
+                        .inspect(|_| j += 1)
+                }) {
+                    let nom = &lex.nominals[nidx];
+                    let noun = fold(&text[tokens[j].span.start..tokens[nend - 1].span.end]);
+                    let owner_country = owner.class == Class::Country;
+                    let is_military = military.iter().any(|w| *w == noun || *w == fold(&nom.name));
+                    let all = surface(i..nend);
+                    match nom.class {
+                        Class::Group | Class::Organization if is_military && owner_country && !ethnic => {
+                            let body = EntRef {
+                                class: Class::Group,
+                                key: slug(&format!("{adj} {}", nom.name)),
+                                label: format!("{adj} {noun}"),
+                                wikidata: None,
+                                surface: all.clone(),
+                            };
+                            let mut state = owner.clone();
+                            state.surface = all;
+                            return Some((nend, mention(vec![state, body])));
+                        }
+                        Class::Organization => {
+                            let label = format!("{adj} {}", title_case(&nom.name));
+                            let r = EntRef { class: Class::Organization, key: slug(&format!("{} {}", owner.key, nom.name)), label, wikidata: None, surface: all };
+                            return Some((nend, mention(vec![r])));
+                        }
+                        Class::Group => {
+                            let prefix = if ethnic { "ethnic " } else { "" };
+                            let label = format!("{prefix}{adj} {noun}");
+                            let r = EntRef { class: Class::Group, key: slug(&format!("{prefix}{adj} {}", nom.name)), label, wikidata: None, surface: all };
+                            let start = if ethnic { i - 1 } else { i };
+                            let _ = start;
+                            return Some((nend, mention(vec![r])));
+                        }
+                        Class::Event => {
+                            let year = ctx.year();
+                            let r = EntRef {
+                                class: Class::Event,
+                                key: slug(&format!("{adj} {} {year}", nom.role)),
+                                label: format!("{adj} {} ({year})", nom.name),
+                                wikidata: None,
+                                surface: all,
+                            };
+                            return Some((nend, mention(vec![r])));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            // A plain modifier: the country, place or organisation itself. A capital may act
+            // for its country.
+            let mut alts = vec![owner];
+            if let Hit::Place(p) = hit {
+                if let Some(c) = lex.places[p].capital_of {
+                    alts.push(country_ref(lex, c, &surface(i..end)));
+                }
+            }
+            return Some((end, mention(alts)));
+        }
+    }
+
+    // 2. A title followed by a name: "President Ilham Aliyev (of Azerbaijan)".
+    if let Some((tend, t)) = title_at(i) {
+        // "leader in Nagorno-Karabakh, Arayik Harutyunyan"
+        let mut office = None;
+        let mut nstart = tend;
+        if tokens.get(tend).is_some_and(|t| t.lower == "in" || t.lower == "of") {
+            if let Some((oend, h)) = hits_at.get(tend + 1).copied().flatten().and_then(|(e, hs)| hs.iter().find(|h| h.is_proper()).map(|h| (e, *h))) {
+                if tokens.get(oend).is_some_and(|t| t.lower == ",") {
+                    office = owner_of(lex, h, &surface(tend + 1..oend)).map(|o| o.0);
+                    nstart = oend + 1;
+                }
+            }
+        }
+        if let Some((nend, person)) = person_after(tokens, hits_at, nstart, lex, ctx, text) {
+            let mut end = nend;
+            // "President Ilham Aliyev of Azerbaijan"
+            if office.is_none() && tokens.get(nend).is_some_and(|t| t.lower == "of") {
+                if let Some((oend, h)) = hits_at.get(nend + 1).copied().flatten().and_then(|(e, hs)| hs.iter().find(|h| h.is_proper()).map(|h| (e, *h))) {
+                    office = owner_of(lex, h, &surface(nend + 1..oend)).map(|o| o.0);
+                    end = oend;
+                }
+            }
+            let _ = end;
+            let mut m = mention(vec![person]);
+            m.title = Some((t, office, tokens[i].span.start..tokens[tend - 1].span.end));
+            return Some((nend, m));
+        }
+    }
+
+    // 3. Nominals: groups, agreements, events, places, bodies.
+    if let Some((nend, nidx)) = nominal_at(i) {
+        let nom = &lex.nominals[nidx];
+        let surf = surface(i..nend);
+        let lower = fold(&surf);
+        let plural = lower != fold(&nom.name) && lower.ends_with('s') && !fold(&nom.name).ends_with('s');
+        let det = i > 0 && matches!(tokens[i - 1].lower.as_str(), "the" | "this" | "that" | "its");
+        let r = match nom.class {
+            Class::Group => {
+                let prefix = if ethnic { format!("{} ", tokens[i - 1].lower) } else { String::new() };
+                Some(EntRef { class: Class::Group, key: slug(&format!("{prefix}{}", nom.name)), label: format!("{prefix}{lower}"), wikidata: None, surface: surf })
+            }
+            Class::Agreement if !plural => Some(ctx.agreement(&surf)),
+            Class::Event => Some(ctx.event(&nom.role, &nom.name, &surf)),
+            Class::Place if ["admin", "feature"].contains(&nom.role.as_str()) && det && ctx.salient_region.is_some() && rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
+                ctx.salient_region.clone().map(|mut r| {
+                    r.surface = surf.clone();
+                    r
+                })
+            }
+            Class::Place if ["feature", "building"].contains(&nom.role.as_str()) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
+                Some(EntRef { class: Class::Place, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf })
+            }
+            Class::Organization if !plural && det => None,
+            Class::Organization if !plural && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
+                Some(EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf })
+            }
+            _ => None,
+        };
+        if let Some(r) = r {
+            return Some((nend, mention(vec![r])));
+        }
+    }
+
+    // 4. Capitalised names no list knows.
+    let (end, name) = capitalised_run(tokens, hits_at, i, text, lex)?;
+    let next = tokens.get(end).map(|t| t.lower.as_str()).unwrap_or("");
+    let last = fold(&text[tokens[end - 1].span.clone()]);
+    // Organisation by suffix ("Rapid Support Forces", "Prosperous Armenia Party").
+    if let Some(&strong) = lex.org_suffixes.get(&last) {
+        if strong || end - i >= 2 {
+            let r = ctx.acronym_expansion(&name).unwrap_or_else(|| EntRef::unknown(Class::Organization, &name));
+            return Some((end, mention(vec![r])));
+        }
+    }
+    if let Some(r) = ctx.acronym(&name) {
+        return Some((end, mention(vec![r])));
+    }
+    // A person already introduced in this document, by full name or surname.
+    if let Some(p) = ctx.person(&name) {
+        return Some((end, mention(vec![p])));
+    }
+    // "X district/province/region": a place.
+    if let Some((nend, nidx)) = nominal_at(end) {
+        let nom = &lex.nominals[nidx];
+        if nom.class == Class::Place && nom.role == "admin" {
+            let mut r = EntRef::unknown(Class::Place, &name);
+            r.surface = surface(i..nend);
+            return Some((nend, mention(vec![r])));
+        }
+    }
+    // "the town of X", "the village of X".
+    if i >= 2 && tokens[i - 1].lower == "of" {
+        if let Some((_, nidx)) = nominal_at(i - 2) {
+            let nom = &lex.nominals[nidx];
+            if nom.class == Class::Place && nom.role == "settlement" {
+                return Some((end, mention(vec![EntRef::unknown(Class::Place, &name)])));
+            }
+        }
+    }
+    // Two or more capitalised words before a reporting verb are a person ("Olga Oliker said").
+    let words = name.split_whitespace().count();
+    if (2..=4).contains(&words) && rules.setting("reporting").iter().any(|w| w == next) {
+        return Some((end, mention(vec![ctx.person_ref(&name)])));
+    }
+    let mut m = mention(vec![]);
+    m.unknown_name = true;
+    Some((end, m))
+}
+
+/// A run of capitalised words not known to the lexicon (names, possibly with particles).
+fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, text: &str, lex: &Lexicon) -> Option<(usize, String)> {
+    let stop = lex.rules.setting("not_names");
+    let is_name_word = |j: usize| -> bool {
+        tokens.get(j).is_some_and(|t| {
+            t.kind == TokenKind::Word
+                && is_capitalised(&text[t.span.clone()])
+                && hits_at[j].is_none()
+                && !stop.contains(&t.lower)
+                && t.lower != "'s"
+        })
+    };
+    if !is_name_word(i) {
+        return None;
+    }
+    let mut end = i + 1;
+    loop {
+        if is_name_word(end) {
+            end += 1;
+        } else if tokens.get(end).is_some_and(|t| t.lower == "-") && is_name_word(end + 1) {
+            end += 2;
+        } else if tokens.get(end).is_some_and(|t| CONNECTORS.contains(&t.lower.as_str()) && !is_capitalised(&text[t.span.clone()])) && is_name_word(end + 1) && tokens[end].lower != "of" {
+            end += 2;
+        } else {
+            break;
+        }
+    }
+    let name = text[tokens[i].span.start..tokens[end - 1].span.end].to_owned();
+    Some((end, name))
+}
+
+/// A person's name right after a title (known surname, or one to four capitalised words).
+fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, lex: &Lexicon, ctx: &DocContext, text: &str) -> Option<(usize, EntRef)> {
+    let (end, name) = capitalised_run(tokens, hits_at, i, text, lex)?;
+    if end - i > 4 {
+        return None;
+    }
+    Some((end, ctx.person_ref(&name)))
+}
+
+/// Persons introduced with a title in a sentence: (full name) for the document's name table.
+pub fn titled_names(text: &str, sentence: Range<usize>, lex: &Lexicon) -> Vec<String> {
+    let s = &text[sentence.clone()];
+    let tokens = tokenize(s, sentence.start);
+    let n = tokens.len();
+    let mut hits_at: Vec<Option<(usize, &[Hit])>> = vec![None; n];
+    let start_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.start).ok();
+    let end_of = |b: usize| tokens.iter().position(|t| t.span.end == b);
+    for (r, hits) in lex.find(s) {
+        if let (Some(a), Some(b)) = (start_of(r.start + sentence.start), end_of(r.end + sentence.start)) {
+            hits_at[a].get_or_insert((b + 1, hits));
+        }
+    }
+    let mut out = Vec::new();
+    let reporting = lex.rules.setting("reporting");
+    let mut i = 0;
+    while i < n {
+        if let Some((tend, hits)) = hits_at[i] {
+            if hits.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].before_name)) {
+                if let Some((end, name)) = capitalised_run(&tokens, &hits_at, tend, text, lex) {
+                    if end - tend <= 4 {
+                        out.push(name);
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+            i = tend;
+            continue;
+        }
+        if let Some((end, name)) = capitalised_run(&tokens, &hits_at, i, text, lex) {
+            let words = end - i;
+            // "Name Surname said", "Name Surname, a/the …"
+            let next = tokens.get(end).map(|t| t.lower.as_str()).unwrap_or("");
+            if (2..=4).contains(&words) && reporting.iter().any(|w| w == next) && !lex.org_suffixes.contains_key(&fold(&text[tokens[end - 1].span.clone()])) {
+                out.push(name);
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}

@@ -1,0 +1,573 @@
+//! Mentions of a sentence → statements, by the rules of `ontology/lexicon/relations.toml`.
+//!
+//! A rule is a predicate, a pattern and the classes its slots accept. Patterns are
+//! sequences of elements around an anchor (the first cue, else the first literal):
+//!
+//! | element | matches |
+//! |---|---|
+//! | `S`, `O` | a mention (or a coordinated list: "Armenia, Azerbaijan and Russia") fitting the slot's classes |
+//! | `@name` | any phrase of the cue list `name` (all inflections are listed in the data) |
+//! | `word`, `,`, `'s` | that token (case-insensitive) |
+//! | `word?` | that token, optionally |
+//! | `~`, `~N` | a gap of up to 6 (or N) tokens that does not cross a clause boundary |
+//!
+//! Slot classes are the contract classes plus `actor` (Country, Organization, Person or
+//! Group), `Number`, `Date`, and `Name` (a capitalised name no list knows, typed as the
+//! rule's `unknown` class). Metonymy is resolved by the mention's alternatives: a capital
+//! that acts is its country, "Azeri forces" that capture are Azerbaijan.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::recognise::{Analysis, EntRef, Item, Mention};
+use super::text::Token;
+use super::{Class, Value};
+use crate::{Error, Result};
+
+/// One element of a pattern.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Elem {
+    /// The subject slot.
+    Subject,
+    /// The object slot.
+    Object,
+    /// A phrase from a cue list.
+    Cue(String),
+    /// A literal token.
+    Lit(String),
+    /// An optional literal token.
+    Opt(String),
+    /// A gap of up to this many tokens.
+    Gap(usize),
+}
+
+/// A compiled relation rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Identifier, recorded as the evidence's rule.
+    pub id: String,
+    /// Contract predicate.
+    pub predicate: String,
+    /// The pattern.
+    pub pattern: Vec<Elem>,
+    /// Index of the anchor element.
+    pub anchor: usize,
+    /// Classes the subject accepts.
+    pub subject: Vec<String>,
+    /// Classes the object accepts.
+    pub object: Vec<String>,
+    /// Class given to unknown names in a slot accepting `Name`.
+    pub unknown: Class,
+    /// Base confidence.
+    pub confidence: f32,
+    /// "accused each other": every ordered pair of the coordinated subject.
+    pub pairwise: bool,
+    /// A fixed object literal (e.g. a title) instead of an object slot.
+    pub literal_object: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    cues: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    settings: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    rule: Vec<RuleDef>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDef {
+    id: String,
+    predicate: String,
+    #[serde(default)]
+    pattern: Option<String>,
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    subject: Vec<String>,
+    #[serde(default)]
+    object: Vec<String>,
+    #[serde(default)]
+    unknown: Option<String>,
+    #[serde(default = "default_confidence")]
+    confidence: f32,
+    #[serde(default)]
+    pairwise: bool,
+    #[serde(default)]
+    value: Option<String>,
+}
+
+fn default_confidence() -> f32 {
+    0.8
+}
+
+/// All rules and cue lists, indexed by anchor word.
+#[derive(Clone, Debug, Default)]
+pub struct Rules {
+    /// Rules in file order.
+    pub rules: Vec<Rule>,
+    /// Cue lists: name → phrases (each a token sequence).
+    pub cues: HashMap<String, Vec<Vec<String>>>,
+    /// Named word lists (`negators`, `modals`, `reporting`, …).
+    pub settings: HashMap<String, Vec<String>>,
+    /// First token of an anchor phrase → rules anchored on it.
+    by_anchor: HashMap<String, Vec<usize>>,
+}
+
+fn phrase_tokens(p: &str) -> Vec<String> {
+    super::text::tokenize(p, 0).into_iter().map(|t| t.lower).collect()
+}
+
+impl Rules {
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// A named word list from `[settings]`.
+    pub fn setting(&self, name: &str) -> &[String] {
+        self.settings.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether a cue list contains this phrase starting at `tokens[i]`; returns its length.
+    pub fn cue_at(&self, list: &str, tokens: &[Token], items: &[Item], pos: usize) -> Option<usize> {
+        let phrases = self.cues.get(list)?;
+        phrases
+            .iter()
+            .filter(|ph| {
+                ph.iter().enumerate().all(|(k, w)| match items.get(pos + k) {
+                    Some(Item::Token(t)) => tokens[*t].lower == *w,
+                    _ => false,
+                })
+            })
+            .map(Vec::len)
+            .max()
+    }
+
+    /// Loads rule files (TOML), later files adding to earlier ones.
+    pub fn load(files: &[(PathBuf, String)]) -> Result<Rules> {
+        let mut rules = Rules::default();
+        let mut defs = Vec::new();
+        for (path, text) in files {
+            let file: RuleFile = toml::from_str(text).map_err(|e| {
+                let line = e.span().map_or(0, |s| text[..s.start].lines().count().max(1));
+                Error::Syntax { path: path.clone(), line, message: e.message().to_owned() }
+            })?;
+            for (name, phrases) in file.cues {
+                rules.cues.entry(name).or_default().extend(phrases.iter().map(|p| phrase_tokens(p)));
+            }
+            for (name, words) in file.settings {
+                rules.settings.entry(name).or_default().extend(words.into_iter().map(|w| w.to_lowercase()));
+            }
+            defs.extend(file.rule.into_iter().map(|d| (path.clone(), d)));
+        }
+        for (path, def) in defs {
+            let bad = |message: String| Error::Invalid(format!("{}: rule {}: {message}", path.display(), def.id));
+            let mut pats = def.patterns.clone();
+            pats.extend(def.pattern.clone());
+            if pats.is_empty() {
+                return Err(bad("no pattern".into()));
+            }
+            for (k, p) in pats.iter().enumerate() {
+                let pattern = parse_pattern(p).map_err(&bad)?;
+                for e in &pattern {
+                    if let Elem::Cue(c) = e {
+                        if !rules.cues.contains_key(c) {
+                            return Err(bad(format!("unknown cue list @{c}")));
+                        }
+                    }
+                }
+                let anchor = pattern
+                    .iter()
+                    .position(|e| matches!(e, Elem::Cue(_)))
+                    .or_else(|| pattern.iter().position(|e| matches!(e, Elem::Lit(_))))
+                    .ok_or_else(|| bad(format!("pattern {p:?} has neither a cue nor a literal to anchor on")))?;
+                if !pattern.contains(&Elem::Subject) {
+                    return Err(bad(format!("pattern {p:?} has no S slot")));
+                }
+                if def.value.is_none() && !pattern.contains(&Elem::Object) {
+                    return Err(bad(format!("pattern {p:?} has no O slot and the rule no value")));
+                }
+                let unknown = match &def.unknown {
+                    Some(u) => Class::parse(u).ok_or_else(|| bad(format!("unknown class {u}")))?,
+                    None => Class::Place,
+                };
+                let id = if pats.len() > 1 { format!("{}#{}", def.id, k + 1) } else { def.id.clone() };
+                let index = rules.rules.len();
+                let first_words: Vec<String> = match &pattern[anchor] {
+                    Elem::Cue(c) => rules.cues[c].iter().filter_map(|ph| ph.first().cloned()).collect(),
+                    Elem::Lit(w) => vec![w.clone()],
+                    _ => unreachable!(),
+                };
+                for w in first_words {
+                    let list = rules.by_anchor.entry(w).or_default();
+                    if !list.contains(&index) {
+                        list.push(index);
+                    }
+                }
+                rules.rules.push(Rule {
+                    id,
+                    predicate: def.predicate.clone(),
+                    pattern,
+                    anchor,
+                    subject: def.subject.clone(),
+                    object: def.object.clone(),
+                    unknown,
+                    confidence: def.confidence.clamp(0.0, 1.0),
+                    pairwise: def.pairwise,
+                    literal_object: def.value.clone(),
+                });
+            }
+        }
+        Ok(rules)
+    }
+
+    /// Rules whose anchor may start at this token.
+    pub fn anchored_at(&self, word: &str) -> &[usize] {
+        self.by_anchor.get(word).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+fn parse_pattern(p: &str) -> std::result::Result<Vec<Elem>, String> {
+    let mut out = Vec::new();
+    for w in p.split_whitespace() {
+        let e = match w {
+            "S" => Elem::Subject,
+            "O" => Elem::Object,
+            "~" => Elem::Gap(6),
+            _ if w.starts_with('~') => Elem::Gap(w[1..].parse().map_err(|_| format!("bad gap {w}"))?),
+            _ if w.starts_with('@') && w.len() > 1 => Elem::Cue(w[1..].to_owned()),
+            _ if w.ends_with('?') && w.len() > 1 => Elem::Opt(w[..w.len() - 1].to_lowercase().replace('’', "'")),
+            _ => Elem::Lit(w.to_lowercase().replace('’', "'")),
+        };
+        out.push(e);
+    }
+    Ok(out)
+}
+
+/// What a slot was filled with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Filler {
+    /// An entity.
+    Entity(EntRef),
+    /// A literal value.
+    Value(Value),
+}
+
+/// A statement found in a sentence, before entities are numbered.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// Subject entity.
+    pub subject: EntRef,
+    /// Subject mention span (bytes).
+    pub subject_span: std::ops::Range<usize>,
+    /// Predicate.
+    pub predicate: String,
+    /// Object.
+    pub object: Filler,
+    /// Object mention span (bytes).
+    pub object_span: std::ops::Range<usize>,
+    /// Rule id.
+    pub rule: String,
+    /// Confidence.
+    pub confidence: f32,
+}
+
+/// Whether the item at `i` ends a clause for gaps.
+fn is_boundary(a: &Analysis, i: usize) -> bool {
+    match a.items.get(i) {
+        Some(Item::Token(t)) => matches!(a.tokens[*t].lower.as_str(), "," | ";" | ":" | "(" | ")" | "\"" | "“" | "”" | "—" | "–" | "["),
+        Some(Item::Mention(_)) => false,
+        None => true,
+    }
+}
+
+fn token_is(a: &Analysis, i: usize, w: &str) -> bool {
+    matches!(a.items.get(i), Some(Item::Token(t)) if a.tokens[*t].lower == w)
+}
+
+/// Picks the first alternative of a mention that fits the slot's classes.
+pub fn fit(m: &Mention, types: &[String], unknown: Class) -> Option<Filler> {
+    for t in types {
+        match t.as_str() {
+            "Number" => {
+                if let Some(v @ Value::Integer(_)) = &m.value {
+                    return Some(Filler::Value(v.clone()));
+                }
+            }
+            "Date" => {
+                if let Some(v @ (Value::Date(_) | Value::Year(_))) = &m.value {
+                    return Some(Filler::Value(v.clone()));
+                }
+            }
+            "Name" => {
+                if m.unknown_name {
+                    return Some(Filler::Entity(EntRef::unknown(unknown, &m.surface)));
+                }
+            }
+            _ => {}
+        }
+    }
+    for alt in &m.alts {
+        let ok = types.iter().any(|t| match t.as_str() {
+            "actor" => matches!(alt.class, Class::Country | Class::Organization | Class::Person | Class::Group),
+            "state_actor" => matches!(alt.class, Class::Country | Class::Organization | Class::Person),
+            other => Class::parse(other) == Some(alt.class),
+        });
+        if ok {
+            return Some(Filler::Entity(alt.clone()));
+        }
+    }
+    None
+}
+
+/// Slot fillers matched at item `pos`, extended over coordination in direction `dir`.
+/// Returns the fillers with their spans and the position after the list.
+fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[String], unknown: Class) -> Option<(Vec<(Filler, std::ops::Range<usize>)>, usize)> {
+    let Item::Mention(m) = *a.items.get(pos)? else { return None };
+    let first = fit(&a.mentions[m], types, unknown)?;
+    let mut out = vec![(first, a.mentions[m].span.clone())];
+    let mut end = pos;
+    // Extend over ", X", "and X", ", and X", "or X"; commas count only in lists that also have "and"/"or".
+    let mut pending = Vec::new();
+    let mut has_conj = false;
+    let mut cur = pos as isize;
+    loop {
+        let mut k = cur + dir;
+        let mut saw_conj = false;
+        let mut saw_comma = false;
+        while k >= 0 && (k as usize) < a.items.len() {
+            let ku = k as usize;
+            if token_is(a, ku, ",") {
+                saw_comma = true;
+            } else if token_is(a, ku, "and") || token_is(a, ku, "or") || token_is(a, ku, "&") {
+                saw_conj = true;
+            } else if token_is(a, ku, "the") || token_is(a, ku, "both") {
+            } else {
+                break;
+            }
+            k += dir;
+        }
+        if !(saw_conj || saw_comma) || k < 0 || k as usize >= a.items.len() {
+            break;
+        }
+        let Item::Mention(m2) = a.items[k as usize] else { break };
+        let Some(f) = fit(&a.mentions[m2], types, unknown) else { break };
+        has_conj |= saw_conj;
+        pending.push((f, a.mentions[m2].span.clone(), k as usize, saw_conj));
+        cur = k;
+    }
+    if !pending.is_empty() {
+        // Without a conjunction the commas were appositions, not a list.
+        if has_conj {
+            for (f, span, k, _) in pending {
+                out.push((f, span));
+                end = k;
+            }
+        } else {
+            let _ = pending;
+        }
+    }
+    let after = if dir > 0 { end + 1 } else { end };
+    Some((out, after))
+}
+
+struct Matched {
+    subjects: Vec<(Filler, std::ops::Range<usize>)>,
+    objects: Vec<(Filler, std::ops::Range<usize>)>,
+    lo: usize,
+    hi: usize,
+}
+
+/// Matches elements `elems` starting at `pos` in direction `dir` (+1 right, -1 left).
+fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos: isize, dir: isize, m: &mut Matched) -> bool {
+    let mut i = 0;
+    while i < elems.len() {
+        let inb = |p: isize| p >= 0 && (p as usize) < a.items.len();
+        match &elems[i] {
+            Elem::Gap(n) => {
+                let next = elems.get(i + 1);
+                let mut found = false;
+                for k in 0..=*n as isize {
+                    let p = pos + k * dir;
+                    if !inb(p) {
+                        break;
+                    }
+                    if next.is_none_or(|e| elem_matches_at(a, rules, rule, e, p as usize, dir)) {
+                        pos = p;
+                        found = true;
+                        break;
+                    }
+                    if is_boundary(a, p as usize) {
+                        break;
+                    }
+                }
+                if !found {
+                    return false;
+                }
+            }
+            Elem::Opt(w) => {
+                if inb(pos) && token_is(a, pos as usize, w) {
+                    pos += dir;
+                }
+            }
+            Elem::Lit(w) => {
+                if !(inb(pos) && token_is(a, pos as usize, w)) {
+                    return false;
+                }
+                pos += dir;
+            }
+            Elem::Cue(c) => {
+                // Cues are matched forwards; going left, find a phrase that ends at pos.
+                if dir > 0 {
+                    let Some(len) = inb(pos).then(|| rules.cue_at(c, &a.tokens, &a.items, pos as usize)).flatten() else {
+                        return false;
+                    };
+                    pos += len as isize;
+                } else {
+                    let mut ok = false;
+                    for len in 1..=4isize {
+                        let start = pos - len + 1;
+                        if start >= 0 && rules.cue_at(c, &a.tokens, &a.items, start as usize) == Some(len as usize) {
+                            pos = start - 1;
+                            ok = true;
+                            break;
+                        }
+                    }
+                    if !ok {
+                        return false;
+                    }
+                }
+            }
+            Elem::Subject | Elem::Object => {
+                if !inb(pos) {
+                    return false;
+                }
+                let subject = elems[i] == Elem::Subject;
+                let types = if subject { &rule.subject } else { &rule.object };
+                let Some((fillers, after)) = slot_at(a, pos as usize, dir, types, rule.unknown) else {
+                    return false;
+                };
+                if subject {
+                    m.subjects = fillers;
+                } else {
+                    m.objects = fillers;
+                }
+                pos = after as isize;
+                if dir < 0 {
+                    pos -= 1;
+                }
+            }
+        }
+        let last = pos - dir;
+        if last >= 0 {
+            m.lo = m.lo.min(last as usize);
+            m.hi = m.hi.max(last as usize);
+        }
+        i += 1;
+    }
+    true
+}
+
+fn elem_matches_at(a: &Analysis, rules: &Rules, rule: &Rule, e: &Elem, p: usize, dir: isize) -> bool {
+    match e {
+        Elem::Lit(w) | Elem::Opt(w) => token_is(a, p, w),
+        Elem::Cue(c) => {
+            if dir > 0 {
+                rules.cue_at(c, &a.tokens, &a.items, p).is_some()
+            } else {
+                (1..=4).any(|len| p + 1 >= len && rules.cue_at(c, &a.tokens, &a.items, p + 1 - len) == Some(len))
+            }
+        }
+        Elem::Subject => matches!(a.items[p], Item::Mention(m) if fit(&a.mentions[m], &rule.subject, rule.unknown).is_some()),
+        Elem::Object => matches!(a.items[p], Item::Mention(m) if fit(&a.mentions[m], &rule.object, rule.unknown).is_some()),
+        Elem::Gap(_) => true,
+    }
+}
+
+/// Applies every rule anchored in the sentence.
+pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
+    let mut out = Vec::new();
+    let negators = rules.setting("negators");
+    let modals = rules.setting("modals");
+    for p in 0..a.items.len() {
+        let Item::Token(t) = a.items[p] else { continue };
+        for &ri in rules.anchored_at(&a.tokens[t].lower) {
+            let rule = &rules.rules[ri];
+            // The anchor itself must match here.
+            let anchor_len = match &rule.pattern[rule.anchor] {
+                Elem::Cue(c) => match rules.cue_at(c, &a.tokens, &a.items, p) {
+                    Some(l) => l,
+                    None => continue,
+                },
+                Elem::Lit(_) => 1,
+                _ => continue,
+            };
+            let mut m = Matched { subjects: vec![], objects: vec![], lo: p, hi: p + anchor_len - 1 };
+            let left: Vec<Elem> = rule.pattern[..rule.anchor].iter().rev().cloned().collect();
+            let right = &rule.pattern[rule.anchor + 1..];
+            if !match_side(a, rules, rule, right, (p + anchor_len) as isize, 1, &mut m) {
+                continue;
+            }
+            if !match_side(a, rules, rule, &left, p as isize - 1, -1, &mut m) {
+                continue;
+            }
+            // Negation between the arguments or just before the cue ("did not sign",
+            // "no agreement on deploying") blocks the statement.
+            let from = m.lo.saturating_sub(3).min(p.saturating_sub(3));
+            let negated = (from..=m.hi.min(a.items.len() - 1)).any(|i| {
+                matches!(a.items[i], Item::Token(t) if negators.iter().any(|n| *n == a.tokens[t].lower))
+            });
+            if negated {
+                continue;
+            }
+            let hedged = (m.lo.saturating_sub(4)..=m.hi.min(a.items.len() - 1))
+                .any(|i| matches!(a.items[i], Item::Token(t) if modals.iter().any(|n| *n == a.tokens[t].lower)));
+            let confidence = if hedged { rule.confidence * 0.8 } else { rule.confidence };
+            let mut emit = |s: &(Filler, std::ops::Range<usize>), o: (Filler, std::ops::Range<usize>)| {
+                let Filler::Entity(subject) = &s.0 else { return };
+                if let Filler::Entity(obj) = &o.0 {
+                    if obj.class == subject.class && obj.key == subject.key {
+                        return;
+                    }
+                }
+                out.push(Found {
+                    subject: subject.clone(),
+                    subject_span: s.1.clone(),
+                    predicate: rule.predicate.clone(),
+                    object: o.0,
+                    object_span: o.1,
+                    rule: rule.id.clone(),
+                    confidence,
+                });
+            };
+            if let Some(v) = &rule.literal_object {
+                let anchor_span = a.item_span(p);
+                for s in &m.subjects {
+                    emit(s, (Filler::Value(Value::Text(v.clone())), anchor_span.clone()));
+                }
+            } else if rule.pairwise {
+                for s in &m.subjects {
+                    for o in &m.subjects {
+                        emit(s, o.clone());
+                    }
+                }
+            } else {
+                for s in &m.subjects {
+                    for o in &m.objects {
+                        emit(s, o.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,200 @@
+//! Document-level resolution: the names a document introduces (people by title, acronyms
+//! defined in brackets), its salient region for anaphora ("the region", "the enclave"), and
+//! the corpus-stable keys of people, agreements and events.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::lexicon::{Hit, Lexicon};
+use super::recognise::{titled_names, EntRef};
+use super::text::{fold, slug};
+use super::Class;
+use crate::document::{Document, Sentence};
+
+/// What a document establishes before its sentences are read one by one.
+#[derive(Clone, Debug, Default)]
+pub struct DocContext {
+    /// The document's date.
+    pub date: Option<NaiveDate>,
+    /// The document's id (keys of undated agreements).
+    pub doc_id: String,
+    /// The most mentioned region-like place, the antecedent of "the region".
+    pub salient_region: Option<EntRef>,
+    /// Person key → full name.
+    persons: HashMap<String, String>,
+    /// Acronym → expansion, from "Rapid Support Forces (RSF)".
+    acronyms: HashMap<String, String>,
+    surname_endings: Vec<(String, String)>,
+}
+
+impl DocContext {
+    /// Reads the whole document once for names and salience.
+    pub fn build(doc: &Document, sentences: &[Sentence], lex: &Lexicon) -> DocContext {
+        let mut ctx = DocContext {
+            date: doc.date,
+            doc_id: doc.id.clone(),
+            surname_endings: lex
+                .rules
+                .setting("surname_endings")
+                .iter()
+                .filter_map(|r| r.split_once('>').map(|(a, b)| (a.to_owned(), b.to_owned())))
+                .collect(),
+            ..DocContext::default()
+        };
+        let mut region_counts: HashMap<usize, (usize, usize)> = HashMap::new();
+        for (k, s) in sentences.iter().enumerate() {
+            for name in titled_names(&doc.text, s.span.clone(), lex) {
+                let key = ctx.person_key(&name);
+                let entry = ctx.persons.entry(key).or_insert_with(|| name.clone());
+                // The longest form is the canonical name ("Nikol Pashinyan" over "Pashinyan").
+                if name.split_whitespace().count() > entry.split_whitespace().count() {
+                    *entry = name;
+                }
+            }
+            let text = &doc.text[s.span.clone()];
+            for (_, hits) in lex.find(text) {
+                for h in hits {
+                    if let Hit::Place(p) = h {
+                        if ["disputed", "region", "exclave", "province"].contains(&lex.places[*p].kind.as_str()) {
+                            let e = region_counts.entry(*p).or_insert((0, k));
+                            e.0 += 1;
+                        }
+                    }
+                }
+            }
+            find_acronyms(text, &mut ctx.acronyms);
+        }
+        if let Some((&p, _)) = region_counts.iter().max_by_key(|(p, (count, first))| (*count, std::cmp::Reverse(*first), std::cmp::Reverse(**p))) {
+            let place = &lex.places[p];
+            ctx.salient_region = Some(EntRef {
+                class: Class::Place,
+                key: lex.place_key(p),
+                label: place.name.clone(),
+                wikidata: place.wikidata.clone(),
+                surface: place.name.clone(),
+            });
+        }
+        ctx
+    }
+
+    /// The year events default to: the document's, else "undated".
+    pub fn year(&self) -> String {
+        self.date.map_or_else(|| "undated".to_owned(), |d| d.year().to_string())
+    }
+
+    /// The key of a person: the transliteration-folded surname, so that "Pashinyan",
+    /// "Nikol Pashinyan" and "Pashinian" are one person across the corpus.
+    pub fn person_key(&self, name: &str) -> String {
+        let folded = fold(name);
+        let surname = folded.split_whitespace().last().unwrap_or("").to_owned();
+        let mut s = surname;
+        for (from, to) in &self.surname_endings {
+            if let Some(stem) = s.strip_suffix(from.as_str()) {
+                s = format!("{stem}{to}");
+                break;
+            }
+        }
+        slug(&s)
+    }
+
+    /// A person this document introduced, by full name or surname.
+    pub fn person(&self, name: &str) -> Option<EntRef> {
+        let key = self.person_key(name);
+        let full = self.persons.get(&key)?;
+        // The name must be the surname or the full name, not just share a last word by accident.
+        let f = fold(name);
+        let ff = fold(full);
+        (ff == f || ff.ends_with(&format!(" {f}")) || self.person_key(full) == key && f.split_whitespace().count() == 1 || ff.split_whitespace().count() == 1)
+            .then(|| EntRef { class: Class::Person, key, label: full.clone(), wikidata: None, surface: name.to_owned() })
+    }
+
+    /// A person by name, known or not.
+    pub fn person_ref(&self, name: &str) -> EntRef {
+        let key = self.person_key(name);
+        let label = self.persons.get(&key).cloned().unwrap_or_else(|| name.to_owned());
+        EntRef { class: Class::Person, key, label, wikidata: None, surface: name.to_owned() }
+    }
+
+    /// The agreement a singular agreement noun refers to: the one of the document's date.
+    pub fn agreement(&self, surface: &str) -> EntRef {
+        let (key, label) = match self.date {
+            Some(d) => (format!("{d}"), format!("agreement of {}", d.format("%-d %B %Y"))),
+            None => (format!("doc-{}", slug(&self.doc_id)), format!("agreement reported in {}", self.doc_id)),
+        };
+        EntRef { class: Class::Agreement, key, label, wikidata: None, surface: surface.to_owned() }
+    }
+
+    /// The event an event noun refers to, keyed by its role and the year.
+    pub fn event(&self, role: &str, name: &str, surface: &str) -> EntRef {
+        let year = self.year();
+        let role = if role.is_empty() { name } else { role };
+        EntRef {
+            class: Class::Event,
+            key: slug(&format!("{role} {year}")),
+            label: format!("{role} of {year}"),
+            wikidata: None,
+            surface: surface.to_owned(),
+        }
+    }
+
+    /// An organisation known by an acronym defined in this document.
+    pub fn acronym(&self, name: &str) -> Option<EntRef> {
+        let full = self.acronyms.get(name)?;
+        Some(EntRef { class: Class::Organization, key: slug(full), label: full.clone(), wikidata: None, surface: name.to_owned() })
+    }
+
+    /// An organisation whose full name was defined with an acronym.
+    pub fn acronym_expansion(&self, name: &str) -> Option<EntRef> {
+        self.acronyms.values().any(|f| f == name).then(|| EntRef {
+            class: Class::Organization,
+            key: slug(name),
+            label: name.to_owned(),
+            wikidata: None,
+            surface: name.to_owned(),
+        })
+    }
+}
+
+/// "Rapid Support Forces (RSF)": the acronym must be the initials of the capitalised words.
+fn find_acronyms(text: &str, out: &mut HashMap<String, String>) {
+    let mut rest = text;
+    let mut offset = 0;
+    while let Some(open) = rest.find('(') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(')') else { break };
+        let acro = after[..close].trim();
+        if (2..=6).contains(&acro.len()) && acro.chars().all(|c| c.is_ascii_uppercase()) {
+            let before: Vec<&str> = text[..offset + open].split_whitespace().collect();
+            let n = acro.len();
+            let candidates: Vec<&str> = before.iter().rev().take(n + 2).rev().copied().collect();
+            let initials: String = candidates.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).map(|w| w.chars().next().unwrap()).collect();
+            if initials.ends_with(acro) {
+                let words: Vec<&str> = candidates.iter().copied().skip_while(|w| !w.starts_with(acro.chars().next().unwrap())).collect();
+                out.insert(acro.to_owned(), words.join(" "));
+            }
+        }
+        offset += open + 1 + close + 1;
+        rest = &text[offset..];
+    }
+}
+
+/// Byte range helper for explain output.
+pub fn show(text: &str, r: &Range<usize>) -> String {
+    text.get(r.clone()).unwrap_or("").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_are_initials_of_the_name() {
+        let mut m = HashMap::new();
+        find_acronyms("fighting between the army and the Rapid Support Forces (RSF) in Khartoum", &mut m);
+        assert_eq!(m.get("RSF").map(String::as_str), Some("Rapid Support Forces"));
+        find_acronyms("the vote (PDF) was held", &mut m);
+        assert!(!m.contains_key("PDF"));
+    }
+}

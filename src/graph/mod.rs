@@ -1,0 +1,7 @@
+//! Extraction → RDF: IRIs ([`vocab`]) and quads with provenance ([`mint`]).
+
+pub mod mint;
+pub mod vocab;
+
+pub use mint::mint;
+pub use vocab::Vocab;

@@ -1,0 +1,17 @@
+//! kgraph: news articles → a knowledge graph in an embedded Oxigraph store.
+//!
+//! The pipeline runs one way through small stages, each a module:
+//! [`document`] (read, clean, segment) → [`extract`] (lexicon, mentions, entities,
+//! relations) → [`graph`] (IRIs, quads, provenance) → [`store`] → [`output`]
+//! (query, export, stats). Knowledge (gazetteer, titles, relation cues) lives in the
+//! data files under `ontology/`, loaded into a [`extract::Lexicon`].
+
+pub mod document;
+pub mod error;
+pub mod extract;
+pub mod graph;
+pub mod output;
+pub mod pipeline;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -290,7 +290,7 @@ pub fn extract(
             let near = [k.checked_sub(1), Some(k + 1), Some(k + 2)];
             for x in near.into_iter().flatten() {
                 if let Some(Item::Mention(mi)) = a.items.get(x) {
-                    if let Some(r) = a.mentions[mi].alts.iter().find(|r| matches!(r.class, Class::Person | Class::Organization | Class::Country)) {
+                    if let Some(r) = a.mentions[*mi].alts.iter().find(|r| matches!(r.class, Class::Person | Class::Organization | Class::Country)) {
                         speaker = Some(r.clone());
                         break;
                     }

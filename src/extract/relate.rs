@@ -193,7 +193,7 @@ impl Rules {
                 if !pattern.contains(&Elem::Subject) {
                     return Err(bad(format!("pattern {p:?} has no S slot")));
                 }
-                if def.value.is_none() && !pattern.contains(&Elem::Object) {
+                if def.value.is_none() && !def.pairwise && !pattern.contains(&Elem::Object) {
                     return Err(bad(format!("pattern {p:?} has no O slot and the rule no value")));
                 }
                 let unknown = match &def.unknown {

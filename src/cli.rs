@@ -1,0 +1,227 @@
+//! Command line → parsed arguments: the clap definitions, whose doc comments are the manual
+//! (`kgraph --help`, `kgraph COMMAND --help`).
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+use kgraph::output::query::QueryFormat;
+use kgraph::output::RdfOutput;
+
+/// Turn news articles into a knowledge graph you can query and trace.
+///
+/// kgraph reads articles (text, Markdown, HTML, JSON Lines), extracts entities (countries,
+/// people, organisations, places, agreements, groups, events) and the relations between them,
+/// and stores them in an embedded Oxigraph store: one named graph per article, every statement
+/// with the sentence, offsets, rule and confidence it comes from.
+///
+/// Typical use:
+///   kgraph build seeds/
+///   kgraph query --file queries/brokered.rq
+///   kgraph export --format nquads -o corpus.nq
+///   kgraph stats
+///
+/// Exit status: 0 success, 1 some documents failed (the others were stored), 2 error.
+#[derive(Debug, Parser)]
+#[command(name = "kgraph", version, about, long_about, verbatim_doc_comment, max_term_width = 100)]
+pub struct Cli {
+    /// Options for every command.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options that every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The store folder: created by `build`, read by the other commands.
+    #[arg(long, global = true, env = "KGRAPH_STORE", value_name = "DIR", default_value = "./kgraph.store")]
+    pub store: PathBuf,
+
+    /// The namespace everything is minted in: the ontology is `IRI ontology#`, documents
+    /// `IRI doc/ID`, entities `IRI entity/CLASS/KEY`. Use the same one for every command on a
+    /// store.
+    #[arg(long, global = true, env = "KGRAPH_BASE", value_name = "IRI", default_value = kgraph::graph::vocab::DEFAULT_BASE)]
+    pub base: String,
+
+    /// The ontology and lexicon data folder (kgraph.ttl, gazetteer/, lexicon/). Default:
+    /// ./ontology if it exists, else the copy built into kgraph.
+    #[arg(long, global = true, env = "KGRAPH_ONTOLOGY", value_name = "DIR")]
+    pub ontology: Option<PathBuf>,
+
+    /// Say more: each document loaded, with the boilerplate blocks dropped from it and why.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// Say less: no progress bar, warnings or summary; errors are still printed.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read articles, extract the knowledge graph and load it into the store.
+    ///
+    /// Each document replaces its own named graph in one transaction, so building again after
+    /// editing an article updates it without duplicates, and an interrupted build leaves every
+    /// document either old or new. A document that cannot be read is reported (with the file
+    /// and, for bad UTF-8, the byte offset) and skipped; the others are still stored and the exit
+    /// status is 1. Empty files are skipped with a warning. The ontology (kgraph.ttl) is loaded
+    /// into its own graph on every build.
+    Build(BuildArgs),
+
+    /// Run a SPARQL 1.1 query against the store.
+    ///
+    /// The default graph is the union of all graphs (each document's graph, and the ontology), so
+    /// plain patterns see the whole corpus; use `GRAPH ?g { … }` where the document matters, and
+    /// `?g dcterms:identifier ?doc` for its name. The union repeats a triple stated in several
+    /// documents: use SELECT DISTINCT. Syntax errors give line and column. Examples are in
+    /// queries/.
+    Query(QueryArgs),
+
+    /// Write the store (or one graph of it) as RDF.
+    ///
+    /// nquads, trig and jsonld keep the named graphs. ntriples, turtle and rdfxml are graph formats:
+    /// without --graph they get the union of all graphs, each distinct triple once. The default
+    /// exports use RDF 1.1 only (reification, no triple terms), so they load into Virtuoso, Jena,
+    /// rdflib, Neo4j n10s or raptor.
+    Export(ExportArgs),
+
+    /// Count what the store holds: entities per class, facts per predicate, and per document its
+    /// statements, facts, entities and quads.
+    Stats(StatsArgs),
+}
+
+/// `kgraph build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Files or folders to read; folders are read recursively (.txt, .md, .html, .htm, .jsonl),
+    /// `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = "seeds/")]
+    pub paths: Vec<PathBuf>,
+
+    /// Build in memory instead of in --store (nothing is written to disk; see --export).
+    #[arg(long)]
+    pub memory: bool,
+
+    /// After building, write the whole store to standard output in this RDF format (most useful
+    /// with --memory).
+    #[arg(long, value_name = "FORMAT", value_parser = rdf_format())]
+    pub export: Option<RdfOutput>,
+
+    /// Publication date for documents that carry none (extracted dates like "on Tuesday" are
+    /// resolved against it).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<chrono::NaiveDate>,
+
+    /// Replace invalid UTF-8 with U+FFFD instead of refusing the file.
+    #[arg(long)]
+    pub lossy: bool,
+
+    /// Refuse documents larger than this many bytes.
+    #[arg(long, value_name = "N", default_value_t = 64 << 20)]
+    pub max_document_bytes: u64,
+
+    /// Drop statements whose confidence is below X (0 to 1).
+    #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = parse_confidence)]
+    pub min_confidence: f32,
+
+    /// An extra lexicon file (TOML, same format as ontology/lexicon/relations.toml); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Vec<PathBuf>,
+
+    /// Worker threads; 0 means one per core. The store is the same whatever the number.
+    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+}
+
+/// `kgraph query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The query text; `-` reads it from standard input.
+    #[arg(value_name = "QUERY", required_unless_present = "file", conflicts_with = "file")]
+    pub query: Option<String>,
+
+    /// Read the query from this file (e.g. queries/brokered.rq).
+    #[arg(short, long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Output format. SELECT and ASK: table (aligned text, long values cut; the default on a
+    /// terminal), tsv (the default otherwise), csv, json, xml (the W3C results formats).
+    /// CONSTRUCT and DESCRIBE: turtle (default), ntriples, nquads, trig, rdfxml, jsonld.
+    #[arg(long, value_name = "FORMAT", value_parser = query_format())]
+    pub format: Option<QueryFormat>,
+
+    /// Write at most N rows (or triples).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Give up after this many seconds.
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    pub timeout: Option<std::time::Duration>,
+}
+
+/// `kgraph export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// RDF format to write.
+    #[arg(long, value_name = "FORMAT", default_value = "nquads", value_parser = rdf_format())]
+    pub format: RdfOutput,
+
+    /// Only this graph: a graph IRI, or a document identifier (the file stem, e.g.
+    /// 000_50ffc8f5c8e6c513).
+    #[arg(long, value_name = "IRI")]
+    pub graph: Option<String>,
+
+    /// Write to FILE (replaced only once complete) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `kgraph stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// text (aligned tables) or json.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+}
+
+fn rdf_format() -> impl TypedValueParser<Value = RdfOutput> {
+    PossibleValuesParser::new(RdfOutput::NAMES).map(|s| s.parse().expect("a listed name"))
+}
+
+fn query_format() -> impl TypedValueParser<Value = QueryFormat> {
+    PossibleValuesParser::new(QueryFormat::NAMES).map(|s| s.parse().expect("a listed name"))
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("{e} (expected YYYY-MM-DD)"))
+}
+
+fn parse_confidence(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err("expected a number from 0 to 1".into()),
+    }
+}
+
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() => Ok(std::time::Duration::from_secs_f64(x)),
+        _ => Err("expected a positive number of seconds".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,111 @@
+//! Store → RDF: the whole dataset or one graph, streamed through Oxigraph's serializers.
+//!
+//! Dataset formats (N-Quads, TriG, JSON-LD) keep every quad in its graph. Graph formats
+//! (N-Triples, Turtle, RDF/XML) have no graphs: without `--graph` they get the union of all
+//! graphs, each distinct triple once (the provenance of a triple is then only in the reified
+//! `rdf:Statement` nodes, whose `prov:wasDerivedFrom` names the document graph).
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNodeRef, TripleRef};
+use oxigraph::store::Store;
+use xxhash_rust::xxh3::xxh3_128;
+
+use super::RdfOutput;
+use crate::graph::Vocab;
+use crate::{Error, Result};
+
+/// The graph a user names: an absolute IRI as is, anything else as a document identifier (the
+/// file stem), e.g. `000_50ffc8f5c8e6c513`.
+pub fn graph_named(vocab: &Vocab, name: &str) -> NamedNode {
+    match NamedNode::new(name) {
+        Ok(iri) if name.contains(':') => iri,
+        _ => vocab.document(name),
+    }
+}
+
+/// Writes the store (or one named graph of it) to `out` in `format`; returns how many quads or
+/// triples were written. Fails if `graph` is not in the store.
+pub fn export(
+    store: &Store,
+    format: RdfOutput,
+    graph: Option<NamedOrBlankNodeRef<'_>>,
+    vocab: &Vocab,
+    out: &mut dyn Write,
+) -> Result<usize> {
+    if let Some(g) = graph {
+        if !store.contains_named_graph(g)? {
+            return Err(Error::Invalid(format!("no graph {g} in the store (see `kgraph stats` for the documents)")));
+        }
+    }
+    let write_error = |e: std::io::Error| Error::io("<output>", e);
+    let mut serializer = format.serializer(vocab).for_writer(out);
+    let quads = store.quads_for_pattern(None, None, None, graph.map(GraphNameRef::from));
+    let mut written = 0;
+    if format.is_dataset() {
+        for quad in quads {
+            serializer.serialize_quad(&quad?).map_err(write_error)?;
+            written += 1;
+        }
+    } else {
+        // The same triple in several graphs is written once. A 128-bit hash per distinct
+        // triple keeps memory small; a graph (one document) never repeats a triple.
+        let mut seen = HashSet::new();
+        for quad in quads {
+            let quad = quad?;
+            let triple: TripleRef<'_> = quad.as_ref().into();
+            if graph.is_some() || seen.insert(xxh3_128(triple.to_string().as_bytes())) {
+                serializer.serialize_triple(triple).map_err(write_error)?;
+                written += 1;
+            }
+        }
+    }
+    serializer.finish().map_err(write_error)?;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::io::{RdfFormat, RdfParser};
+
+    const DATA: &str = "<http://ex.org/a> <http://ex.org/p> \"x\" <http://ex.org/g1> .\n\
+                        <http://ex.org/a> <http://ex.org/p> \"x\" <http://ex.org/g2> .\n\
+                        <http://ex.org/b> <http://ex.org/p> _:n <http://ex.org/g2> .\n";
+
+    fn store() -> Store {
+        let store = Store::new().unwrap();
+        store.load_from_slice(RdfFormat::NQuads, DATA).unwrap();
+        store
+    }
+
+    #[test]
+    fn graph_formats_write_each_triple_once_and_dataset_formats_every_quad() {
+        let store = store();
+        for format in RdfOutput::ALL {
+            let mut out = Vec::new();
+            let n = export(&store, format, None, &Vocab::default(), &mut out).unwrap();
+            let parsed = RdfParser::from_format(format.format()).for_slice(&out).count();
+            let expected = if format.is_dataset() { 3 } else { 2 };
+            assert_eq!((n, parsed), (expected, expected), "{format}: {}", String::from_utf8_lossy(&out));
+        }
+    }
+
+    #[test]
+    fn one_graph_is_exported_or_refused() {
+        let store = store();
+        let g2 = NamedNode::new("http://ex.org/g2").unwrap();
+        let mut out = Vec::new();
+        assert_eq!(export(&store, RdfOutput::NQuads, Some(g2.as_ref().into()), &Vocab::default(), &mut out).unwrap(), 2);
+        let g3 = NamedNode::new("http://ex.org/g3").unwrap();
+        assert!(export(&store, RdfOutput::Turtle, Some(g3.as_ref().into()), &Vocab::default(), &mut out).is_err());
+    }
+
+    #[test]
+    fn graph_names_are_iris_or_document_ids() {
+        let v = Vocab::default();
+        assert_eq!(graph_named(&v, "http://ex.org/g").as_str(), "http://ex.org/g");
+        assert_eq!(graph_named(&v, "000_abc").as_str(), "https://w3id.org/kgraph/doc/000_abc");
+    }
+}

@@ -1,0 +1,567 @@
+//! Store folder → an open Oxigraph store: locking, opening (read-write, read-only or in memory),
+//! loading the ontology, and replacing one document's named graph per transaction; [`build`]
+//! runs the pipeline over paths in parallel and loads the results in a fixed order.
+//!
+//! # Locking
+//!
+//! A writer ([`KgStore::open`]) takes an exclusive advisory lock on `DIR/kgraph.lock` and writes
+//! its process id there; readers ([`KgStore::open_read_only`]) take a shared lock on the same
+//! file. So any number of `query`, `export` and `stats` can run together, but not while a
+//! `build` writes: Oxigraph opens RocksDB read-only without coordination with a writer, and its
+//! documentation calls reading while another process writes undefined behaviour. Whoever cannot
+//! get the lock fails at once with [`Error::StoreLocked`].
+
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
+use oxigraph::model::{
+    BlankNode, GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
+};
+use oxigraph::store::{StorageError, Store};
+use rayon::prelude::*;
+
+use crate::document::read::{self, ReadOptions, Source};
+use crate::document::Document;
+use crate::extract::Class;
+use crate::graph::vocab::{iri, ns, DEFAULT_BASE};
+use crate::graph::Vocab;
+use crate::pipeline::{Pipeline, Processed};
+use crate::{Error, Result};
+
+/// The ontology compiled into the binary (`ontology/kgraph.ttl`), in the default namespace.
+pub const ONTOLOGY_TTL: &str = include_str!("../ontology/kgraph.ttl");
+
+/// The name of the ontology file inside an `--ontology` folder.
+pub const ONTOLOGY_FILE: &str = "kgraph.ttl";
+
+/// The name of the lock file inside a store folder.
+pub const LOCK_FILE: &str = "kgraph.lock";
+
+/// An Oxigraph store opened by kgraph, with the lock that guards its folder.
+pub struct KgStore {
+    store: Store,
+    dir: Option<PathBuf>,
+    // Dropped after `store`: the lock is released once RocksDB is closed.
+    _lock: Option<StoreLock>,
+}
+
+impl std::fmt::Debug for KgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KgStore").field("dir", &self.dir).finish_non_exhaustive()
+    }
+}
+
+impl KgStore {
+    /// Opens (creating it if needed) the on-disk store in `dir` for writing, holding the
+    /// exclusive lock until dropped. Fails with [`Error::StoreLocked`] if another process uses it,
+    /// and refuses a non-empty folder that is not a store.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
+        let dir = dir.as_ref();
+        if dir.is_dir() && !is_store_dir(dir) {
+            let mut entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+            if entries.next().is_some() {
+                return Err(Error::Invalid(format!(
+                    "{}: not a kgraph store and not empty; choose a new or empty folder for --store",
+                    dir.display()
+                )));
+            }
+        }
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let lock = StoreLock::exclusive(dir)?;
+        let store = Store::open(dir).map_err(|e| open_error(dir, e))?;
+        Ok(Self { store, dir: Some(dir.to_owned()), _lock: Some(lock) })
+    }
+
+    /// Opens the on-disk store in `dir` read-only, holding a shared lock until dropped: other
+    /// readers may run at the same time, a writer may not.
+    pub fn open_read_only(dir: impl AsRef<Path>) -> Result<Self> {
+        let dir = dir.as_ref();
+        if !is_store_dir(dir) {
+            return Err(Error::Invalid(format!(
+                "{}: no kgraph store there (create it with `kgraph build --store {}`)",
+                dir.display(),
+                dir.display()
+            )));
+        }
+        let lock = StoreLock::shared(dir)?;
+        let store = Store::open_read_only(dir).map_err(|e| open_error(dir, e))?;
+        Ok(Self { store, dir: Some(dir.to_owned()), _lock: Some(lock) })
+    }
+
+    /// A new, empty in-memory store.
+    pub fn memory() -> Result<Self> {
+        Ok(Self { store: Store::new()?, dir: None, _lock: None })
+    }
+
+    /// The Oxigraph store, for queries and dumps.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The store folder, or `None` in memory.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Replaces the named graph `graph` by `quads` in one transaction: readers see the old graph
+    /// or the new one, never a mix, and a crash leaves the old one. Every quad must be in `graph`.
+    pub fn replace_graph(&self, graph: NamedNodeRef<'_>, quads: &[Quad]) -> Result<()> {
+        if let Some(q) = quads.iter().find(|q| q.graph_name.as_ref() != GraphNameRef::NamedNode(graph)) {
+            return Err(Error::Invalid(format!("a quad for graph {graph} is in graph {}", q.graph_name)));
+        }
+        let mut tx = self.store.start_transaction()?;
+        tx.remove_named_graph(graph)?;
+        tx.extend(quads);
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces one processed document's named graph (see [`Self::replace_graph`]).
+    pub fn replace_document(&self, processed: &Processed) -> Result<()> {
+        self.replace_graph(processed.graph.as_ref(), &processed.quads)
+    }
+
+    /// Loads the ontology into its own graph ([`Vocab::ontology_graph`]), replacing it. The
+    /// ontology is `DIR/kgraph.ttl` when `dir` holds one, else the built-in copy. Returns the
+    /// number of quads loaded.
+    pub fn load_ontology(&self, vocab: &Vocab, dir: Option<&Path>) -> Result<usize> {
+        let quads = ontology_quads(vocab, dir)?;
+        self.replace_graph(vocab.ontology_graph().as_ref(), &quads)?;
+        Ok(quads.len())
+    }
+
+    /// The named graphs of the store, in the store's order.
+    pub fn graphs(&self) -> impl Iterator<Item = Result<NamedOrBlankNode>> + 'static {
+        self.store.named_graphs().map(|g| g.map_err(Error::from))
+    }
+
+    /// Document graphs (those described by their own `dcterms:identifier`) with that identifier,
+    /// sorted by identifier.
+    pub fn documents(&self) -> Result<Vec<(NamedNode, String)>> {
+        let identifier = iri(ns::DCTERMS, "identifier");
+        let mut out = Vec::new();
+        for q in self.store.quads_for_pattern(None, Some(identifier.as_ref()), None, None) {
+            let q = q?;
+            if let (NamedOrBlankNode::NamedNode(s), GraphName::NamedNode(g), Term::Literal(id)) =
+                (&q.subject, &q.graph_name, &q.object)
+            {
+                if s == g {
+                    out.push((g.clone(), id.value().to_owned()));
+                }
+            }
+        }
+        out.sort_by(|a, b| (&a.1, a.0.as_str()).cmp(&(&b.1, b.0.as_str())));
+        Ok(out)
+    }
+
+    /// The number of quads in the store.
+    pub fn len(&self) -> Result<usize> {
+        Ok(self.store.len()?)
+    }
+
+    /// Whether the store holds no quad.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.store.is_empty()?)
+    }
+}
+
+/// Whether `dir` looks like an Oxigraph (RocksDB) store folder.
+fn is_store_dir(dir: &Path) -> bool {
+    dir.join("CURRENT").is_file()
+}
+
+/// Maps an error opening RocksDB: its own lock held by another process (one that did not take
+/// kgraph's lock, e.g. an Oxigraph server) becomes [`Error::StoreLocked`], without a pid.
+fn open_error(dir: &Path, e: StorageError) -> Error {
+    let message = e.to_string();
+    if message.contains("lock") || message.contains("LOCK") {
+        Error::StoreLocked { path: dir.to_owned(), pid: None }
+    } else {
+        Error::Storage(e)
+    }
+}
+
+fn read_pid(path: &Path) -> Option<u32> {
+    fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+/// An advisory lock on `DIR/kgraph.lock`, released when dropped (or when the process dies).
+struct StoreLock {
+    file: File,
+    exclusive: bool,
+}
+
+impl StoreLock {
+    fn exclusive(dir: &Path) -> Result<Self> {
+        let path = dir.join(LOCK_FILE);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        if !fs4::fs_std::FileExt::try_lock_exclusive(&file).map_err(|e| Error::io(&path, e))? {
+            let mut pid = String::new();
+            let _ = file.read_to_string(&mut pid);
+            return Err(Error::StoreLocked { path: dir.to_owned(), pid: pid.trim().parse().ok() });
+        }
+        let write_pid = |file: &mut File| -> std::io::Result<()> {
+            file.set_len(0)?;
+            file.rewind()?;
+            writeln!(file, "{}", std::process::id())?;
+            file.sync_data()
+        };
+        write_pid(&mut file).map_err(|e| Error::io(&path, e))?;
+        Ok(Self { file, exclusive: true })
+    }
+
+    fn shared(dir: &Path) -> Result<Self> {
+        let path = dir.join(LOCK_FILE);
+        // A store made by another tool has no lock file: create it if the folder is writable.
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                OpenOptions::new().write(true).create(true).truncate(false).open(&path).map_err(|e| Error::io(&path, e))?
+            }
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        if !fs4::fs_std::FileExt::try_lock_shared(&file).map_err(|e| Error::io(&path, e))? {
+            return Err(Error::StoreLocked { path: dir.to_owned(), pid: read_pid(&path) });
+        }
+        Ok(Self { file, exclusive: false })
+    }
+}
+
+impl Drop for StoreLock {
+    fn drop(&mut self) {
+        if self.exclusive {
+            // No stale pid for the next process to blame; the lock itself goes with the file.
+            let _ = self.file.set_len(0);
+        }
+    }
+}
+
+/// The ontology's quads, in the ontology graph of `vocab`: `DIR/kgraph.ttl` when `dir` holds
+/// one, else the built-in copy. IRIs under the default base are moved under `vocab`'s base, and
+/// blank nodes get names numbered in file order, so that loading twice gives the same quads.
+pub fn ontology_quads(vocab: &Vocab, dir: Option<&Path>) -> Result<Vec<Quad>> {
+    let file = dir.map(|d| d.join(ONTOLOGY_FILE)).filter(|f| f.is_file());
+    let (path, text) = match &file {
+        Some(f) => (f.clone(), fs::read_to_string(f).map_err(|e| Error::io(f, e))?),
+        None => (PathBuf::from("<built-in ontology/kgraph.ttl>"), ONTOLOGY_TTL.to_owned()),
+    };
+    let graph = GraphName::NamedNode(vocab.ontology_graph());
+    let rebase = |n: NamedNode| -> NamedNode {
+        match n.as_str().strip_prefix(DEFAULT_BASE) {
+            Some(rest) if vocab.base() != DEFAULT_BASE => NamedNode::new_unchecked(format!("{}{rest}", vocab.base())),
+            _ => n,
+        }
+    };
+    let mut blanks: HashMap<BlankNode, BlankNode> = HashMap::new();
+    let mut blank = |b: BlankNode| -> BlankNode {
+        let n = blanks.len();
+        blanks.entry(b).or_insert_with(|| BlankNode::new_unchecked(format!("kgo{n}"))).clone()
+    };
+    let mut quads = Vec::new();
+    for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(text.as_bytes()) {
+        let quad = quad.map_err(|e| ontology_error(&path, e))?;
+        let subject = match quad.subject {
+            NamedOrBlankNode::NamedNode(n) => NamedOrBlankNode::NamedNode(rebase(n)),
+            NamedOrBlankNode::BlankNode(b) => NamedOrBlankNode::BlankNode(blank(b)),
+        };
+        let object = match quad.object {
+            Term::NamedNode(n) => Term::NamedNode(rebase(n)),
+            Term::BlankNode(b) => Term::BlankNode(blank(b)),
+            other => other,
+        };
+        quads.push(Quad::new(subject, rebase(quad.predicate), object, graph.clone()));
+    }
+    Ok(quads)
+}
+
+fn ontology_error(path: &Path, e: RdfParseError) -> Error {
+    match e {
+        RdfParseError::Io(e) => Error::io(path, e),
+        RdfParseError::Syntax(e) => Error::Syntax {
+            path: path.to_owned(),
+            line: e.location().map_or(0, |l| l.start.line as usize + 1),
+            message: e.to_string(),
+        },
+    }
+}
+
+/// How [`build`] reads and schedules documents.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// How documents are read.
+    pub read: ReadOptions,
+    /// Worker threads for processing documents; 0 means one per core. The store's content does
+    /// not depend on it.
+    pub jobs: usize,
+}
+
+/// What happened during a [`build`], reported as it happens.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// Reading source `index` (from 0) of `total` begins.
+    Reading {
+        /// The source.
+        source: &'a Source,
+        /// Its position.
+        index: usize,
+        /// How many sources there are.
+        total: usize,
+    },
+    /// A document was processed and its graph replaced in the store.
+    Loaded(&'a Processed),
+    /// An input was skipped with a warning (it is empty).
+    Skipped(&'a Error),
+    /// An input failed and was skipped; the build goes on.
+    Failed(&'a Error),
+}
+
+/// What a [`build`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BuildSummary {
+    /// Documents loaded.
+    pub documents: usize,
+    /// Inputs that failed (unreadable, not UTF-8, binary, malformed …).
+    pub failed: usize,
+    /// Inputs skipped with a warning (empty).
+    pub skipped: usize,
+    /// Statements extracted (one per fact and sentence).
+    pub statements: usize,
+    /// Distinct entities across the documents loaded.
+    pub entities: usize,
+    /// Quads written for the documents loaded.
+    pub quads: usize,
+}
+
+/// Reads every document under `paths`, runs `pipeline` on them in parallel and replaces each
+/// document's named graph in `store`, in the sorted order of the sources whatever the number of
+/// threads. A bad input is reported through `on_event` and skipped; only a store failure stops
+/// the build (and is returned). Two documents with the same identifier in one run: the first is
+/// kept, the second fails, since they would share a graph.
+pub fn build(
+    store: &KgStore,
+    pipeline: &Pipeline,
+    paths: &[PathBuf],
+    options: &BuildOptions,
+    on_event: impl FnMut(Event<'_>),
+) -> Result<BuildSummary> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .thread_name(|i| format!("kgraph-worker-{i}"))
+        .build()
+        .map_err(|e| Error::Invalid(format!("cannot start worker threads: {e}")))?;
+    let mut loader = Loader {
+        store,
+        pipeline,
+        pool: &pool,
+        on_event,
+        batch: Vec::new(),
+        capacity: pool.current_num_threads() * 4,
+        seen: HashMap::new(),
+        entities: HashSet::new(),
+        summary: BuildSummary::default(),
+        fatal: None,
+    };
+    let (sources, errors) = read::expand(paths);
+    for e in errors {
+        loader.push(Err(e));
+    }
+    for (index, source) in sources.iter().enumerate() {
+        if loader.fatal.is_some() {
+            break;
+        }
+        (loader.on_event)(Event::Reading { source, index, total: sources.len() });
+        read::read_source(source, &options.read, &mut |doc| loader.push(doc));
+    }
+    loader.flush();
+    if let Some(e) = loader.fatal {
+        return Err(e);
+    }
+    loader.summary.entities = loader.entities.len();
+    Ok(loader.summary)
+}
+
+/// Batches documents, processes a batch in parallel and loads it in order.
+struct Loader<'a, F> {
+    store: &'a KgStore,
+    pipeline: &'a Pipeline,
+    pool: &'a rayon::ThreadPool,
+    on_event: F,
+    batch: Vec<Result<Document>>,
+    capacity: usize,
+    /// Document id → the source it was first loaded from in this run.
+    seen: HashMap<String, String>,
+    entities: HashSet<(Class, String)>,
+    summary: BuildSummary,
+    fatal: Option<Error>,
+}
+
+impl<F: FnMut(Event<'_>)> Loader<'_, F> {
+    fn push(&mut self, doc: Result<Document>) {
+        if self.fatal.is_none() {
+            self.batch.push(doc);
+            if self.batch.len() >= self.capacity {
+                self.flush();
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        let pipeline = self.pipeline;
+        let processed: Vec<Result<Processed>> =
+            self.pool.install(|| batch.into_par_iter().map(|doc| doc.and_then(|d| process(pipeline, d))).collect());
+        for p in processed {
+            if self.fatal.is_some() {
+                return;
+            }
+            match p {
+                Ok(p) => {
+                    if let Some(first) = self.seen.get(&p.document.id) {
+                        let e = Error::Invalid(format!(
+                            "{}: document id {:?} is already used by {first} in this build; skipped",
+                            p.document.source, p.document.id
+                        ));
+                        self.summary.failed += 1;
+                        (self.on_event)(Event::Failed(&e));
+                        continue;
+                    }
+                    if let Err(e) = self.store.replace_document(&p) {
+                        self.fatal = Some(e);
+                        return;
+                    }
+                    self.seen.insert(p.document.id.clone(), p.document.source.clone());
+                    self.summary.documents += 1;
+                    self.summary.statements += p.extraction.statements.len();
+                    self.summary.quads += p.quads.len();
+                    self.entities.extend(p.extraction.entities.keys().cloned());
+                    (self.on_event)(Event::Loaded(&p));
+                }
+                Err(e @ Error::Empty { .. }) => {
+                    self.summary.skipped += 1;
+                    (self.on_event)(Event::Skipped(&e));
+                }
+                Err(e) => {
+                    self.summary.failed += 1;
+                    (self.on_event)(Event::Failed(&e));
+                }
+            }
+        }
+    }
+}
+
+/// Runs the pipeline on one document; a panic in extraction fails that document only.
+fn process(pipeline: &Pipeline, document: Document) -> Result<Processed> {
+    let source = document.source.clone();
+    catch_unwind(AssertUnwindSafe(|| pipeline.process(document))).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Error::Invalid(format!("{source}: internal error while extracting ({message}); please report it"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONTRACT: [&str; 24] = [
+        "brokered", "signed", "supports", "suppliesWeaponsTo", "allyOf", "memberOf", "officialOf", "title",
+        "deployed", "deployedTo", "count", "deathToll", "controls", "captured", "withdrawsFrom", "locatedIn",
+        "capitalOf", "hasMilitaryBaseIn", "accused", "attacked", "protestedAgainst", "stormed", "welcomed", "date",
+    ];
+
+    fn local(iri: &str) -> &str {
+        iri.rsplit(['#', '/']).next().unwrap_or(iri)
+    }
+
+    #[test]
+    fn ontology_declares_the_contract_and_uses_none_of_it() {
+        let vocab = Vocab::default();
+        let quads = ontology_quads(&vocab, None).unwrap();
+        let ns = vocab.ontology_ns();
+        for q in &quads {
+            let p = local(q.predicate.as_str());
+            assert!(!CONTRACT.iter().any(|c| c.eq_ignore_ascii_case(p)), "contract predicate used: {q}");
+        }
+        let declared: HashSet<&str> = quads
+            .iter()
+            .filter_map(|q| match &q.subject {
+                NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(&ns) => Some(&n.as_str()[ns.len()..]),
+                _ => None,
+            })
+            .collect();
+        for c in CONTRACT {
+            assert!(declared.contains(c), "{c} not declared");
+        }
+        for term in &declared {
+            if let Some(c) = CONTRACT.iter().find(|c| c.eq_ignore_ascii_case(term)) {
+                assert_eq!(c, term, "a term differing only in case from a contract predicate");
+            }
+        }
+        for class in Class::ALL {
+            assert!(declared.contains(class.name()), "{} not declared", class.name());
+        }
+        for p in ["sentence", "sentenceStart", "sentenceEnd", "subjectStart", "subjectEnd", "objectStart", "objectEnd", "rule", "confidence", "speaker"] {
+            assert!(declared.contains(p), "{p} not declared");
+        }
+    }
+
+    #[test]
+    fn ontology_follows_the_base_and_is_deterministic() {
+        let vocab = Vocab::new("http://example.org/kg/").unwrap();
+        let a = ontology_quads(&vocab, None).unwrap();
+        assert_eq!(a, ontology_quads(&vocab, None).unwrap());
+        assert!(a.iter().all(|q| !q.to_string().contains(DEFAULT_BASE)));
+        assert!(a.iter().any(|q| q.subject.to_string() == "<http://example.org/kg/ontology#allyOf>"));
+        assert!(a.iter().all(|q| q.graph_name.to_string() == "<http://example.org/kg/ontology>"));
+    }
+
+    #[test]
+    fn replacing_a_graph_replaces_it() {
+        let store = KgStore::memory().unwrap();
+        let g = NamedNode::new("http://ex.org/g").unwrap();
+        let q = |o: &str| Quad::new(g.clone(), g.clone(), NamedNode::new(format!("http://ex.org/{o}")).unwrap(), g.clone());
+        store.replace_graph(g.as_ref(), &[q("a"), q("b")]).unwrap();
+        store.replace_graph(g.as_ref(), &[q("c")]).unwrap();
+        assert_eq!(store.len().unwrap(), 1);
+        let other = NamedNode::new("http://ex.org/h").unwrap();
+        assert!(store.replace_graph(other.as_ref(), &[q("d")]).is_err());
+        assert_eq!(store.len().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_with_our_pid() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = KgStore::open(dir.path()).unwrap();
+        match KgStore::open(dir.path()) {
+            Err(Error::StoreLocked { pid, .. }) => assert_eq!(pid, Some(std::process::id())),
+            other => panic!("expected StoreLocked, got {other:?}"),
+        }
+        assert!(matches!(KgStore::open_read_only(dir.path()), Err(Error::StoreLocked { .. })));
+        drop(first);
+        let r1 = KgStore::open_read_only(dir.path()).unwrap();
+        let _r2 = KgStore::open_read_only(dir.path()).unwrap();
+        assert!(matches!(KgStore::open(dir.path()), Err(Error::StoreLocked { pid: None, .. })));
+        drop(r1);
+    }
+
+    #[test]
+    fn a_folder_of_other_files_is_not_taken_for_a_store() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("article.txt"), "text").unwrap();
+        assert!(matches!(KgStore::open(dir.path()), Err(Error::Invalid(_))));
+        assert!(matches!(KgStore::open_read_only(dir.path()), Err(Error::Invalid(_))));
+    }
+}

@@ -1,0 +1,109 @@
+//! Every export format round-trips: what `kgraph export` writes, Oxigraph's own parser reads
+//! back into a fresh store with the same quads (dataset formats) or the same distinct triples
+//! (graph formats), for the whole store and for one document graph.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use kgraph::output::RdfOutput;
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{GraphName, Quad, Term, Triple};
+use oxigraph::store::Store;
+use tempfile::TempDir;
+
+const DOC: &str = "003_c25b14c491317db0";
+
+/// A store built from the seeds, once for all tests.
+fn store() -> &'static Path {
+    static STORE: OnceLock<TempDir> = OnceLock::new();
+    STORE
+        .get_or_init(|| {
+            let dir = TempDir::new().unwrap();
+            kgraph(dir.path(), &["build", "--quiet", "seeds"]);
+            dir
+        })
+        .path()
+}
+
+fn kgraph(store: &Path, args: &[&str]) -> Vec<u8> {
+    let out = Command::cargo_bin("kgraph")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("KGRAPH_BASE")
+        .arg("--store")
+        .arg(store.join("kg"))
+        .args(args)
+        .assert()
+        .success();
+    out.get_output().stdout.clone()
+}
+
+fn parse(format: RdfFormat, bytes: &[u8]) -> Vec<Quad> {
+    RdfParser::from_format(format)
+        .for_slice(bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("{} does not parse: {e}\n{}", format.name(), String::from_utf8_lossy(bytes)))
+}
+
+fn has_blank(q: &Quad) -> bool {
+    q.subject.is_blank_node() || matches!(q.object, Term::BlankNode(_)) || matches!(q.graph_name, GraphName::BlankNode(_))
+}
+
+/// Quads (or triples, with `graphs` false) without blank nodes, as N-Quads lines.
+fn ground(quads: &[Quad], graphs: bool) -> BTreeSet<String> {
+    quads
+        .iter()
+        .filter(|q| !has_blank(q))
+        .map(|q| if graphs { q.to_string() } else { Triple::from(q.clone()).to_string() })
+        .collect()
+}
+
+fn check(graph: Option<&str>) {
+    let mut args = vec!["export", "--format", "nquads"];
+    if let Some(g) = graph {
+        args.extend(["--graph", g]);
+    }
+    let reference = parse(RdfFormat::NQuads, &kgraph(store(), &args));
+    let enough = if graph.is_some() { 3 } else { 100 };
+    assert!(reference.len() >= enough, "too little to test with: {} quads", reference.len());
+    let distinct_triples: HashSet<Triple> = reference.iter().map(|q| Triple::from(q.clone())).collect();
+    for format in RdfOutput::ALL {
+        let mut args = vec!["export", "--format", format.name()];
+        if let Some(g) = graph {
+            args.extend(["--graph", g]);
+        }
+        let bytes = kgraph(store(), &args);
+        let fresh = Store::new().unwrap();
+        fresh.load_from_slice(format.format(), &bytes).unwrap_or_else(|e| panic!("{format}: {e}"));
+        let back: Vec<Quad> = fresh.iter().collect::<Result<_, _>>().unwrap();
+        if format.is_dataset() {
+            assert_eq!(back.len(), reference.len(), "{format}: quad count");
+            assert_eq!(ground(&back, true), ground(&reference, true), "{format}: quads differ");
+        } else {
+            assert_eq!(back.len(), distinct_triples.len(), "{format}: triple count");
+            assert!(back.iter().all(|q| q.graph_name.is_default_graph()));
+            assert_eq!(ground(&back, false), ground(&reference, false), "{format}: triples differ");
+            assert_eq!(parse(format.format(), &bytes).len(), distinct_triples.len(), "{format}: a triple written twice");
+        }
+    }
+}
+
+#[test]
+fn the_whole_store_round_trips_in_every_format() {
+    check(None);
+}
+
+#[test]
+fn one_document_graph_round_trips_in_every_format() {
+    check(Some(DOC));
+}
+
+#[test]
+fn the_default_export_is_rdf_1_1_n_quads_in_named_graphs() {
+    let dump = kgraph(store(), &["export"]);
+    let quads = parse(RdfFormat::NQuads, &dump);
+    assert!(quads.iter().all(|q| !q.graph_name.is_default_graph()), "everything lives in a named graph");
+    assert!(!String::from_utf8(dump).unwrap().contains("<<"), "no RDF 1.2 triple terms");
+}

@@ -12,6 +12,7 @@ use std::str::FromStr;
 
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 
+use crate::extract::Class;
 use crate::graph::vocab::ns;
 use crate::graph::Vocab;
 use crate::{Error, Result};
@@ -147,29 +148,38 @@ impl FromStr for ResultsOutput {
 }
 
 /// The prefixes kgraph declares in Turtle, TriG and RDF/XML and uses to shorten IRIs in tables:
-/// the standard vocabularies plus `kg:` (ontology), `doc:`, `entity:` and `statement:` under the
-/// base.
-pub fn prefixes(vocab: &Vocab) -> Vec<(&'static str, String)> {
+/// the standard vocabularies, `kg:` (the ontology), `doc:` and `statement:` under the base, and
+/// one per entity class (`country:` for `BASE entity/country/`), so that entity IRIs shorten to
+/// `country:Q399` without escaped slashes.
+pub fn prefixes(vocab: &Vocab) -> Vec<(String, String)> {
     let base = vocab.base();
-    vec![
-        ("kg", vocab.ontology_ns()),
-        ("doc", format!("{base}doc/")),
-        ("entity", format!("{base}entity/")),
-        ("statement", format!("{base}statement/")),
-        ("rdf", ns::RDF.into()),
-        ("rdfs", ns::RDFS.into()),
-        ("owl", ns::OWL.into()),
-        ("skos", ns::SKOS.into()),
-        ("xsd", ns::XSD.into()),
-        ("dcterms", ns::DCTERMS.into()),
-        ("prov", ns::PROV.into()),
-        ("schema", ns::SCHEMA.into()),
-        ("wd", ns::WD.into()),
-    ]
+    let mut out = vec![
+        ("kg".to_owned(), vocab.ontology_ns()),
+        ("doc".to_owned(), format!("{base}doc/")),
+        ("statement".to_owned(), format!("{base}statement/")),
+    ];
+    for class in Class::ALL {
+        let name = class.name().to_ascii_lowercase();
+        out.push((name.clone(), format!("{base}entity/{name}/")));
+    }
+    for (name, ns) in [
+        ("rdf", ns::RDF),
+        ("rdfs", ns::RDFS),
+        ("owl", ns::OWL),
+        ("skos", ns::SKOS),
+        ("xsd", ns::XSD),
+        ("dcterms", ns::DCTERMS),
+        ("prov", ns::PROV),
+        ("schema", ns::SCHEMA),
+        ("wd", ns::WD),
+    ] {
+        out.push((name.to_owned(), ns.to_owned()));
+    }
+    out
 }
 
 /// Shortens an IRI with the longest matching prefix (`kg:allyOf`), or writes it `<iri>`.
-pub fn compact(iri: &str, prefixes: &[(&str, String)]) -> String {
+pub fn compact(iri: &str, prefixes: &[(String, String)]) -> String {
     prefixes
         .iter()
         .filter(|(_, ns)| iri.starts_with(ns.as_str()) && iri.len() > ns.len())
@@ -260,7 +270,7 @@ mod tests {
     fn compact_uses_the_longest_prefix() {
         let p = prefixes(&Vocab::default());
         assert_eq!(compact("https://w3id.org/kgraph/ontology#allyOf", &p), "kg:allyOf");
-        assert_eq!(compact("https://w3id.org/kgraph/entity/country/Q399", &p), "entity:country/Q399");
+        assert_eq!(compact("https://w3id.org/kgraph/entity/country/Q399", &p), "country:Q399");
         assert_eq!(compact("http://example.org/x", &p), "<http://example.org/x>");
     }
 }

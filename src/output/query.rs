@@ -275,7 +275,7 @@ fn write_table(
     }
 }
 
-fn cell(term: Option<&Term>, prefixes: &[(&str, String)]) -> String {
+fn cell(term: Option<&Term>, prefixes: &[(String, String)]) -> String {
     let text = match term {
         None => return String::new(),
         Some(Term::NamedNode(n)) => compact(n.as_str(), prefixes),

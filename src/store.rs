@@ -17,7 +17,7 @@ use std::io::{Read, Seek, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
+use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
 use oxigraph::model::{
     BlankNode, GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
 };
@@ -61,7 +61,7 @@ impl KgStore {
     /// and refuses a non-empty folder that is not a store.
     pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref();
-        if dir.is_dir() && !is_store_dir(dir) {
+        if dir.is_dir() && !is_store_dir(dir) && !dir.join(LOCK_FILE).is_file() {
             let mut entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
             if entries.next().is_some() {
                 return Err(Error::Invalid(format!(
@@ -284,14 +284,11 @@ pub fn ontology_quads(vocab: &Vocab, dir: Option<&Path>) -> Result<Vec<Quad>> {
     Ok(quads)
 }
 
-fn ontology_error(path: &Path, e: RdfParseError) -> Error {
-    match e {
-        RdfParseError::Io(e) => Error::io(path, e),
-        RdfParseError::Syntax(e) => Error::Syntax {
-            path: path.to_owned(),
-            line: e.location().map_or(0, |l| l.start.line as usize + 1),
-            message: e.to_string(),
-        },
+fn ontology_error(path: &Path, e: RdfSyntaxError) -> Error {
+    Error::Syntax {
+        path: path.to_owned(),
+        line: e.location().map_or(0, |l| l.start.line as usize + 1),
+        message: e.to_string(),
     }
 }
 

@@ -172,7 +172,7 @@ fn run_query(global: &Global, vocab: &Vocab, args: QueryArgs) -> Result<Outcome>
         (None, None) => anyhow::bail!("give a query, or --file FILE"),
     };
     // Check the query before opening the store: a typo needs no store.
-    query::prepare(&text, origin.as_deref())?;
+    let prepared = query::prepare(&text, origin.as_deref())?;
     let kg = KgStore::open_read_only(&global.store)?;
     let stdout = std::io::stdout();
     let options = query::QueryOptions {
@@ -182,7 +182,7 @@ fn run_query(global: &Global, vocab: &Vocab, args: QueryArgs) -> Result<Outcome>
         timeout: args.timeout,
     };
     let mut out = BufWriter::new(stdout.lock());
-    let outcome = query::run(kg.store(), &text, origin.as_deref(), &options, vocab, &mut out)
+    let outcome = query::run(kg.store(), prepared, &options, vocab, &mut out)
         .map_err(|e| name_output(e, Path::new("<stdout>")))?;
     out.flush().map_err(|e| kgraph::Error::io("<stdout>", e))?;
     if outcome.truncated && !global.quiet && !matches!(options.format, None if options.terminal) {

@@ -76,14 +76,18 @@ pub struct QueryOutcome {
     pub truncated: bool,
 }
 
-/// Parses a query; `origin` (a file name) prefixes syntax errors, which give line and column.
-/// The default graph of the query is the union of all graphs unless it has `FROM` clauses.
-pub fn prepare(text: &str, origin: Option<&str>) -> Result<PreparedSparqlQuery> {
-    prepare_with(SparqlEvaluator::new(), text, origin)
+/// A parsed query, ready to run on a store.
+pub struct Prepared {
+    query: PreparedSparqlQuery,
+    token: CancellationToken,
+    origin: Option<String>,
 }
 
-fn prepare_with(evaluator: SparqlEvaluator, text: &str, origin: Option<&str>) -> Result<PreparedSparqlQuery> {
-    let mut query = evaluator.parse_query(text).map_err(|e| {
+/// Parses a query; `origin` (a file name) prefixes errors, and syntax errors give line and
+/// column. The default graph of the query is the union of all graphs unless it has `FROM`.
+pub fn prepare(text: &str, origin: Option<&str>) -> Result<Prepared> {
+    let token = CancellationToken::new();
+    let mut query = SparqlEvaluator::new().with_cancellation_token(token.clone()).parse_query(text).map_err(|e| {
         Error::Query(match origin {
             Some(o) => format!("{o}: invalid SPARQL query: {e}"),
             None => format!("invalid SPARQL query: {e}"),
@@ -92,30 +96,22 @@ fn prepare_with(evaluator: SparqlEvaluator, text: &str, origin: Option<&str>) ->
     if query.dataset().is_default_dataset() {
         query.dataset_mut().set_default_graph_as_union();
     }
-    Ok(query)
+    Ok(Prepared { query, token, origin: origin.map(str::to_owned) })
 }
 
 /// Evaluates a query against the union of the store's graphs, for callers that read the
 /// results themselves.
 pub fn evaluate(store: &Store, text: &str) -> Result<QueryResults<'static>> {
-    prepare(text, None)?.on_store(store).execute().map_err(|e| evaluation_error(e, None, None))
+    prepare(text, None)?.query.on_store(store).execute().map_err(|e| evaluation_error(e, None, None))
 }
 
 /// Runs a query and writes its results to `out` as `options` say.
-pub fn run(
-    store: &Store,
-    text: &str,
-    origin: Option<&str>,
-    options: &QueryOptions,
-    vocab: &Vocab,
-    out: &mut dyn Write,
-) -> Result<QueryOutcome> {
-    let token = CancellationToken::new();
-    let query = prepare_with(SparqlEvaluator::new().with_cancellation_token(token.clone()), text, origin)?;
+pub fn run(store: &Store, query: Prepared, options: &QueryOptions, vocab: &Vocab, out: &mut dyn Write) -> Result<QueryOutcome> {
+    let Prepared { query, token, origin } = query;
+    let origin = origin.as_deref();
     // A watchdog cancels the query when the time is up, and ends as soon as the query does.
     let (done, watch) = mpsc::channel::<()>();
     let watchdog = options.timeout.map(|timeout| {
-        let token = token.clone();
         std::thread::spawn(move || {
             if watch.recv_timeout(timeout) == Err(mpsc::RecvTimeoutError::Timeout) {
                 token.cancel();
@@ -318,7 +314,7 @@ mod tests {
     fn run_str(q: &str, format: Option<&str>, limit: Option<usize>) -> Result<String> {
         let mut out = Vec::new();
         let options = QueryOptions { format: format.map(|f| f.parse().unwrap()), limit, ..QueryOptions::default() };
-        run(&store(), q, Some("q.rq"), &options, &Vocab::default(), &mut out)?;
+        run(&store(), prepare(q, Some("q.rq"))?, &options, &Vocab::default(), &mut out)?;
         Ok(String::from_utf8(out).unwrap())
     }
 

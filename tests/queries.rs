@@ -76,12 +76,17 @@ enum Answer {
     Triples(String),
 }
 
+/// Runs a query file. No query may give more rows (or triples) than the store has quads: more
+/// means a cross product (an OPTIONAL on an unbound variable, say), so reading stops there.
 fn answer(file: &str) -> Answer {
     let text = std::fs::read_to_string(root().join("queries").join(file)).unwrap();
+    let bound = store().len().unwrap();
+    let too_many = |n: usize| assert!(n <= bound, "{file} gives more than {bound} rows: a cross product?");
     match evaluate(store().store(), &text).unwrap_or_else(|e| panic!("{file}: {e}")) {
         QueryResults::Solutions(solutions) => {
             let variables: Vec<String> = solutions.variables().iter().map(|v| v.as_str().to_owned()).collect();
-            let rows = solutions
+            let rows: Vec<HashMap<String, String>> = solutions
+                .take(bound + 1)
                 .map(|s| {
                     let s = s.unwrap_or_else(|e| panic!("{file}: {e}"));
                     s.iter()
@@ -95,11 +100,15 @@ fn answer(file: &str) -> Answer {
                         .collect()
                 })
                 .collect();
+            too_many(rows.len());
             Answer::Rows(variables, rows)
         }
-        QueryResults::Graph(triples) => Answer::Triples(
-            triples.map(|t| t.unwrap_or_else(|e| panic!("{file}: {e}")).to_string() + " .\n").collect(),
-        ),
+        QueryResults::Graph(triples) => {
+            let triples: Vec<String> =
+                triples.take(bound + 1).map(|t| t.unwrap_or_else(|e| panic!("{file}: {e}")).to_string() + " .\n").collect();
+            too_many(triples.len());
+            Answer::Triples(triples.concat())
+        }
         QueryResults::Boolean(b) => Answer::Rows(vec!["ask".into()], vec![HashMap::from([("ask".into(), b.to_string())])]),
     }
 }

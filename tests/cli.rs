@@ -53,6 +53,14 @@ fn sorted_dump(store: &Path) -> Vec<String> {
     lines
 }
 
+/// Asserts two sorted dumps are equal, showing only the lines that differ.
+fn assert_same_dump(a: &[String], b: &[String]) {
+    let only_a: Vec<_> = a.iter().filter(|l| b.binary_search(l).is_err()).take(10).collect();
+    let only_b: Vec<_> = b.iter().filter(|l| a.binary_search(l).is_err()).take(10).collect();
+    assert!(only_a.is_empty() && only_b.is_empty(), "only in the first: {only_a:#?}\nonly in the second: {only_b:#?}");
+    assert_eq!(a.len(), b.len(), "the same lines, but some repeated");
+}
+
 fn all_seeds() -> Vec<PathBuf> {
     SEEDS.iter().map(|s| seed(s)).collect()
 }
@@ -212,7 +220,7 @@ fn building_again_replaces_each_document_graph() {
     build(&store, &all_seeds());
     let first = sorted_dump(&store);
     build(&store, &all_seeds());
-    assert_eq!(sorted_dump(&store), first, "a second build changed the store");
+    assert_same_dump(&sorted_dump(&store), &first);
 
     let jsonl = tmp.path().join("news.jsonl");
     std::fs::write(&jsonl, "{\"id\":\"x\",\"title\":\"First headline\",\"text\":\"Russia and Armenia met.\"}\n").unwrap();
@@ -234,10 +242,11 @@ fn the_store_does_not_depend_on_order_batches_or_threads() {
     let a = tmp.path().join("a");
     on(&a, &["build", "--quiet", "--jobs", "2", "seeds"]).assert().success();
     let b = tmp.path().join("b");
-    for s in all_seeds().iter().rev() {
-        on(&b, &["build", "--quiet", "--jobs", "1"]).arg(s).assert().success();
+    for id in SEEDS.iter().rev() {
+        // The same relative paths as above, since a document's dcterms:source is its path.
+        on(&b, &["build", "--quiet", "--jobs", "1"]).arg(format!("seeds/{id}.txt")).assert().success();
     }
-    assert_eq!(sorted_dump(&a), sorted_dump(&b));
+    assert_same_dump(&sorted_dump(&a), &sorted_dump(&b));
 }
 
 #[test]

@@ -196,10 +196,10 @@ fn run_export(global: &Global, vocab: &Vocab, args: ExportArgs) -> Result<Outcom
     let graph = args.graph.as_deref().map(|g| export::graph_named(vocab, g));
     let graph_ref: Option<NamedOrBlankNodeRef<'_>> = graph.as_ref().map(|g| g.as_ref().into());
     let written = match &args.output {
-        Some(path) => kgraph::output::write_atomically(path, |out| {
-            export::export(kg.store(), args.format, graph_ref, vocab, out)
-        })
-        .map_err(|e| name_output(e, path))?,
+        Some(path) => {
+            kgraph::output::write_atomically(path, |out| export::export(kg.store(), args.format, graph_ref, vocab, out))
+                .map_err(|e| name_output(e, path))?
+        }
         None => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::new(stdout.lock());

@@ -18,9 +18,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
-use oxigraph::model::{
-    BlankNode, GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
-};
+use oxigraph::model::{BlankNode, GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::{StorageError, Store};
 use rayon::prelude::*;
 
@@ -225,9 +223,12 @@ impl StoreLock {
         // A store made by another tool has no lock file: create it if the folder is writable.
         let file = match File::open(&path) {
             Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                OpenOptions::new().write(true).create(true).truncate(false).open(&path).map_err(|e| Error::io(&path, e))?
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?,
             Err(e) => return Err(Error::io(&path, e)),
         };
         if !fs4::fs_std::FileExt::try_lock_shared(&file).map_err(|e| Error::io(&path, e))? {
@@ -474,9 +475,30 @@ mod tests {
     use super::*;
 
     const CONTRACT: [&str; 24] = [
-        "brokered", "signed", "supports", "suppliesWeaponsTo", "allyOf", "memberOf", "officialOf", "title",
-        "deployed", "deployedTo", "count", "deathToll", "controls", "captured", "withdrawsFrom", "locatedIn",
-        "capitalOf", "hasMilitaryBaseIn", "accused", "attacked", "protestedAgainst", "stormed", "welcomed", "date",
+        "brokered",
+        "signed",
+        "supports",
+        "suppliesWeaponsTo",
+        "allyOf",
+        "memberOf",
+        "officialOf",
+        "title",
+        "deployed",
+        "deployedTo",
+        "count",
+        "deathToll",
+        "controls",
+        "captured",
+        "withdrawsFrom",
+        "locatedIn",
+        "capitalOf",
+        "hasMilitaryBaseIn",
+        "accused",
+        "attacked",
+        "protestedAgainst",
+        "stormed",
+        "welcomed",
+        "date",
     ];
 
     fn local(iri: &str) -> &str {
@@ -510,7 +532,18 @@ mod tests {
         for class in Class::ALL {
             assert!(declared.contains(class.name()), "{} not declared", class.name());
         }
-        for p in ["sentence", "sentenceStart", "sentenceEnd", "subjectStart", "subjectEnd", "objectStart", "objectEnd", "rule", "confidence", "speaker"] {
+        for p in [
+            "sentence",
+            "sentenceStart",
+            "sentenceEnd",
+            "subjectStart",
+            "subjectEnd",
+            "objectStart",
+            "objectEnd",
+            "rule",
+            "confidence",
+            "speaker",
+        ] {
             assert!(declared.contains(p), "{p} not declared");
         }
     }
@@ -529,7 +562,8 @@ mod tests {
     fn replacing_a_graph_replaces_it() {
         let store = KgStore::memory().unwrap();
         let g = NamedNode::new("http://ex.org/g").unwrap();
-        let q = |o: &str| Quad::new(g.clone(), g.clone(), NamedNode::new(format!("http://ex.org/{o}")).unwrap(), g.clone());
+        let q =
+            |o: &str| Quad::new(g.clone(), g.clone(), NamedNode::new(format!("http://ex.org/{o}")).unwrap(), g.clone());
         store.replace_graph(g.as_ref(), &[q("a"), q("b")]).unwrap();
         store.replace_graph(g.as_ref(), &[q("c")]).unwrap();
         assert_eq!(store.len().unwrap(), 1);

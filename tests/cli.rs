@@ -48,7 +48,8 @@ fn stdout(cmd: &mut Command) -> String {
 }
 
 fn sorted_dump(store: &Path) -> Vec<String> {
-    let mut lines: Vec<String> = stdout(&mut on(store, &["export", "--format", "nquads"])).lines().map(String::from).collect();
+    let mut lines: Vec<String> =
+        stdout(&mut on(store, &["export", "--format", "nquads"])).lines().map(String::from).collect();
     lines.sort();
     lines
 }
@@ -69,7 +70,19 @@ fn all_seeds() -> Vec<PathBuf> {
 fn every_command_has_a_manual() {
     let cases: [(&[&str], &[&str]); 5] = [
         (&["--help"], &["build", "query", "export", "stats", "--store", "--base", "--ontology", "Exit status"]),
-        (&["build", "--help"], &["--memory", "--export", "--date", "--lossy", "--max-document-bytes", "--min-confidence", "--lexicon", "--jobs"]),
+        (
+            &["build", "--help"],
+            &[
+                "--memory",
+                "--export",
+                "--date",
+                "--lossy",
+                "--max-document-bytes",
+                "--min-confidence",
+                "--lexicon",
+                "--jobs",
+            ],
+        ),
         (&["query", "--help"], &["--file", "--format", "--limit", "--timeout", "union of all graphs"]),
         (&["export", "--help"], &["--format", "--graph", "--output", "nquads", "jsonld"]),
         (&["stats", "--help"], &["--format", "json"]),
@@ -86,10 +99,12 @@ fn every_command_has_a_manual() {
 fn build_then_query_export_and_stats() {
     let tmp = TempDir::new().unwrap();
     let store = tmp.path().join("kg");
-    on(&store, &["build", "seeds"])
-        .assert()
-        .success()
-        .stderr(predicate::str::is_match(r"built 5 documents \(0 failed\): \d+ statements, \d+ entities, \d+ quads in \d+\.\d\ds").unwrap());
+    on(&store, &["build", "seeds"]).assert().success().stderr(
+        predicate::str::is_match(
+            r"built 5 documents \(0 failed\): \d+ statements, \d+ entities, \d+ quads in \d+\.\d\ds",
+        )
+        .unwrap(),
+    );
 
     let ids = stdout(&mut on(
         &store,
@@ -114,14 +129,20 @@ fn build_then_query_export_and_stats() {
     assert!(dump.contains("<https://w3id.org/kgraph/ontology#allyOf> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#SymmetricProperty> <https://w3id.org/kgraph/ontology> ."));
 
     let one = stdout(&mut on(&store, &["export", "--format", "nquads", "--graph", SEEDS[2]]));
-    assert!(!one.is_empty() && one.lines().all(|l| l.ends_with(&format!("<https://w3id.org/kgraph/doc/{}> .", SEEDS[2]))));
-    on(&store, &["export", "--graph", "no_such_document"]).assert().code(2).stderr(predicate::str::contains("no graph"));
+    assert!(
+        !one.is_empty() && one.lines().all(|l| l.ends_with(&format!("<https://w3id.org/kgraph/doc/{}> .", SEEDS[2])))
+    );
+    on(&store, &["export", "--graph", "no_such_document"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no graph"));
 
     let out = tmp.path().join("kg.ttl");
     on(&store, &["export", "--format", "turtle", "-o"]).arg(&out).assert().success().stdout("");
     assert!(std::fs::read_to_string(&out).unwrap().contains("@prefix kg: <https://w3id.org/kgraph/ontology#>"));
 
-    let stats: serde_json::Value = serde_json::from_str(&stdout(&mut on(&store, &["stats", "--format", "json"]))).unwrap();
+    let stats: serde_json::Value =
+        serde_json::from_str(&stdout(&mut on(&store, &["stats", "--format", "json"]))).unwrap();
     assert_eq!(stats["documents"].as_array().unwrap().len(), 5);
     assert_eq!(stats["predicates"].as_array().unwrap().len(), 24);
     assert_eq!(stats["classes"].as_array().unwrap().len(), 7);
@@ -205,11 +226,9 @@ fn a_store_in_use_is_refused_with_the_holders_pid() {
     // A store opened by plain Oxigraph (RocksDB's own lock) gives the same message, no trace.
     let other = tmp.path().join("other");
     let raw = oxigraph::store::Store::open(&other).unwrap();
-    on(&other, &["build"])
-        .arg(seed(SEEDS[0]))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("is in use by another kgraph process").and(predicate::str::contains("LOCK").not()));
+    on(&other, &["build"]).arg(seed(SEEDS[0])).assert().code(2).stderr(
+        predicate::str::contains("is in use by another kgraph process").and(predicate::str::contains("LOCK").not()),
+    );
     drop(raw);
 }
 
@@ -223,13 +242,20 @@ fn building_again_replaces_each_document_graph() {
     assert_same_dump(&sorted_dump(&store), &first);
 
     let jsonl = tmp.path().join("news.jsonl");
-    std::fs::write(&jsonl, "{\"id\":\"x\",\"title\":\"First headline\",\"text\":\"Russia and Armenia met.\"}\n").unwrap();
+    std::fs::write(&jsonl, "{\"id\":\"x\",\"title\":\"First headline\",\"text\":\"Russia and Armenia met.\"}\n")
+        .unwrap();
     build(&store, &[jsonl.clone()]);
-    std::fs::write(&jsonl, "{\"id\":\"x\",\"title\":\"Second headline\",\"text\":\"Russia and Turkey met.\"}\n").unwrap();
+    std::fs::write(&jsonl, "{\"id\":\"x\",\"title\":\"Second headline\",\"text\":\"Russia and Turkey met.\"}\n")
+        .unwrap();
     build(&store, &[jsonl]);
     let titles = stdout(&mut on(
         &store,
-        &["query", "--format", "csv", "SELECT ?t WHERE { GRAPH <https://w3id.org/kgraph/doc/x> { ?g <http://purl.org/dc/terms/title> ?t } }"],
+        &[
+            "query",
+            "--format",
+            "csv",
+            "SELECT ?t WHERE { GRAPH <https://w3id.org/kgraph/doc/x> { ?g <http://purl.org/dc/terms/title> ?t } }",
+        ],
     ));
     assert_eq!(titles, "t\r\nSecond headline\r\n");
     let dump = sorted_dump(&store);

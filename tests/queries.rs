@@ -24,10 +24,21 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     ("supports.rq", &[("supporter", "Russia"), ("relation", "=supplies weapons to"), ("supported", "Armenia")]),
     ("officials.rq", &[("person", "Pashinyan"), ("titles", "Prime Minister"), ("officialOf", "Armenia")]),
     ("territory.rq", &[("place", "Shusha"), ("relation", "=captured"), ("actor", "Azerbaijan")]),
-    ("deployments.rq", &[("doc", "=002_a7c63364241f8153"), ("group", "peacekeep"), ("count", "=1960"), ("deployedBy", "Russia")]),
+    (
+        "deployments.rq",
+        &[("doc", "=002_a7c63364241f8153"), ("group", "peacekeep"), ("count", "=1960"), ("deployedBy", "Russia")],
+    ),
     ("death_tolls.rq", &[("toll", "=1200"), ("doc", "=000_50ffc8f5c8e6c513")]),
     ("accusations.rq", &[("accuser", "Armenia"), ("accused", "Azerbaijan"), ("doc", "=004_ad6ce7c496025d67")]),
-    ("provenance.rq", &[("doc", "=001_642f5aabe30b88a5"), ("subject", "Russia"), ("predicate", "=brokered"), ("sentence", "brokered")]),
+    (
+        "provenance.rq",
+        &[
+            ("doc", "=001_642f5aabe30b88a5"),
+            ("subject", "Russia"),
+            ("predicate", "=brokered"),
+            ("sentence", "brokered"),
+        ],
+    ),
     ("mentions.rq", &[("doc", "=000_50ffc8f5c8e6c513"), ("entity", "Shusha")]),
     ("entities.rq", &[("class", "=Country"), ("entity", "=Russia"), ("documents", "=5")]),
     ("documents.rq", &[("doc", "=000_50ffc8f5c8e6c513")]),
@@ -53,8 +64,7 @@ fn store() -> &'static KgStore {
         let pipeline = PipelineBuilder::default().vocab(vocab.clone()).build(lexicon);
         let kg = KgStore::memory().unwrap();
         kg.load_ontology(&vocab, Some(&ontology)).unwrap();
-        let summary =
-            store::build(&kg, &pipeline, &[root().join("seeds")], &BuildOptions::default(), |_| {}).unwrap();
+        let summary = store::build(&kg, &pipeline, &[root().join("seeds")], &BuildOptions::default(), |_| {}).unwrap();
         assert_eq!((summary.documents, summary.failed), (5, 0));
         kg
     })
@@ -104,12 +114,16 @@ fn answer(file: &str) -> Answer {
             Answer::Rows(variables, rows)
         }
         QueryResults::Graph(triples) => {
-            let triples: Vec<String> =
-                triples.take(bound + 1).map(|t| t.unwrap_or_else(|e| panic!("{file}: {e}")).to_string() + " .\n").collect();
+            let triples: Vec<String> = triples
+                .take(bound + 1)
+                .map(|t| t.unwrap_or_else(|e| panic!("{file}: {e}")).to_string() + " .\n")
+                .collect();
             too_many(triples.len());
             Answer::Triples(triples.concat())
         }
-        QueryResults::Boolean(b) => Answer::Rows(vec!["ask".into()], vec![HashMap::from([("ask".into(), b.to_string())])]),
+        QueryResults::Boolean(b) => {
+            Answer::Rows(vec!["ask".into()], vec![HashMap::from([("ask".into(), b.to_string())])])
+        }
     }
 }
 
@@ -124,9 +138,9 @@ fn check_expected(only: impl Fn(&str) -> bool) {
     let mut failures = Vec::new();
     for (file, cells) in EXPECTED.iter().filter(|(f, _)| only(f)) {
         let found = match answer(file) {
-            Answer::Rows(_, rows) => rows.iter().any(|row| {
-                cells.iter().all(|(column, value)| row.get(*column).is_some_and(|v| matches(v, value)))
-            }),
+            Answer::Rows(_, rows) => rows
+                .iter()
+                .any(|row| cells.iter().all(|(column, value)| row.get(*column).is_some_and(|v| matches(v, value)))),
             Answer::Triples(nt) => cells.iter().all(|(_, value)| matches(&nt, value)),
         };
         if !found {

@@ -48,7 +48,9 @@ fn parse(format: RdfFormat, bytes: &[u8]) -> Vec<Quad> {
 }
 
 fn has_blank(q: &Quad) -> bool {
-    q.subject.is_blank_node() || matches!(q.object, Term::BlankNode(_)) || matches!(q.graph_name, GraphName::BlankNode(_))
+    q.subject.is_blank_node()
+        || matches!(q.object, Term::BlankNode(_))
+        || matches!(q.graph_name, GraphName::BlankNode(_))
 }
 
 /// Quads (or triples, with `graphs` false) without blank nodes, as N-Quads lines.
@@ -85,7 +87,11 @@ fn check(graph: Option<&str>) {
             assert_eq!(back.len(), distinct_triples.len(), "{format}: triple count");
             assert!(back.iter().all(|q| q.graph_name.is_default_graph()));
             assert_eq!(ground(&back, false), ground(&reference, false), "{format}: triples differ");
-            assert_eq!(parse(format.format(), &bytes).len(), distinct_triples.len(), "{format}: a triple written twice");
+            assert_eq!(
+                parse(format.format(), &bytes).len(),
+                distinct_triples.len(),
+                "{format}: a triple written twice"
+            );
         }
     }
 }

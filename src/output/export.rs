@@ -97,7 +97,10 @@ mod tests {
         let store = store();
         let g2 = NamedNode::new("http://ex.org/g2").unwrap();
         let mut out = Vec::new();
-        assert_eq!(export(&store, RdfOutput::NQuads, Some(g2.as_ref().into()), &Vocab::default(), &mut out).unwrap(), 2);
+        assert_eq!(
+            export(&store, RdfOutput::NQuads, Some(g2.as_ref().into()), &Vocab::default(), &mut out).unwrap(),
+            2
+        );
         let g3 = NamedNode::new("http://ex.org/g3").unwrap();
         assert!(export(&store, RdfOutput::Turtle, Some(g3.as_ref().into()), &Vocab::default(), &mut out).is_err());
     }

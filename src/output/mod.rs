@@ -36,8 +36,14 @@ pub enum RdfOutput {
 
 impl RdfOutput {
     /// Every format, in the order of [`Self::NAMES`].
-    pub const ALL: [RdfOutput; 6] =
-        [RdfOutput::NQuads, RdfOutput::TriG, RdfOutput::NTriples, RdfOutput::Turtle, RdfOutput::RdfXml, RdfOutput::JsonLd];
+    pub const ALL: [RdfOutput; 6] = [
+        RdfOutput::NQuads,
+        RdfOutput::TriG,
+        RdfOutput::NTriples,
+        RdfOutput::Turtle,
+        RdfOutput::RdfXml,
+        RdfOutput::JsonLd,
+    ];
 
     /// The names users give on the command line.
     pub const NAMES: [&'static str; 6] = ["nquads", "trig", "ntriples", "turtle", "rdfxml", "jsonld"];
@@ -95,12 +101,7 @@ impl FromStr for RdfOutput {
             "turtle" | "ttl" => RdfOutput::Turtle,
             "rdfxml" | "rdf/xml" | "rdf" | "owl" => RdfOutput::RdfXml,
             "jsonld" | "json-ld" => RdfOutput::JsonLd,
-            _ => {
-                return Err(Error::Invalid(format!(
-                    "unknown RDF format {s:?} (one of {})",
-                    Self::NAMES.join(", ")
-                )))
-            }
+            _ => return Err(Error::Invalid(format!("unknown RDF format {s:?} (one of {})", Self::NAMES.join(", ")))),
         })
     }
 }

@@ -37,10 +37,9 @@ impl FromStr for QueryFormat {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        s.parse()
-            .map(QueryFormat::Results)
-            .or_else(|_| s.parse().map(QueryFormat::Rdf))
-            .map_err(|_| Error::Invalid(format!("unknown query output format {s:?} (one of {})", Self::NAMES.join(", "))))
+        s.parse().map(QueryFormat::Results).or_else(|_| s.parse().map(QueryFormat::Rdf)).map_err(|_| {
+            Error::Invalid(format!("unknown query output format {s:?} (one of {})", Self::NAMES.join(", ")))
+        })
     }
 }
 
@@ -106,7 +105,13 @@ pub fn evaluate(store: &Store, text: &str) -> Result<QueryResults<'static>> {
 }
 
 /// Runs a query and writes its results to `out` as `options` say.
-pub fn run(store: &Store, query: Prepared, options: &QueryOptions, vocab: &Vocab, out: &mut dyn Write) -> Result<QueryOutcome> {
+pub fn run(
+    store: &Store,
+    query: Prepared,
+    options: &QueryOptions,
+    vocab: &Vocab,
+    out: &mut dyn Write,
+) -> Result<QueryOutcome> {
     let Prepared { query, token, origin } = query;
     let origin = origin.as_deref();
     // A watchdog cancels the query when the time is up, and ends as soon as the query does.
@@ -320,7 +325,12 @@ mod tests {
 
     #[test]
     fn default_graph_is_the_union_of_graphs() {
-        let out = run_str("SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l", Some("csv"), None).unwrap();
+        let out = run_str(
+            "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l",
+            Some("csv"),
+            None,
+        )
+        .unwrap();
         assert_eq!(out, "l\r\nAlpha\r\nBeta\r\n");
     }
 

@@ -120,18 +120,16 @@ pub fn collect(store: &Store, vocab: &Vocab) -> Result<Stats> {
     }
     let per_graph: [(String, fn(&mut DocumentStats) -> &mut u64); 4] = [
         ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g".into(), |d| &mut d.quads),
-        (
-            "SELECT ?g (COUNT(DISTINCT ?st) AS ?n) WHERE { GRAPH ?g { ?st a rdf:Statement } } GROUP BY ?g".into(),
-            |d| &mut d.statements,
-        ),
+        ("SELECT ?g (COUNT(DISTINCT ?st) AS ?n) WHERE { GRAPH ?g { ?st a rdf:Statement } } GROUP BY ?g".into(), |d| {
+            &mut d.statements
+        }),
         (
             format!("SELECT ?g (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {classes} GRAPH ?g {{ ?e a ?c }} }} GROUP BY ?g"),
             |d| &mut d.entities,
         ),
-        (
-            format!("SELECT ?g (COUNT(*) AS ?n) WHERE {{ {predicates} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"),
-            |d| &mut d.facts,
-        ),
+        (format!("SELECT ?g (COUNT(*) AS ?n) WHERE {{ {predicates} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"), |d| {
+            &mut d.facts
+        }),
     ];
     for (query, field) in per_graph {
         for s in select(query)? {

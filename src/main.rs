@@ -15,7 +15,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use kgraph::document::ReadOptions;
 use kgraph::extract::LexiconBuilder;
 use kgraph::graph::Vocab;
-use kgraph::output::{export, query, stats};
+use kgraph::output::query::QueryFormat;
+use kgraph::output::{export, query, stats, ResultsOutput};
 use kgraph::pipeline::PipelineBuilder;
 use kgraph::store::{self, BuildOptions, Event, KgStore};
 use oxigraph::model::NamedOrBlankNodeRef;
@@ -185,7 +186,8 @@ fn run_query(global: &Global, vocab: &Vocab, args: QueryArgs) -> Result<Outcome>
     let outcome = query::run(kg.store(), prepared, &options, vocab, &mut out)
         .map_err(|e| name_output(e, Path::new("<stdout>")))?;
     out.flush().map_err(|e| kgraph::Error::io("<stdout>", e))?;
-    if outcome.truncated && !global.quiet && !matches!(options.format, None if options.terminal) {
+    let table = outcome.format == QueryFormat::Results(ResultsOutput::Table);
+    if outcome.truncated && !global.quiet && !table {
         eprintln!("kgraph: output cut at --limit {} rows", outcome.rows);
     }
     Ok(Outcome::Done)

@@ -67,11 +67,13 @@ pub struct QueryOptions {
 }
 
 /// What [`run`] wrote.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct QueryOutcome {
+    /// The format written (the default resolved).
+    pub format: QueryFormat,
     /// Rows or triples written (1 for ASK).
     pub rows: usize,
-    /// Whether `--limit` cut the output short.
+    /// Whether `--limit` cut the output short (a table says so in its footer).
     pub truncated: bool,
 }
 
@@ -175,7 +177,7 @@ fn write_results(
                 }
                 let truncated = rows.len() == limit && solutions.next().transpose().map_err(eval)?.is_some();
                 write_table(&variables, &rows, truncated, vocab, out).map_err(write_error)?;
-                return Ok(QueryOutcome { rows: rows.len(), truncated });
+                return Ok(QueryOutcome { format: QueryFormat::Results(format), rows: rows.len(), truncated });
             }
             let mut serializer = QueryResultsSerializer::from_format(w3c(format))
                 .serialize_solutions_to_writer(out, variables)
@@ -187,7 +189,7 @@ fn write_results(
             }
             let truncated = rows == limit && solutions.next().transpose().map_err(eval)?.is_some();
             serializer.finish().map_err(write_error)?;
-            Ok(QueryOutcome { rows, truncated })
+            Ok(QueryOutcome { format: QueryFormat::Results(format), rows, truncated })
         }
         QueryResults::Boolean(value) => {
             let format = match options.format {
@@ -201,8 +203,12 @@ fn write_results(
                 QueryResultsSerializer::from_format(w3c(format))
                     .serialize_boolean_to_writer(&mut *out, value)
                     .map_err(write_error)?;
+                if matches!(format, ResultsOutput::Csv | ResultsOutput::Tsv) {
+                    // Those formats write a bare `true`; a line of text ends with a newline.
+                    writeln!(out).map_err(write_error)?;
+                }
             }
-            Ok(QueryOutcome { rows: 1, truncated: false })
+            Ok(QueryOutcome { format: QueryFormat::Results(format), rows: 1, truncated: false })
         }
         QueryResults::Graph(mut triples) => {
             let format = match options.format {
@@ -218,7 +224,7 @@ fn write_results(
             }
             let truncated = rows == limit && triples.next().transpose().map_err(eval)?.is_some();
             serializer.finish().map_err(write_error)?;
-            Ok(QueryOutcome { rows, truncated })
+            Ok(QueryOutcome { format: QueryFormat::Rdf(format), rows, truncated })
         }
     }
 }

@@ -171,6 +171,9 @@ pub struct Nominal {
     pub class: Class,
     /// Its role (`armed`, `peacekeeping`, `national_body`, `war`, `agreement`, …).
     pub role: String,
+    /// The plural used in labels ("peacekeepers"): the first variant that is the name with
+    /// an -s or -es, else the name.
+    pub plural: String,
 }
 
 /// What a gazetteer pattern stands for.
@@ -488,7 +491,14 @@ impl Lexicon {
                 message: format!("unknown class {:?}", row.get(2)),
             })?;
             let n = self.nominals.len();
-            self.nominals.push(Nominal { name: row.get(0).into(), class, role: row.get(3).into() });
+            let name = row.get(0);
+            let plural = row
+                .list(1)
+                .into_iter()
+                .find(|v| *v == format!("{name}s") || *v == format!("{name}es"))
+                .unwrap_or(name)
+                .to_owned();
+            self.nominals.push(Nominal { name: name.into(), class, role: row.get(3).into(), plural });
             self.add(row.get(0), Hit::Nominal(n));
             for a in row.list(1) {
                 self.add(a, Hit::Nominal(n));

@@ -163,6 +163,27 @@ impl Extraction {
     }
 }
 
+/// Group anaphora across a document: an unqualified group noun takes the identity of the last
+/// qualified group of the same noun, or of a role `group_anaphora` allows ("servicemen" after
+/// "Russian peacekeepers"); qualified groups become antecedents.
+fn resolve_groups(a: &mut recognise::Analysis, antecedents: &mut Vec<(recognise::GroupInfo, recognise::EntRef)>, anaphora: &[String]) {
+    for m in &mut a.mentions {
+        let Some(info) = &m.group else { continue };
+        let Some(slot) = m.alts.iter().position(|r| r.class == Class::Group) else { continue };
+        if info.owned {
+            antecedents.push((info.clone(), m.alts[slot].clone()));
+            continue;
+        }
+        let fits = |g: &recognise::GroupInfo| {
+            g.nominal == info.nominal || anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())))
+        };
+        if let Some((_, r)) = antecedents.iter().rev().find(|(g, _)| fits(g)) {
+            let surface = std::mem::take(&mut m.alts[slot].surface);
+            m.alts[slot] = recognise::EntRef { surface, ..r.clone() };
+        }
+    }
+}
+
 /// Extracts entities and statements from a document's sentences. With `explain`, writes a
 /// per-sentence trace (mentions, entities, rules, statements) for debugging rules.
 pub fn extract(
@@ -179,9 +200,12 @@ pub fn extract(
     let text = &document.text;
     let rules = &lexicon.rules;
     let mut last_country: Option<EntRef> = None;
+    let mut groups: Vec<(recognise::GroupInfo, EntRef)> = Vec::new();
+    let anaphora = rules.setting("group_anaphora");
     let add = |out: &mut Extraction, r: &EntRef| out.entity(r.class, &r.key, &r.label, &r.surface, r.wikidata.as_deref());
     for sentence in sentences {
-        let a = recognise::recognise(text, sentence.span.clone(), lexicon, &ctx);
+        let mut a = recognise::recognise(text, sentence.span.clone(), lexicon, &ctx);
+        resolve_groups(&mut a, &mut groups, anaphora);
         for m in &a.mentions {
             if let Some(r) = m.alts.first() {
                 add(&mut out, r);
@@ -311,7 +335,7 @@ pub fn extract(
                     (_, None, true) => "unknown name".into(),
                     _ => "?".into(),
                 };
-                let _ = writeln!(w, "  mention {:?} → {what}", m.surface);
+                let _ = writeln!(w, "  mention {:?} → {what}", &text[m.span.clone()]);
             }
             if let Some(s) = &speaker {
                 let _ = writeln!(w, "  speaker → {}", s.label);

@@ -48,6 +48,10 @@ pub fn number_at(tokens: &[Token], i: usize) -> Option<Number> {
         }
     }
     let t = tokens.get(j)?;
+    // A number glued to a word by a hyphen is part of a model name ("F-16", "Su-25", "Il-76").
+    if j >= 2 && tokens[j - 1].lower == "-" && tokens[j - 1].span.end == t.span.start && tokens[j - 2].span.end == tokens[j - 1].span.start && tokens[j - 2].kind == TokenKind::Word {
+        return None;
+    }
     let (mut value, mut k) = match t.kind {
         TokenKind::Number => {
             let digits: String = t.lower.chars().filter(|c| *c != ',').collect();

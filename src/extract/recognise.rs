@@ -51,6 +51,20 @@ pub struct Mention {
     pub unknown_name: bool,
     /// For a person introduced with a title: (title index, office-holder entity, title span).
     pub title: Option<(usize, Option<EntRef>, Range<usize>)>,
+    /// For a group named by a common noun: what the document-level anaphora needs.
+    pub group: Option<GroupInfo>,
+}
+
+/// How a group mention was named: "Russian peacekeepers" is owned, "the peacekeepers" is
+/// not and refers back to an owned group of a compatible role (see `group_anaphora`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupInfo {
+    /// Index of the nominal in the lexicon.
+    pub nominal: usize,
+    /// The role used for anaphora (`ethnic` for "ethnic Armenian forces").
+    pub role: String,
+    /// Whether a nationality, country or organisation qualifies it.
+    pub owned: bool,
 }
 
 /// An element of a sentence for matching: a plain token or a mention.
@@ -131,7 +145,8 @@ pub fn recognise(text: &str, sentence: Range<usize>, lex: &Lexicon, ctx: &DocCon
         if let Some((end, m)) = composite(&a.tokens, &hits_at, i, lex, ctx, text) {
             let mention = m;
             let id = a.mentions.len();
-            a.mentions.push(Mention { tokens: i..end, span: a.tokens[i].span.start..a.tokens[end - 1].span.end, ..mention });
+            let span = a.tokens[i].span.start..a.tokens[end - 1].span.end;
+            a.mentions.push(Mention { tokens: i..end, surface: text[span.clone()].to_owned(), span, ..mention });
             a.items.push(Item::Mention(id));
             i = end;
             continue;
@@ -145,7 +160,7 @@ pub fn recognise(text: &str, sentence: Range<usize>, lex: &Lexicon, ctx: &DocCon
 fn push(a: &mut Analysis, text: &str, toks: Range<usize>, alts: Vec<EntRef>, value: Option<Value>, unknown: bool, title: Option<(usize, Option<EntRef>, Range<usize>)>) {
     let span = a.tokens[toks.start].span.start..a.tokens[toks.end - 1].span.end;
     let id = a.mentions.len();
-    a.mentions.push(Mention { tokens: toks, surface: text[span.clone()].to_owned(), span, alts, value, unknown_name: unknown, title });
+    a.mentions.push(Mention { tokens: toks, surface: text[span.clone()].to_owned(), span, alts, value, unknown_name: unknown, title, group: None });
     a.items.push(Item::Mention(id));
 }
 
@@ -207,6 +222,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         value: None,
         unknown_name: false,
         title: None,
+        group: None,
     };
     let rules = &lex.rules;
     let military = rules.setting("national_forces");
@@ -261,13 +277,15 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             let body = EntRef {
                                 class: Class::Group,
                                 key: slug(&format!("{adj} {}", nom.name)),
-                                label: format!("{adj} {noun}"),
+                                label: format!("{adj} {}", nom.plural),
                                 wikidata: None,
                                 surface: all.clone(),
                             };
                             let mut state = owner.clone();
                             state.surface = all;
-                            return Some((nend, mention(vec![state, body])));
+                            let mut m = mention(vec![state, body]);
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                            return Some((nend, m));
                         }
                         Class::Organization => {
                             let label = format!("{adj} {}", title_case(&nom.name));
@@ -276,11 +294,12 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         }
                         Class::Group => {
                             let prefix = if ethnic { "ethnic " } else { "" };
-                            let label = format!("{prefix}{adj} {noun}");
+                            let label = format!("{prefix}{adj} {}", nom.plural);
                             let r = EntRef { class: Class::Group, key: slug(&format!("{prefix}{adj} {}", nom.name)), label, wikidata: None, surface: all };
-                            let start = if ethnic { i - 1 } else { i };
-                            let _ = start;
-                            return Some((nend, mention(vec![r])));
+                            let mut m = mention(vec![r]);
+                            let role = if ethnic { "ethnic".to_owned() } else { nom.role.clone() };
+                            m.group = Some(GroupInfo { nominal: nidx, role, owned: true });
+                            return Some((nend, m));
                         }
                         Class::Event => {
                             let year = ctx.year();
@@ -348,7 +367,10 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let r = match nom.class {
             Class::Group => {
                 let prefix = if ethnic { format!("{} ", tokens[i - 1].lower) } else { String::new() };
-                Some(EntRef { class: Class::Group, key: slug(&format!("{prefix}{}", nom.name)), label: format!("{prefix}{lower}"), wikidata: None, surface: surf })
+                let r = EntRef { class: Class::Group, key: slug(&format!("{prefix}{}", nom.name)), label: format!("{prefix}{}", nom.plural), wikidata: None, surface: surf };
+                let mut m = mention(vec![r]);
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                return Some((nend, m));
             }
             Class::Agreement if !plural => Some(ctx.agreement(&surf)),
             Class::Event => Some(ctx.event(&nom.role, &nom.name, &surf)),
@@ -358,7 +380,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     r
                 })
             }
-            Class::Place if ["feature", "building"].contains(&nom.role.as_str()) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
+            Class::Place if ["landmark", "building"].contains(&nom.role.as_str()) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
                 Some(EntRef { class: Class::Place, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf })
             }
             Class::Organization if !plural && det => None,
@@ -373,7 +395,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     }
 
     // 4. Capitalised names no list knows.
-    let (end, name) = capitalised_run(tokens, hits_at, i, text, lex)?;
+    let (end, name) = capitalised_run(tokens, hits_at, i, text, lex, false)?;
     let next = tokens.get(end).map(|t| t.lower.as_str()).unwrap_or("");
     let last = fold(&text[tokens[end - 1].span.clone()]);
     // Organisation by suffix ("Rapid Support Forces", "Prosperous Armenia Party").
@@ -419,13 +441,20 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
 }
 
 /// A run of capitalised words not known to the lexicon (names, possibly with particles).
-fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, text: &str, lex: &Lexicon) -> Option<(usize, String)> {
+///
+/// After a title (`after_title`), a one-word place name is a given name too: "President
+/// Vladimir Putin" is a person although Vladimir is a Russian city.
+fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, text: &str, lex: &Lexicon, after_title: bool) -> Option<(usize, String)> {
     let stop = lex.rules.setting("not_names");
+    let free = |j: usize| match hits_at[j] {
+        None => true,
+        Some((end, hits)) => after_title && end == j + 1 && hits.iter().all(|h| matches!(h, Hit::Place(_))),
+    };
     let is_name_word = |j: usize| -> bool {
         tokens.get(j).is_some_and(|t| {
             t.kind == TokenKind::Word
                 && is_capitalised(&text[t.span.clone()])
-                && hits_at[j].is_none()
+                && free(j)
                 && !stop.contains(&t.lower)
                 && t.lower != "'s"
         })
@@ -451,7 +480,7 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
 
 /// A person's name right after a title (known surname, or one to four capitalised words).
 fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, lex: &Lexicon, ctx: &DocContext, text: &str) -> Option<(usize, EntRef)> {
-    let (end, name) = capitalised_run(tokens, hits_at, i, text, lex)?;
+    let (end, name) = capitalised_run(tokens, hits_at, i, text, lex, true)?;
     if end - i > 4 {
         return None;
     }
@@ -477,7 +506,7 @@ pub fn titled_names(text: &str, sentence: Range<usize>, lex: &Lexicon) -> Vec<St
     while i < n {
         if let Some((tend, hits)) = hits_at[i] {
             if hits.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].before_name)) {
-                if let Some((end, name)) = capitalised_run(&tokens, &hits_at, tend, text, lex) {
+                if let Some((end, name)) = capitalised_run(&tokens, &hits_at, tend, text, lex, true) {
                     if end - tend <= 4 {
                         out.push(name);
                     }
@@ -488,7 +517,7 @@ pub fn titled_names(text: &str, sentence: Range<usize>, lex: &Lexicon) -> Vec<St
             i = tend;
             continue;
         }
-        if let Some((end, name)) = capitalised_run(&tokens, &hits_at, i, text, lex) {
+        if let Some((end, name)) = capitalised_run(&tokens, &hits_at, i, text, lex, false) {
             let words = end - i;
             // "Name Surname said", "Name Surname, a/the …"
             let next = tokens.get(end).map(|t| t.lower.as_str()).unwrap_or("");

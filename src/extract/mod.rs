@@ -267,6 +267,10 @@ pub fn extract(
             }
             let Some(Item::Mention(gi)) = a.items.get(j) else { continue };
             let Some(group) = a.mentions[*gi].alts.iter().find(|r| r.class == Class::Group) else { continue };
+            // Counts are for units and equipment, not for victims or bystanders.
+            if a.mentions[*gi].group.as_ref().is_some_and(|g| rules.setting("uncounted_group_roles").contains(&g.role)) {
+                continue;
+            }
             let dies = (j + 1..(j + 8).min(a.items.len())).any(|x| {
                 matches!(a.items[x], Item::Token(t) if death.iter().any(|ph| ph.len() == 1 && ph[0] == a.tokens[t].lower))
             });
@@ -373,5 +377,22 @@ pub fn extract(
             last_country = Some(c.clone());
         }
     }
+    keep_one_office(&mut out);
     out
+}
+
+/// An office guessed from context ("President Putin" after a sentence about Turkey) gives way
+/// to one the document states ("Russian President Vladimir Putin"); of several guesses for the
+/// same person only the first stays.
+fn keep_one_office(out: &mut Extraction) {
+    let guessed = |s: &Statement| s.predicate == "officialOf" && s.evidence.rule.starts_with("officialOf/title-context");
+    let stated: BTreeSet<usize> = out.statements.iter().filter(|s| s.predicate == "officialOf" && !guessed(s)).map(|s| s.subject).collect();
+    let mut first_guess: BTreeSet<usize> = BTreeSet::new();
+    let mut keep_guess: Vec<Option<Value>> = vec![None; out.entities.len()];
+    for s in out.statements.iter().filter(|s| guessed(s) && !stated.contains(&s.subject)) {
+        if first_guess.insert(s.subject) {
+            keep_guess[s.subject] = Some(s.object.clone());
+        }
+    }
+    out.statements.retain(|s| !guessed(s) || keep_guess[s.subject].as_ref() == Some(&s.object));
 }

@@ -137,19 +137,11 @@ impl Rules {
         self.settings.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// Whether a cue list contains this phrase starting at `tokens[i]`; returns its length.
-    pub fn cue_at(&self, list: &str, tokens: &[Token], items: &[Item], pos: usize) -> Option<usize> {
-        let phrases = self.cues.get(list)?;
-        phrases
-            .iter()
-            .filter(|ph| {
-                ph.iter().enumerate().all(|(k, w)| match items.get(pos + k) {
-                    Some(Item::Token(t)) => tokens[*t].lower == *w,
-                    _ => false,
-                })
-            })
-            .map(Vec::len)
-            .max()
+    /// Whether a cue list has a phrase starting at item `pos`; returns how many items it
+    /// covers (the longest phrase wins). A phrase may run through a common-noun mention
+    /// ("selling weapons to", "arms supplier"): nouns that name groups are cue words too.
+    pub fn cue_at(&self, list: &str, a: &Analysis, pos: usize) -> Option<usize> {
+        self.cues.get(list)?.iter().filter_map(|ph| phrase_items(ph, a, pos)).max()
     }
 
     /// Loads rule files (TOML), later files adding to earlier ones.
@@ -234,6 +226,41 @@ impl Rules {
     pub fn anchored_at(&self, word: &str) -> &[usize] {
         self.by_anchor.get(word).map(Vec::as_slice).unwrap_or(&[])
     }
+}
+
+/// Items covered by phrase `ph` from item `pos`, if it matches whole items.
+fn phrase_items(ph: &[String], a: &Analysis, pos: usize) -> Option<usize> {
+    let mut k = 0;
+    let mut item = pos;
+    while k < ph.len() {
+        match *a.items.get(item)? {
+            Item::Token(t) => {
+                if a.tokens[t].lower != ph[k] {
+                    return None;
+                }
+                k += 1;
+            }
+            Item::Mention(m) => {
+                let mention = &a.mentions[m];
+                if !transparent(mention) || mention.tokens.len() > ph.len() - k {
+                    return None;
+                }
+                for t in mention.tokens.clone() {
+                    if a.tokens[t].lower != ph[k] {
+                        return None;
+                    }
+                    k += 1;
+                }
+            }
+        }
+        item += 1;
+    }
+    Some(item - pos)
+}
+
+/// A mention made of common nouns only ("weapons", "shooting"), which cue phrases may cover.
+pub fn transparent(m: &Mention) -> bool {
+    m.value.is_none() && m.title.is_none() && !m.unknown_name && m.surface.chars().next().is_some_and(char::is_lowercase)
 }
 
 fn parse_pattern(p: &str) -> std::result::Result<Vec<Elem>, String> {
@@ -428,7 +455,7 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
             Elem::Cue(c) => {
                 // Cues are matched forwards; going left, find a phrase that ends at pos.
                 if dir > 0 {
-                    let Some(len) = inb(pos).then(|| rules.cue_at(c, &a.tokens, &a.items, pos as usize)).flatten() else {
+                    let Some(len) = inb(pos).then(|| rules.cue_at(c, a, pos as usize)).flatten() else {
                         return false;
                     };
                     pos += len as isize;
@@ -436,7 +463,7 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                     let mut ok = false;
                     for len in 1..=4isize {
                         let start = pos - len + 1;
-                        if start >= 0 && rules.cue_at(c, &a.tokens, &a.items, start as usize) == Some(len as usize) {
+                        if start >= 0 && rules.cue_at(c, a, start as usize) == Some(len as usize) {
                             pos = start - 1;
                             ok = true;
                             break;
@@ -482,9 +509,9 @@ fn elem_matches_at(a: &Analysis, rules: &Rules, rule: &Rule, e: &Elem, p: usize,
         Elem::Lit(w) | Elem::Opt(w) => token_is(a, p, w),
         Elem::Cue(c) => {
             if dir > 0 {
-                rules.cue_at(c, &a.tokens, &a.items, p).is_some()
+                rules.cue_at(c, a, p).is_some()
             } else {
-                (1..=4).any(|len| p + 1 >= len && rules.cue_at(c, &a.tokens, &a.items, p + 1 - len) == Some(len))
+                (1..=4).any(|len| p + 1 >= len && rules.cue_at(c, a, p + 1 - len) == Some(len))
             }
         }
         Elem::Subject => matches!(a.items[p], Item::Mention(m) if fit(&a.mentions[m], &rule.subject, rule.unknown).is_some()),
@@ -499,12 +526,16 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let negators = rules.setting("negators");
     let modals = rules.setting("modals");
     for p in 0..a.items.len() {
-        let Item::Token(t) = a.items[p] else { continue };
+        let t = match a.items[p] {
+            Item::Token(t) => t,
+            Item::Mention(m) if transparent(&a.mentions[m]) => a.mentions[m].tokens.start,
+            Item::Mention(_) => continue,
+        };
         for &ri in rules.anchored_at(&a.tokens[t].lower) {
             let rule = &rules.rules[ri];
             // The anchor itself must match here.
             let anchor_len = match &rule.pattern[rule.anchor] {
-                Elem::Cue(c) => match rules.cue_at(c, &a.tokens, &a.items, p) {
+                Elem::Cue(c) => match rules.cue_at(c, a, p) {
                     Some(l) => l,
                     None => continue,
                 },

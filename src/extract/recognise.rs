@@ -261,12 +261,24 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 let mut j = after;
                 // Allow one adjective between ("Russian peacekeeping contingent" is one nominal;
                 // "Azeri national flag" is not an entity).
-                if let Some((nend, nidx)) = nominal_at(j).or_else(|| {
-                    (tokens.get(j).is_some_and(|t| t.kind == TokenKind::Word && !is_capitalised(&text[t.span.clone()])))
-                        .then(|| nominal_at(j + 1))
-                        .flatten()
-                        .inspect(|_| j += 1)
-                }) {
+                // The longer reading wins: "Russian military helicopter" is a helicopter.
+                let direct = nominal_at(j);
+                let skipped = (tokens.get(j).is_some_and(|t| t.kind == TokenKind::Word && !is_capitalised(&text[t.span.clone()])))
+                    .then(|| nominal_at(j + 1))
+                    .flatten();
+                let chosen = match (direct, skipped) {
+                    (Some(d), Some(s)) if s.0 > d.0 => {
+                        j += 1;
+                        Some(s)
+                    }
+                    (Some(d), _) => Some(d),
+                    (None, Some(s)) => {
+                        j += 1;
+                        Some(s)
+                    }
+                    (None, None) => None,
+                };
+                if let Some((nend, nidx)) = chosen {
                     let nom = &lex.nominals[nidx];
                     let noun = fold(&text[tokens[j].span.start..tokens[nend - 1].span.end]);
                     let owner_country = owner.class == Class::Country;

@@ -20,7 +20,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::recognise::{Analysis, EntRef, Item, Mention};
-use super::text::Token;
 use super::{Class, Value};
 use crate::{Error, Result};
 
@@ -423,12 +422,18 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
             Elem::Gap(n) => {
                 let next = elems.get(i + 1);
                 let mut found = false;
+                // Going right, a mention followed by "'s" is a possessor, not the slot's head
+                // ("took over the region's second largest town Shusha"), unless the pattern
+                // itself continues with "'s".
+                let slot_next = matches!(next, Some(Elem::Subject | Elem::Object));
+                let possessive_in_pattern = matches!(elems.get(i + 2), Some(Elem::Lit(w)) if w == "'s");
                 for k in 0..=*n as isize {
                     let p = pos + k * dir;
                     if !inb(p) {
                         break;
                     }
-                    if next.is_none_or(|e| elem_matches_at(a, rules, rule, e, p as usize, dir)) {
+                    let possessor = dir > 0 && slot_next && !possessive_in_pattern && token_is(a, p as usize + 1, "'s");
+                    if !possessor && next.is_none_or(|e| elem_matches_at(a, rules, rule, e, p as usize, dir)) {
                         pos = p;
                         found = true;
                         break;

@@ -163,23 +163,70 @@ impl Extraction {
     }
 }
 
-/// Group anaphora across a document: an unqualified group noun takes the identity of the last
-/// qualified group of the same noun, or of a role `group_anaphora` allows ("servicemen" after
-/// "Russian peacekeepers"); qualified groups become antecedents.
-fn resolve_groups(a: &mut recognise::Analysis, antecedents: &mut Vec<(recognise::GroupInfo, recognise::EntRef)>, anaphora: &[String]) {
+/// Group anaphora across a document: an unqualified group noun takes the readings of the
+/// last qualified group of the same noun, else of a role `group_anaphora` allows ("servicemen"
+/// after "Russian peacekeepers"); qualified groups become antecedents. The readings include
+/// the state a national force stands for ("his forces" after "Azeri forces" is Azerbaijan).
+fn resolve_groups(a: &mut recognise::Analysis, antecedents: &mut Vec<(recognise::GroupInfo, Vec<recognise::EntRef>)>, anaphora: &[String]) {
     for m in &mut a.mentions {
         let Some(info) = &m.group else { continue };
-        let Some(slot) = m.alts.iter().position(|r| r.class == Class::Group) else { continue };
         if info.owned {
-            antecedents.push((info.clone(), m.alts[slot].clone()));
+            antecedents.push((info.clone(), m.alts.clone()));
             continue;
         }
-        let fits = |g: &recognise::GroupInfo| {
-            g.nominal == info.nominal || anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())))
-        };
-        if let Some((_, r)) = antecedents.iter().rev().find(|(g, _)| fits(g)) {
-            let surface = std::mem::take(&mut m.alts[slot].surface);
-            m.alts[slot] = recognise::EntRef { surface, ..r.clone() };
+        let compatible = |g: &recognise::GroupInfo| anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())));
+        let found = antecedents.iter().rev().find(|(g, _)| g.nominal == info.nominal).or_else(|| antecedents.iter().rev().find(|(g, _)| compatible(g)));
+        if let Some((_, alts)) = found {
+            let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
+            m.alts = alts.iter().map(|r| recognise::EntRef { surface: surface.clone(), ..r.clone() }).collect();
+        }
+    }
+}
+
+/// Personal pronouns ("He hailed the truce") stand for the last person named, in this
+/// sentence before them or in an earlier one.
+fn resolve_pronouns(a: &mut recognise::Analysis, text: &str, last_person: &mut Option<recognise::EntRef>, pronouns: &[String]) {
+    let mut k = 0;
+    while k < a.items.len() {
+        match a.items[k] {
+            recognise::Item::Mention(m) => {
+                if let Some(p) = a.mentions[m].alts.first().filter(|r| r.class == Class::Person) {
+                    *last_person = Some(p.clone());
+                }
+            }
+            recognise::Item::Token(t) if pronouns.contains(&a.tokens[t].lower) => {
+                if let Some(p) = last_person.clone() {
+                    let span = a.tokens[t].span.clone();
+                    let surface = text[span.clone()].to_owned();
+                    a.mentions.push(recognise::Mention {
+                        tokens: t..t + 1,
+                        span,
+                        surface: surface.clone(),
+                        alts: vec![recognise::EntRef { surface, ..p }],
+                        value: None,
+                        unknown_name: false,
+                        title: None,
+                        group: None,
+                    });
+                    a.items[k] = recognise::Item::Mention(a.mentions.len() - 1);
+                }
+            }
+            recognise::Item::Token(_) => {}
+        }
+        k += 1;
+    }
+    // Keep mentions in text order, as the rest of the stage expects.
+    let mut order: Vec<usize> = (0..a.mentions.len()).collect();
+    order.sort_by_key(|&m| a.mentions[m].span.start);
+    let mut new_index = vec![0; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut mentions: Vec<Option<recognise::Mention>> = std::mem::take(&mut a.mentions).into_iter().map(Some).collect();
+    a.mentions = order.iter().map(|&old| mentions[old].take().expect("each mention moved once")).collect();
+    for item in &mut a.items {
+        if let recognise::Item::Mention(m) = item {
+            *m = new_index[*m];
         }
     }
 }
@@ -200,12 +247,15 @@ pub fn extract(
     let text = &document.text;
     let rules = &lexicon.rules;
     let mut last_country: Option<EntRef> = None;
-    let mut groups: Vec<(recognise::GroupInfo, EntRef)> = Vec::new();
+    let mut groups: Vec<(recognise::GroupInfo, Vec<EntRef>)> = Vec::new();
     let anaphora = rules.setting("group_anaphora");
+    let mut last_person: Option<EntRef> = None;
+    let pronouns = rules.setting("person_pronouns");
     let add = |out: &mut Extraction, r: &EntRef| out.entity(r.class, &r.key, &r.label, &r.surface, r.wikidata.as_deref());
     for sentence in sentences {
         let mut a = recognise::recognise(text, sentence.span.clone(), lexicon, &ctx);
         resolve_groups(&mut a, &mut groups, anaphora);
+        resolve_pronouns(&mut a, text, &mut last_person, pronouns);
         for m in &a.mentions {
             if let Some(r) = m.alts.first() {
                 add(&mut out, r);

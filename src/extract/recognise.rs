@@ -256,6 +256,25 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     }
                 }
             }
+            // A region's or people's own forces: "the Nagorno-Karabakh military", "Karabakh forces".
+            if let Hit::Place(_) = hit {
+                if let Some((nend, nidx)) = nominal_at(after) {
+                    let nom = &lex.nominals[nidx];
+                    let noun = fold(&text[tokens[after].span.start..tokens[nend - 1].span.end]);
+                    if military.iter().any(|w| *w == noun || *w == fold(&nom.name)) {
+                        let r = EntRef {
+                            class: Class::Group,
+                            key: slug(&format!("{} forces", owner.label)),
+                            label: format!("{} forces", owner.label),
+                            wikidata: None,
+                            surface: surface(i..nend),
+                        };
+                        let mut m = mention(vec![r]);
+                        m.group = Some(GroupInfo { nominal: nidx, role: "ethnic".into(), owned: true });
+                        return Some((nend, m));
+                    }
+                }
+            }
             if is_demonym || possessive {
                 // Demonym/possessive + nominal: a national body, a group, or the state itself.
                 let mut j = after;
@@ -385,7 +404,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 return Some((nend, m));
             }
             Class::Agreement if !plural => Some(ctx.agreement(&surf)),
-            Class::Event => Some(ctx.event(&nom.role, &nom.name, &surf)),
+            Class::Event => Some(ctx.event_in(&nom.role, &nom.name, &surf, event_year(tokens, i, nend))),
             Class::Place if ["admin", "feature"].contains(&nom.role.as_str()) && det && ctx.salient_region.is_some() && rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
                 ctx.salient_region.clone().map(|mut r| {
                     r.surface = surf.clone();
@@ -394,6 +413,13 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             }
             Class::Place if ["landmark", "building"].contains(&nom.role.as_str()) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
                 Some(EntRef { class: Class::Place, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf })
+            }
+            // "its defence forces", "their army": the armed men of an actor named before.
+            Class::Organization if det && military.iter().any(|w| lower == *w || lower.ends_with(&format!(" {w}"))) => {
+                let r = EntRef { class: Class::Group, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf };
+                let mut m = mention(vec![r]);
+                m.group = Some(GroupInfo { nominal: nidx, role: "armed".into(), owned: false });
+                return Some((nend, m));
             }
             Class::Organization if !plural && det => None,
             Class::Organization if !plural && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
@@ -450,6 +476,38 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     let mut m = mention(vec![]);
     m.unknown_name = true;
     Some((end, m))
+}
+
+/// The year an event noun names next to it: "the 1991-94 war", "a war in the early 1990s",
+/// "the 1994 ceasefire". None when it names none (the document's year applies).
+fn event_year(tokens: &[Token], start: usize, end: usize) -> Option<String> {
+    let year = |t: &Token| -> Option<String> {
+        let digits = t.lower.trim_end_matches('s');
+        (t.kind == TokenKind::Number && digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()))
+            .then(|| if t.lower.ends_with('s') { format!("{digits}s") } else { digits.to_owned() })
+            .filter(|y| ("1800".."2200").contains(&&y[..4]))
+    };
+    // Before: "the 1991-94 war", "the 1994 ceasefire" (a year within three tokens, no verb between).
+    for k in (start.saturating_sub(3)..start).rev() {
+        if let Some(y) = year(&tokens[k]) {
+            return Some(y);
+        }
+        if !matches!(tokens[k].kind, TokenKind::Number) && !["-", "–", "to"].contains(&tokens[k].lower.as_str()) {
+            break;
+        }
+    }
+    // After: "war in the early 1990s", "the war of 1994".
+    if tokens.get(end).is_some_and(|t| t.lower == "in" || t.lower == "of") {
+        for t in tokens.iter().skip(end + 1).take(3) {
+            if let Some(y) = year(t) {
+                return Some(y);
+            }
+            if !["the", "early", "late", "mid", "mid-"].contains(&t.lower.as_str()) {
+                break;
+            }
+        }
+    }
+    None
 }
 
 /// A run of capitalised words not known to the lexicon (names, possibly with particles).

@@ -316,6 +316,10 @@ fn is_boundary(a: &Analysis, i: usize) -> bool {
     }
 }
 
+fn is_quote(a: &Analysis, i: usize) -> bool {
+    matches!(a.items.get(i), Some(Item::Token(t)) if matches!(a.tokens[*t].lower.as_str(), "\"" | "“" | "”" | "'" | "‘" | "’"))
+}
+
 fn token_is(a: &Analysis, i: usize, w: &str) -> bool {
     matches!(a.items.get(i), Some(Item::Token(t)) if a.tokens[*t].lower == w)
 }
@@ -480,6 +484,10 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 }
             }
             Elem::Subject | Elem::Object => {
+                // A quoted name fills a slot too: lead the "Minsk Group".
+                if inb(pos) && is_quote(a, pos as usize) {
+                    pos += dir;
+                }
                 if !inb(pos) {
                     return false;
                 }

@@ -128,7 +128,12 @@ impl DocContext {
 
     /// The event an event noun refers to, keyed by its role and the year.
     pub fn event(&self, role: &str, name: &str, surface: &str) -> EntRef {
-        let year = self.year();
+        self.event_in(role, name, surface, None)
+    }
+
+    /// Like [`DocContext::event`], in the year the text gives (else the document's).
+    pub fn event_in(&self, role: &str, name: &str, surface: &str, year: Option<String>) -> EntRef {
+        let year = year.unwrap_or_else(|| self.year());
         let role = if role.is_empty() { name } else { role };
         EntRef {
             class: Class::Event,

@@ -76,8 +76,12 @@ impl Pipeline {
     }
 
     /// Cleans, segments, extracts and mints one document.
-    pub fn process(&self, document: Document) -> Processed {
+    pub fn process(&self, mut document: Document) -> Processed {
         let body = document::clean(&document);
+        // Plain text has no title element: its headline is the title.
+        if document.title.is_none() {
+            document.title = body.headline.clone().map(|r| document.text[r].to_owned());
+        }
         let sentences = document::segment(&document.text, &body);
         let mut extraction = extract::extract(&document, &sentences, &self.lexicon, None);
         if self.min_confidence > 0.0 {

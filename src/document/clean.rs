@@ -27,6 +27,8 @@ pub struct Body {
     pub blocks: Vec<Range<usize>>,
     /// Blocks that were dropped, with the reason (shown by `--verbose`).
     pub dropped: Vec<Dropped>,
+    /// The headline: the heading-like block right before the body (also in `blocks`).
+    pub headline: Option<Range<usize>>,
 }
 
 /// A dropped block and why.
@@ -118,9 +120,32 @@ pub fn clean(doc: &Document) -> Body {
             best_range = from..i + 1;
         }
     }
-    let mut body = Body::default();
+    // The headline sits above the body, among the few blocks before it: the topmost short
+    // line that is no sentence and no menu (4 to 25 words, no final punctuation, no path
+    // separators). Pages often print it twice, so a repeated block may be it.
+    let heading_like = |b: &Block| {
+        let s = &text[b.span.clone()];
+        let quality_ok = matches!(b.quality, Quality::Neutral | Quality::Bad("repeated widget text"));
+        quality_ok && (4..=25).contains(&b.words) && !s.trim_end().ends_with(['.', ':', '|', '/', '!', '?']) && !s.contains(" / ") && !s.contains(" | ")
+    };
+    // And it is about what the body says: it shares at least two content words with the
+    // body's first blocks ("Skip to main content" and the site's name do not).
+    let content = |s: &str| -> std::collections::HashSet<String> {
+        s.split(|c: char| !c.is_alphanumeric() && c != '-')
+            .filter(|w| w.chars().count() > 3)
+            .map(str::to_lowercase)
+            .filter(|w| !STOPWORDS.contains(w.as_str()))
+            .collect()
+    };
+    let lead: std::collections::HashSet<String> =
+        classified[best_range.clone()].iter().take(3).flat_map(|b| content(&text[b.span.clone()])).collect();
+    let headline = (best_range.start.saturating_sub(4)..best_range.start)
+        .find(|&h| heading_like(&classified[h]) && content(&text[classified[h].span.clone()]).intersection(&lead).count() >= 2);
+    let mut body = Body { headline: headline.map(|h| classified[h].span.clone()), ..Body::default() };
     for (i, b) in classified.into_iter().enumerate() {
-        if !best_range.contains(&i) {
+        if Some(i) == headline {
+            body.blocks.push(b.span);
+        } else if !best_range.contains(&i) {
             body.dropped.push(Dropped { span: b.span, reason: "outside the article body" });
         } else if let Quality::Bad(reason) = b.quality {
             body.dropped.push(Dropped { span: b.span, reason });
@@ -217,5 +242,19 @@ mod tests {
         let kept = body_text(&text);
         assert!(!kept.iter().any(|b| b.contains("commenting")));
         assert_eq!(kept.iter().filter(|b| b.starts_with("The minister")).count(), 2);
+    }
+
+    #[test]
+    fn the_headline_above_the_body_is_kept_and_site_chrome_is_not() {
+        let text = "Skip to main content\nDaily Planet World News\nRebels seize port city as ceasefire talks stall in Geneva\n\
+            Rebel fighters seized the port city of Kismayo on Monday, the army said, as ceasefire talks between the government and the rebels stalled in Geneva for a third day.\n\
+            The army said its troops had withdrawn from the port to avoid civilian casualties and that talks would resume on Thursday under the mediation of the African Union.\n";
+        let doc = Document { text: text.into(), ..Document::default() };
+        let body = clean(&doc);
+        let headline = body.headline.clone().map(|r| &text[r]);
+        assert_eq!(headline, Some("Rebels seize port city as ceasefire talks stall in Geneva"));
+        let kept = body_text(text);
+        assert_eq!(kept.len(), 3, "{kept:?}");
+        assert!(!kept.iter().any(|b| b.contains("Skip") || b.contains("Daily Planet")));
     }
 }

@@ -100,7 +100,7 @@ mod tests {
     use super::*;
 
     fn split(s: &str) -> Vec<&str> {
-        let body = Body { blocks: vec![0..s.len()], dropped: vec![] };
+        let body = Body { blocks: vec![0..s.len()], dropped: vec![], headline: None };
         segment(s, &body).into_iter().map(|x| &s[x.span]).collect()
     }
 

@@ -167,7 +167,13 @@ impl Extraction {
 /// last qualified group of the same noun, else of a role `group_anaphora` allows ("servicemen"
 /// after "Russian peacekeepers"); qualified groups become antecedents. The readings include
 /// the state a national force stands for ("his forces" after "Azeri forces" is Azerbaijan).
-fn resolve_groups(a: &mut recognise::Analysis, antecedents: &mut Vec<(recognise::GroupInfo, Vec<recognise::EntRef>)>, anaphora: &[String]) {
+/// Without an antecedent, the first qualified group of the same noun later in the document.
+fn resolve_groups(
+    a: &mut recognise::Analysis,
+    antecedents: &mut Vec<(recognise::GroupInfo, Vec<recognise::EntRef>)>,
+    qualified: &[(recognise::GroupInfo, Vec<recognise::EntRef>)],
+    anaphora: &[String],
+) {
     for m in &mut a.mentions {
         let Some(info) = &m.group else { continue };
         if info.owned {
@@ -175,7 +181,12 @@ fn resolve_groups(a: &mut recognise::Analysis, antecedents: &mut Vec<(recognise:
             continue;
         }
         let compatible = |g: &recognise::GroupInfo| anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())));
-        let found = antecedents.iter().rev().find(|(g, _)| g.nominal == info.nominal).or_else(|| antecedents.iter().rev().find(|(g, _)| compatible(g)));
+        let found = antecedents
+            .iter()
+            .rev()
+            .find(|(g, _)| g.nominal == info.nominal)
+            .or_else(|| antecedents.iter().rev().find(|(g, _)| compatible(g)))
+            .or_else(|| qualified.iter().find(|(g, _)| g.nominal == info.nominal));
         if let Some((_, alts)) = found {
             let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
             m.alts = alts.iter().map(|r| recognise::EntRef { surface: surface.clone(), ..r.clone() }).collect();
@@ -252,9 +263,16 @@ pub fn extract(
     let mut last_person: Option<EntRef> = None;
     let pronouns = rules.setting("person_pronouns");
     let add = |out: &mut Extraction, r: &EntRef| out.entity(r.class, &r.key, &r.label, &r.surface, r.wikidata.as_deref());
-    for sentence in sentences {
-        let mut a = recognise::recognise(text, sentence.span.clone(), lexicon, &ctx);
-        resolve_groups(&mut a, &mut groups, anaphora);
+    let analyses: Vec<recognise::Analysis> = sentences.iter().map(|s| recognise::recognise(text, s.span.clone(), lexicon, &ctx)).collect();
+    // Qualified groups anywhere in the document, for a headline's "peacekeepers" that the
+    // body later calls "Russian peacekeepers".
+    let qualified: Vec<(recognise::GroupInfo, Vec<EntRef>)> = analyses
+        .iter()
+        .flat_map(|a| a.mentions.iter())
+        .filter_map(|m| m.group.as_ref().filter(|g| g.owned).map(|g| (g.clone(), m.alts.clone())))
+        .collect();
+    for (sentence, mut a) in sentences.iter().zip(analyses) {
+        resolve_groups(&mut a, &mut groups, &qualified, anaphora);
         resolve_pronouns(&mut a, text, &mut last_person, pronouns);
         for m in &a.mentions {
             if let Some(r) = m.alts.first() {

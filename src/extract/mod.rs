@@ -189,7 +189,12 @@ fn resolve_groups(
             .or_else(|| qualified.iter().find(|(g, _)| g.nominal == info.nominal));
         if let Some((_, alts)) = found {
             let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
-            m.alts = alts.iter().map(|r| recognise::EntRef { surface: surface.clone(), ..r.clone() }).collect();
+            // The group gains this surface form as an alias; the state it stands for does not
+            // ("servicemen" is no name of Russia).
+            m.alts = alts
+                .iter()
+                .map(|r| if r.class == Class::Group { recognise::EntRef { surface: surface.clone(), ..r.clone() } } else { r.clone() })
+                .collect();
         }
     }
 }
@@ -213,7 +218,8 @@ fn resolve_pronouns(a: &mut recognise::Analysis, text: &str, last_person: &mut O
                         tokens: t..t + 1,
                         span,
                         surface: surface.clone(),
-                        alts: vec![recognise::EntRef { surface, ..p }],
+                        // A pronoun is no name: the surface stays the person's label.
+                        alts: vec![recognise::EntRef { surface: p.label.clone(), ..p }],
                         value: None,
                         unknown_name: false,
                         title: None,

@@ -7,12 +7,13 @@
 //! |---|---|
 //! | `S`, `O` | a mention (or a coordinated list: "Armenia, Azerbaijan and Russia") fitting the slot's classes |
 //! | `@name` | any phrase of the cue list `name` (all inflections are listed in the data) |
-//! | `word`, `,`, `'s` | that token (case-insensitive) |
-//! | `word?` | that token, optionally |
+//! | `word`, `,`, `'s` | that token (case-insensitive); `a|an` either of them |
+//! | `word?`, `a|an?` | that token (or either), optionally |
 //! | `~`, `~N` | a gap of up to 6 (or N) tokens that does not cross a clause boundary |
 //!
 //! Slot classes are the contract classes plus `actor` (Country, Organization, Person or
-//! Group), `Number`, `Date`, and `Name` (a capitalised name no list knows, typed as the
+//! Group, but no civilians), `Force` (a Group that is neither civilians nor protesters),
+//! `Number`, `Date`, and `Name` (a capitalised name no list knows, typed as the
 //! rule's `unknown` class). Metonymy is resolved by the mention's alternatives: a capital
 //! that acts is its country, "Azeri forces" that capture are Azerbaijan.
 
@@ -195,7 +196,7 @@ impl Rules {
                 let index = rules.rules.len();
                 let first_words: Vec<String> = match &pattern[anchor] {
                     Elem::Cue(c) => rules.cues[c].iter().filter_map(|ph| ph.first().cloned()).collect(),
-                    Elem::Lit(w) => vec![w.clone()],
+                    Elem::Lit(w) => w.split('|').map(str::to_owned).collect(),
                     _ => unreachable!(),
                 };
                 for w in first_words {
@@ -324,6 +325,11 @@ fn token_is(a: &Analysis, i: usize, w: &str) -> bool {
     matches!(a.items.get(i), Some(Item::Token(t)) if a.tokens[*t].lower == w)
 }
 
+/// A literal of a pattern: one word, or alternatives `a|an`.
+fn word_is(a: &Analysis, i: usize, w: &str) -> bool {
+    w.split('|').any(|alt| token_is(a, i, alt))
+}
+
 /// Picks the first alternative of a mention that fits the slot's classes.
 pub fn fit(m: &Mention, types: &[String], unknown: Class) -> Option<Filler> {
     for t in types {
@@ -346,9 +352,12 @@ pub fn fit(m: &Mention, types: &[String], unknown: Class) -> Option<Filler> {
             _ => {}
         }
     }
+    // Victims and bystanders ("civilians", "displaced people") are no actors.
+    let bystanders = m.group.as_ref().is_some_and(|g| g.role == "civilian");
     for alt in &m.alts {
         let ok = types.iter().any(|t| match t.as_str() {
-            "actor" => matches!(alt.class, Class::Country | Class::Organization | Class::Person | Class::Group),
+            "actor" => matches!(alt.class, Class::Country | Class::Organization | Class::Person) || alt.class == Class::Group && !bystanders,
+            "Force" => alt.class == Class::Group && !bystanders && m.group.as_ref().is_none_or(|g| g.role != "protest"),
             "state_actor" => matches!(alt.class, Class::Country | Class::Organization | Class::Person),
             other => Class::parse(other) == Some(alt.class),
         });
@@ -451,12 +460,12 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 }
             }
             Elem::Opt(w) => {
-                if inb(pos) && token_is(a, pos as usize, w) {
+                if inb(pos) && word_is(a, pos as usize, w) {
                     pos += dir;
                 }
             }
             Elem::Lit(w) => {
-                if !(inb(pos) && token_is(a, pos as usize, w)) {
+                if !(inb(pos) && word_is(a, pos as usize, w)) {
                     return false;
                 }
                 pos += dir;
@@ -519,7 +528,7 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
 
 fn elem_matches_at(a: &Analysis, rules: &Rules, rule: &Rule, e: &Elem, p: usize, dir: isize) -> bool {
     match e {
-        Elem::Lit(w) | Elem::Opt(w) => token_is(a, p, w),
+        Elem::Lit(w) | Elem::Opt(w) => word_is(a, p, w),
         Elem::Cue(c) => {
             if dir > 0 {
                 rules.cue_at(c, a, p).is_some()

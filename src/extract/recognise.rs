@@ -421,6 +421,11 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 m.group = Some(GroupInfo { nominal: nidx, role: "armed".into(), owned: false });
                 return Some((nend, m));
             }
+            // "the National Assembly", "the Defence Ministry": a body named with capitals is
+            // a name, "the ministry" is too vague to be one.
+            Class::Organization if !plural && det && is_capitalised(&surf) && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
+                Some(EntRef { class: Class::Organization, key: slug(&nom.name), label: surf.clone(), wikidata: None, surface: surf })
+            }
             Class::Organization if !plural && det => None,
             Class::Organization if !plural && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
                 Some(EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf })
@@ -453,7 +458,9 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     // "X district/province/region": a place.
     if let Some((nend, nidx)) = nominal_at(end) {
         let nom = &lex.nominals[nidx];
-        if nom.class == Class::Place && nom.role == "admin" {
+        // Not a plural noun, which belongs to a list: "the Terter and Agdam regions of X".
+        let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
+        if nom.class == Class::Place && nom.role == "admin" && !plural {
             let mut r = EntRef::unknown(Class::Place, &name);
             r.surface = surface(i..nend);
             return Some((nend, mention(vec![r])));
@@ -557,6 +564,25 @@ fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize,
     Some((end, ctx.person_ref(&name)))
 }
 
+/// Whether the words from `k` describe a person's role: "a member of", "the Russian
+/// ambassador", "Cambodia's prime minister", "an MP for".
+fn appositive_role(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], mut k: usize, lex: &Lexicon) -> bool {
+    if tokens.get(k).is_some_and(|t| ["a", "an", "the"].contains(&t.lower.as_str())) {
+        k += 1;
+    }
+    // A country or demonym first, with or without 's.
+    if let Some((end, hits)) = hits_at.get(k).copied().flatten() {
+        if hits.iter().any(|h| matches!(h, Hit::Country(_) | Hit::Demonym(_))) {
+            k = end;
+            if tokens.get(k).is_some_and(|t| t.lower == "'s") {
+                k += 1;
+            }
+        }
+    }
+    let title = hits_at.get(k).copied().flatten().is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].kind != "honorific")));
+    title || tokens.get(k).is_some_and(|t| lex.rules.setting("person_roles").contains(&t.lower))
+}
+
 /// Persons introduced with a title in a sentence: (full name) for the document's name table.
 pub fn titled_names(text: &str, sentence: Range<usize>, lex: &Lexicon) -> Vec<String> {
     let s = &text[sentence.clone()];
@@ -589,9 +615,18 @@ pub fn titled_names(text: &str, sentence: Range<usize>, lex: &Lexicon) -> Vec<St
         }
         if let Some((end, name)) = capitalised_run(&tokens, &hits_at, i, text, lex, false) {
             let words = end - i;
-            // "Name Surname said", "Name Surname, a/the …"
+            // "Name Surname said", "Name Surname, a member of …", "Name Surname, Cambodia's
+            // prime minister", "Name Surname of the Crisis Group said".
             let next = tokens.get(end).map(|t| t.lower.as_str()).unwrap_or("");
-            if (2..=4).contains(&words) && reporting.iter().any(|w| w == next) && !lex.org_suffixes.contains_key(&fold(&text[tokens[end - 1].span.clone()])) {
+            let org_like = lex.org_suffixes.contains_key(&fold(&text[tokens[end - 1].span.clone()]));
+            let said = reporting.iter().any(|w| w == next);
+            let apposition = next == "," && appositive_role(&tokens, &hits_at, end + 1, lex);
+            let of_org_said = next == "of" && {
+                let k = if tokens.get(end + 1).is_some_and(|t| t.lower == "the") { end + 2 } else { end + 1 };
+                hits_at.get(k).copied().flatten().is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h, Hit::Org(_))))
+                    && tokens[k..].iter().any(|t| reporting.iter().any(|w| *w == t.lower))
+            };
+            if (2..=4).contains(&words) && !org_like && (said || apposition || of_org_said) {
                 out.push(name);
             }
             i = end;

@@ -325,9 +325,16 @@ fn token_is(a: &Analysis, i: usize, w: &str) -> bool {
     matches!(a.items.get(i), Some(Item::Token(t)) if a.tokens[*t].lower == w)
 }
 
-/// A literal of a pattern: one word, or alternatives `a|an`.
+/// A literal of a pattern: one word, or alternatives `a|an`; a one-word common-noun mention
+/// ("talks") is that word too.
 fn word_is(a: &Analysis, i: usize, w: &str) -> bool {
-    w.split('|').any(|alt| token_is(a, i, alt))
+    w.split('|').any(|alt| {
+        token_is(a, i, alt)
+            || matches!(a.items.get(i), Some(Item::Mention(m)) if {
+                let m = &a.mentions[*m];
+                m.tokens.len() == 1 && transparent(m) && a.tokens[m.tokens.start].lower == alt
+            })
+    })
 }
 
 /// Picks the first alternative of a mention that fits the slot's classes.

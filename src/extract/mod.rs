@@ -174,17 +174,22 @@ fn resolve_groups(
     qualified: &[(recognise::GroupInfo, Vec<recognise::EntRef>)],
     anaphora: &[String],
 ) {
+    let this_sentence = antecedents.len();
     for m in &mut a.mentions {
         let Some(info) = &m.group else { continue };
+        // "its servicemen", "their troops": the owner is named in the same sentence.
+        let possessed = m.tokens.start > 0 && ["its", "their"].contains(&a.tokens[m.tokens.start - 1].lower.as_str());
         if info.owned {
             antecedents.push((info.clone(), m.alts.clone()));
             continue;
         }
         let compatible = |g: &recognise::GroupInfo| anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())));
-        let found = antecedents
+        let here = if possessed { &antecedents[this_sentence..] } else { &antecedents[..0] };
+        let found = here
             .iter()
             .rev()
-            .find(|(g, _)| g.nominal == info.nominal)
+            .find(|(g, _)| g.nominal == info.nominal || compatible(g))
+            .or_else(|| antecedents.iter().rev().find(|(g, _)| g.nominal == info.nominal))
             .or_else(|| antecedents.iter().rev().find(|(g, _)| compatible(g)))
             .or_else(|| qualified.iter().find(|(g, _)| g.nominal == info.nominal));
         if let Some((_, alts)) = found {
@@ -308,7 +313,12 @@ pub fn extract(
                 None if national => {
                     // The office of a national title is the country in context: earlier in the
                     // sentence, else the last country the document named.
-                    let here = a.mentions[..mi].iter().rev().find_map(|x| x.alts.iter().find(|r| r.class == Class::Country).cloned());
+                    // A possessor ("Azerbaijan's main supporter") is not the country spoken of.
+                    let here = a.mentions[..mi]
+                        .iter()
+                        .rev()
+                        .filter(|x| !a.tokens.get(x.tokens.end).is_some_and(|t| t.lower == "'s"))
+                        .find_map(|x| x.alts.iter().find(|r| r.class == Class::Country).cloned());
                     match here {
                         Some(c) => (Some(c), "officialOf/title-context-sentence", 0.6),
                         None => (last_country.clone(), "officialOf/title-context-document", 0.5),

@@ -74,6 +74,8 @@ struct RuleFile {
     #[serde(default)]
     settings: HashMap<String, Vec<String>>,
     #[serde(default)]
+    not_cues: HashMap<String, Vec<String>>,
+    #[serde(default)]
     rule: Vec<RuleDef>,
 }
 
@@ -111,6 +113,8 @@ pub struct Rules {
     pub rules: Vec<Rule>,
     /// Cue lists: name → phrases (each a token sequence).
     pub cues: HashMap<String, Vec<Vec<String>>>,
+    /// Phrases that look like a cue list's but are not ("took off" for `capture`).
+    pub not_cues: HashMap<String, Vec<Vec<String>>>,
     /// Named word lists (`negators`, `modals`, `reporting`, …).
     pub settings: HashMap<String, Vec<String>>,
     /// First token of an anchor phrase → rules anchored on it.
@@ -141,6 +145,9 @@ impl Rules {
     /// covers (the longest phrase wins). A phrase may run through a common-noun mention
     /// ("selling weapons to", "arms supplier"): nouns that name groups are cue words too.
     pub fn cue_at(&self, list: &str, a: &Analysis, pos: usize) -> Option<usize> {
+        if self.not_cues.get(list).is_some_and(|nots| nots.iter().any(|ph| phrase_items(ph, a, pos).is_some())) {
+            return None;
+        }
         self.cues.get(list)?.iter().filter_map(|ph| phrase_items(ph, a, pos)).max()
     }
 
@@ -155,6 +162,9 @@ impl Rules {
             })?;
             for (name, phrases) in file.cues {
                 rules.cues.entry(name).or_default().extend(phrases.iter().map(|p| phrase_tokens(p)));
+            }
+            for (name, phrases) in file.not_cues {
+                rules.not_cues.entry(name).or_default().extend(phrases.iter().map(|p| phrase_tokens(p)));
             }
             for (name, words) in file.settings {
                 rules.settings.entry(name).or_default().extend(words.into_iter().map(|w| w.to_lowercase()));
@@ -453,6 +463,15 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                         break;
                     }
                     let possessor = dir > 0 && slot_next && !possessive_in_pattern && token_is(a, p as usize + 1, "'s");
+                    // Going left, a subject reached over a gap is no prepositional object
+                    // ("mercenaries from Syria to bolster X" is not Syria's support), unless
+                    // the pattern itself puts a word before it ("leaders of S").
+                    let governed = dir < 0
+                        && matches!(next, Some(Elem::Subject))
+                        && elems.get(i + 2).is_none()
+                        && p >= 1
+                        && matches!(a.items[p as usize - 1], Item::Token(t) if rules.setting("prepositions").contains(&a.tokens[t].lower));
+                    let possessor = possessor || governed;
                     if !possessor && next.is_none_or(|e| elem_matches_at(a, rules, rule, e, p as usize, dir)) {
                         pos = p;
                         found = true;

@@ -193,12 +193,12 @@ fn resolve_groups(
             .or_else(|| antecedents.iter().rev().find(|(g, _)| compatible(g)))
             .or_else(|| qualified.iter().find(|(g, _)| g.nominal == info.nominal));
         if let Some((_, alts)) = found {
-            let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
-            // The group gains this surface form as an alias; the state it stands for does not
-            // ("servicemen" is no name of Russia).
+            let Some(own) = m.alts.first().cloned() else { continue };
+            // The group (body, event) gains this surface form as an alias; the state a force
+            // stands for does not ("servicemen" is no name of Russia).
             m.alts = alts
                 .iter()
-                .map(|r| if r.class == Class::Group { recognise::EntRef { surface: surface.clone(), ..r.clone() } } else { r.clone() })
+                .map(|r| if r.class == own.class { recognise::EntRef { surface: own.surface.clone(), ..r.clone() } } else { r.clone() })
                 .collect();
         }
     }

@@ -55,8 +55,10 @@ pub struct Mention {
     pub group: Option<GroupInfo>,
 }
 
-/// How a group mention was named: "Russian peacekeepers" is owned, "the peacekeepers" is
-/// not and refers back to an owned group of a compatible role (see `group_anaphora`).
+/// How a group (or national body, or event) was named: "Russian peacekeepers" is owned, "the
+/// peacekeepers" is not and refers back to an owned one of the same noun or of a compatible
+/// role (see `group_anaphora`); so do "parliament" after "Armenia's parliament" and "the
+/// protests" after "Armenian protests".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupInfo {
     /// Index of the nominal in the lexicon.
@@ -321,7 +323,9 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         Class::Organization => {
                             let label = format!("{adj} {}", title_case(&nom.name));
                             let r = EntRef { class: Class::Organization, key: slug(&format!("{} {}", owner.key, nom.name)), label, wikidata: None, surface: all };
-                            return Some((nend, mention(vec![r])));
+                            let mut m = mention(vec![r]);
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                            return Some((nend, m));
                         }
                         Class::Group => {
                             let prefix = if ethnic { "ethnic " } else { "" };
@@ -341,7 +345,9 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                                 wikidata: None,
                                 surface: all,
                             };
-                            return Some((nend, mention(vec![r])));
+                            let mut m = mention(vec![r]);
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                            return Some((nend, m));
                         }
                         _ => {}
                     }
@@ -404,7 +410,17 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 return Some((nend, m));
             }
             Class::Agreement if !plural => Some(ctx.agreement(&surf)),
-            Class::Event => Some(ctx.event_in(&nom.role, &nom.name, &surf, event_year(tokens, i, nend))),
+            Class::Event => {
+                let year = event_year(tokens, i, nend);
+                let dated = year.is_some();
+                let mut m = mention(vec![ctx.event_in(&nom.role, &nom.name, &surf, year)]);
+                // An event of the document's own time may be one a modifier named elsewhere
+                // ("the protests" after "Armenian protests").
+                if !dated {
+                    m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                }
+                return Some((nend, m));
+            }
             Class::Place if ["admin", "feature"].contains(&nom.role.as_str()) && det && ctx.salient_region.is_some() && rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
                 ctx.salient_region.clone().map(|mut r| {
                     r.surface = surf.clone();
@@ -424,11 +440,15 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             // "the National Assembly", "the Defence Ministry": a body named with capitals is
             // a name, "the ministry" is too vague to be one.
             Class::Organization if !plural && det && is_capitalised(&surf) && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
-                Some(EntRef { class: Class::Organization, key: slug(&nom.name), label: surf.clone(), wikidata: None, surface: surf })
+                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: surf.clone(), wikidata: None, surface: surf }]);
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                return Some((nend, m));
             }
             Class::Organization if !plural && det => None,
             Class::Organization if !plural && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
-                Some(EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf })
+                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf }]);
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                return Some((nend, m));
             }
             _ => None,
         };

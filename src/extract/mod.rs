@@ -204,26 +204,55 @@ fn resolve_groups(
     }
 }
 
-/// Personal pronouns ("He hailed the truce") stand for the last person named, in this
-/// sentence before them or in an earlier one.
-fn resolve_pronouns(a: &mut recognise::Analysis, text: &str, last_person: &mut Option<recognise::EntRef>, pronouns: &[String]) {
+/// What pronouns may stand for: the last person, agreement and group named, with the index
+/// of the sentence that named the last two (they are only taken from this or the previous one).
+#[derive(Default)]
+struct Antecedents {
+    person: Option<recognise::EntRef>,
+    agreement: Option<(usize, recognise::EntRef)>,
+    group: Option<(usize, recognise::EntRef)>,
+}
+
+/// Pronouns stand for what was named last: "He hailed the truce" (the last person), "hailed
+/// it" (an agreement of this or the previous sentence), "they would be deployed" (a group of
+/// this or the previous sentence). Lists: `person_pronouns`, `thing_pronouns`, `group_pronouns`.
+fn resolve_pronouns(a: &mut recognise::Analysis, text: &str, sentence: usize, last: &mut Antecedents, rules: &relate::Rules) {
+    let recent = |x: &Option<(usize, recognise::EntRef)>| x.as_ref().filter(|(k, _)| sentence <= k + 1).map(|(_, r)| r.clone());
     let mut k = 0;
     while k < a.items.len() {
         match a.items[k] {
             recognise::Item::Mention(m) => {
-                if let Some(p) = a.mentions[m].alts.first().filter(|r| r.class == Class::Person) {
-                    *last_person = Some(p.clone());
+                let mention = &a.mentions[m];
+                match mention.alts.first() {
+                    Some(r) if r.class == Class::Person => last.person = Some(r.clone()),
+                    Some(r) if r.class == Class::Agreement => last.agreement = Some((sentence, r.clone())),
+                    _ => {}
+                }
+                if let Some(g) = mention.alts.iter().find(|r| r.class == Class::Group) {
+                    if mention.group.as_ref().is_some_and(|g| !["civilian"].contains(&g.role.as_str())) {
+                        last.group = Some((sentence, g.clone()));
+                    }
                 }
             }
-            recognise::Item::Token(t) if pronouns.contains(&a.tokens[t].lower) => {
-                if let Some(p) = last_person.clone() {
+            recognise::Item::Token(t) => {
+                let word = &a.tokens[t].lower;
+                let target = if rules.setting("person_pronouns").contains(word) {
+                    last.person.clone()
+                } else if rules.setting("thing_pronouns").contains(word) {
+                    recent(&last.agreement)
+                } else if rules.setting("group_pronouns").contains(word) {
+                    recent(&last.group)
+                } else {
+                    None
+                };
+                if let Some(p) = target {
                     let span = a.tokens[t].span.clone();
                     let surface = text[span.clone()].to_owned();
                     a.mentions.push(recognise::Mention {
                         tokens: t..t + 1,
                         span,
-                        surface: surface.clone(),
-                        // A pronoun is no name: the surface stays the person's label.
+                        surface,
+                        // A pronoun is no name: the surface stays the entity's label.
                         alts: vec![recognise::EntRef { surface: p.label.clone(), ..p }],
                         value: None,
                         unknown_name: false,
@@ -233,7 +262,6 @@ fn resolve_pronouns(a: &mut recognise::Analysis, text: &str, last_person: &mut O
                     a.items[k] = recognise::Item::Mention(a.mentions.len() - 1);
                 }
             }
-            recognise::Item::Token(_) => {}
         }
         k += 1;
     }
@@ -271,8 +299,7 @@ pub fn extract(
     let mut last_country: Option<EntRef> = None;
     let mut groups: Vec<(recognise::GroupInfo, Vec<EntRef>)> = Vec::new();
     let anaphora = rules.setting("group_anaphora");
-    let mut last_person: Option<EntRef> = None;
-    let pronouns = rules.setting("person_pronouns");
+    let mut last = Antecedents::default();
     let add = |out: &mut Extraction, r: &EntRef| out.entity(r.class, &r.key, &r.label, &r.surface, r.wikidata.as_deref());
     let analyses: Vec<recognise::Analysis> = sentences.iter().map(|s| recognise::recognise(text, s.span.clone(), lexicon, &ctx)).collect();
     // Qualified groups anywhere in the document, for a headline's "peacekeepers" that the
@@ -282,9 +309,9 @@ pub fn extract(
         .flat_map(|a| a.mentions.iter())
         .filter_map(|m| m.group.as_ref().filter(|g| g.owned).map(|g| (g.clone(), m.alts.clone())))
         .collect();
-    for (sentence, mut a) in sentences.iter().zip(analyses) {
+    for (index, (sentence, mut a)) in sentences.iter().zip(analyses).enumerate() {
         resolve_groups(&mut a, &mut groups, &qualified, anaphora);
-        resolve_pronouns(&mut a, text, &mut last_person, pronouns);
+        resolve_pronouns(&mut a, text, index, &mut last, rules);
         for m in &a.mentions {
             if let Some(r) = m.alts.first() {
                 add(&mut out, r);

@@ -146,9 +146,18 @@ pub fn recognise(text: &str, sentence: Range<usize>, lex: &Lexicon, ctx: &DocCon
         }
         if let Some((end, m)) = composite(&a.tokens, &hits_at, i, lex, ctx, text) {
             let mention = m;
+            // "ethnic Armenian forces": the modifier the group was named with is part of it.
+            let mut start = i;
+            if start > 0
+                && a.items.last() == Some(&Item::Token(start - 1))
+                && mention.alts.first().is_some_and(|r| r.class == Class::Group && r.label.starts_with(&format!("{} ", a.tokens[start - 1].lower)))
+            {
+                a.items.pop();
+                start -= 1;
+            }
             let id = a.mentions.len();
-            let span = a.tokens[i].span.start..a.tokens[end - 1].span.end;
-            a.mentions.push(Mention { tokens: i..end, surface: text[span.clone()].to_owned(), span, ..mention });
+            let span = a.tokens[start].span.start..a.tokens[end - 1].span.end;
+            a.mentions.push(Mention { tokens: start..end, surface: text[span.clone()].to_owned(), span, ..mention });
             a.items.push(Item::Mention(id));
             i = end;
             continue;
@@ -259,8 +268,10 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 }
             }
             // A region's or people's own forces: "the Nagorno-Karabakh military", "Karabakh forces".
-            if let Hit::Place(_) = hit {
-                if let Some((nend, nidx)) = nominal_at(after) {
+            if let Hit::Place(p) = hit {
+                // A capital's military is its country's ("the Moscow military" is Russia's).
+                let capital = lex.places[p].capital_of.is_some();
+                if let Some((nend, nidx)) = nominal_at(after).filter(|_| !capital) {
                     let nom = &lex.nominals[nidx];
                     let noun = fold(&text[tokens[after].span.start..tokens[nend - 1].span.end]);
                     if military.iter().any(|w| *w == noun || *w == fold(&nom.name)) {

@@ -578,6 +578,12 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
             end += 2;
         } else if tokens.get(end).is_some_and(|t| CONNECTORS.contains(&t.lower.as_str()) && !is_capitalised(&text[t.span.clone()])) && is_name_word(end + 1) && tokens[end].lower != "of" {
             end += 2;
+        } else if tokens.get(end).is_some_and(|t| CONNECTORS.contains(&t.lower.as_str()) && t.lower != "of")
+            && tokens.get(end + 1).is_some_and(|t| t.lower == "-" && t.span.start == tokens[end].span.end)
+            && is_name_word(end + 2)
+        {
+            // "al-Sisi", "bin-Salman", "El-Kebir"
+            end += 3;
         } else {
             break;
         }
@@ -589,7 +595,7 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
 /// A person's name right after a title (known surname, or one to four capitalised words).
 fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, lex: &Lexicon, ctx: &DocContext, text: &str) -> Option<(usize, EntRef)> {
     let (end, name) = capitalised_run(tokens, hits_at, i, text, lex, true)?;
-    if end - i > 4 {
+    if name.split_whitespace().count() > 4 {
         return None;
     }
     Some((end, ctx.person_ref(&name)))
@@ -634,7 +640,7 @@ pub fn titled_names(text: &str, sentence: Range<usize>, lex: &Lexicon) -> Vec<St
         if let Some((tend, hits)) = hits_at[i] {
             if hits.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].before_name)) {
                 if let Some((end, name)) = capitalised_run(&tokens, &hits_at, tend, text, lex, true) {
-                    if end - tend <= 4 {
+                    if name.split_whitespace().count() <= 4 {
                         out.push(name);
                     }
                     i = end;

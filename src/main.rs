@@ -21,7 +21,7 @@ use kgraph::pipeline::PipelineBuilder;
 use kgraph::store::{self, BuildOptions, Event, KgStore};
 use oxigraph::model::NamedOrBlankNodeRef;
 
-use cli::{BuildArgs, Cli, Command, ExportArgs, Global, QueryArgs, StatsArgs};
+use cli::{BuildArgs, Cli, Command, ExportArgs, Global, PushArgs, QueryArgs, StatsArgs};
 
 /// How a command that did not fail ended.
 enum Outcome {
@@ -51,6 +51,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Query(args) => run_query(&global, &vocab, args),
         Command::Export(args) => run_export(&global, &vocab, args),
         Command::Stats(args) => run_stats(&global, &vocab, args),
+        Command::Push(args) => run_push(&global, &vocab, args),
     }
 }
 
@@ -240,6 +241,68 @@ fn run_stats(global: &Global, vocab: &Vocab, args: StatsArgs) -> Result<Outcome>
         stats.write_text(&mut out)?;
     }
     out.flush()?;
+    Ok(Outcome::Done)
+}
+
+fn run_push(global: &Global, vocab: &Vocab, args: PushArgs) -> Result<Outcome> {
+    use kgraph::output::push::{self, Credentials, Protocol, PushEvent, PushOptions};
+    let (endpoint, protocol) = match (args.endpoint, args.update_endpoint) {
+        (Some(url), _) => (url, Protocol::GraphStore),
+        (None, Some(url)) => (url, Protocol::Update),
+        (None, None) => anyhow::bail!("give --endpoint URL (Graph Store Protocol) or --update-endpoint URL"),
+    };
+    let kg = KgStore::open_read_only(&global.store)?;
+    let graphs = push::select_graphs(&kg, vocab, &args.graph, &args.document)?;
+    let credentials = match (args.user, args.password, args.token) {
+        (Some(user), Some(password), _) => Credentials::Password { user, password, scheme: args.auth },
+        (_, _, Some(token)) => Credentials::Bearer(token),
+        _ => Credentials::None,
+    };
+    let options = PushOptions {
+        credentials,
+        timeout: Some(args.timeout),
+        retries: args.retries,
+        retry_wait: args.retry_wait,
+        batch_size: args.batch_size,
+        ca_cert: args.ca_cert,
+        ..PushOptions::new(&endpoint, protocol)
+    };
+    let bar = if global.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} quads {wide_msg}")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        bar
+    };
+    let report = push::push(kg.store(), &graphs, &options, |event| match event {
+        PushEvent::Started { quads, .. } => bar.set_length(quads as u64),
+        PushEvent::Graph { graph, quads } => {
+            bar.set_message(graph.to_string());
+            if global.verbose {
+                bar.suspend(|| eprintln!("kgraph: sending {graph} ({quads} quads)"));
+            }
+        }
+        PushEvent::Sent { triples } => bar.inc(triples as u64),
+        PushEvent::Retrying { reason, attempt, wait } => {
+            if !global.quiet {
+                bar.suspend(|| {
+                    eprintln!("kgraph: warning: {reason}; retry {attempt} in {:.1}s", wait.as_secs_f64())
+                });
+            }
+        }
+    });
+    bar.finish_and_clear();
+    let report = report.with_context(|| format!("push to {endpoint} failed"))?;
+    if !global.quiet {
+        eprintln!(
+            "pushed {} graphs, {} quads to {endpoint} in {:.2}s ({} requests, {} retries)",
+            report.graphs, report.quads, report.seconds, report.requests, report.retries
+        );
+    }
     Ok(Outcome::Done)
 }
 

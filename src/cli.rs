@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use kgraph::output::export::ExportFormat;
 use kgraph::output::push::AuthScheme;
 use kgraph::output::query::QueryFormat;
 use kgraph::output::RdfOutput;
@@ -188,17 +189,19 @@ pub struct QueryArgs {
 /// `kgraph export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// RDF format to write.
-    #[arg(long, value_name = "FORMAT", default_value = "nquads", value_parser = rdf_format())]
-    pub format: RdfOutput,
+    /// RDF format to write; or neo4j: a folder (-o DIR) with nodes.csv and relationships.csv for
+    /// `neo4j-admin database import full`, and load.cypher (the same with LOAD CSV).
+    #[arg(long, value_name = "FORMAT", default_value = "nquads", value_parser = export_format())]
+    pub format: ExportFormat,
 
     /// Only this graph: a graph IRI, or a document identifier (the file stem, e.g.
     /// 000_50ffc8f5c8e6c513).
     #[arg(long, value_name = "IRI")]
     pub graph: Option<String>,
 
-    /// Write to FILE (replaced only once complete) instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
+    /// Write to FILE (replaced only once complete) instead of standard output; with neo4j, the
+    /// folder to write the files into.
+    #[arg(short, long, value_name = "FILE", required_if_eq("format", "neo4j"))]
     pub output: Option<PathBuf>,
 }
 
@@ -273,6 +276,10 @@ pub struct StatsArgs {
 
 fn rdf_format() -> impl TypedValueParser<Value = RdfOutput> {
     PossibleValuesParser::new(RdfOutput::NAMES).map(|s| s.parse().expect("a listed name"))
+}
+
+fn export_format() -> impl TypedValueParser<Value = ExportFormat> {
+    PossibleValuesParser::new(ExportFormat::NAMES).map(|s| s.parse().expect("a listed name"))
 }
 
 fn query_format() -> impl TypedValueParser<Value = QueryFormat> {

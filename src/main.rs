@@ -16,7 +16,8 @@ use kgraph::document::ReadOptions;
 use kgraph::extract::LexiconBuilder;
 use kgraph::graph::Vocab;
 use kgraph::output::query::QueryFormat;
-use kgraph::output::{export, query, stats, ResultsOutput};
+use kgraph::output::export::ExportFormat;
+use kgraph::output::{export, neo4j, query, stats, ResultsOutput};
 use kgraph::pipeline::PipelineBuilder;
 use kgraph::store::{self, BuildOptions, Event, KgStore};
 use oxigraph::model::NamedOrBlankNodeRef;
@@ -198,23 +199,44 @@ fn run_export(global: &Global, vocab: &Vocab, args: ExportArgs) -> Result<Outcom
     let kg = KgStore::open_read_only(&global.store)?;
     let graph = args.graph.as_deref().map(|g| export::graph_named(vocab, g));
     let graph_ref: Option<NamedOrBlankNodeRef<'_>> = graph.as_ref().map(|g| g.as_ref().into());
+    let format = match args.format {
+        ExportFormat::Rdf(format) => format,
+        ExportFormat::Neo4j => {
+            let dir = args.output.as_deref().context("--format neo4j writes a folder: give -o DIR")?;
+            let summary = neo4j::export(kg.store(), vocab, graph.as_ref().map(|g| g.as_ref().into()), dir)?;
+            if !global.quiet {
+                let (nodes, rels) = (dir.join(neo4j::NODES_FILE), dir.join(neo4j::RELATIONSHIPS_FILE));
+                eprintln!(
+                    "wrote {} nodes and {} relationships to {}; import them with
+  \
+                     neo4j-admin database import full --nodes={} --relationships={} DATABASE",
+                    summary.nodes,
+                    summary.relationships,
+                    dir.display(),
+                    nodes.display(),
+                    rels.display()
+                );
+            }
+            return Ok(Outcome::Done);
+        }
+    };
     let written = match &args.output {
         Some(path) => {
-            kgraph::output::write_atomically(path, |out| export::export(kg.store(), args.format, graph_ref, vocab, out))
+            kgraph::output::write_atomically(path, |out| export::export(kg.store(), format, graph_ref, vocab, out))
                 .map_err(|e| name_output(e, path))?
         }
         None => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            let n = export::export(kg.store(), args.format, graph_ref, vocab, &mut out)
+            let n = export::export(kg.store(), format, graph_ref, vocab, &mut out)
                 .map_err(|e| name_output(e, Path::new("<stdout>")))?;
             out.flush().map_err(|e| kgraph::Error::io("<stdout>", e))?;
             n
         }
     };
     if global.verbose {
-        let what = if args.format.is_dataset() { "quads" } else { "triples" };
-        eprintln!("kgraph: wrote {written} {what} as {}", args.format);
+        let what = if format.is_dataset() { "quads" } else { "triples" };
+        eprintln!("kgraph: wrote {written} {what} as {format}");
     }
     Ok(Outcome::Done)
 }

@@ -9,6 +9,7 @@ use kgraph::output::export::ExportFormat;
 use kgraph::output::push::AuthScheme;
 use kgraph::output::query::QueryFormat;
 use kgraph::output::RdfOutput;
+use kgraph::shard::ShardFormat;
 
 /// Turn news articles into a knowledge graph you can query and trace.
 ///
@@ -115,6 +116,18 @@ pub enum Command {
     /// gives graphs, quads, requests and seconds.
     #[command(verbatim_doc_comment)]
     Push(PushArgs),
+
+    /// Read articles and write the extracted quads to standard output, without a store.
+    ///
+    /// The same pipeline as `build`, as a map task: N-Quads (or JSON Lines, one document a line)
+    /// stream out in source order while documents are processed in parallel, in memory bounded
+    /// by a small batch of documents (standard input is read whole first). IRIs derive from
+    /// content, so shards of a corpus extracted on different machines merge by plain union:
+    ///   ls corpus/*.jsonl | xargs -P 8 -I{} sh -c 'kgraph extract {} > {}.nq'
+    ///   kgraph extract --with-ontology > ontology.nq; cat corpus/*.nq ontology.nq > union.nq
+    /// Documents that fail are reported and skipped (exit status 1).
+    #[command(verbatim_doc_comment)]
+    Extract(ExtractArgs),
 }
 
 /// `kgraph build`.
@@ -266,6 +279,46 @@ pub struct PushArgs {
     pub batch_size: usize,
 }
 
+/// `kgraph extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Files or folders to read (.txt, .md, .html, .htm, .jsonl), `-` reads standard input.
+    #[arg(value_name = "PATH", required_unless_present = "with_ontology")]
+    pub paths: Vec<PathBuf>,
+
+    /// nquads, or jsonl: one {"id", "graph", "source", "quads": [N-Quads lines]} per document.
+    #[arg(long, value_name = "FORMAT", default_value = "nquads", value_parser = shard_format())]
+    pub format: ShardFormat,
+
+    /// Also write the ontology graph, first (once per corpus: in one shard, or alone).
+    #[arg(long)]
+    pub with_ontology: bool,
+
+    /// Publication date for documents that carry none.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<chrono::NaiveDate>,
+
+    /// Replace invalid UTF-8 with U+FFFD instead of refusing the file.
+    #[arg(long)]
+    pub lossy: bool,
+
+    /// Refuse documents larger than this many bytes.
+    #[arg(long, value_name = "N", default_value_t = 64 << 20)]
+    pub max_document_bytes: u64,
+
+    /// Drop statements whose confidence is below X (0 to 1).
+    #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = parse_confidence)]
+    pub min_confidence: f32,
+
+    /// An extra lexicon file (TOML); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Vec<PathBuf>,
+
+    /// Worker threads; 0 means one per core. The output is the same whatever the number.
+    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+}
+
 /// `kgraph stats`.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
@@ -280,6 +333,10 @@ fn rdf_format() -> impl TypedValueParser<Value = RdfOutput> {
 
 fn export_format() -> impl TypedValueParser<Value = ExportFormat> {
     PossibleValuesParser::new(ExportFormat::NAMES).map(|s| s.parse().expect("a listed name"))
+}
+
+fn shard_format() -> impl TypedValueParser<Value = ShardFormat> {
+    PossibleValuesParser::new(ShardFormat::NAMES).map(|s| s.parse().expect("a listed name"))
 }
 
 fn query_format() -> impl TypedValueParser<Value = QueryFormat> {

@@ -22,7 +22,7 @@ use kgraph::pipeline::PipelineBuilder;
 use kgraph::store::{self, BuildOptions, Event, KgStore};
 use oxigraph::model::NamedOrBlankNodeRef;
 
-use cli::{BuildArgs, Cli, Command, ExportArgs, Global, PushArgs, QueryArgs, StatsArgs};
+use cli::{BuildArgs, Cli, Command, ExportArgs, ExtractArgs, Global, PushArgs, QueryArgs, StatsArgs};
 
 /// How a command that did not fail ended.
 enum Outcome {
@@ -53,6 +53,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Export(args) => run_export(&global, &vocab, args),
         Command::Stats(args) => run_stats(&global, &vocab, args),
         Command::Push(args) => run_push(&global, &vocab, args),
+        Command::Extract(args) => run_extract(&global, &vocab, args),
     }
 }
 
@@ -264,6 +265,55 @@ fn run_stats(global: &Global, vocab: &Vocab, args: StatsArgs) -> Result<Outcome>
     }
     out.flush()?;
     Ok(Outcome::Done)
+}
+
+fn run_extract(global: &Global, vocab: &Vocab, args: ExtractArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let ontology = ontology_dir(global);
+    let mut lexicon = LexiconBuilder::new();
+    if let Some(dir) = &ontology {
+        lexicon = lexicon.dir(dir);
+    }
+    for file in &args.lexicon {
+        lexicon = lexicon.extra(file);
+    }
+    let lexicon = Arc::new(lexicon.build().context("cannot load the lexicon")?);
+    let pipeline = PipelineBuilder::default().vocab(vocab.clone()).min_confidence(args.min_confidence).build(lexicon);
+    let ontology_quads =
+        if args.with_ontology { kgraph::store::ontology_quads(vocab, ontology.as_deref())? } else { Vec::new() };
+    let options = BuildOptions {
+        read: ReadOptions { lossy: args.lossy, max_document_bytes: args.max_document_bytes, date: args.date },
+        jobs: args.jobs,
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let summary =
+        kgraph::shard::extract(&pipeline, &args.paths, &options, args.format, &ontology_quads, &mut out, |event| {
+            match event {
+                Event::Loaded(p) if global.verbose => eprintln!(
+                    "kgraph: {} ({}): {} statements, {} quads",
+                    p.document.id,
+                    p.document.source,
+                    p.extraction.statements.len(),
+                    p.quads.len()
+                ),
+                Event::Skipped(e) if !global.quiet => eprintln!("kgraph: warning: {e} (skipped)"),
+                Event::Failed(e) => eprintln!("kgraph: {e}"),
+                _ => {}
+            }
+        })
+        .map_err(|e| name_output(e, Path::new("<stdout>")))?;
+    out.flush().map_err(|e| kgraph::Error::io("<stdout>", e))?;
+    if !global.quiet {
+        eprintln!(
+            "extracted {} documents ({} failed): {} quads in {:.2}s",
+            summary.documents,
+            summary.failed,
+            summary.quads,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(if summary.failed > 0 { Outcome::Partial } else { Outcome::Done })
 }
 
 fn run_push(global: &Global, vocab: &Vocab, args: PushArgs) -> Result<Outcome> {

@@ -15,8 +15,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use kgraph::document::ReadOptions;
 use kgraph::extract::LexiconBuilder;
 use kgraph::graph::Vocab;
-use kgraph::output::query::QueryFormat;
 use kgraph::output::export::ExportFormat;
+use kgraph::output::query::QueryFormat;
 use kgraph::output::{export, neo4j, query, stats, ResultsOutput};
 use kgraph::pipeline::PipelineBuilder;
 use kgraph::store::{self, BuildOptions, Event, KgStore};
@@ -361,9 +361,7 @@ fn run_push(global: &Global, vocab: &Vocab, args: PushArgs) -> Result<Outcome> {
         PushEvent::Sent { triples } => bar.inc(triples as u64),
         PushEvent::Retrying { reason, attempt, wait } => {
             if !global.quiet {
-                bar.suspend(|| {
-                    eprintln!("kgraph: warning: {reason}; retry {attempt} in {:.1}s", wait.as_secs_f64())
-                });
+                bar.suspend(|| eprintln!("kgraph: warning: {reason}; retry {attempt} in {:.1}s", wait.as_secs_f64()));
             }
         }
     });

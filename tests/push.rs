@@ -269,7 +269,9 @@ fn sparql_update_drops_then_inserts_in_batches() {
         assert_eq!(r.header("content-type"), "application/sparql-update");
         assert_eq!(r.body.starts_with(&format!("DROP SILENT GRAPH <{DOC_GRAPH}> ;\n")), i == 0, "{}", r.body);
         assert!(r.body.contains(&format!("INSERT DATA {{ GRAPH <{DOC_GRAPH}> {{\n")));
-        let _ = oxigraph::sparql::SparqlEvaluator::new().parse_update(&r.body).unwrap_or_else(|e| panic!("{e}\n{}", r.body));
+        let _ = oxigraph::sparql::SparqlEvaluator::new()
+            .parse_update(&r.body)
+            .unwrap_or_else(|e| panic!("{e}\n{}", r.body));
     }
 }
 
@@ -279,7 +281,8 @@ fn basic_authentication_answers_the_challenge_then_goes_first() {
         "Basic a2dyYXBoOnMzY3JldA==" => (201, vec![], String::new()),
         _ => (401, vec![("WWW-Authenticate", "Basic realm=\"store\"".into())], "who are you?".into()),
     }));
-    let err = stderr(&mut push(&["--endpoint", &server.url("/data"), "--user", "kgraph", "--password", "s3cret"]), true);
+    let err =
+        stderr(&mut push(&["--endpoint", &server.url("/data"), "--user", "kgraph", "--password", "s3cret"]), true);
     let seen = server.seen();
     assert_eq!(seen.len(), 3, "a 401, then the two graphs with credentials: {seen:#?}");
     assert_eq!(seen[0].header("authorization"), "", "the password is not sent before the server asks");
@@ -395,4 +398,30 @@ fn one_graph_can_be_chosen() {
     let seen = server.seen();
     assert_eq!(seen.len(), 1, "each graph once");
     assert_eq!(seen[0].graph(), ONTOLOGY_GRAPH);
+}
+
+#[test]
+fn push_has_a_manual() {
+    let out = kgraph(store()).args(["push", "--help"]).assert().success().get_output().stdout.clone();
+    let help = String::from_utf8(out).unwrap();
+    for word in [
+        "--endpoint",
+        "--update-endpoint",
+        "--graph",
+        "--document",
+        "--user",
+        "--password",
+        "--auth",
+        "--token",
+        "--ca-cert",
+        "--timeout",
+        "--retries",
+        "--retry-wait",
+        "--batch-size",
+        "Graph Store HTTP Protocol",
+        "sparql-graph-crud-auth",
+        "/ds/data",
+    ] {
+        assert!(help.contains(word), "`kgraph push --help` does not mention {word}:\n{help}");
+    }
 }

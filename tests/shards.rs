@@ -119,10 +119,7 @@ fn json_lines_articles_come_in_on_standard_input() {
 {"id": "a2", "text": "Turkey backs Azerbaijan. Russia deployed 1,960 peacekeepers to Nagorno-Karabakh."}
 "#;
     let out = stdout(kgraph().args(["--quiet", "extract", "-"]).write_stdin(input));
-    let graphs: BTreeSet<String> = loaded(&[out])
-        .iter()
-        .map(|l| l.rsplit_once(' ').unwrap().1.to_owned())
-        .collect();
+    let graphs: BTreeSet<String> = loaded(&[out]).iter().map(|l| l.rsplit_once(' ').unwrap().1.to_owned()).collect();
     assert_eq!(
         graphs,
         ["<https://w3id.org/kgraph/doc/a1>", "<https://w3id.org/kgraph/doc/a2>"].map(String::from).into()
@@ -141,4 +138,12 @@ fn a_bad_input_is_reported_and_skipped() {
     assert!(err.contains("extracted 1 documents (1 failed)"), "{err}");
     assert!(!loaded(&[output.stdout.clone()]).is_empty());
     kgraph().arg("extract").assert().code(2);
+}
+
+#[test]
+fn extract_has_a_manual() {
+    let help = String::from_utf8(stdout(kgraph().args(["extract", "--help"]))).unwrap();
+    for word in ["--format", "jsonl", "--with-ontology", "--jobs", "--min-confidence", "union", "xargs -P"] {
+        assert!(help.contains(word), "`kgraph extract --help` does not mention {word}:\n{help}");
+    }
 }

@@ -163,9 +163,10 @@ pub fn export(store: &Store, vocab: &Vocab, graph: Option<GraphNameRef<'_>>, dir
     let path = dir.join(NODES_FILE);
     super::write_atomically(&path, |out| {
         let mut w = csv::Writer::from_writer(out);
-        let mut header: Vec<String> = ["iri:ID", ":LABEL", "name", "aliases:string[]", "wikidata", "documents:string[]"]
-            .map(String::from)
-            .to_vec();
+        let mut header: Vec<String> =
+            ["iri:ID", ":LABEL", "name", "aliases:string[]", "wikidata", "documents:string[]"]
+                .map(String::from)
+                .to_vec();
         header.extend(columns.iter().map(|(p, c)| format!("{p}:{}", c.suffix())));
         w.write_record(&header).map_err(|e| csv_error(&path, e))?;
         for (id, node) in &nodes {

@@ -116,7 +116,9 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Credentials::None => f.write_str("None"),
-            Credentials::Password { user, scheme, .. } => write!(f, "Password {{ user: {user:?}, scheme: {scheme:?} }}"),
+            Credentials::Password { user, scheme, .. } => {
+                write!(f, "Password {{ user: {user:?}, scheme: {scheme:?} }}")
+            }
             Credentials::Bearer(_) => f.write_str("Bearer(…)"),
         }
     }
@@ -653,9 +655,14 @@ mod tests {
 
     #[test]
     fn base64_matches_rfc_4648() {
-        for (input, output) in
-            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("dba:dba", "ZGJhOmRiYQ==")]
-        {
+        for (input, output) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("dba:dba", "ZGJhOmRiYQ=="),
+        ] {
             assert_eq!(base64(input.as_bytes()), output);
         }
     }
@@ -689,7 +696,10 @@ mod tests {
         assert_eq!(String::from_utf8(body).unwrap(), "INSERT DATA {\n}\n");
         let body = update_body(g.into(), true, true, b"<http://a> <http://b> _:x .\n");
         let text = String::from_utf8(body).unwrap();
-        assert!(text.ends_with("INSERT { GRAPH <http://ex.org/g> {\n<http://a> <http://b> _:x .\n} } WHERE {}\n"), "{text}");
+        assert!(
+            text.ends_with("INSERT { GRAPH <http://ex.org/g> {\n<http://a> <http://b> _:x .\n} } WHERE {}\n"),
+            "{text}"
+        );
         for blank in [false, true] {
             for graph in [g.into(), GraphNameRef::DefaultGraph] {
                 let body = update_body(graph, true, blank, b"<http://a> <http://b> \"x\\ny\" .\n");

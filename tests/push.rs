@@ -420,7 +420,7 @@ fn push_has_a_manual() {
         "--batch-size",
         "Graph Store HTTP Protocol",
         "sparql-graph-crud-auth",
-        "/ds/data",
+        "3030/DATASET/data",
     ] {
         assert!(help.contains(word), "`kgraph push --help` does not mention {word}:\n{help}");
     }

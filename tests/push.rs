@@ -425,3 +425,108 @@ fn push_has_a_manual() {
         assert!(help.contains(word), "`kgraph push --help` does not mention {word}:\n{help}");
     }
 }
+
+/// An HTTPS server (Python's http.server behind TLS) with a certificate from a private CA made
+/// with openssl, killed when dropped.
+struct TlsServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const TLS_SERVER: &str = r#"
+import http.server, ssl, sys
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_PUT(self):
+        self.rfile.read(int(self.headers.get('Content-Length', 0)))
+        self.send_response(201)
+        self.send_header('Content-Length', '0')
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(sys.argv[1], sys.argv[2])
+server.socket = context.wrap_socket(server.socket, server_side=True)
+print(server.server_address[1], flush=True)
+server.timeout = 1
+import time
+deadline = time.time() + 60
+while time.time() < deadline:
+    server.handle_request()
+"#;
+
+#[test]
+fn https_works_with_a_private_ca_and_refuses_an_unknown_one() {
+    let have = |program: &str, arg: &str| {
+        std::process::Command::new(program).arg(arg).stdout(std::process::Stdio::null()).status().is_ok()
+    };
+    if !have("openssl", "version") || !have("python3", "--version") {
+        let message = "openssl or python3 missing: TLS test skipped";
+        assert!(std::env::var_os("CI").is_none(), "{message}, but CI must run it (.ci/run installs them)");
+        eprintln!("{message}");
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl").args(args).current_dir(dir).output().unwrap();
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=kgraph test CA"],
+        ]
+        .concat(),
+    );
+    openssl(&[&["req"][..], &ec, &["-keyout", "key.pem", "-out", "req.csr", "-subj", "/CN=localhost"]].concat());
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "req.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "cert.pem",
+        "-days",
+        "1",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", TLS_SERVER, "cert.pem", "key.pem"])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let server = TlsServer { child, port: line.trim().parse().unwrap() };
+    let url = format!("https://127.0.0.1:{}/data", server.port);
+
+    let ca = dir.join("ca.pem");
+    let err = stderr(&mut push(&["--endpoint", &url, "--ca-cert", ca.to_str().unwrap()]), true);
+    assert!(err.contains("pushed 2 graphs"), "{err}");
+    // The built-in roots do not know this CA: refused at once, not retried.
+    let err = stderr(&mut push(&["--endpoint", &url]), false);
+    assert!(err.contains(&url) && !err.contains("retry"), "{err}");
+    assert!(err.to_lowercase().contains("certificate") || err.to_lowercase().contains("issuer"), "{err}");
+}

@@ -621,13 +621,19 @@ fn first_line(body: &str) -> String {
     }
 }
 
-/// Connection problems and timeouts are worth retrying; a bad URL or certificate is not.
+/// Connection problems and timeouts are worth retrying; a bad URL or certificate is not (TLS
+/// failures come as I/O errors of kind `InvalidData`).
 fn transport_error(url: &str, e: ureq::Error) -> Result<Attempt> {
-    match e {
+    match &e {
+        ureq::Error::Io(io)
+            if matches!(io.kind(), std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput) =>
+        {
+            Err(Error::Network { url: url.to_owned(), message: e.to_string() })
+        }
         ureq::Error::Io(_) | ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed | ureq::Error::Protocol(_) => {
             Ok(Attempt::Retry(e.to_string(), None))
         }
-        e => Err(Error::Network { url: url.to_owned(), message: e.to_string() }),
+        _ => Err(Error::Network { url: url.to_owned(), message: e.to_string() }),
     }
 }
 

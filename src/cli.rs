@@ -128,6 +128,16 @@ pub enum Command {
     /// Documents that fail are reported and skipped (exit status 1).
     #[command(verbatim_doc_comment)]
     Extract(ExtractArgs),
+
+    /// Load RDF files (N-Quads or TriG, e.g. the shards of `kgraph extract`) into the store.
+    ///
+    /// Each named graph in the input replaces the graph of the same name in the store, so loading
+    /// the same shards twice changes nothing; default-graph triples are added. The input is read
+    /// as it goes (memory holds one graph's run of quads). Loading the union of the shards of a
+    /// corpus gives the store that `kgraph build` of the corpus gives:
+    ///   cat shards/*.nq | kgraph load -
+    #[command(verbatim_doc_comment)]
+    Load(LoadArgs),
 }
 
 /// `kgraph build`.
@@ -317,6 +327,19 @@ pub struct ExtractArgs {
     /// Worker threads; 0 means one per core. The output is the same whatever the number.
     #[arg(short, long, value_name = "N", default_value_t = 0)]
     pub jobs: usize,
+}
+
+/// `kgraph load`.
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// Files to load, in order; `-` reads standard input.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The input format: nquads, trig, ntriples, turtle, rdfxml, jsonld. Default: from each
+    /// file's extension (.nq, .trig, .nt, .ttl, .rdf, .jsonld), N-Quads for standard input.
+    #[arg(long, value_name = "FORMAT", value_parser = rdf_format())]
+    pub format: Option<RdfOutput>,
 }
 
 /// `kgraph stats`.

@@ -22,7 +22,7 @@ use kgraph::pipeline::PipelineBuilder;
 use kgraph::store::{self, BuildOptions, Event, KgStore};
 use oxigraph::model::NamedOrBlankNodeRef;
 
-use cli::{BuildArgs, Cli, Command, ExportArgs, ExtractArgs, Global, PushArgs, QueryArgs, StatsArgs};
+use cli::{BuildArgs, Cli, Command, ExportArgs, ExtractArgs, Global, LoadArgs, PushArgs, QueryArgs, StatsArgs};
 
 /// How a command that did not fail ended.
 enum Outcome {
@@ -54,6 +54,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Stats(args) => run_stats(&global, &vocab, args),
         Command::Push(args) => run_push(&global, &vocab, args),
         Command::Extract(args) => run_extract(&global, &vocab, args),
+        Command::Load(args) => run_load(&global, args),
     }
 }
 
@@ -314,6 +315,40 @@ fn run_extract(global: &Global, vocab: &Vocab, args: ExtractArgs) -> Result<Outc
         );
     }
     Ok(if summary.failed > 0 { Outcome::Partial } else { Outcome::Done })
+}
+
+fn run_load(global: &Global, args: LoadArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let kg = KgStore::open(&global.store)?;
+    let (mut graphs, mut quads) = (0, 0);
+    let mut loader = kgraph::shard::Loader::new(&kg);
+    for file in &args.files {
+        let format = match (args.format, file.extension().and_then(|e| e.to_str())) {
+            (Some(f), _) => f.format(),
+            (None, Some(ext)) => oxigraph::io::RdfFormat::from_extension(ext)
+                .with_context(|| format!("{}: unknown extension, give --format", file.display()))?,
+            (None, None) => oxigraph::io::RdfFormat::NQuads,
+        };
+        let summary = if file.as_os_str() == "-" {
+            loader.load(std::io::stdin().lock(), format, "<stdin>")?
+        } else {
+            let input = std::fs::File::open(file).map_err(|e| kgraph::Error::io(file, e))?;
+            loader.load(std::io::BufReader::new(input), format, &file.display().to_string())?
+        };
+        if global.verbose {
+            eprintln!("kgraph: {}: {} quads in {} graphs", file.display(), summary.quads, summary.graphs);
+        }
+        graphs += summary.graphs;
+        quads += summary.quads;
+    }
+    if !global.quiet {
+        eprintln!(
+            "loaded {quads} quads into {graphs} graphs from {} files in {:.2}s",
+            args.files.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(Outcome::Done)
 }
 
 fn run_push(global: &Global, vocab: &Vocab, args: PushArgs) -> Result<Outcome> {

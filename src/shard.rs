@@ -1,4 +1,5 @@
-//! Paths → quads on a writer, without a store: the pipeline as a map task (`kgraph extract`).
+//! Paths → quads on a writer, without a store: the pipeline as a map task (`kgraph extract`);
+//! and quads → a store again ([`load`], `kgraph load`), for the union of such shards.
 //!
 //! Documents are read source by source, processed in parallel in small batches and written in
 //! source order, so memory is bounded by a batch (plus the identifiers seen, to refuse a second
@@ -12,14 +13,14 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::Quad;
+use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::model::{GraphName, Quad};
 use rayon::prelude::*;
 
 use crate::document::read;
 use crate::document::Document;
 use crate::pipeline::{Pipeline, Processed};
-use crate::store::{BuildOptions, Event};
+use crate::store::{BuildOptions, Event, KgStore};
 use crate::{Error, Result};
 
 /// What `kgraph extract` writes.
@@ -146,6 +147,76 @@ pub fn extract(
     Ok(summary)
 }
 
+/// What a [`load`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LoadSummary {
+    /// Graphs met for the first time (replaced, or added to for the default graph).
+    pub graphs: usize,
+    /// Quads read.
+    pub quads: usize,
+}
+
+/// Loads RDF quads (e.g. the union of `kgraph extract` shards) into `kg`, reading as it goes;
+/// the same as a new [`Loader`] loading `input` alone.
+pub fn load(kg: &KgStore, input: impl std::io::Read, format: RdfFormat, name: &str) -> Result<LoadSummary> {
+    Loader::new(kg).load(input, format, name)
+}
+
+/// Loads inputs one after the other into a store as if they were one: each named graph met is
+/// replaced by what the inputs hold for it (so loading the same shards again changes nothing);
+/// default-graph quads are added. Quads of one graph that come in several runs (in one input or
+/// several) are all kept: the first run replaces the graph, later ones add to it. Memory holds
+/// one run of quads of one graph (one document, for `kgraph extract` output).
+pub struct Loader<'a> {
+    kg: &'a KgStore,
+    met: HashSet<GraphName>,
+}
+
+impl<'a> Loader<'a> {
+    /// A loader into `kg` that has met no graph yet.
+    pub fn new(kg: &'a KgStore) -> Self {
+        Self { kg, met: HashSet::new() }
+    }
+
+    /// Loads one input in `format`; `name` is used in errors. Fails on the first syntax error,
+    /// with its line; the runs before it are loaded.
+    pub fn load(&mut self, input: impl std::io::Read, format: RdfFormat, name: &str) -> Result<LoadSummary> {
+        let mut summary = LoadSummary::default();
+        let mut run: Vec<Quad> = Vec::new();
+        for quad in RdfParser::from_format(format).for_reader(input) {
+            let quad = quad.map_err(|e| match e {
+                oxigraph::io::RdfParseError::Io(e) => Error::io(name, e),
+                oxigraph::io::RdfParseError::Syntax(e) => Error::Syntax {
+                    path: name.into(),
+                    line: e.location().map_or(0, |l| l.start.line as usize + 1),
+                    message: e.to_string(),
+                },
+            })?;
+            if run.last().is_some_and(|q| q.graph_name != quad.graph_name) {
+                self.flush(&mut run, &mut summary)?;
+            }
+            summary.quads += 1;
+            run.push(quad);
+        }
+        self.flush(&mut run, &mut summary)?;
+        Ok(summary)
+    }
+
+    fn flush(&mut self, run: &mut Vec<Quad>, summary: &mut LoadSummary) -> Result<()> {
+        let Some(first) = run.first() else { return Ok(()) };
+        let graph = first.graph_name.clone();
+        match &graph {
+            GraphName::NamedNode(g) if !self.met.contains(&graph) => self.kg.replace_graph(g.as_ref(), run)?,
+            _ => self.kg.store().extend(run.drain(..))?,
+        }
+        if self.met.insert(graph) {
+            summary.graphs += 1;
+        }
+        run.clear();
+        Ok(())
+    }
+}
+
 /// Runs the pipeline on one document; a panic in extraction fails that document only.
 fn process(pipeline: &Pipeline, document: Document) -> Result<Processed> {
     let source = document.source.clone();
@@ -185,6 +256,30 @@ mod tests {
     use super::*;
     use oxigraph::io::RdfParser;
     use oxigraph::model::{GraphName, Literal, NamedNode};
+
+    #[test]
+    fn loading_replaces_each_graph_once_and_adds_later_runs() {
+        let kg = KgStore::memory().unwrap();
+        let old = "<http://s> <http://p> \"old\" <http://g1> .\n";
+        load(&kg, old.as_bytes(), RdfFormat::NQuads, "old.nq").unwrap();
+        let input = "<http://s> <http://p> \"a\" <http://g1> .\n\
+                     <http://s> <http://p> \"b\" <http://g2> .\n\
+                     <http://s> <http://p> \"c\" <http://g1> .\n\
+                     <http://s> <http://p> \"d\" .\n";
+        for _ in 0..2 {
+            let summary = load(&kg, input.as_bytes(), RdfFormat::NQuads, "in.nq").unwrap();
+            assert_eq!(summary, LoadSummary { graphs: 3, quads: 4 });
+            assert_eq!(kg.len().unwrap(), 4, "\"old\" replaced, \"a\" and \"c\" both kept, nothing doubled");
+        }
+        // Two inputs are loaded as one: g1 in the second adds to g1 of the first.
+        let mut loader = Loader::new(&kg);
+        loader.load("<http://s> <http://p> \"x\" <http://g1> .\n".as_bytes(), RdfFormat::NQuads, "x.nq").unwrap();
+        let second = loader.load("<http://s> <http://p> \"y\" <http://g1> .\n".as_bytes(), RdfFormat::NQuads, "y.nq");
+        assert_eq!(second.unwrap().graphs, 0, "g1 was met before");
+        assert_eq!(kg.len().unwrap(), 4, "g1 is now x and y (its a and c replaced); g2 is b; d");
+        let err = load(&kg, "<http://s> <http://p> .\n".as_bytes(), RdfFormat::NQuads, "bad.nq").unwrap_err();
+        assert!(err.to_string().starts_with("bad.nq:1:"), "{err}");
+    }
 
     #[test]
     fn format_names_parse() {

@@ -1,6 +1,6 @@
 //! `kgraph extract`, the pipeline without a store: shards of the seeds extracted by separate
-//! processes at the same time, loaded together into one store, hold exactly what one
-//! `kgraph build` of all the seeds holds; the output does not depend on the number of threads;
+//! processes at the same time, loaded together into one store (by Oxigraph, and by
+//! `kgraph load`), hold exactly what one `kgraph build` of all the seeds holds; the output does not depend on the number of threads;
 //! JSON Lines records carry the same quads; JSON Lines articles stream in on standard input; a
 //! bad input is reported and skipped.
 
@@ -88,6 +88,26 @@ fn shards_extracted_in_parallel_merge_into_a_single_build() {
     let only_build: Vec<_> = single.iter().filter(|l| union.binary_search(l).is_err()).take(5).collect();
     assert!(only_union.is_empty() && only_build.is_empty(), "shards: {only_union:#?}\nbuild: {only_build:#?}");
     assert_eq!(union.len(), single.len());
+
+    // The same through `kgraph load`, twice (a second load replaces, it does not add), with the
+    // ontology shard first.
+    let files: Vec<_> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let f = tmp.path().join(format!("shard-{i}.nq"));
+            std::fs::write(&f, p).unwrap();
+            f
+        })
+        .collect();
+    let merged = tmp.path().join("merged");
+    for _ in 0..2 {
+        let out = kgraph().arg("--store").arg(&merged).arg("load").arg(&files[2]).args(&files[..2]).assert().success();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(err.contains(&format!("loaded {} quads into 6 graphs from 3 files", union.len())), "{err}");
+    }
+    let dump = stdout(kgraph().arg("--store").arg(&merged).args(["export", "--format", "nquads"]));
+    assert!(loaded(&[dump]) == single, "kgraph load of the shards differs from kgraph build");
 }
 
 #[test]

@@ -5,8 +5,11 @@ use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use kgraph::output::export::ExportFormat;
+use kgraph::output::push::AuthScheme;
 use kgraph::output::query::QueryFormat;
 use kgraph::output::RdfOutput;
+use kgraph::shard::ShardFormat;
 
 /// Turn news articles into a knowledge graph you can query and trace.
 ///
@@ -93,6 +96,48 @@ pub enum Command {
     /// Count what the store holds: entities per class, facts per predicate, and per document its
     /// statements, facts, entities and quads.
     Stats(StatsArgs),
+
+    /// Send the store (or some of its graphs) to another RDF store over HTTP.
+    ///
+    /// With --endpoint, each named graph is sent with the SPARQL 1.1 Graph Store HTTP Protocol:
+    /// PUT URL?graph=IRI with the graph as N-Triples, which replaces the remote graph, so pushing
+    /// again never duplicates anything. With --update-endpoint, it is sent as SPARQL 1.1 Update:
+    /// DROP SILENT GRAPH, then INSERT DATA. Large graphs go in batches of --batch-size triples
+    /// (further batches are POSTed, or INSERTed); a graph holding blank nodes goes whole.
+    ///
+    /// Endpoints:
+    ///   Virtuoso  --endpoint http://HOST:8890/sparql-graph-crud-auth --user dba --password …
+    ///   Fuseki    --endpoint http://HOST:3030/DATASET/data
+    ///   GraphDB   --endpoint http://HOST:7200/repositories/REPO/rdf-graphs/service
+    ///   Oxigraph  --endpoint http://HOST:7878/store
+    ///
+    /// Connection failures, timeouts, 429 and 5xx answers are retried with exponential backoff;
+    /// any other error stops the push, showing the status and what the server said. The report
+    /// gives graphs, quads, requests and seconds.
+    #[command(verbatim_doc_comment)]
+    Push(PushArgs),
+
+    /// Read articles and write the extracted quads to standard output, without a store.
+    ///
+    /// The same pipeline as `build`, as a map task: N-Quads (or JSON Lines, one document a line)
+    /// stream out in source order while documents are processed in parallel, in memory bounded
+    /// by a small batch of documents (standard input is read whole first). IRIs derive from
+    /// content, so shards of a corpus extracted on different machines merge by plain union:
+    ///   ls corpus/*.jsonl | xargs -P 8 -I{} sh -c 'kgraph extract {} > {}.nq'
+    ///   kgraph extract --with-ontology > ontology.nq; cat corpus/*.nq ontology.nq > union.nq
+    /// Documents that fail are reported and skipped (exit status 1).
+    #[command(verbatim_doc_comment)]
+    Extract(ExtractArgs),
+
+    /// Load RDF files (N-Quads or TriG, e.g. the shards of `kgraph extract`) into the store.
+    ///
+    /// Each named graph in the input replaces the graph of the same name in the store, so loading
+    /// the same shards twice changes nothing; default-graph triples are added. The input is read
+    /// as it goes (memory holds one graph's run of quads). Loading the union of the shards of a
+    /// corpus gives the store that `kgraph build` of the corpus gives:
+    ///   cat shards/*.nq | kgraph load -
+    #[command(verbatim_doc_comment)]
+    Load(LoadArgs),
 }
 
 /// `kgraph build`.
@@ -167,18 +212,134 @@ pub struct QueryArgs {
 /// `kgraph export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// RDF format to write.
-    #[arg(long, value_name = "FORMAT", default_value = "nquads", value_parser = rdf_format())]
-    pub format: RdfOutput,
+    /// RDF format to write; or neo4j: a folder (-o DIR) with nodes.csv and relationships.csv for
+    /// `neo4j-admin database import full`, and load.cypher (the same with LOAD CSV).
+    #[arg(long, value_name = "FORMAT", default_value = "nquads", value_parser = export_format())]
+    pub format: ExportFormat,
 
     /// Only this graph: a graph IRI, or a document identifier (the file stem, e.g.
     /// 000_50ffc8f5c8e6c513).
     #[arg(long, value_name = "IRI")]
     pub graph: Option<String>,
 
-    /// Write to FILE (replaced only once complete) instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
+    /// Write to FILE (replaced only once complete) instead of standard output; with neo4j, the
+    /// folder to write the files into.
+    #[arg(short, long, value_name = "FILE", required_if_eq("format", "neo4j"))]
     pub output: Option<PathBuf>,
+}
+
+/// `kgraph push`.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The Graph Store Protocol endpoint: graphs are PUT to URL?graph=IRI.
+    #[arg(long, value_name = "URL", required_unless_present = "update_endpoint", conflicts_with = "update_endpoint")]
+    pub endpoint: Option<String>,
+
+    /// Use SPARQL 1.1 Update at this endpoint instead (e.g. Virtuoso's /sparql-auth, Fuseki's
+    /// /DATASET/update).
+    #[arg(long, value_name = "URL")]
+    pub update_endpoint: Option<String>,
+
+    /// Send only this graph: an IRI, or a document identifier (the file stem); repeatable.
+    /// Default: every graph.
+    #[arg(long, value_name = "IRI")]
+    pub graph: Vec<String>,
+
+    /// Send only the graph of this document (its identifier, e.g. 000_50ffc8f5c8e6c513);
+    /// repeatable.
+    #[arg(long, value_name = "ID")]
+    pub document: Vec<String>,
+
+    /// User name for HTTP authentication (basic or digest, see --auth).
+    #[arg(short, long, value_name = "NAME", env = "KGRAPH_PUSH_USER", requires = "password")]
+    pub user: Option<String>,
+
+    /// Password for --user.
+    #[arg(long, value_name = "SECRET", env = "KGRAPH_PUSH_PASSWORD", hide_env_values = true, requires = "user")]
+    pub password: Option<String>,
+
+    /// How to send --user and --password: any (whatever the server's challenge asks, so a
+    /// password never goes in clear to a digest server), basic (from the first request), digest.
+    #[arg(long, value_name = "SCHEME", default_value = "any", value_parser = auth_scheme())]
+    pub auth: AuthScheme,
+
+    /// Bearer token for HTTP authentication (Authorization: Bearer TOKEN).
+    #[arg(long, value_name = "TOKEN", env = "KGRAPH_PUSH_TOKEN", hide_env_values = true, conflicts_with = "user")]
+    pub token: Option<String>,
+
+    /// Trust the certificate authorities in this PEM file for https instead of the built-in
+    /// roots (for a server with a private CA).
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Give up on a request after this many seconds.
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_seconds)]
+    pub timeout: std::time::Duration,
+
+    /// Try a failed request (connection, timeout, 429, 5xx) this many more times.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub retries: u32,
+
+    /// Wait this long before the first retry; each further wait doubles (at most 60 s).
+    #[arg(long, value_name = "SECS", default_value = "0.5", value_parser = parse_wait)]
+    pub retry_wait: std::time::Duration,
+
+    /// Send at most N triples per request.
+    #[arg(long, value_name = "N", default_value_t = kgraph::output::push::DEFAULT_BATCH_SIZE, value_parser = parse_positive)]
+    pub batch_size: usize,
+}
+
+/// `kgraph extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Files or folders to read (.txt, .md, .html, .htm, .jsonl), `-` reads standard input.
+    #[arg(value_name = "PATH", required_unless_present = "with_ontology")]
+    pub paths: Vec<PathBuf>,
+
+    /// nquads, or jsonl: one {"id", "graph", "source", "quads": [N-Quads lines]} per document.
+    #[arg(long, value_name = "FORMAT", default_value = "nquads", value_parser = shard_format())]
+    pub format: ShardFormat,
+
+    /// Also write the ontology graph, first (once per corpus: in one shard, or alone).
+    #[arg(long)]
+    pub with_ontology: bool,
+
+    /// Publication date for documents that carry none.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<chrono::NaiveDate>,
+
+    /// Replace invalid UTF-8 with U+FFFD instead of refusing the file.
+    #[arg(long)]
+    pub lossy: bool,
+
+    /// Refuse documents larger than this many bytes.
+    #[arg(long, value_name = "N", default_value_t = 64 << 20)]
+    pub max_document_bytes: u64,
+
+    /// Drop statements whose confidence is below X (0 to 1).
+    #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = parse_confidence)]
+    pub min_confidence: f32,
+
+    /// An extra lexicon file (TOML); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Vec<PathBuf>,
+
+    /// Worker threads; 0 means one per core. The output is the same whatever the number.
+    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+}
+
+/// `kgraph load`.
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// Files to load, in order; `-` reads standard input.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The input format: nquads, trig, ntriples, turtle, rdfxml, jsonld. Default: from each
+    /// file's extension (.nq, .trig, .nt, .ttl, .rdf, .jsonld), N-Quads for standard input.
+    #[arg(long, value_name = "FORMAT", value_parser = rdf_format())]
+    pub format: Option<RdfOutput>,
 }
 
 /// `kgraph stats`.
@@ -193,8 +354,34 @@ fn rdf_format() -> impl TypedValueParser<Value = RdfOutput> {
     PossibleValuesParser::new(RdfOutput::NAMES).map(|s| s.parse().expect("a listed name"))
 }
 
+fn export_format() -> impl TypedValueParser<Value = ExportFormat> {
+    PossibleValuesParser::new(ExportFormat::NAMES).map(|s| s.parse().expect("a listed name"))
+}
+
+fn shard_format() -> impl TypedValueParser<Value = ShardFormat> {
+    PossibleValuesParser::new(ShardFormat::NAMES).map(|s| s.parse().expect("a listed name"))
+}
+
 fn query_format() -> impl TypedValueParser<Value = QueryFormat> {
     PossibleValuesParser::new(QueryFormat::NAMES).map(|s| s.parse().expect("a listed name"))
+}
+
+fn auth_scheme() -> impl TypedValueParser<Value = AuthScheme> {
+    PossibleValuesParser::new(AuthScheme::NAMES).map(|s| s.parse().expect("a listed name"))
+}
+
+fn parse_wait(s: &str) -> Result<std::time::Duration, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=3600.0).contains(&x) => Ok(std::time::Duration::from_secs_f64(x)),
+        _ => Err("expected a number of seconds from 0 to 3600".into()),
+    }
+}
+
+fn parse_positive(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err("expected a whole number above 0".into()),
+    }
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {

@@ -74,6 +74,26 @@ pub enum Error {
     /// A SPARQL query that failed to parse or evaluate.
     #[error("{0}")]
     Query(String),
+    /// A remote server answered a request with an error status; `body` is what it said.
+    #[error("{method} {url}: HTTP {status}{}", if body.is_empty() { String::new() } else { format!("\n{body}") })]
+    Http {
+        /// The request method.
+        method: String,
+        /// The request URL.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The start of the answer's body.
+        body: String,
+    },
+    /// A remote server could not be reached, or did not answer in time.
+    #[error("{url}: {message}")]
+    Network {
+        /// The request URL.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Any other invalid argument or state, explained.
     #[error("{0}")]
     Invalid(String),

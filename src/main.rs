@@ -15,13 +15,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use kgraph::document::ReadOptions;
 use kgraph::extract::LexiconBuilder;
 use kgraph::graph::Vocab;
+use kgraph::output::export::ExportFormat;
 use kgraph::output::query::QueryFormat;
-use kgraph::output::{export, query, stats, ResultsOutput};
+use kgraph::output::{export, neo4j, query, stats, ResultsOutput};
 use kgraph::pipeline::PipelineBuilder;
 use kgraph::store::{self, BuildOptions, Event, KgStore};
 use oxigraph::model::NamedOrBlankNodeRef;
 
-use cli::{BuildArgs, Cli, Command, ExportArgs, Global, QueryArgs, StatsArgs};
+use cli::{BuildArgs, Cli, Command, ExportArgs, ExtractArgs, Global, LoadArgs, PushArgs, QueryArgs, StatsArgs};
 
 /// How a command that did not fail ended.
 enum Outcome {
@@ -51,6 +52,9 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Query(args) => run_query(&global, &vocab, args),
         Command::Export(args) => run_export(&global, &vocab, args),
         Command::Stats(args) => run_stats(&global, &vocab, args),
+        Command::Push(args) => run_push(&global, &vocab, args),
+        Command::Extract(args) => run_extract(&global, &vocab, args),
+        Command::Load(args) => run_load(&global, args),
     }
 }
 
@@ -197,23 +201,44 @@ fn run_export(global: &Global, vocab: &Vocab, args: ExportArgs) -> Result<Outcom
     let kg = KgStore::open_read_only(&global.store)?;
     let graph = args.graph.as_deref().map(|g| export::graph_named(vocab, g));
     let graph_ref: Option<NamedOrBlankNodeRef<'_>> = graph.as_ref().map(|g| g.as_ref().into());
+    let format = match args.format {
+        ExportFormat::Rdf(format) => format,
+        ExportFormat::Neo4j => {
+            let dir = args.output.as_deref().context("--format neo4j writes a folder: give -o DIR")?;
+            let summary = neo4j::export(kg.store(), vocab, graph.as_ref().map(|g| g.as_ref().into()), dir)?;
+            if !global.quiet {
+                let (nodes, rels) = (dir.join(neo4j::NODES_FILE), dir.join(neo4j::RELATIONSHIPS_FILE));
+                eprintln!(
+                    "wrote {} nodes and {} relationships to {}; import them with
+  \
+                     neo4j-admin database import full --nodes={} --relationships={} DATABASE",
+                    summary.nodes,
+                    summary.relationships,
+                    dir.display(),
+                    nodes.display(),
+                    rels.display()
+                );
+            }
+            return Ok(Outcome::Done);
+        }
+    };
     let written = match &args.output {
         Some(path) => {
-            kgraph::output::write_atomically(path, |out| export::export(kg.store(), args.format, graph_ref, vocab, out))
+            kgraph::output::write_atomically(path, |out| export::export(kg.store(), format, graph_ref, vocab, out))
                 .map_err(|e| name_output(e, path))?
         }
         None => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            let n = export::export(kg.store(), args.format, graph_ref, vocab, &mut out)
+            let n = export::export(kg.store(), format, graph_ref, vocab, &mut out)
                 .map_err(|e| name_output(e, Path::new("<stdout>")))?;
             out.flush().map_err(|e| kgraph::Error::io("<stdout>", e))?;
             n
         }
     };
     if global.verbose {
-        let what = if args.format.is_dataset() { "quads" } else { "triples" };
-        eprintln!("kgraph: wrote {written} {what} as {}", args.format);
+        let what = if format.is_dataset() { "quads" } else { "triples" };
+        eprintln!("kgraph: wrote {written} {what} as {format}");
     }
     Ok(Outcome::Done)
 }
@@ -240,6 +265,149 @@ fn run_stats(global: &Global, vocab: &Vocab, args: StatsArgs) -> Result<Outcome>
         stats.write_text(&mut out)?;
     }
     out.flush()?;
+    Ok(Outcome::Done)
+}
+
+fn run_extract(global: &Global, vocab: &Vocab, args: ExtractArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let ontology = ontology_dir(global);
+    let mut lexicon = LexiconBuilder::new();
+    if let Some(dir) = &ontology {
+        lexicon = lexicon.dir(dir);
+    }
+    for file in &args.lexicon {
+        lexicon = lexicon.extra(file);
+    }
+    let lexicon = Arc::new(lexicon.build().context("cannot load the lexicon")?);
+    let pipeline = PipelineBuilder::default().vocab(vocab.clone()).min_confidence(args.min_confidence).build(lexicon);
+    let ontology_quads =
+        if args.with_ontology { kgraph::store::ontology_quads(vocab, ontology.as_deref())? } else { Vec::new() };
+    let options = BuildOptions {
+        read: ReadOptions { lossy: args.lossy, max_document_bytes: args.max_document_bytes, date: args.date },
+        jobs: args.jobs,
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let summary =
+        kgraph::shard::extract(&pipeline, &args.paths, &options, args.format, &ontology_quads, &mut out, |event| {
+            match event {
+                Event::Loaded(p) if global.verbose => eprintln!(
+                    "kgraph: {} ({}): {} statements, {} quads",
+                    p.document.id,
+                    p.document.source,
+                    p.extraction.statements.len(),
+                    p.quads.len()
+                ),
+                Event::Skipped(e) if !global.quiet => eprintln!("kgraph: warning: {e} (skipped)"),
+                Event::Failed(e) => eprintln!("kgraph: {e}"),
+                _ => {}
+            }
+        })
+        .map_err(|e| name_output(e, Path::new("<stdout>")))?;
+    out.flush().map_err(|e| kgraph::Error::io("<stdout>", e))?;
+    if !global.quiet {
+        eprintln!(
+            "extracted {} documents ({} failed): {} quads in {:.2}s",
+            summary.documents,
+            summary.failed,
+            summary.quads,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(if summary.failed > 0 { Outcome::Partial } else { Outcome::Done })
+}
+
+fn run_load(global: &Global, args: LoadArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let kg = KgStore::open(&global.store)?;
+    let (mut graphs, mut quads) = (0, 0);
+    let mut loader = kgraph::shard::Loader::new(&kg);
+    for file in &args.files {
+        let format = match (args.format, file.extension().and_then(|e| e.to_str())) {
+            (Some(f), _) => f.format(),
+            (None, Some(ext)) => oxigraph::io::RdfFormat::from_extension(ext)
+                .with_context(|| format!("{}: unknown extension, give --format", file.display()))?,
+            (None, None) => oxigraph::io::RdfFormat::NQuads,
+        };
+        let summary = if file.as_os_str() == "-" {
+            loader.load(std::io::stdin().lock(), format, "<stdin>")?
+        } else {
+            let input = std::fs::File::open(file).map_err(|e| kgraph::Error::io(file, e))?;
+            loader.load(std::io::BufReader::new(input), format, &file.display().to_string())?
+        };
+        if global.verbose {
+            eprintln!("kgraph: {}: {} quads in {} graphs", file.display(), summary.quads, summary.graphs);
+        }
+        graphs += summary.graphs;
+        quads += summary.quads;
+    }
+    if !global.quiet {
+        eprintln!(
+            "loaded {quads} quads into {graphs} graphs from {} files in {:.2}s",
+            args.files.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(Outcome::Done)
+}
+
+fn run_push(global: &Global, vocab: &Vocab, args: PushArgs) -> Result<Outcome> {
+    use kgraph::output::push::{self, Credentials, Protocol, PushEvent, PushOptions};
+    let (endpoint, protocol) = match (args.endpoint, args.update_endpoint) {
+        (Some(url), _) => (url, Protocol::GraphStore),
+        (None, Some(url)) => (url, Protocol::Update),
+        (None, None) => anyhow::bail!("give --endpoint URL (Graph Store Protocol) or --update-endpoint URL"),
+    };
+    let kg = KgStore::open_read_only(&global.store)?;
+    let graphs = push::select_graphs(&kg, vocab, &args.graph, &args.document)?;
+    let credentials = match (args.user, args.password, args.token) {
+        (Some(user), Some(password), _) => Credentials::Password { user, password, scheme: args.auth },
+        (_, _, Some(token)) => Credentials::Bearer(token),
+        _ => Credentials::None,
+    };
+    let options = PushOptions {
+        credentials,
+        timeout: Some(args.timeout),
+        retries: args.retries,
+        retry_wait: args.retry_wait,
+        batch_size: args.batch_size,
+        ca_cert: args.ca_cert,
+        ..PushOptions::new(&endpoint, protocol)
+    };
+    let bar = if global.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} quads {wide_msg}")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        bar
+    };
+    let report = push::push(kg.store(), &graphs, &options, |event| match event {
+        PushEvent::Started { quads, .. } => bar.set_length(quads as u64),
+        PushEvent::Graph { graph, quads } => {
+            bar.set_message(graph.to_string());
+            if global.verbose {
+                bar.suspend(|| eprintln!("kgraph: sending {graph} ({quads} quads)"));
+            }
+        }
+        PushEvent::Sent { triples } => bar.inc(triples as u64),
+        PushEvent::Retrying { reason, attempt, wait } => {
+            if !global.quiet {
+                bar.suspend(|| eprintln!("kgraph: warning: {reason}; retry {attempt} in {:.1}s", wait.as_secs_f64()));
+            }
+        }
+    });
+    bar.finish_and_clear();
+    let report = report.with_context(|| format!("push to {endpoint} failed"))?;
+    if !global.quiet {
+        eprintln!(
+            "pushed {} graphs, {} quads to {endpoint} in {:.2}s ({} requests, {} retries)",
+            report.graphs, report.quads, report.seconds, report.requests, report.retries
+        );
+    }
     Ok(Outcome::Done)
 }
 

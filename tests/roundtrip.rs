@@ -114,13 +114,19 @@ fn the_default_export_is_rdf_1_1_n_quads_in_named_graphs() {
     assert!(!String::from_utf8(dump).unwrap().contains("<<"), "no RDF 1.2 triple terms");
 }
 
+/// A test that needs a tool that is missing: skipped, saying so; under CI (`CI` set), where
+/// .ci/run installs the tools, a failure instead, so that no check is silently lost.
+fn skip(message: &str) {
+    assert!(std::env::var_os("CI").is_none(), "{message}: CI must run this test (.ci/run installs it)");
+    eprintln!("{message}: skipped");
+}
+
 /// A second, independent parser: raptor's `rapper` (installed by .ci/run) reads every format it
 /// knows with the same number of triples as Oxigraph. Skipped, saying so, where it is missing.
 #[test]
 fn exports_parse_with_raptor() {
     if std::process::Command::new("rapper").arg("--version").output().is_err() {
-        eprintln!("rapper not installed (apt-get install raptor2-utils): skipped");
-        return;
+        return skip("rapper not installed (apt-get install raptor2-utils)");
     }
     let tmp = TempDir::new().unwrap();
     for (format, raptor) in [
@@ -142,4 +148,35 @@ fn exports_parse_with_raptor() {
             "rapper read a different number of triples from {format} than the {expected} written:\n{stderr}"
         );
     }
+}
+
+/// JSON-LD, which raptor does not read, is read by Python's rdflib (installed by .ci/run with
+/// pip): the same number of quads, in the same named graphs, as the N-Quads export. Skipped,
+/// saying so, where python3 or rdflib is missing.
+#[test]
+fn the_json_ld_export_parses_with_rdflib() {
+    const SCRIPT: &str = "import sys, rdflib\n\
+                          ds = rdflib.Dataset()\n\
+                          ds.parse(sys.argv[1], format='json-ld')\n\
+                          quads = list(ds.quads((None, None, None, None)))\n\
+                          print(len(quads), len({str(g.identifier if hasattr(g, 'identifier') else g) for *_, g in quads}))\n";
+    let python = if cfg!(windows) { "python" } else { "python3" };
+    match std::process::Command::new(python).args(["-c", "import rdflib"]).output() {
+        Ok(out) if out.status.success() => {}
+        _ => return skip("python3 with rdflib not installed (pip install rdflib)"),
+    }
+    let reference = parse(RdfFormat::NQuads, &kgraph(store(), &["export", "--format", "nquads"]));
+    let graphs: HashSet<String> = reference.iter().map(|q| q.graph_name.to_string()).collect();
+    let bytes = kgraph(store(), &["export", "--format", "jsonld"]);
+    let tmp = TempDir::new().unwrap();
+    let file = tmp.path().join("export.jsonld");
+    std::fs::write(&file, &bytes).unwrap();
+    let out = std::process::Command::new(python).args(["-c", SCRIPT]).arg(&file).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "rdflib refuses the JSON-LD export:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        stdout.trim(),
+        format!("{} {}", reference.len(), graphs.len()),
+        "rdflib read other numbers of quads and graphs from JSON-LD than the N-Quads export holds"
+    );
 }

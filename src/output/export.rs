@@ -16,6 +16,41 @@ use super::RdfOutput;
 use crate::graph::Vocab;
 use crate::{Error, Result};
 
+/// What `kgraph export --format` writes: RDF, or the CSV files of a Neo4j import ([`super::neo4j`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    /// An RDF serialization.
+    Rdf(RdfOutput),
+    /// `nodes.csv`, `relationships.csv` and `load.cypher` in a folder.
+    Neo4j,
+}
+
+impl ExportFormat {
+    /// The names users give on the command line: the RDF formats, then `neo4j`.
+    pub const NAMES: [&'static str; 7] = ["nquads", "trig", "ntriples", "turtle", "rdfxml", "jsonld", "neo4j"];
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        if s.eq_ignore_ascii_case("neo4j") {
+            Ok(ExportFormat::Neo4j)
+        } else {
+            s.parse().map(ExportFormat::Rdf)
+        }
+    }
+}
+
+impl std::fmt::Display for ExportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportFormat::Rdf(r) => r.fmt(f),
+            ExportFormat::Neo4j => f.write_str("neo4j"),
+        }
+    }
+}
+
 /// The graph a user names: an absolute IRI as is, anything else as a document identifier (the
 /// file stem), e.g. `000_50ffc8f5c8e6c513`.
 pub fn graph_named(vocab: &Vocab, name: &str) -> NamedNode {
@@ -103,6 +138,15 @@ mod tests {
         );
         let g3 = NamedNode::new("http://ex.org/g3").unwrap();
         assert!(export(&store, RdfOutput::Turtle, Some(g3.as_ref().into()), &Vocab::default(), &mut out).is_err());
+    }
+
+    #[test]
+    fn export_format_names_parse() {
+        assert_eq!(&ExportFormat::NAMES[..6], &RdfOutput::NAMES[..]);
+        for name in ExportFormat::NAMES {
+            assert_eq!(name.parse::<ExportFormat>().unwrap().to_string(), name);
+        }
+        assert!("csv".parse::<ExportFormat>().is_err());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! ([`stats`]). This module holds what they share: output format names and IRI prefixes.
 
 pub mod export;
+pub mod neo4j;
+pub mod push;
 pub mod query;
 pub mod stats;
 

@@ -1,0 +1,314 @@
+//! Paths → quads on a writer, without a store: the pipeline as a map task (`kgraph extract`);
+//! and quads → a store again ([`load`], `kgraph load`), for the union of such shards.
+//!
+//! Documents are read source by source, processed in parallel in small batches and written in
+//! source order, so memory is bounded by a batch (plus the identifiers seen, to refuse a second
+//! document with the same one) and the output does not depend on the number of threads.
+//! Because every IRI derives from content, the outputs of shards processed on different machines
+//! merge by plain union into what one `kgraph build` of all the documents holds.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::model::{GraphName, Quad};
+use rayon::prelude::*;
+
+use crate::document::read;
+use crate::document::Document;
+use crate::pipeline::{Pipeline, Processed};
+use crate::store::{BuildOptions, Event, KgStore};
+use crate::{Error, Result};
+
+/// What `kgraph extract` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShardFormat {
+    /// N-Quads: one quad a line, each document in its named graph.
+    NQuads,
+    /// JSON Lines: one object a document, `{"id", "graph", "source", "quads": [N-Quads lines]}`.
+    JsonLines,
+}
+
+impl ShardFormat {
+    /// The names users give on the command line.
+    pub const NAMES: [&'static str; 2] = ["nquads", "jsonl"];
+}
+
+impl FromStr for ShardFormat {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "nquads" | "n-quads" | "nq" => Ok(ShardFormat::NQuads),
+            "jsonl" | "json-lines" | "ndjson" => Ok(ShardFormat::JsonLines),
+            _ => Err(Error::Invalid(format!("unknown extract format {s:?} (one of nquads, jsonl)"))),
+        }
+    }
+}
+
+/// What an [`extract`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ShardSummary {
+    /// Documents written.
+    pub documents: usize,
+    /// Inputs that failed.
+    pub failed: usize,
+    /// Inputs skipped with a warning (empty).
+    pub skipped: usize,
+    /// Quads written (with the ontology's, if asked for).
+    pub quads: usize,
+}
+
+/// Reads every document under `paths`, runs `pipeline` on each and writes its graph's quads to
+/// `out` in `format`, in source order. `ontology` quads (if any) are written first (as a
+/// pseudo-document `ontology` in JSON Lines). A bad input is reported through `on_event` and
+/// skipped; only a write failure stops the run (and is returned).
+pub fn extract(
+    pipeline: &Pipeline,
+    paths: &[PathBuf],
+    options: &BuildOptions,
+    format: ShardFormat,
+    ontology: &[Quad],
+    out: &mut dyn Write,
+    mut on_event: impl FnMut(Event<'_>),
+) -> Result<ShardSummary> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .thread_name(|i| format!("kgraph-worker-{i}"))
+        .build()
+        .map_err(|e| Error::Invalid(format!("cannot start worker threads: {e}")))?;
+    let capacity = pool.current_num_threads() * 4;
+    let mut summary = ShardSummary::default();
+    if !ontology.is_empty() {
+        write(out, format, "ontology", "", "", ontology)?;
+        summary.quads += ontology.len();
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut batch: Vec<Result<Document>> = Vec::new();
+    let mut flush = |batch: &mut Vec<Result<Document>>,
+                     summary: &mut ShardSummary,
+                     on_event: &mut dyn FnMut(Event<'_>)|
+     -> Result<()> {
+        let docs = std::mem::take(batch);
+        let processed: Vec<Result<Processed>> =
+            pool.install(|| docs.into_par_iter().map(|d| d.and_then(|d| process(pipeline, d))).collect());
+        for p in processed {
+            match p {
+                Ok(p) => {
+                    if !seen.insert(p.document.id.clone()) {
+                        let e = Error::Invalid(format!(
+                            "{}: document id {:?} is already used in this run; skipped",
+                            p.document.source, p.document.id
+                        ));
+                        summary.failed += 1;
+                        on_event(Event::Failed(&e));
+                        continue;
+                    }
+                    write(out, format, &p.document.id, p.graph.as_str(), &p.document.source, &p.quads)?;
+                    summary.documents += 1;
+                    summary.quads += p.quads.len();
+                    on_event(Event::Loaded(&p));
+                }
+                Err(e @ Error::Empty { .. }) => {
+                    summary.skipped += 1;
+                    on_event(Event::Skipped(&e));
+                }
+                Err(e) => {
+                    summary.failed += 1;
+                    on_event(Event::Failed(&e));
+                }
+            }
+        }
+        Ok(())
+    };
+
+    let (sources, errors) = read::expand(paths);
+    for e in errors {
+        summary.failed += 1;
+        on_event(Event::Failed(&e));
+    }
+    for (index, source) in sources.iter().enumerate() {
+        on_event(Event::Reading { source, index, total: sources.len() });
+        let mut result = Ok(());
+        read::read_source(source, &options.read, &mut |doc| {
+            if result.is_ok() {
+                batch.push(doc);
+                if batch.len() >= capacity {
+                    result = flush(&mut batch, &mut summary, &mut on_event);
+                }
+            }
+        });
+        result?;
+    }
+    flush(&mut batch, &mut summary, &mut on_event)?;
+    Ok(summary)
+}
+
+/// What a [`load`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LoadSummary {
+    /// Graphs met for the first time (replaced, or added to for the default graph).
+    pub graphs: usize,
+    /// Quads read.
+    pub quads: usize,
+}
+
+/// Loads RDF quads (e.g. the union of `kgraph extract` shards) into `kg`, reading as it goes;
+/// the same as a new [`Loader`] loading `input` alone.
+pub fn load(kg: &KgStore, input: impl std::io::Read, format: RdfFormat, name: &str) -> Result<LoadSummary> {
+    Loader::new(kg).load(input, format, name)
+}
+
+/// Loads inputs one after the other into a store as if they were one: each named graph met is
+/// replaced by what the inputs hold for it (so loading the same shards again changes nothing);
+/// default-graph quads are added. Quads of one graph that come in several runs (in one input or
+/// several) are all kept: the first run replaces the graph, later ones add to it. Memory holds
+/// one run of quads of one graph (one document, for `kgraph extract` output).
+pub struct Loader<'a> {
+    kg: &'a KgStore,
+    met: HashSet<GraphName>,
+}
+
+impl<'a> Loader<'a> {
+    /// A loader into `kg` that has met no graph yet.
+    pub fn new(kg: &'a KgStore) -> Self {
+        Self { kg, met: HashSet::new() }
+    }
+
+    /// Loads one input in `format`; `name` is used in errors. Fails on the first syntax error,
+    /// with its line; the runs before it are loaded.
+    pub fn load(&mut self, input: impl std::io::Read, format: RdfFormat, name: &str) -> Result<LoadSummary> {
+        let mut summary = LoadSummary::default();
+        let mut run: Vec<Quad> = Vec::new();
+        for quad in RdfParser::from_format(format).for_reader(input) {
+            let quad = quad.map_err(|e| match e {
+                oxigraph::io::RdfParseError::Io(e) => Error::io(name, e),
+                oxigraph::io::RdfParseError::Syntax(e) => Error::Syntax {
+                    path: name.into(),
+                    line: e.location().map_or(0, |l| l.start.line as usize + 1),
+                    message: e.to_string(),
+                },
+            })?;
+            if run.last().is_some_and(|q| q.graph_name != quad.graph_name) {
+                self.flush(&mut run, &mut summary)?;
+            }
+            summary.quads += 1;
+            run.push(quad);
+        }
+        self.flush(&mut run, &mut summary)?;
+        Ok(summary)
+    }
+
+    fn flush(&mut self, run: &mut Vec<Quad>, summary: &mut LoadSummary) -> Result<()> {
+        let Some(first) = run.first() else { return Ok(()) };
+        let graph = first.graph_name.clone();
+        match &graph {
+            GraphName::NamedNode(g) if !self.met.contains(&graph) => self.kg.replace_graph(g.as_ref(), run)?,
+            _ => self.kg.store().extend(run.drain(..))?,
+        }
+        if self.met.insert(graph) {
+            summary.graphs += 1;
+        }
+        run.clear();
+        Ok(())
+    }
+}
+
+/// Runs the pipeline on one document; a panic in extraction fails that document only.
+fn process(pipeline: &Pipeline, document: Document) -> Result<Processed> {
+    let source = document.source.clone();
+    catch_unwind(AssertUnwindSafe(|| pipeline.process(document))).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Error::Invalid(format!("{source}: internal error while extracting ({message}); please report it"))
+    })
+}
+
+/// Writes one document's quads.
+fn write(out: &mut dyn Write, format: ShardFormat, id: &str, graph: &str, source: &str, quads: &[Quad]) -> Result<()> {
+    let io = |e: std::io::Error| Error::io("<output>", e);
+    match format {
+        ShardFormat::NQuads => {
+            let mut serializer = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(&mut *out);
+            for q in quads {
+                serializer.serialize_quad(q).map_err(io)?;
+            }
+            serializer.finish().map_err(io)?;
+        }
+        ShardFormat::JsonLines => {
+            let lines: Vec<String> = quads.iter().map(|q| format!("{q} .")).collect();
+            let record = serde_json::json!({ "id": id, "graph": graph, "source": source, "quads": lines });
+            serde_json::to_writer(&mut *out, &record).map_err(|e| io(e.into()))?;
+            out.write_all(b"\n").map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::io::RdfParser;
+    use oxigraph::model::{GraphName, Literal, NamedNode};
+
+    #[test]
+    fn loading_replaces_each_graph_once_and_adds_later_runs() {
+        let kg = KgStore::memory().unwrap();
+        let old = "<http://s> <http://p> \"old\" <http://g1> .\n";
+        load(&kg, old.as_bytes(), RdfFormat::NQuads, "old.nq").unwrap();
+        let input = "<http://s> <http://p> \"a\" <http://g1> .\n\
+                     <http://s> <http://p> \"b\" <http://g2> .\n\
+                     <http://s> <http://p> \"c\" <http://g1> .\n\
+                     <http://s> <http://p> \"d\" .\n";
+        for _ in 0..2 {
+            let summary = load(&kg, input.as_bytes(), RdfFormat::NQuads, "in.nq").unwrap();
+            assert_eq!(summary, LoadSummary { graphs: 3, quads: 4 });
+            assert_eq!(kg.len().unwrap(), 4, "\"old\" replaced, \"a\" and \"c\" both kept, nothing doubled");
+        }
+        // Two inputs are loaded as one: g1 in the second adds to g1 of the first.
+        let mut loader = Loader::new(&kg);
+        loader.load("<http://s> <http://p> \"x\" <http://g1> .\n".as_bytes(), RdfFormat::NQuads, "x.nq").unwrap();
+        let second = loader.load("<http://s> <http://p> \"y\" <http://g1> .\n".as_bytes(), RdfFormat::NQuads, "y.nq");
+        assert_eq!(second.unwrap().graphs, 0, "g1 was met before");
+        assert_eq!(kg.len().unwrap(), 4, "g1 is now x and y (its a and c replaced); g2 is b; d");
+        let err = load(&kg, "<http://s> <http://p> .\n".as_bytes(), RdfFormat::NQuads, "bad.nq").unwrap_err();
+        assert!(err.to_string().starts_with("bad.nq:1:"), "{err}");
+    }
+
+    #[test]
+    fn format_names_parse() {
+        for name in ShardFormat::NAMES {
+            assert!(name.parse::<ShardFormat>().is_ok());
+        }
+        assert!("turtle".parse::<ShardFormat>().is_err());
+    }
+
+    #[test]
+    fn json_lines_records_carry_n_quads_lines() {
+        let g = NamedNode::new("http://ex.org/g").unwrap();
+        let q = Quad::new(
+            NamedNode::new("http://ex.org/s").unwrap(),
+            NamedNode::new("http://ex.org/p").unwrap(),
+            Literal::new_simple_literal("a \"quoted\"\nline"),
+            GraphName::NamedNode(g.clone()),
+        );
+        let mut out = Vec::new();
+        write(&mut out, ShardFormat::JsonLines, "d1", g.as_str(), "x.txt", std::slice::from_ref(&q)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 1);
+        let record: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(record["id"], "d1");
+        let line = record["quads"][0].as_str().unwrap();
+        let parsed: Vec<Quad> = RdfParser::from_format(RdfFormat::NQuads)
+            .for_slice(line.as_bytes())
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        assert_eq!(parsed, vec![q]);
+    }
+}

@@ -176,3 +176,141 @@ fn degree(graph: &DiGraph<Node, Edge>, i: NodeIndex) -> usize {
 fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use super::*;
+
+    /// `a→b, c→a, b→c, b→d, d→e, e→f` and a detour `a→p→q→r→s→t→f`, plus `g→h` apart.
+    const EDGES: [(&str, &str); 13] = [
+        ("a", "b"),
+        ("c", "a"),
+        ("b", "c"),
+        ("b", "d"),
+        ("d", "e"),
+        ("e", "f"),
+        ("a", "p"),
+        ("p", "q"),
+        ("q", "r"),
+        ("r", "s"),
+        ("s", "t"),
+        ("t", "f"),
+        ("g", "h"),
+    ];
+
+    fn picture() -> Picture {
+        let mut names: Vec<&str> = EDGES.iter().flat_map(|(a, b)| [*a, *b]).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut graph = DiGraph::new();
+        let index: Vec<NodeIndex> = names
+            .iter()
+            .map(|n| {
+                let label = if *n == "c" { "Shared".to_owned() } else { format!("Node {n}") };
+                let aliases = if *n == "d" { vec!["shared".to_owned()] } else { Vec::new() };
+                graph.add_node(Node { iri: format!("http://ex.org/{n}"), label, aliases, ..Node::default() })
+            })
+            .collect();
+        let at = |n: &str| index[names.iter().position(|m| *m == n).unwrap()];
+        for (a, b) in EDGES {
+            graph.add_edge(at(a), at(b), Edge { label: "r".into(), ..Edge::default() });
+        }
+        let entities = graph.node_count();
+        Picture { graph, entities, ..Picture::default() }
+    }
+
+    fn names(p: &Picture) -> Vec<String> {
+        let mut out: Vec<String> =
+            p.graph.node_weights().map(|n| n.iri.trim_start_matches("http://ex.org/").to_owned()).collect();
+        out.sort();
+        out
+    }
+
+    /// A plain breadth-first search over the edge list, either direction.
+    fn bfs(start: &str, depth: usize) -> Vec<String> {
+        let mut seen = vec![(start.to_owned(), 0)];
+        let mut queue = VecDeque::from([(start.to_owned(), 0)]);
+        while let Some((n, d)) = queue.pop_front() {
+            for (a, b) in EDGES {
+                let next = if a == n {
+                    b
+                } else if b == n {
+                    a
+                } else {
+                    continue;
+                };
+                if d < depth && !seen.iter().any(|(s, _)| s == next) {
+                    seen.push((next.to_owned(), d + 1));
+                    queue.push_back((next.to_owned(), d + 1));
+                }
+            }
+        }
+        let mut out: Vec<String> = seen.into_iter().map(|(s, _)| s).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn focus_gives_exactly_the_breadth_first_neighbourhood() {
+        let p = picture();
+        let a = p.find("node a").unwrap();
+        assert_eq!(names(&p.neighbourhood(a, 0)), ["a"]);
+        assert_eq!(names(&p.neighbourhood(a, 1)), ["a", "b", "c", "p"]);
+        assert_eq!(names(&p.neighbourhood(a, 2)), ["a", "b", "c", "d", "p", "q"]);
+        for start in ["a", "c", "f", "g", "t"] {
+            let i = p.find(&format!("http://ex.org/{start}")).unwrap();
+            for depth in 0..8 {
+                assert_eq!(names(&p.neighbourhood(i, depth)), bfs(start, depth), "from {start}, depth {depth}");
+            }
+        }
+        let around = p.neighbourhood(a, 1);
+        assert_eq!(around.graph.edge_count(), 4, "a→b, c→a, b→c, a→p");
+        let marked: Vec<_> = around.graph.node_weights().filter(|n| n.marked).map(|n| n.label.as_str()).collect();
+        assert_eq!(marked, ["Node a"]);
+        assert!(around.graph.node_weights().all(|n| n.distance.is_some_and(|d| d <= 1)));
+    }
+
+    #[test]
+    fn path_is_a_shortest_chain_either_way() {
+        let p = picture();
+        let (a, f) = (p.find("Node a").unwrap(), p.find("node F").unwrap());
+        let path = p.shortest_path(a, f).unwrap();
+        assert_eq!(names(&path), ["a", "b", "d", "e", "f"]);
+        assert_eq!(path.graph.edge_count(), 4);
+        let back = p.shortest_path(f, a).unwrap();
+        assert_eq!(names(&back), names(&path));
+        assert!(p.shortest_path(a, p.find("Node g").unwrap()).is_none());
+        assert_eq!(names(&p.shortest_path(a, a).unwrap()), ["a"]);
+        let err = p.clone().select(&Selection::Path { from: "Node a".into(), to: "Node h".into() }).unwrap_err();
+        assert!(err.to_string().contains("no chain of relations"), "{err}");
+    }
+
+    #[test]
+    fn names_are_found_by_label_or_alias_and_ambiguity_lists_the_candidates() {
+        let p = picture();
+        assert_eq!(p.graph[p.find("  NODE   b ").unwrap()].label, "Node b");
+        let err = p.find("shared").unwrap_err().to_string();
+        assert!(
+            err.contains("names 2 entities") && err.contains("<http://ex.org/c>") && err.contains("<http://ex.org/d>"),
+            "{err}"
+        );
+        let err = p.find("node").unwrap_err().to_string();
+        assert!(err.starts_with("no entity named \"node\"") && err.contains("Node a (<http://ex.org/a>)"), "{err}");
+        assert!(p.find("").is_err());
+    }
+
+    #[test]
+    fn most_connected_nodes_are_kept_and_the_rest_counted() {
+        let p = picture();
+        let kept = p.clone().keep_most_connected(3);
+        // Degrees: a 3, b 3, f 2, c 2, d 2 … and ties in node order.
+        assert_eq!(names(&kept), ["a", "b", "c"]);
+        assert_eq!((kept.entities, kept.left_out), (p.graph.node_count(), p.graph.node_count() - 3));
+        assert_eq!(p.clone().keep_most_connected(0).graph.node_count(), p.graph.node_count());
+        // With a focus, the nearest come first, whatever their degree.
+        let near = p.neighbourhood(p.find("Node f").unwrap(), 10).keep_most_connected(3);
+        assert_eq!(names(&near), ["e", "f", "t"]);
+    }
+}

@@ -324,3 +324,41 @@ pub fn quoted(text: &str) -> String {
 fn forbidden(c: char) -> bool {
     c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}'
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_labels_escape_markup_and_breaks() {
+        assert_eq!(html("a & b <c> \"d\" 'e'"), "a &amp; b &lt;c&gt; &quot;d&quot; 'e'");
+        assert_eq!(html("one\ntwo\r\nthree\rfour"), "one<BR/>two<BR/>three<BR/>four");
+        assert_eq!(html("tab\there\u{7}bell\u{0}nul\u{FFFF}"), "tab here\u{FFFD}bell\u{FFFD}nul\u{FFFD}");
+        assert_eq!(html("Ünïcødé 東京 🚀 &amp;"), "Ünïcødé 東京 🚀 &amp;amp;");
+        assert_eq!(html(r"back\slash \N \G"), r"back\slash \N \G", "HTML labels take backslashes as they are");
+    }
+
+    #[test]
+    fn quoted_strings_escape_quotes_backslashes_and_entities() {
+        assert_eq!(quoted(r#"say "hi" \ bye"#), r#""say \"hi\" \\ bye""#);
+        assert_eq!(quoted("a\nb\r\nc"), r#""a\nb\nc""#);
+        assert_eq!(quoted(r"\N\G\L ends with \"), r#""\\N\\G\\L ends with \\""#);
+        assert_eq!(quoted("R&D <x> Ü\u{1b}"), "\"R&amp;D <x> Ü\u{FFFD}\"");
+        assert_eq!(quoted(""), "\"\"");
+    }
+
+    #[test]
+    fn long_names_wrap_at_spaces() {
+        assert_eq!(wrap("agreement of 10 November 2020", 24), "agreement of 10 November\n2020");
+        assert_eq!(wrap("Organization for Security and Co-operation in Europe", 24).lines().count(), 3);
+        assert_eq!(wrap("Supercalifragilisticexpialidocious!", 10), "Supercalifragilisticexpialidocious!");
+        assert_eq!(wrap("", 10), "");
+    }
+
+    #[test]
+    fn unknown_classes_get_the_other_style() {
+        assert_eq!(class_style(Some("Country")).shape, "box");
+        assert_eq!(class_style(Some("Spaceship")), OTHER_STYLE);
+        assert_eq!(class_style(None), OTHER_STYLE);
+    }
+}

@@ -129,9 +129,9 @@ fn caption(selection: &Selection, picture: &Picture) -> String {
             let name = picture.graph.node_weights().find(|n| n.marked).map(|n| n.label.as_str()).unwrap_or_default();
             format!("kgraph: {name}, depth {depth}")
         }
-        Selection::Path { .. } => {
-            let ends: Vec<&str> = picture.graph.node_weights().filter(|n| n.marked).map(|n| n.label.as_str()).collect();
-            format!("kgraph: shortest connection between {}", ends.join(" and "))
+        Selection::Path { from, to } => {
+            let label = |name: &str| picture.find(name).map(|i| picture.graph[i].label.clone()).unwrap_or_default();
+            format!("kgraph: shortest connection from {} to {}", label(from), label(to))
         }
     }
 }

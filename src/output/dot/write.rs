@@ -273,14 +273,16 @@ pub fn wrap(text: &str, width: usize) -> String {
 }
 
 /// `text` as the content of a Graphviz HTML-like label (between `<` and `>`): `&`, `<`, `>`
-/// and `"` as XML entities, line breaks as `<BR/>`, tabs as spaces, and characters XML does not
-/// allow (other control characters, U+FFFE, U+FFFF) as U+FFFD. Other non-ASCII characters are
-/// kept: the graph declares `charset="UTF-8"`.
+/// and `"` as XML entities, `\` doubled (Graphviz expands `\N`, `\G` … even there), line
+/// breaks as `<BR/>`, tabs as spaces, and characters XML does not allow (other control
+/// characters, U+FFFE, U+FFFF) as U+FFFD. Other non-ASCII characters are kept: the graph
+/// declares `charset="UTF-8"`.
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            '\\' => out.push_str("\\\\"),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -295,17 +297,17 @@ pub fn html(text: &str) -> String {
     out
 }
 
-/// `text` as a DOT double-quoted string, quotes included, for text attributes such as
-/// tooltips: `\` doubled (Graphviz reads `\n`, `\N`, `\G`, `\l` … as escapes), `"` as `\"`,
-/// line breaks as `\n`, `&` as `&amp;` (Graphviz decodes entities in strings), tabs as spaces
-/// and other control characters as U+FFFD.
+/// `text` as a DOT double-quoted string, quotes included, for tooltips: `"` as `\"`, line
+/// breaks as `\n`, `&` as `&amp;` (Graphviz decodes entities in strings), tabs as spaces,
+/// other control characters as U+FFFD, and `\` as four: Graphviz unescapes a tooltip twice (a
+/// lone `\N` becomes `N`, a doubled one the node's name), so only four give one backslash.
 pub fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => out.push_str("\\\\"),
+            '\\' => out.push_str(r"\\\\"),
             '"' => out.push_str("\\\""),
             '&' => out.push_str("&amp;"),
             '\r' if chars.peek() == Some(&'\n') => {}
@@ -335,14 +337,14 @@ mod tests {
         assert_eq!(html("one\ntwo\r\nthree\rfour"), "one<BR/>two<BR/>three<BR/>four");
         assert_eq!(html("tab\there\u{7}bell\u{0}nul\u{FFFF}"), "tab here\u{FFFD}bell\u{FFFD}nul\u{FFFD}");
         assert_eq!(html("Ünïcødé 東京 🚀 &amp;"), "Ünïcødé 東京 🚀 &amp;amp;");
-        assert_eq!(html(r"back\slash \N \G"), r"back\slash \N \G", "HTML labels take backslashes as they are");
+        assert_eq!(html(r"back\slash \N \G end\"), r"back\\slash \\N \\G end\\");
     }
 
     #[test]
     fn quoted_strings_escape_quotes_backslashes_and_entities() {
-        assert_eq!(quoted(r#"say "hi" \ bye"#), r#""say \"hi\" \\ bye""#);
+        assert_eq!(quoted(r#"say "hi" \ bye"#), r#""say \"hi\" \\\\ bye""#);
         assert_eq!(quoted("a\nb\r\nc"), r#""a\nb\nc""#);
-        assert_eq!(quoted(r"\N\G\L ends with \"), r#""\\N\\G\\L ends with \\""#);
+        assert_eq!(quoted(r"\N\l ends with \"), r#""\\\\N\\\\l ends with \\\\""#);
         assert_eq!(quoted("R&D <x> Ü\u{1b}"), "\"R&amp;D <x> Ü\u{FFFD}\"");
         assert_eq!(quoted(""), "\"\"");
     }

@@ -432,6 +432,22 @@ fn graphviz_accepts_the_seeds_in_every_layout() {
         picture.graph.edge_count(),
         elapsed.as_secs_f64()
     );
+    // Every CONSTRUCT example of queries/ draws.
+    let mut files: Vec<_> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("queries"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| std::fs::read_to_string(p).unwrap().contains("\nCONSTRUCT"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "{files:?}");
+    for file in files {
+        let query = Some((std::fs::read_to_string(&file).unwrap(), Some(file.display().to_string())));
+        let drawn = draw(&kg, &DrawOptions { query, ..DrawOptions::default() }).unwrap();
+        assert!(drawn.graph.node_count() > 0, "{} draws nothing", file.display());
+        if let Some(svg) = graphviz_svg(&text(&drawn, &DotStyle::default())) {
+            svg.unwrap_or_else(|e| panic!("Graphviz refused {}: {e}", file.display()));
+        }
+    }
     for layout in [Layout::Dot, Layout::Sfdp, Layout::Neato] {
         let dot = text(&picture, &DotStyle { layout, evidence: true, legend: true });
         if let Some(svg) = graphviz_svg(&dot) {

@@ -118,20 +118,26 @@ pub fn draw(store: &Store, vocab: &Vocab, options: &DrawOptions) -> Result<Pictu
     };
     let full = model.picture(&options.filters)?;
     let mut picture = full.select(&options.selection)?;
-    picture.title = caption(&options.selection, &picture);
+    let origin = options.query.as_ref().map(|(_, origin)| origin.as_deref().unwrap_or("a CONSTRUCT query"));
+    picture.title = caption(&options.selection, origin, &picture);
     Ok(picture.keep_most_connected(options.max_nodes))
 }
 
-fn caption(selection: &Selection, picture: &Picture) -> String {
+/// What the picture shows: `kgraph`, `kgraph: queries/x.rq`, `kgraph: Russia, depth 1` …
+fn caption(selection: &Selection, query: Option<&str>, picture: &Picture) -> String {
+    let base = match query {
+        Some(q) => format!("kgraph: {q}"),
+        None => "kgraph".to_owned(),
+    };
     match selection {
-        Selection::All => "kgraph".to_owned(),
+        Selection::All => base,
         Selection::Focus { depth, .. } => {
             let name = picture.graph.node_weights().find(|n| n.marked).map(|n| n.label.as_str()).unwrap_or_default();
-            format!("kgraph: {name}, depth {depth}")
+            format!("{base}: {name}, depth {depth}")
         }
         Selection::Path { from, to } => {
             let label = |name: &str| picture.find(name).map(|i| picture.graph[i].label.clone()).unwrap_or_default();
-            format!("kgraph: shortest connection from {} to {}", label(from), label(to))
+            format!("{base}: shortest connection from {} to {}", label(from), label(to))
         }
     }
 }

@@ -187,7 +187,7 @@ fn write_legend(picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
     for (id, (label, s)) in ids.iter().zip(classes.values()) {
         writeln!(
             out,
-            "    {id} [label=<{}>, shape={}, style=\"{}\", fillcolor=\"{}\", fontsize=9, tooltip={}];",
+            "    {id} [label=<{}>, shape={}, style=\"{}\", fillcolor=\"{}\", fontsize=8, width=0.4, height=0.25, tooltip={}];",
             html(label),
             s.shape,
             s.style,

@@ -265,7 +265,7 @@ pub struct DotArgs {
     pub evidence: bool,
 
     /// Render the picture with Graphviz (installed as the Debian package graphviz) instead of
-    /// writing DOT.
+    /// writing DOT. The program run is `dot`, or the one the KGRAPH_GRAPHVIZ variable names.
     #[arg(long, value_name = "FORMAT", value_parser = render_format())]
     pub render: Option<RenderFormat>,
 

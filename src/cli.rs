@@ -102,7 +102,8 @@ pub enum Command {
     /// Organization, Place, Agreement, Group, Event; a legend shows those drawn); literal facts
     /// (count, date, title, death toll) are rows inside their node. Edges are the relations,
     /// labelled with the predicate's name; a relation stated in several documents is one edge
-    /// with "×N". Types, labels and provenance are not drawn. Select a part with --focus or
+    /// with "×N". Types, labels and provenance are not drawn, nor (except with --focus)
+    /// entities with neither a relation nor a fact to show. Select a part with --focus or
     /// --path, filter with --predicates, --types, --document, --min-confidence, or draw any
     /// CONSTRUCT query with --query. At most --max-nodes nodes are drawn, the most connected;
     /// how many were left out is said on standard error.
@@ -234,7 +235,7 @@ pub struct DotArgs {
     pub path: Option<Vec<String>>,
 
     /// Only these relations, comma-separated: local names or labels (supports,allyOf or
-    /// "supplies weapons to"). Entities left without a relation or fact are not drawn.
+    /// "supplies weapons to").
     #[arg(long, value_name = "P1,P2", value_delimiter = ',')]
     pub predicates: Vec<String>,
 

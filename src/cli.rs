@@ -7,6 +7,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use kgraph::output::export::ExportFormat;
 use kgraph::output::push::AuthScheme;
+use kgraph::output::dot::{Layout, RenderFormat};
 use kgraph::output::query::QueryFormat;
 use kgraph::output::RdfOutput;
 use kgraph::shard::ShardFormat;
@@ -23,6 +24,7 @@ use kgraph::shard::ShardFormat;
 ///   kgraph query --file queries/brokered.rq
 ///   kgraph export --format nquads -o corpus.nq
 ///   kgraph stats
+///   kgraph dot --focus Putin -o putin.svg
 ///
 /// Exit status: 0 success, 1 some documents failed (the others were stored), 2 error.
 #[derive(Debug, Parser)]
@@ -138,6 +140,26 @@ pub enum Command {
     ///   cat shards/*.nq | kgraph load -
     #[command(verbatim_doc_comment)]
     Load(LoadArgs),
+    /// Draw the graph as Graphviz DOT, or as a picture (SVG, PNG, PDF) rendered by Graphviz.
+    ///
+    /// Nodes are entities, named by their label, shaped and coloured by class (Country, Person,
+    /// Organization, Place, Agreement, Group, Event; a legend shows those drawn); literal facts
+    /// (count, date, title, death toll) are rows inside their node. Edges are the relations,
+    /// labelled with the predicate's name; a relation stated in several documents is one edge
+    /// with "×N". Types, labels and provenance are not drawn, nor (except with --focus)
+    /// entities with neither a relation nor a fact to show. Select a part with --focus or
+    /// --path, filter with --predicates, --types, --document, --min-confidence, or draw any
+    /// CONSTRUCT query with --query. At most --max-nodes nodes are drawn, the most connected;
+    /// how many were left out is said on standard error.
+    ///
+    /// Examples:
+    ///   kgraph dot -o seeds.svg
+    ///   kgraph dot --focus "agreement of 10 November 2020" --depth 1 -o deal.svg
+    ///   kgraph dot --path Pashinyan Putin --evidence -o path.svg
+    ///   kgraph dot --predicates supports,allyOf,suppliesWeaponsTo --render png -o support.png
+    ///   kgraph dot --query queries/support_graph.rq > support.dot
+    #[command(verbatim_doc_comment)]
+    Dot(DotArgs),
 }
 
 /// `kgraph build`.
@@ -348,6 +370,82 @@ pub struct StatsArgs {
     /// text (aligned tables) or json.
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
+}
+
+/// `kgraph dot`.
+#[derive(Debug, Args)]
+pub struct DotArgs {
+    /// Write to FILE (replaced only once complete) instead of standard output. A name ending in
+    /// .svg, .png or .pdf renders the picture with Graphviz; any other name gets DOT.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Draw only the neighbourhood of this entity: any of its labels or alternative labels
+    /// (case-insensitive), or its IRI. A name several entities share is refused with the list.
+    #[arg(long, value_name = "NAME", conflicts_with = "path")]
+    pub focus: Option<String>,
+
+    /// With --focus: how many relations away from the entity to go (either direction).
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
+    pub depth: usize,
+
+    /// Draw only a shortest chain of relations (either direction) between entities A and B,
+    /// named as for --focus.
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub path: Option<Vec<String>>,
+
+    /// Only these relations, comma-separated: local names or labels (supports,allyOf or
+    /// "supplies weapons to").
+    #[arg(long, value_name = "P1,P2", value_delimiter = ',')]
+    pub predicates: Vec<String>,
+
+    /// Only entities of these classes, comma-separated (Country,Person).
+    #[arg(long, value_name = "T1,T2", value_delimiter = ',')]
+    pub types: Vec<String>,
+
+    /// Only what this document states: its identifier (the file stem) or graph IRI.
+    #[arg(long, value_name = "ID", conflicts_with = "query")]
+    pub document: Option<String>,
+
+    /// Only relations and facts stated with at least this confidence (0 to 1).
+    #[arg(long, value_name = "X", value_parser = parse_confidence, conflicts_with = "query")]
+    pub min_confidence: Option<f32>,
+
+    /// Draw the result of this CONSTRUCT query (e.g. queries/support_graph.rq) instead of the
+    /// store's relations; labels and classes the result lacks are taken from the store.
+    #[arg(long, value_name = "FILE.rq")]
+    pub query: Option<PathBuf>,
+
+    /// Draw at most N entities, the most connected (with --focus, the nearest first); 0 draws
+    /// all.
+    #[arg(long, value_name = "N", default_value_t = kgraph::output::dot::DEFAULT_MAX_NODES)]
+    pub max_nodes: usize,
+
+    /// List the documents stating each relation in its tooltip (SVG).
+    #[arg(long)]
+    pub evidence: bool,
+
+    /// Render the picture with Graphviz (installed as the Debian package graphviz) instead of
+    /// writing DOT. The program run is `dot`, or the one the KGRAPH_GRAPHVIZ variable names.
+    #[arg(long, value_name = "FORMAT", value_parser = render_format())]
+    pub render: Option<RenderFormat>,
+
+    /// Graphviz layout engine: dot (layered, left to right), sfdp (large graphs, overlap
+    /// removed), neato; auto is dot up to 100 entities, sfdp beyond. Written into the DOT too.
+    #[arg(long, value_name = "ENGINE", default_value = "auto", value_parser = layout())]
+    pub layout: Layout,
+
+    /// Leave out the legend of classes.
+    #[arg(long)]
+    pub no_legend: bool,
+}
+
+fn render_format() -> impl TypedValueParser<Value = RenderFormat> {
+    PossibleValuesParser::new(RenderFormat::NAMES).map(|s| s.parse().expect("a listed name"))
+}
+
+fn layout() -> impl TypedValueParser<Value = Layout> {
+    PossibleValuesParser::new(Layout::NAMES).map(|s| s.parse().expect("a listed name"))
 }
 
 fn rdf_format() -> impl TypedValueParser<Value = RdfOutput> {

@@ -3,7 +3,7 @@
 //! The pipeline runs one way through small stages, each a module:
 //! [`document`] (read, clean, segment) → [`extract`] (lexicon, mentions, entities,
 //! relations) → [`graph`] (IRIs, quads, provenance) → [`store`] → [`output`]
-//! (query, export, stats). Knowledge (gazetteer, titles, relation cues) lives in the
+//! (query, export, stats, dot pictures). Knowledge (gazetteer, titles, relation cues) lives in the
 //! data files under `ontology/`, loaded into a [`extract::Lexicon`].
 
 pub mod document;

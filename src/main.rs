@@ -22,7 +22,7 @@ use kgraph::pipeline::PipelineBuilder;
 use kgraph::store::{self, BuildOptions, Event, KgStore};
 use oxigraph::model::NamedOrBlankNodeRef;
 
-use cli::{BuildArgs, Cli, Command, ExportArgs, ExtractArgs, Global, LoadArgs, PushArgs, QueryArgs, StatsArgs};
+use cli::{BuildArgs, Cli, Command, DotArgs, ExportArgs, ExtractArgs, Global, LoadArgs, PushArgs, QueryArgs, StatsArgs};
 
 /// How a command that did not fail ended.
 enum Outcome {
@@ -55,6 +55,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Push(args) => run_push(&global, &vocab, args),
         Command::Extract(args) => run_extract(&global, &vocab, args),
         Command::Load(args) => run_load(&global, args),
+        Command::Dot(args) => run_dot(&global, &vocab, args),
     }
 }
 
@@ -350,6 +351,89 @@ fn run_load(global: &Global, args: LoadArgs) -> Result<Outcome> {
     }
     Ok(Outcome::Done)
 }
+
+fn run_dot(global: &Global, vocab: &Vocab, args: DotArgs) -> Result<Outcome> {
+    use kgraph::output::dot::{self, DotStyle, DrawOptions, Filters, RenderFormat, Selection};
+    let started = Instant::now();
+    let from_name = args.output.as_deref().and_then(RenderFormat::of_path);
+    let render = match (args.render, from_name) {
+        (Some(r), Some(n)) if r != n => anyhow::bail!(
+            "--render {r} but the output file {} asks for {n}: choose one",
+            args.output.as_deref().unwrap_or(Path::new("")).display()
+        ),
+        (r, n) => r.or(n),
+    };
+    if render.is_some_and(RenderFormat::is_binary) && args.output.is_none() && std::io::stdout().is_terminal() {
+        anyhow::bail!("a {} picture is binary: write it to a file with -o FILE", render.map_or("", RenderFormat::name));
+    }
+    // Check what needs no store first: the query's syntax.
+    let query = match &args.query {
+        Some(file) => {
+            let text = read_text(file)?;
+            let origin = file.display().to_string();
+            query::prepare(&text, Some(&origin))?;
+            Some((text, Some(origin)))
+        }
+        None => None,
+    };
+    let selection = match (&args.focus, &args.path) {
+        (Some(name), _) => Selection::Focus { name: name.clone(), depth: args.depth },
+        (None, Some(ends)) if ends.len() == 2 => Selection::Path { from: ends[0].clone(), to: ends[1].clone() },
+        _ => Selection::All,
+    };
+    let options = DrawOptions {
+        filters: Filters {
+            predicates: args.predicates.iter().filter(|p| !p.trim().is_empty()).cloned().collect(),
+            types: args.types.iter().filter(|t| !t.trim().is_empty()).cloned().collect(),
+            document: args.document.clone(),
+            min_confidence: args.min_confidence.map(f64::from),
+        },
+        selection,
+        query,
+        max_nodes: args.max_nodes,
+    };
+    let kg = KgStore::open_read_only(&global.store)?;
+    let picture = dot::draw(kg.store(), vocab, &options)?;
+    drop(kg);
+    let layout = args.layout.resolve(picture.graph.node_count());
+    let style = DotStyle { layout, evidence: args.evidence, legend: !args.no_legend };
+    let mut text = Vec::new();
+    dot::write_dot(&picture, &style, &mut text)?;
+    let drawn = Instant::now();
+    let bytes = match render {
+        Some(format) => dot::render(&text, format, layout)?,
+        None => text,
+    };
+    match &args.output {
+        Some(path) => kgraph::output::write_atomically(path, |out| {
+            out.write_all(&bytes).map_err(|e| kgraph::Error::io("<output>", e))
+        })
+        .map_err(|e| name_output(e, path))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes).and_then(|()| out.flush()).map_err(|e| kgraph::Error::io("<stdout>", e))?;
+        }
+    }
+    if picture.left_out > 0 && !global.quiet {
+        eprintln!(
+            "kgraph: drew the {} most connected of {} entities; {} left out (raise --max-nodes, or 0 for all)",
+            picture.graph.node_count(),
+            picture.entities,
+            picture.left_out
+        );
+    }
+    if global.verbose {
+        eprintln!(
+            "kgraph: {} entities, {} relations, layout {layout}; DOT in {:.2}s{}",
+            picture.graph.node_count(),
+            picture.graph.edge_count(),
+            (drawn - started).as_secs_f64(),
+            render.map(|f| format!(", {f} rendered in {:.2}s", drawn.elapsed().as_secs_f64())).unwrap_or_default()
+        );
+    }
+    Ok(Outcome::Done)
+}
+
 
 fn run_push(global: &Global, vocab: &Vocab, args: PushArgs) -> Result<Outcome> {
     use kgraph::output::push::{self, Credentials, Protocol, PushEvent, PushOptions};

@@ -45,6 +45,9 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     ("support_graph.rq", &[("", "ontology#suppliesWeaponsTo>"), ("", "\"Turkey\"")]),
     ("agreement_parties.rq", &[("", "ontology#signed>"), ("", "\"Armenia\"")]),
     ("person_roles.rq", &[("", "Putin"), ("", "ontology#title> \"President\"")]),
+    ("territory_graph.rq", &[("", "ontology#captured>"), ("", "\"Shusha\"")]),
+    ("deployment_graph.rq", &[("", "ontology#deployedTo>"), ("", "ontology#count>")]),
+    ("hostility_graph.rq", &[("", "ontology#accused>"), ("", "\"Azerbaijan\"")]),
 ];
 
 /// Queries whose expected rows the store holds even before extraction works.

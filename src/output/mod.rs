@@ -1,6 +1,8 @@
 //! Store → what users read: SPARQL results ([`query`]), RDF dumps ([`export`]) and counts
-//! ([`stats`]). This module holds what they share: output format names and IRI prefixes.
+//! ([`stats`]), and pictures ([`dot`]). This module holds what they share: output format names
+//! and IRI prefixes.
 
+pub mod dot;
 pub mod export;
 pub mod neo4j;
 pub mod push;

@@ -349,6 +349,12 @@ pub struct ExtractArgs {
     /// Worker threads; 0 means one per core. The output is the same whatever the number.
     #[arg(short, long, value_name = "N", default_value_t = 0)]
     pub jobs: usize,
+
+    /// Instead of quads, explain the extraction: for each sentence of the article body, its
+    /// mentions (with the entity or value each stands for), the rules that fired and the
+    /// statements they made with their confidence; and the blocks dropped as boilerplate.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// `kgraph load`.

@@ -269,6 +269,25 @@ fn run_stats(global: &Global, vocab: &Vocab, args: StatsArgs) -> Result<Outcome>
     Ok(Outcome::Done)
 }
 
+/// `kgraph extract --explain`: the trace of each document, one after the other, on stdout.
+fn explain(pipeline: &kgraph::pipeline::Pipeline, args: &ExtractArgs) -> Result<Outcome> {
+    let options = ReadOptions { lossy: args.lossy, max_document_bytes: args.max_document_bytes, date: args.date };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut failed = 0;
+    kgraph::document::read_paths(&args.paths, &options, |document| match document {
+        Ok(document) => {
+            pipeline.explain(document, &mut out);
+        }
+        Err(e) => {
+            eprintln!("kgraph: {e}");
+            failed += 1;
+        }
+    });
+    out.flush().map_err(|e| kgraph::Error::io("<stdout>", e))?;
+    Ok(if failed > 0 { Outcome::Partial } else { Outcome::Done })
+}
+
 fn run_extract(global: &Global, vocab: &Vocab, args: ExtractArgs) -> Result<Outcome> {
     let started = Instant::now();
     let ontology = ontology_dir(global);
@@ -281,6 +300,9 @@ fn run_extract(global: &Global, vocab: &Vocab, args: ExtractArgs) -> Result<Outc
     }
     let lexicon = Arc::new(lexicon.build().context("cannot load the lexicon")?);
     let pipeline = PipelineBuilder::default().vocab(vocab.clone()).min_confidence(args.min_confidence).build(lexicon);
+    if args.explain {
+        return explain(&pipeline, &args);
+    }
     let ontology_quads =
         if args.with_ontology { kgraph::store::ontology_quads(vocab, ontology.as_deref())? } else { Vec::new() };
     let options = BuildOptions {

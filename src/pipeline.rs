@@ -76,14 +76,31 @@ impl Pipeline {
     }
 
     /// Cleans, segments, extracts and mints one document.
-    pub fn process(&self, mut document: Document) -> Processed {
+    pub fn process(&self, document: Document) -> Processed {
+        self.run(document, None)
+    }
+
+    /// Like [`Pipeline::process`], writing a trace of the extraction to `out`: the blocks
+    /// dropped as boilerplate, then per sentence its mentions, the rules that fired and the
+    /// statements made (what `kgraph extract --explain` prints).
+    pub fn explain(&self, document: Document, out: &mut dyn std::io::Write) -> Processed {
+        self.run(document, Some(out))
+    }
+
+    fn run(&self, mut document: Document, mut explain: Option<&mut dyn std::io::Write>) -> Processed {
         let body = document::clean(&document);
         // Plain text has no title element: its headline is the title.
         if document.title.is_none() {
             document.title = body.headline.clone().map(|r| document.text[r].to_owned());
         }
         let sentences = document::segment(&document.text, &body);
-        let mut extraction = extract::extract(&document, &sentences, &self.lexicon, None);
+        if let Some(w) = explain.as_deref_mut() {
+            let _ = writeln!(w, "== {} ({}) date {}", document.id, document.source, document.date.map_or_else(|| "unknown".to_owned(), |d| d.to_string()));
+            for d in &body.dropped {
+                let _ = writeln!(w, "dropped [{}..{}] {}: {:.70}", d.span.start, d.span.end, d.reason, &document.text[d.span.clone()]);
+            }
+        }
+        let mut extraction = extract::extract(&document, &sentences, &self.lexicon, explain);
         if self.min_confidence > 0.0 {
             extraction.statements.retain(|s| s.evidence.confidence >= self.min_confidence);
         }

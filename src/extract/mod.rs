@@ -489,7 +489,30 @@ pub fn extract(
         }
     }
     keep_one_office(&mut out);
+    keep_best_evidence(&mut out);
     out
+}
+
+/// Several patterns of one rule (or several rules) may state the same fact from the same
+/// sentence: keep one piece of evidence per fact and sentence, the most confident (the
+/// first such in rule order on ties, so the choice is stable).
+fn keep_best_evidence(out: &mut Extraction) {
+    let mut best: std::collections::HashMap<(usize, String, Value, usize), usize> = std::collections::HashMap::new();
+    for (k, s) in out.statements.iter().enumerate() {
+        let key = (s.subject, s.predicate.clone(), s.object.clone(), s.evidence.sentence.start);
+        match best.get(&key) {
+            Some(&b) if out.statements[b].evidence.confidence >= s.evidence.confidence => {}
+            _ => {
+                best.insert(key, k);
+            }
+        }
+    }
+    let keep: BTreeSet<usize> = best.into_values().collect();
+    let mut k = 0;
+    out.statements.retain(|_| {
+        k += 1;
+        keep.contains(&(k - 1))
+    });
 }
 
 /// An office guessed from context ("President Putin" after a sentence about Turkey) gives way

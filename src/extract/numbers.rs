@@ -52,6 +52,13 @@ pub fn number_at(tokens: &[Token], i: usize) -> Option<Number> {
     if j >= 2 && tokens[j - 1].lower == "-" && tokens[j - 1].span.end == t.span.start && tokens[j - 2].span.end == tokens[j - 1].span.start && tokens[j - 2].kind == TokenKind::Word {
         return None;
     }
+    // A number glued to a following word is an adjective: "seven-day", "30-year-old".
+    // ("twenty-one" is a number).
+    if tokens.get(j + 1).is_some_and(|n| n.lower == "-" && n.span.start == t.span.end)
+        && tokens.get(j + 2).is_some_and(|w| unit(&w.lower).is_none())
+    {
+        return None;
+    }
     let (mut value, mut k) = match t.kind {
         TokenKind::Number => {
             let digits: String = t.lower.chars().filter(|c| *c != ',').collect();
@@ -98,6 +105,13 @@ mod tests {
     }
 
     #[test]
+    fn model_names_are_no_numbers() {
+        // "F-16": the number follows a word and a hyphen.
+        let tokens = tokenize("F-16 jets", 0);
+        assert_eq!(number_at(&tokens, 2), None);
+    }
+
+    #[test]
     fn numbers_table() {
         for (s, want) in [
             ("1,960 personnel", Some(1960)),
@@ -110,6 +124,8 @@ mod tests {
             ("twenty-one dead", Some(21)),
             ("the 1990s", None),
             ("peace", None),
+            ("seven-day ceasefire", None),
+            ("30-year-old man", None),
         ] {
             assert_eq!(parse(s), want, "{s}");
         }

@@ -155,6 +155,17 @@ pub fn recognise(text: &str, sentence: Range<usize>, lex: &Lexicon, ctx: &DocCon
                 a.items.pop();
                 start -= 1;
             }
+            // "Rapid Support Forces (RSF)": the defined acronym is part of the mention.
+            let mut end = end;
+            if a.tokens.get(end).is_some_and(|t| t.lower == "(")
+                && a.tokens.get(end + 2).is_some_and(|t| t.lower == ")")
+                && a.tokens.get(end + 1).is_some_and(|t| {
+                    let w = &text[t.span.clone()];
+                    (2..=8).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase() || c == '-')
+                })
+            {
+                end += 3;
+            }
             let id = a.mentions.len();
             let span = a.tokens[start].span.start..a.tokens[end - 1].span.end;
             a.mentions.push(Mention { tokens: start..end, surface: text[span.clone()].to_owned(), span, ..mention });
@@ -288,6 +299,28 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     }
                 }
             }
+            // An organisation's fighters: "RSF fighters", "Hamas militants", "NATO troops" act
+            // for the organisation.
+            if let Hit::Org(_) = hit {
+                if let Some((nend, nidx)) = nominal_at(after) {
+                    let nom = &lex.nominals[nidx];
+                    if nom.class == Class::Group && ["armed", "irregular", "peacekeeping"].contains(&nom.role.as_str()) {
+                        let all = surface(i..nend);
+                        let body = EntRef {
+                            class: Class::Group,
+                            key: slug(&format!("{} {}", owner.key, nom.name)),
+                            label: format!("{} {}", owner.label, nom.plural),
+                            wikidata: None,
+                            surface: all.clone(),
+                        };
+                        let mut org = owner.clone();
+                        org.surface = org.label.clone();
+                        let mut m = mention(vec![org, body]);
+                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                        return Some((nend, m));
+                    }
+                }
+            }
             if is_demonym || possessive {
                 // Demonym/possessive + nominal: a national body, a group, or the state itself.
                 let mut j = after;
@@ -405,8 +438,12 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         }
     }
 
-    // 3. Nominals: groups, agreements, events, places, bodies.
-    if let Some((nend, nidx)) = nominal_at(i) {
+    // 3. Nominals: groups, agreements, events, places, bodies. A lower-case noun right before
+    // a capitalised name modifies it ("the paramilitary Rapid Support Forces").
+    let modifies_name = tokens.get(i).is_some_and(|t| !is_capitalised(&text[t.span.clone()]));
+    if let Some((nend, nidx)) = nominal_at(i).filter(|(nend, _)| {
+        !(modifies_name && tokens.get(*nend).is_some_and(|t| t.kind == TokenKind::Word && is_capitalised(&text[t.span.clone()]) && !lex.rules.setting("not_names").contains(&t.lower)))
+    }) {
         let nom = &lex.nominals[nidx];
         let surf = surface(i..nend);
         let lower = fold(&surf);

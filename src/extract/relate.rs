@@ -327,6 +327,29 @@ fn is_boundary(a: &Analysis, i: usize) -> bool {
     }
 }
 
+/// Going left from the comma at `close`: the comma that opens a relative clause or an
+/// apposition ending there (", which …,", ", who …,", ", a member of …,", ", the …,"), if the
+/// clause is short and holds no other boundary.
+fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize> {
+    const OPENERS: &[&str] = &["which", "who", "whose", "where", "a", "an", "the"];
+    let mut q = close.checked_sub(1)?;
+    while close - q <= 14 {
+        if token_is(a, q, ",") {
+            return (q + 1 < close && OPENERS.iter().any(|w| token_is(a, q + 1, w))).then_some(q);
+        }
+        if is_boundary(a, q) {
+            return None;
+        }
+        q = q.checked_sub(1)?;
+    }
+    None
+}
+
+/// A plain lower-case word (no mention, no punctuation).
+fn is_lower_word(a: &Analysis, i: usize) -> bool {
+    matches!(a.items.get(i), Some(Item::Token(t)) if a.tokens[*t].kind == super::text::TokenKind::Word && a.tokens[*t].lower.chars().all(char::is_alphabetic))
+}
+
 fn is_quote(a: &Analysis, i: usize) -> bool {
     matches!(a.items.get(i), Some(Item::Token(t)) if matches!(a.tokens[*t].lower.as_str(), "\"" | "“" | "”" | "'" | "‘" | "’"))
 }
@@ -407,6 +430,9 @@ fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[String], unknown: Clas
             } else if token_is(a, ku, "and") || token_is(a, ku, "or") || token_is(a, ku, "&") {
                 saw_conj = true;
             } else if token_is(a, ku, "the") || token_is(a, ku, "both") {
+            } else if saw_conj && dir > 0 && k > 0 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {
+                // "X and the paramilitary Y": one adjective after "the".
+            } else if dir < 0 && ku >= 1 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {
             } else {
                 break;
             }
@@ -457,10 +483,23 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 // itself continues with "'s".
                 let slot_next = matches!(next, Some(Elem::Subject | Elem::Object));
                 let possessive_in_pattern = matches!(elems.get(i + 2), Some(Elem::Lit(w)) if w == "'s");
+                let mut skipped = 0isize;
                 for k in 0..=*n as isize {
-                    let p = pos + k * dir;
+                    let mut p = pos + (k + skipped) * dir;
                     if !inb(p) {
                         break;
+                    }
+                    // Going left, a relative clause or an apposition between commas is skipped
+                    // whole: "Egypt, which backs the army, welcomed …", "Chad, a member of the
+                    // AU, received …".
+                    if dir < 0 && token_is(a, p as usize, ",") {
+                        if let Some(q) = inserted_clause_start(a, p as usize) {
+                            skipped += p - q as isize + 1;
+                            p = q as isize - 1;
+                            if !inb(p) {
+                                break;
+                            }
+                        }
                     }
                     let possessor = dir > 0 && slot_next && !possessive_in_pattern && token_is(a, p as usize + 1, "'s");
                     // Going left, a subject reached over a gap is no prepositional object

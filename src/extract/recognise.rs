@@ -347,14 +347,17 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     let nom = &lex.nominals[nidx];
                     let noun = fold(&text[tokens[j].span.start..tokens[nend - 1].span.end]);
                     let owner_country = owner.class == Class::Country;
-                    let is_military = military.iter().any(|w| *w == noun || *w == fold(&nom.name));
+                    let is_military = military.iter().any(|w| *w == noun || *w == fold(&nom.name))
+                        || rules.setting("state_bodies").iter().any(|w| *w == noun || *w == fold(&nom.name));
                     let all = surface(i..nend);
                     match nom.class {
                         Class::Group | Class::Organization if is_military && owner_country && !ethnic => {
+                            // The body keeps its own class: "Sudan's army" is a group, "the
+                            // Ethiopian government" an organisation; both act for the state.
                             let body = EntRef {
-                                class: Class::Group,
-                                key: slug(&format!("{adj} {}", nom.name)),
-                                label: format!("{adj} {}", nom.plural),
+                                class: nom.class,
+                                key: if nom.class == Class::Group { slug(&format!("{adj} {}", nom.name)) } else { slug(&format!("{} {}", owner.key, nom.name)) },
+                                label: if nom.class == Class::Group { format!("{adj} {}", nom.plural) } else { format!("{adj} {}", title_case(&nom.name)) },
                                 wikidata: None,
                                 surface: all.clone(),
                             };
@@ -519,9 +522,12 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if let Some(r) = ctx.acronym(&name) {
         return Some((end, mention(vec![r])));
     }
-    // A person already introduced in this document, by full name or surname.
+    // A person already introduced in this document, by full name or surname; an apposition
+    // may give the title: "Abiy Ahmed, Ethiopia's prime minister, …".
     if let Some(p) = ctx.person(&name) {
-        return Some((end, mention(vec![p])));
+        let mut m = mention(vec![p]);
+        m.title = apposition_title(tokens, hits_at, end, lex, text);
+        return Some((end, m));
     }
     // "X district/province/region": a place.
     if let Some((nend, nidx)) = nominal_at(end) {
@@ -591,9 +597,19 @@ fn event_year(tokens: &[Token], start: usize, end: usize) -> Option<String> {
 /// Vladimir Putin" is a person although Vladimir is a Russian city.
 fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, text: &str, lex: &Lexicon, after_title: bool) -> Option<(usize, String)> {
     let stop = lex.rules.setting("not_names");
+    // Inside a name that follows a title, religious and honorific titles are part of it:
+    // "President Hassan Sheikh Mohamud", "Prime Minister Sheikh Hasina".
     let free = |j: usize| match hits_at[j] {
         None => true,
-        Some((end, hits)) => after_title && end == j + 1 && hits.iter().all(|h| matches!(h, Hit::Place(_))),
+        Some((end, hits)) => {
+            after_title
+                && end == j + 1
+                && hits.iter().all(|h| match h {
+                    Hit::Place(_) => true,
+                    Hit::Title(t) => ["religious", "honorific"].contains(&lex.titles[*t].kind.as_str()),
+                    _ => false,
+                })
+        }
     };
     let is_name_word = |j: usize| -> bool {
         tokens.get(j).is_some_and(|t| {
@@ -612,6 +628,11 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
         if is_name_word(end) {
             end += 1;
         } else if tokens.get(end).is_some_and(|t| t.lower == "-") && is_name_word(end + 1) {
+            end += 2;
+        } else if tokens.get(end).is_some_and(|t| t.lower == "-" && t.span.start == tokens[end - 1].span.end)
+            && tokens.get(end + 1).is_some_and(|t| t.kind == TokenKind::Word && t.span.start == tokens[end].span.end && t.lower.len() <= 8 && t.lower.chars().all(char::is_alphabetic))
+        {
+            // "Lai Ching-te", "Lee Jae-myung": a hyphenated given name.
             end += 2;
         } else if tokens.get(end).is_some_and(|t| CONNECTORS.contains(&t.lower.as_str()) && !is_capitalised(&text[t.span.clone()])) && is_name_word(end + 1) && tokens[end].lower != "of" {
             end += 2;
@@ -636,6 +657,46 @@ fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize,
         return None;
     }
     Some((end, ctx.person_ref(&name)))
+}
+
+/// The title an apposition after a name gives: ", Ethiopia's prime minister", ", the
+/// Russian foreign minister", ", a senior RSF commander" (title index, office, title span).
+fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: usize, lex: &Lexicon, text: &str) -> Option<(usize, Option<EntRef>, Range<usize>)> {
+    if tokens.get(end)?.lower != "," {
+        return None;
+    }
+    let mut k = end + 1;
+    if tokens.get(k).is_some_and(|t| ["a", "an", "the"].contains(&t.lower.as_str())) {
+        k += 1;
+    }
+    let mut office = None;
+    if let Some((oend, hits)) = hits_at.get(k).copied().flatten() {
+        if let Some(h) = hits.iter().find(|h| matches!(h, Hit::Country(_) | Hit::Demonym(_) | Hit::Org(_))) {
+            office = owner_of(lex, *h, &text[tokens[k].span.start..tokens[oend - 1].span.end]).map(|o| o.0);
+            k = oend;
+            if tokens.get(k).is_some_and(|t| t.lower == "'s") {
+                k += 1;
+            }
+        }
+    }
+    let (tend, hits) = hits_at.get(k).copied().flatten()?;
+    let t = hits.iter().find_map(|h| match h {
+        Hit::Title(t) if lex.titles[*t].kind != "honorific" => Some(*t),
+        _ => None,
+    })?;
+    // The apposition ends with the title (or "of X"): ", Cambodia's prime minister, said".
+    let after = tokens.get(tend).map(|t| t.lower.as_str()).unwrap_or(",");
+    if ![",", ".", "said", "says", "told", "of", "and", ";"].contains(&after) {
+        return None;
+    }
+    if office.is_none() && after == "of" {
+        if let Some((oend, hits)) = hits_at.get(tend + 1).copied().flatten() {
+            if let Some(h) = hits.iter().find(|h| h.is_proper()) {
+                office = owner_of(lex, *h, &text[tokens[tend + 1].span.start..tokens[oend - 1].span.end]).map(|o| o.0);
+            }
+        }
+    }
+    Some((t, office, tokens[k].span.start..tokens[tend - 1].span.end))
 }
 
 /// Whether the words from `k` describe a person's role: "a member of", "the Russian

@@ -405,7 +405,9 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             let mut alts = vec![owner];
             if let Hit::Place(p) = hit {
                 if let Some(c) = lex.places[p].capital_of {
-                    alts.push(country_ref(lex, c, &surface(i..end)));
+                    // The capital's name is no alias of the country.
+                    let country = country_ref(lex, c, "");
+                    alts.push(EntRef { surface: country.label.clone(), ..country });
                 }
             }
             return Some((end, mention(alts)));
@@ -529,12 +531,12 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         m.title = apposition_title(tokens, hits_at, end, lex, text);
         return Some((end, m));
     }
-    // "X district/province/region": a place.
+    // "X district/province/region", "X corridor": a place.
     if let Some((nend, nidx)) = nominal_at(end) {
         let nom = &lex.nominals[nidx];
         // Not a plural noun, which belongs to a list: "the Terter and Agdam regions of X".
         let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
-        if nom.class == Class::Place && nom.role == "admin" && !plural {
+        if nom.class == Class::Place && (nom.role == "admin" || nom.role == "landmark") && !plural {
             let mut r = EntRef::unknown(Class::Place, &name);
             r.surface = surface(i..nend);
             return Some((nend, mention(vec![r])));
@@ -606,6 +608,9 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
                 && end == j + 1
                 && hits.iter().all(|h| match h {
                     Hit::Place(_) => true,
+                    // "Defence Minister Israel Katz": a country's name as a given name, when a
+                    // name word follows.
+                    Hit::Country(_) => tokens.get(j + 1).is_some_and(|t| t.kind == TokenKind::Word && is_capitalised(&text[t.span.clone()])) && hits_at.get(j + 1).copied().flatten().is_none(),
                     Hit::Title(t) => ["religious", "honorific"].contains(&lex.titles[*t].kind.as_str()),
                     _ => false,
                 })

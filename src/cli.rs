@@ -196,7 +196,10 @@ pub struct BuildArgs {
     #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = parse_confidence)]
     pub min_confidence: f32,
 
-    /// An extra lexicon file (TOML, same format as ontology/lexicon/relations.toml); repeatable.
+    /// An extra lexicon file, added to ontology/ without recompiling; repeatable. TOML in the
+    /// format of ontology/lexicon/relations.toml (cue lists, rules), or TSV in the format of
+    /// the file it extends, named after it (my-organizations.tsv, my-titles.tsv,
+    /// my-nominals.tsv, my-countries.tsv, my-cities.tsv).
     #[arg(long, value_name = "FILE")]
     pub lexicon: Vec<PathBuf>,
 
@@ -342,7 +345,8 @@ pub struct ExtractArgs {
     #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = parse_confidence)]
     pub min_confidence: f32,
 
-    /// An extra lexicon file (TOML); repeatable.
+    /// An extra lexicon file (TOML rules, or TSV named after the file it extends, as for
+    /// `build --lexicon`); repeatable.
     #[arg(long, value_name = "FILE")]
     pub lexicon: Vec<PathBuf>,
 

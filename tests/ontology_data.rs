@@ -1,0 +1,127 @@
+//! The knowledge in `ontology/` is complete and well-formed: every UN member state with its
+//! demonym, capital and Wikidata id; the international organisations, news agencies and titles
+//! news names; a rule for every contract predicate; and names resolve to what they stand for.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use kgraph::extract::lexicon::Hit;
+use kgraph::extract::{Lexicon, LexiconBuilder};
+
+/// The 24 predicates of ../shared/CONTRACT.md.
+const PREDICATES: &[&str] = &[
+    "brokered", "signed", "supports", "suppliesWeaponsTo", "allyOf", "memberOf", "deployed", "deployedTo", "deathToll",
+    "count", "controls", "captured", "withdrawsFrom", "locatedIn", "capitalOf", "hasMilitaryBaseIn", "officialOf",
+    "title", "accused", "attacked", "protestedAgainst", "stormed", "welcomed", "date",
+];
+
+fn lexicon() -> Lexicon {
+    LexiconBuilder::new().dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology")).build().expect("the lexicon loads")
+}
+
+/// Rows of a TSV file of `ontology/`, without comments.
+fn rows(rel: &str) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology").join(rel)).unwrap();
+    text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(|l| l.split('\t').map(str::to_owned).collect()).collect()
+}
+
+/// What a name in running text stands for.
+fn hits<'a>(lex: &'a Lexicon, text: &str) -> Vec<Hit> {
+    lex.find(text).into_iter().filter(|(r, _)| r.start == 0 && r.end == text.len()).flat_map(|(_, h)| h.to_vec()).collect()
+}
+
+#[test]
+fn every_state_has_names_demonyms_capital_and_wikidata_id() {
+    let countries = rows("gazetteer/countries.tsv");
+    // wikidata iso2 iso3 name aliases demonyms capital capital_wikidata capital_aliases status
+    let members: Vec<_> = countries.iter().filter(|r| r.get(9).is_some_and(|s| s == "un_member")).collect();
+    assert_eq!(members.len(), 193, "all UN member states");
+    let mut iso2 = HashSet::new();
+    for r in &countries {
+        let name = &r[3];
+        assert_eq!(r.len(), 10, "{name}: 10 columns");
+        assert!(r[0].starts_with('Q') && r[0][1..].chars().all(|c| c.is_ascii_digit()), "{name}: Wikidata id {:?}", r[0]);
+        // States without an ISO code (Abkhazia, Somaliland, …) are partially recognised.
+        assert!(r[1].is_empty() && r[9] == "partially_recognised" || r[1].len() == 2 && iso2.insert(r[1].clone()), "{name}: unique ISO code {:?}", r[1]);
+        assert!(!r[5].is_empty(), "{name}: a demonym");
+        assert!(!r[6].is_empty(), "{name}: a capital");
+    }
+    for status in countries.iter().map(|r| r[9].as_str()) {
+        assert!(["un_member", "observer", "partially_recognised"].contains(&status), "status {status}");
+    }
+}
+
+#[test]
+fn names_demonyms_and_capitals_stand_for_their_state() {
+    let lex = lexicon();
+    let country = |name: &str| lex.countries.iter().position(|c| c.name == name).unwrap_or_else(|| panic!("{name} is a country"));
+    for (text, state) in [
+        ("Azeri", "Azerbaijan"),
+        ("Azerbaijani", "Azerbaijan"),
+        ("Ukrainian", "Ukraine"),
+        ("Sudanese", "Sudan"),
+        ("Cambodian", "Cambodia"),
+        ("Burkinabe", "Burkina Faso"),
+        ("Côte d'Ivoire", "Ivory Coast"),
+        ("Türkiye", "Turkey"),
+        ("U.S.", "United States"),
+        ("Britain", "United Kingdom"),
+    ] {
+        let c = country(state);
+        let found = hits(&lex, text);
+        assert!(found.iter().any(|h| matches!(h, Hit::Country(i) | Hit::Demonym(i) if *i == c)), "{text} → {state}: {found:?}");
+    }
+    for (capital, state) in [("Yerevan", "Armenia"), ("Khartoum", "Sudan"), ("Phnom Penh", "Cambodia"), ("Kyiv", "Ukraine")] {
+        let c = country(state);
+        let found = hits(&lex, capital);
+        assert!(
+            found.iter().any(|h| matches!(h, Hit::Place(p) if lex.places[*p].capital_of == Some(c))),
+            "{capital} is the capital of {state}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn organisations_agencies_and_titles_of_the_news_are_known() {
+    let lex = lexicon();
+    for name in [
+        "UN", "NATO", "EU", "AU", "ASEAN", "OSCE", "CSTO", "Arab League", "WHO", "ICRC", "IAEA", "Reuters", "AFP", "TASS",
+        "European Union", "African Union", "Red Cross", "ECOWAS", "IGAD", "Associated Press",
+    ] {
+        assert!(hits(&lex, name).iter().any(|h| matches!(h, Hit::Org(_))), "organisation {name}");
+    }
+    for title in [
+        "President", "Prime Minister", "Foreign Minister", "Defence Minister", "Defense Minister", "spokesman",
+        "spokeswoman", "Speaker", "Secretary-General", "envoy", "ambassador", "leader", "commander",
+    ] {
+        assert!(hits(&lex, title).iter().any(|h| matches!(h, Hit::Title(_))), "title {title}");
+    }
+}
+
+#[test]
+fn every_contract_predicate_has_a_rule() {
+    let lex = lexicon();
+    // Built into the extractor rather than relations.toml: titles before names, counts
+    // before group nouns and capitals the gazetteer knows.
+    let built_in = ["title", "officialOf", "count", "capitalOf"];
+    for p in PREDICATES {
+        let rules = lex.rules.rules.iter().filter(|r| r.predicate == *p).count();
+        assert!(rules > 0 || built_in.contains(p), "no rule for {p}");
+    }
+    for r in &lex.rules.rules {
+        assert!(PREDICATES.contains(&r.predicate.as_str()), "rule {} has a predicate outside the contract: {}", r.id, r.predicate);
+        assert!((0.0..=1.0).contains(&r.confidence), "rule {}: confidence {}", r.id, r.confidence);
+    }
+}
+
+#[test]
+fn every_data_file_says_where_its_facts_come_from() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology");
+    for rel in [
+        "gazetteer/countries.tsv", "gazetteer/regions.tsv", "gazetteer/cities.tsv", "lexicon/organizations.tsv",
+        "lexicon/titles.tsv", "lexicon/nominals.tsv", "lexicon/org_suffixes.tsv", "lexicon/relations.toml",
+    ] {
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        assert!(text.lines().take(20).any(|l| l.to_lowercase().contains("source")), "{rel} names its source");
+    }
+}

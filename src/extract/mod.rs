@@ -490,7 +490,20 @@ pub fn extract(
     }
     keep_one_office(&mut out);
     keep_best_evidence(&mut out);
+    drop_implied(&mut out);
     out
+}
+
+/// "Juba, the capital of South Sudan": the sentence states capitalOf, which implies locatedIn;
+/// the weaker reading of the same pair from the same sentence is dropped.
+fn drop_implied(out: &mut Extraction) {
+    let capitals: BTreeSet<(usize, Value, usize)> = out
+        .statements
+        .iter()
+        .filter(|s| s.predicate == "capitalOf")
+        .map(|s| (s.subject, s.object.clone(), s.evidence.sentence.start))
+        .collect();
+    out.statements.retain(|s| s.predicate != "locatedIn" || !capitals.contains(&(s.subject, s.object.clone(), s.evidence.sentence.start)));
 }
 
 /// Several patterns of one rule (or several rules) may state the same fact from the same

@@ -270,12 +270,26 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         if let Some((owner, adj)) = owner_of(lex, hit, &surface(i..end)) {
             // Title + name: "Russian President Vladimir Putin", "Kremlin spokesman Dmitry Peskov".
             if is_demonym || possessive || matches!(hit, Hit::Org(_) | Hit::Place(_) | Hit::Country(_)) {
-                if let Some((tend, t)) = title_at(after) {
+                // One lower-case word may qualify the title: "Syria's interim President X",
+                // "Thailand's acting Prime Minister Y".
+                let qualified = tokens.get(after).is_some_and(|t| t.kind == TokenKind::Word && !is_capitalised(&text[t.span.clone()]) && hits_at[after].is_none());
+                let title = title_at(after).map(|x| (after, x)).or_else(|| if qualified { title_at(after + 1).map(|x| (after + 1, x)) } else { None });
+                if let Some((tstart, (tend, t))) = title {
+                    let after = tstart;
                     if let Some((nend, person)) = person_after(tokens, hits_at, tend, lex, ctx, text) {
                         let mut m = mention(vec![person]);
                         m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
                         return Some((nend, m));
                     }
+                }
+            }
+            // A named agreement: "the Jeddah Declaration", "the Minsk Agreements".
+            if let Some((nend, nidx)) = nominal_at(end) {
+                let nom = &lex.nominals[nidx];
+                if nom.class == Class::Agreement && is_capitalised(&text[tokens[end].span.clone()]) {
+                    let name = surface(i..nend);
+                    let r = EntRef { class: Class::Agreement, key: slug(&name), label: name.clone(), wikidata: None, surface: name };
+                    return Some((nend, mention(vec![r])));
                 }
             }
             // A region's or people's own forces: "the Nagorno-Karabakh military", "Karabakh forces".
@@ -392,7 +406,12 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                                 wikidata: None,
                                 surface: all,
                             };
-                            let mut m = mention(vec![r]);
+                            // "a Russian missile strike on X": the attack is also the state's act.
+                            let mut alts = vec![r];
+                            if nom.role == "attack" && owner.class == Class::Country {
+                                alts.push(owner.clone());
+                            }
+                            let mut m = mention(alts);
                             m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
                             return Some((nend, m));
                         }
@@ -531,9 +550,15 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         m.title = apposition_title(tokens, hits_at, end, lex, text);
         return Some((end, m));
     }
-    // "X district/province/region", "X corridor": a place.
+    // "X district/province/region", "X corridor": a place; "the Pretoria Agreement": an
+    // agreement of that name.
     if let Some((nend, nidx)) = nominal_at(end) {
         let nom = &lex.nominals[nidx];
+        if nom.class == Class::Agreement && is_capitalised(&text[tokens[end].span.clone()]) {
+            let full = surface(i..nend);
+            let r = EntRef { class: Class::Agreement, key: slug(&full), label: full.clone(), wikidata: None, surface: full };
+            return Some((nend, mention(vec![r])));
+        }
         // Not a plural noun, which belongs to a list: "the Terter and Agdam regions of X".
         let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
         if nom.class == Class::Place && (nom.role == "admin" || nom.role == "landmark") && !plural {
@@ -691,11 +716,13 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
     })?;
     // The apposition ends with the title (or "of X"): ", Cambodia's prime minister, said".
     let after = tokens.get(tend).map(|t| t.lower.as_str()).unwrap_or(",");
-    if ![",", ".", "said", "says", "told", "of", "and", ";"].contains(&after) {
+    if ![",", ".", "said", "says", "told", "of", "for", "and", ";"].contains(&after) {
         return None;
     }
-    if office.is_none() && after == "of" {
-        if let Some((oend, hits)) = hits_at.get(tend + 1).copied().flatten() {
+    if office.is_none() && (after == "of" || after == "for") {
+        let k = if tokens.get(tend + 1).is_some_and(|t| t.lower == "the") { tend + 2 } else { tend + 1 };
+        if let Some((oend, hits)) = hits_at.get(k).copied().flatten() {
+            let tend = k - 1;
             if let Some(h) = hits.iter().find(|h| h.is_proper()) {
                 office = owner_of(lex, *h, &text[tokens[tend + 1].span.start..tokens[oend - 1].span.end]).map(|o| o.0);
             }

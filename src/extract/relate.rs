@@ -331,7 +331,7 @@ fn is_boundary(a: &Analysis, i: usize) -> bool {
 /// apposition ending there (", which …,", ", who …,", ", a member of …,", ", the …,"), if the
 /// clause is short and holds no other boundary.
 fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize> {
-    const OPENERS: &[&str] = &["which", "who", "whose", "where", "a", "an", "the"];
+    const OPENERS: &[&str] = &["which", "who", "whose", "where", "a", "an", "the", "in", "near", "on", "at"];
     let mut q = close.checked_sub(1)?;
     while close - q <= 14 {
         if token_is(a, q, ",") {
@@ -561,6 +561,17 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 // A quoted name fills a slot too: lead the "Minsk Group".
                 if inb(pos) && is_quote(a, pos as usize) {
                     pos += dir;
+                }
+                // Going right, a possessor is not the head: "in Ukraine's Donetsk region" is
+                // the region (unless the pattern continues with 's).
+                if dir > 0 && inb(pos) && !matches!(elems.get(i + 1), Some(Elem::Lit(w)) if w == "'s") {
+                    let p = pos as usize;
+                    if matches!(a.items[p], Item::Mention(_)) && token_is(a, p + 1, "'s") {
+                        let head = (p + 2..(p + 5).min(a.items.len())).find(|&q| matches!(a.items[q], Item::Mention(_)));
+                        if let Some(q) = head.filter(|&q| (p + 2..q).all(|x| is_lower_word(a, x))) {
+                            pos = q as isize;
+                        }
+                    }
                 }
                 if !inb(pos) {
                     return false;

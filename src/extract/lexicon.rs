@@ -171,8 +171,8 @@ pub struct Nominal {
     pub class: Class,
     /// Its role (`armed`, `peacekeeping`, `national_body`, `war`, `agreement`, …).
     pub role: String,
-    /// The plural used in labels ("peacekeepers"): the first variant that is the name with
-    /// an -s or -es, else the name.
+    /// The plural used in labels ("peacekeepers", "mercenaries"): the first variant that is
+    /// the name with -s, -es or -y → -ies, else the name.
     pub plural: String,
 }
 
@@ -495,7 +495,7 @@ impl Lexicon {
             let plural = row
                 .list(1)
                 .into_iter()
-                .find(|v| *v == format!("{name}s") || *v == format!("{name}es"))
+                .find(|v| *v == format!("{name}s") || *v == format!("{name}es") || name.strip_suffix('y').is_some_and(|stem| *v == format!("{stem}ies")))
                 .unwrap_or(name)
                 .to_owned();
             self.nominals.push(Nominal { name: name.into(), class, role: row.get(3).into(), plural });

@@ -390,8 +390,11 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         }
                         Class::Group => {
                             let prefix = if ethnic { "ethnic " } else { "" };
-                            let label = format!("{prefix}{adj} {}", nom.plural);
-                            let r = EntRef { class: Class::Group, key: slug(&format!("{prefix}{adj} {}", nom.name)), label, wikidata: None, surface: all };
+                            // "ethnic Armenian forces", "… separatists", "… fighters": one armed
+                            // group of that people, whatever the noun.
+                            let head = if ethnic && ["armed", "irregular"].contains(&nom.role.as_str()) { "forces" } else { nom.plural.as_str() };
+                            let label = format!("{prefix}{adj} {head}");
+                            let r = EntRef { class: Class::Group, key: slug(&label), label, wikidata: None, surface: all };
                             let mut m = mention(vec![r]);
                             let role = if ethnic { "ethnic".to_owned() } else { nom.role.clone() };
                             m.group = Some(GroupInfo { nominal: nidx, role, owned: true });

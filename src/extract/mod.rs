@@ -236,8 +236,20 @@ fn resolve_pronouns(a: &mut recognise::Analysis, text: &str, sentence: usize, la
             }
             recognise::Item::Token(t) => {
                 let word = &a.tokens[t].lower;
+                let reported = k >= 1 && matches!(a.items[k - 1], recognise::Item::Token(r) if rules.setting("reporting").contains(&a.tokens[r].lower));
                 let target = if rules.setting("person_pronouns").contains(word) {
                     last.person.clone()
+                } else if rules.setting("thing_pronouns").contains(word) && reported {
+                    // "The Sudanese army said it had retaken X": the speaker, i.e. the last
+                    // actor named before the reporting verb.
+                    a.items[..k].iter().rev().find_map(|it| match it {
+                        recognise::Item::Mention(m) => a.mentions[*m]
+                            .alts
+                            .iter()
+                            .find(|r| matches!(r.class, Class::Country | Class::Organization))
+                            .cloned(),
+                        _ => None,
+                    })
                 } else if rules.setting("thing_pronouns").contains(word) {
                     recent(&last.agreement)
                 } else if rules.setting("group_pronouns").contains(word) {

@@ -283,12 +283,14 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     }
                 }
             }
-            // A named agreement: "the Jeddah Declaration", "the Minsk Agreements".
+            // A named agreement or place: "the Jeddah Declaration", "the Crimean Bridge".
             if let Some((nend, nidx)) = nominal_at(end) {
                 let nom = &lex.nominals[nidx];
-                if nom.class == Class::Agreement && is_capitalised(&text[tokens[end].span.clone()]) {
+                let named = is_capitalised(&text[tokens[end].span.clone()]);
+                let place = nom.class == Class::Place && ["feature", "building", "landmark"].contains(&nom.role.as_str());
+                if named && (nom.class == Class::Agreement || place) {
                     let name = surface(i..nend);
-                    let r = EntRef { class: Class::Agreement, key: slug(&name), label: name.clone(), wikidata: None, surface: name };
+                    let r = EntRef { class: nom.class, key: slug(&name), label: name.clone(), wikidata: None, surface: name };
                     return Some((nend, mention(vec![r])));
                 }
             }
@@ -564,9 +566,13 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         }
         // Not a plural noun, which belongs to a list: "the Terter and Agdam regions of X".
         let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
-        if nom.class == Class::Place && (nom.role == "admin" || nom.role == "landmark") && !plural {
-            let mut r = EntRef::unknown(Class::Place, &name);
-            r.surface = surface(i..nend);
+        // A capitalised feature or building noun names it: "Snake Island", "the Hayat Hotel".
+        let named = is_capitalised(&text[tokens[end].span.clone()]) && ["feature", "building"].contains(&nom.role.as_str());
+        if nom.class == Class::Place && (nom.role == "admin" || nom.role == "landmark" || named) && !plural {
+            // "Donetsk region" is Donetsk; "Snake Island", "the Red Sea" keep their noun.
+            let full = surface(i..nend);
+            let mut r = EntRef::unknown(Class::Place, if nom.role == "admin" { &name } else { &full });
+            r.surface = full;
             return Some((nend, mention(vec![r])));
         }
     }

@@ -510,7 +510,21 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                         && elems.get(i + 2).is_none()
                         && p >= 1
                         && matches!(a.items[p as usize - 1], Item::Token(t) if rules.setting("prepositions").contains(&a.tokens[t].lower));
-                    let possessor = possessor || governed;
+                    // Going right over a gap, a place after "in"/"at" is where it happened, not
+                    // the object: "attacked shipping in the Red Sea".
+                    let locative = dir > 0
+                        && k > 0
+                        && (i == 0 || matches!(elems[i - 1], Elem::Cue(_)))
+                        && matches!(next, Some(Elem::Object))
+                        && {
+                            // The word before the candidate, past a determiner.
+                            let mut q = p as usize;
+                            while q > 0 && (token_is(a, q - 1, "the") || token_is(a, q - 1, "a")) {
+                                q -= 1;
+                            }
+                            q > 0 && matches!(a.items[q - 1], Item::Token(t) if rules.setting("locatives").contains(&a.tokens[t].lower))
+                        };
+                    let possessor = possessor || governed || locative;
                     if !possessor && next.is_none_or(|e| elem_matches_at(a, rules, rule, e, p as usize, dir)) {
                         pos = p;
                         found = true;
@@ -623,6 +637,11 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let mut out = Vec::new();
     let negators = rules.setting("negators");
     let modals = rules.setting("modals");
+    // "X accused Y of supplying weapons to Z": what follows "of" is the accusation's content,
+    // not a fact; only the accusation itself is stated.
+    let accusation_content = (0..a.items.len()).find(|&i| {
+        rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of"))
+    });
     for p in 0..a.items.len() {
         let t = match a.items[p] {
             Item::Token(t) => t,
@@ -640,6 +659,9 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 Elem::Lit(_) => 1,
                 _ => continue,
             };
+            if accusation_content.is_some_and(|c| p > c + 1) && rules.setting("alleged_predicates").contains(&rule.predicate.to_lowercase()) {
+                continue;
+            }
             let mut m = Matched { subjects: vec![], objects: vec![], lo: p, hi: p + anchor_len - 1 };
             let left: Vec<Elem> = rule.pattern[..rule.anchor].iter().rev().cloned().collect();
             let right = &rule.pattern[rule.anchor + 1..];

@@ -108,6 +108,13 @@ fn every_contract_predicate_has_a_rule() {
         let rules = lex.rules.rules.iter().filter(|r| r.predicate == *p).count();
         assert!(rules > 0 || built_in.contains(p), "no rule for {p}");
     }
+    // A not-cue that is also a cue of its list would switch the cue off.
+    for (list, nots) in &lex.rules.not_cues {
+        let cues = lex.rules.cues.get(list).unwrap_or_else(|| panic!("not_cues.{list} names no cue list"));
+        for phrase in nots {
+            assert!(!cues.contains(phrase), "not_cues.{list} switches off its own cue {phrase:?}");
+        }
+    }
     for r in &lex.rules.rules {
         assert!(PREDICATES.contains(&r.predicate.as_str()), "rule {} has a predicate outside the contract: {}", r.id, r.predicate);
         assert!((0.0..=1.0).contains(&r.confidence), "rule {}: confidence {}", r.id, r.confidence);

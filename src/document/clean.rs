@@ -20,6 +20,12 @@ static STOPWORDS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::
         .collect()
 });
 
+/// Whether a (lower-case) word is a function word of English (the stop-word list the
+/// boilerplate classifier uses).
+pub fn is_stopword(word: &str) -> bool {
+    STOPWORDS.contains(word)
+}
+
 /// The article body: byte ranges of `Document::text` kept for extraction, in order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Body {

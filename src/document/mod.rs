@@ -7,7 +7,7 @@ pub mod segment;
 
 use std::ops::Range;
 
-pub use clean::{clean, Body, Dropped};
+pub use clean::{clean, is_stopword, Body, Dropped};
 pub use read::{read_paths, ReadOptions, Source};
 pub use segment::{segment, Sentence};
 

@@ -359,6 +359,13 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     }
                     (None, None) => None,
                 };
+                // Equipment nouns that modify an agent noun are no group: "Ukraine's biggest
+                // arms supplier", "Russian drone maker", "weapons exporters".
+                let agent_noun = |w: &str| ["er", "ers", "or", "ors"].iter().any(|suffix| w.len() > 4 && w.ends_with(suffix));
+                let chosen = chosen.filter(|(nend, nidx)| {
+                    lex.nominals[*nidx].role != "equipment"
+                        || !tokens.get(*nend).is_some_and(|t| t.kind == TokenKind::Word && !crate::document::is_stopword(&t.lower) && agent_noun(&t.lower))
+                });
                 if let Some((nend, nidx)) = chosen {
                     let nom = &lex.nominals[nidx];
                     let noun = fold(&text[tokens[j].span.start..tokens[nend - 1].span.end]);

@@ -370,8 +370,11 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     let nom = &lex.nominals[nidx];
                     let noun = fold(&text[tokens[j].span.start..tokens[nend - 1].span.end]);
                     let owner_country = owner.class == Class::Country;
+                    // Forces, state bodies and weapons act for their state: "Azeri forces took
+                    // Shusha", "the Ethiopian government signed", "Indian jets struck Bahawalpur".
                     let is_military = military.iter().any(|w| *w == noun || *w == fold(&nom.name))
-                        || rules.setting("state_bodies").iter().any(|w| *w == noun || *w == fold(&nom.name));
+                        || rules.setting("state_bodies").iter().any(|w| *w == noun || *w == fold(&nom.name))
+                        || nom.role == "equipment";
                     let all = surface(i..nend);
                     match nom.class {
                         Class::Group | Class::Organization if is_military && owner_country && !ethnic => {

@@ -335,7 +335,9 @@ fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize> {
     let mut q = close.checked_sub(1)?;
     while close - q <= 14 {
         if token_is(a, q, ",") {
-            return (q + 1 < close && OPENERS.iter().any(|w| token_is(a, q + 1, w))).then_some(q);
+            // ", Ethiopia's prime minister," opens with a possessor.
+            let possessor = matches!(a.items.get(q + 1), Some(Item::Mention(_))) && token_is(a, q + 2, "'s");
+            return (q + 1 < close && (possessor || OPENERS.iter().any(|w| token_is(a, q + 1, w)))).then_some(q);
         }
         if is_boundary(a, q) {
             return None;

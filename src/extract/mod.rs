@@ -173,6 +173,7 @@ fn resolve_groups(
     antecedents: &mut Vec<(recognise::GroupInfo, Vec<recognise::EntRef>)>,
     qualified: &[(recognise::GroupInfo, Vec<recognise::EntRef>)],
     anaphora: &[String],
+    last_country: Option<&recognise::EntRef>,
 ) {
     let this_sentence = antecedents.len();
     for m in &mut a.mentions {
@@ -185,6 +186,16 @@ fn resolve_groups(
         }
         let compatible = |g: &recognise::GroupInfo| anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())));
         let here = if possessed { &antecedents[this_sentence..] } else { &antecedents[..0] };
+        // "Its forces" with no owner in the sentence: the forces of the country named last.
+        let armed = ["armed", "peacekeeping"].contains(&info.role.as_str());
+        if possessed && armed && !here.iter().any(|(g, _)| g.nominal == info.nominal || compatible(g)) {
+            if let Some(c) = last_country {
+                let mut state = c.clone();
+                state.surface = state.label.clone();
+                m.alts.insert(0, state);
+                continue;
+            }
+        }
         let found = here
             .iter()
             .rev()
@@ -322,7 +333,7 @@ pub fn extract(
         .filter_map(|m| m.group.as_ref().filter(|g| g.owned).map(|g| (g.clone(), m.alts.clone())))
         .collect();
     for (index, (sentence, mut a)) in sentences.iter().zip(analyses).enumerate() {
-        resolve_groups(&mut a, &mut groups, &qualified, anaphora);
+        resolve_groups(&mut a, &mut groups, &qualified, anaphora, last_country.as_ref());
         resolve_pronouns(&mut a, text, index, &mut last, rules);
         for m in &a.mentions {
             if let Some(r) = m.alts.first() {

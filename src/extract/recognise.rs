@@ -404,9 +404,12 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             let prefix = if ethnic { "ethnic " } else { "" };
                             // "ethnic Armenian forces", "… separatists", "… fighters": one armed
                             // group of that people, whatever the noun.
-                            let head = if ethnic && ["armed", "irregular"].contains(&nom.role.as_str()) { "forces" } else { nom.plural.as_str() };
+                            let one_force = ethnic && ["armed", "irregular"].contains(&nom.role.as_str());
+                            let head = if one_force { "forces" } else { nom.plural.as_str() };
                             let label = format!("{prefix}{adj} {head}");
-                            let r = EntRef { class: Class::Group, key: slug(&label), label, wikidata: None, surface: all };
+                            // Keys use the singular noun, as everywhere ("russian-peacekeeper").
+                            let key = slug(&format!("{prefix}{adj} {}", if one_force { "forces" } else { nom.name.as_str() }));
+                            let r = EntRef { class: Class::Group, key, label, wikidata: None, surface: all };
                             let mut m = mention(vec![r]);
                             let role = if ethnic { "ethnic".to_owned() } else { nom.role.clone() };
                             m.group = Some(GroupInfo { nominal: nidx, role, owned: true });

@@ -215,6 +215,46 @@ fn resolve_groups(
     }
 }
 
+/// Aliases a document introduces: "Shusha, known as Shushi in Armenian", "Mohamed Hamdan
+/// Dagalo, widely known as Hemedti": the unknown name takes the named entity's readings, here
+/// and wherever the document uses it again.
+fn resolve_aliases(a: &mut recognise::Analysis, known_as: &mut std::collections::HashMap<String, Vec<recognise::EntRef>>) {
+    use recognise::Item;
+    let word = |a: &recognise::Analysis, i: usize, w: &str| matches!(a.items.get(i), Some(Item::Token(t)) if a.tokens[*t].lower == w);
+    for k in 0..a.items.len() {
+        let Item::Mention(m) = a.items[k] else { continue };
+        // "A, (also|widely|locally)? known as B"
+        let mut j = k + 1;
+        if word(a, j, ",") {
+            j += 1;
+        }
+        if word(a, j, "also") || word(a, j, "widely") || word(a, j, "locally") || word(a, j, "better") {
+            j += 1;
+        }
+        if !(word(a, j, "known") && word(a, j + 1, "as")) {
+            continue;
+        }
+        let Some(Item::Mention(b)) = a.items.get(j + 2).copied() else { continue };
+        let (named, alias) = (&a.mentions[m], &a.mentions[b]);
+        if named.alts.is_empty() || !alias.unknown_name {
+            continue;
+        }
+        let surface = alias.surface.clone();
+        let alts: Vec<recognise::EntRef> = named.alts.iter().map(|r| recognise::EntRef { surface: surface.clone(), ..r.clone() }).collect();
+        known_as.insert(surface.to_lowercase(), alts.clone());
+        a.mentions[b].alts = alts;
+        a.mentions[b].unknown_name = false;
+    }
+    for m in &mut a.mentions {
+        if m.unknown_name {
+            if let Some(alts) = known_as.get(&m.surface.to_lowercase()) {
+                m.alts = alts.iter().map(|r| recognise::EntRef { surface: m.surface.clone(), ..r.clone() }).collect();
+                m.unknown_name = false;
+            }
+        }
+    }
+}
+
 /// What pronouns may stand for: the last person, agreement and group named, with the index
 /// of the sentence that named the last two (they are only taken from this or the previous one).
 #[derive(Default)]
@@ -323,6 +363,7 @@ pub fn extract(
     let mut groups: Vec<(recognise::GroupInfo, Vec<EntRef>)> = Vec::new();
     let anaphora = rules.setting("group_anaphora");
     let mut last = Antecedents::default();
+    let mut known_as: std::collections::HashMap<String, Vec<EntRef>> = std::collections::HashMap::new();
     let add = |out: &mut Extraction, r: &EntRef| out.entity(r.class, &r.key, &r.label, &r.surface, r.wikidata.as_deref());
     let analyses: Vec<recognise::Analysis> = sentences.iter().map(|s| recognise::recognise(text, s.span.clone(), lexicon, &ctx)).collect();
     // Qualified groups anywhere in the document, for a headline's "peacekeepers" that the
@@ -335,6 +376,7 @@ pub fn extract(
     for (index, (sentence, mut a)) in sentences.iter().zip(analyses).enumerate() {
         resolve_groups(&mut a, &mut groups, &qualified, anaphora, last_country.as_ref());
         resolve_pronouns(&mut a, text, index, &mut last, rules);
+        resolve_aliases(&mut a, &mut known_as);
         for m in &a.mentions {
             if let Some(r) = m.alts.first() {
                 add(&mut out, r);

@@ -172,10 +172,21 @@ fn resolve_groups(
     a: &mut recognise::Analysis,
     antecedents: &mut Vec<(recognise::GroupInfo, Vec<recognise::EntRef>)>,
     qualified: &[(recognise::GroupInfo, Vec<recognise::EntRef>)],
-    anaphora: &[String],
+    lexicon: &Lexicon,
     last_country: Option<&recognise::EntRef>,
 ) {
+    let anaphora = lexicon.rules.setting("group_anaphora");
+    let generic = lexicon.rules.setting("generic_group_nouns");
     let this_sentence = antecedents.len();
+    // The countries named in the sentence, in order, for "Russia has deployed troops".
+    let countries: Vec<(usize, recognise::EntRef)> = a
+        .mentions
+        .iter()
+        .filter(|m| m.group.is_none())
+        // "Saudi-backed", "Russian-led": a compound modifier names no owner.
+        .filter(|m| !a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "-" && t.span.start == m.span.end))
+        .filter_map(|m| m.alts.iter().find(|r| r.class == Class::Country).map(|r| (m.span.start, r.clone())))
+        .collect();
     for m in &mut a.mentions {
         let Some(info) = &m.group else { continue };
         // "its servicemen", "their troops": the owner is named in the same sentence.
@@ -184,7 +195,32 @@ fn resolve_groups(
             antecedents.push((info.clone(), m.alts.clone()));
             continue;
         }
-        let compatible = |g: &recognise::GroupInfo| anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())));
+        // Other nouns than the same one only for generic ones ("servicemen" may be the
+        // peacekeepers named before; "reservists" are not the troops named before).
+        let is_generic = generic.iter().any(|g| *g == lexicon.nominals[info.nominal].name);
+        let compatible = |g: &recognise::GroupInfo| is_generic && anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())));
+        // "Russia has deployed troops": with exactly one country named before it in the
+        // sentence, an armed group noun is that country's.
+        let before: BTreeSet<String> = countries.iter().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r.key.clone()).collect();
+        if ["armed", "peacekeeping"].contains(&info.role.as_str()) && before.len() == 1 && !possessed {
+            let (_, state) = countries.iter().find(|(at, _)| *at < m.span.start).expect("one country before");
+            if let Some(c) = (0..lexicon.countries.len()).find(|&c| lexicon.country_key(c) == state.key) {
+                let nom = &lexicon.nominals[info.nominal];
+                let adj = lexicon.countries[c].demonym.clone().unwrap_or_else(|| lexicon.countries[c].name.clone());
+                let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
+                let group = recognise::EntRef {
+                    class: Class::Group,
+                    key: recognise::slug_of(&format!("{adj} {}", nom.name)),
+                    label: format!("{adj} {}", nom.plural),
+                    wikidata: None,
+                    surface,
+                };
+                let mut st = state.clone();
+                st.surface = st.label.clone();
+                m.alts = vec![st, group];
+                continue;
+            }
+        }
         let here = if possessed { &antecedents[this_sentence..] } else { &antecedents[..0] };
         // "Its forces" with no owner in the sentence: the forces of the country named last.
         let armed = ["armed", "peacekeeping"].contains(&info.role.as_str());
@@ -361,7 +397,6 @@ pub fn extract(
     let rules = &lexicon.rules;
     let mut last_country: Option<EntRef> = None;
     let mut groups: Vec<(recognise::GroupInfo, Vec<EntRef>)> = Vec::new();
-    let anaphora = rules.setting("group_anaphora");
     let mut last = Antecedents::default();
     let mut known_as: std::collections::HashMap<String, Vec<EntRef>> = std::collections::HashMap::new();
     let add = |out: &mut Extraction, r: &EntRef| out.entity(r.class, &r.key, &r.label, &r.surface, r.wikidata.as_deref());
@@ -374,7 +409,7 @@ pub fn extract(
         .filter_map(|m| m.group.as_ref().filter(|g| g.owned).map(|g| (g.clone(), m.alts.clone())))
         .collect();
     for (index, (sentence, mut a)) in sentences.iter().zip(analyses).enumerate() {
-        resolve_groups(&mut a, &mut groups, &qualified, anaphora, last_country.as_ref());
+        resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref());
         resolve_pronouns(&mut a, text, index, &mut last, rules);
         resolve_aliases(&mut a, &mut known_as);
         for m in &a.mentions {

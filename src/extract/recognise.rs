@@ -640,6 +640,11 @@ fn event_year(tokens: &[Token], start: usize, end: usize) -> Option<String> {
     None
 }
 
+/// The key slug of a name (re-exported for the stage's other modules).
+pub fn slug_of(name: &str) -> String {
+    slug(name)
+}
+
 /// A run of capitalised words not known to the lexicon (names, possibly with particles).
 ///
 /// After a title (`after_title`), a one-word place name is a given name too: "President

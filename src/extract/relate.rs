@@ -13,6 +13,7 @@
 //!
 //! Slot classes are the contract classes plus `actor` (Country, Organization, Person or
 //! Group, but no civilians), `Force` (a Group that is neither civilians nor protesters),
+//! `attacker` (the state of an attack noun: "a Russian missile strike"),
 //! `Number`, `Date`, and `Name` (a capitalised name no list knows, typed as the
 //! rule's `unknown` class). Metonymy is resolved by the mention's alternatives: a capital
 //! that acts is its country, "Azeri forces" that capture are Azerbaijan.
@@ -400,6 +401,8 @@ pub fn fit(m: &Mention, types: &[String], unknown: Class) -> Option<Filler> {
         let ok = types.iter().any(|t| match t.as_str() {
             "actor" => matches!(alt.class, Class::Country | Class::Organization | Class::Person) || alt.class == Class::Group && !bystanders,
             "Force" => alt.class == Class::Group && !bystanders && m.group.as_ref().is_none_or(|g| g.role != "protest"),
+            // The state behind an attack noun: "a Russian missile strike on Kyiv".
+            "attacker" => alt.class == Class::Country && m.group.as_ref().is_some_and(|g| g.role == "attack"),
             "state_actor" => matches!(alt.class, Class::Country | Class::Organization | Class::Person),
             other => Class::parse(other) == Some(alt.class),
         });

@@ -710,7 +710,9 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
 /// A person's name right after a title (known surname, or one to four capitalised words).
 fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, lex: &Lexicon, ctx: &DocContext, text: &str) -> Option<(usize, EntRef)> {
     let (end, name) = capitalised_run(tokens, hits_at, i, text, lex, true)?;
-    if name.split_whitespace().count() > 4 {
+    // Four name words, plus particles ("Mohammed bin Abdulrahman Al Thani").
+    let words = name.split_whitespace().filter(|w| !CONNECTORS.contains(&w.to_lowercase().as_str())).count();
+    if words > 4 {
         return None;
     }
     Some((end, ctx.person_ref(&name)))

@@ -479,13 +479,17 @@ pub fn extract(
             let Some(Item::Mention(gi)) = a.items.get(j) else { continue };
             let Some(group) = a.mentions[*gi].alts.iter().find(|r| r.class == Class::Group) else { continue };
             // Counts are for units and equipment, not for victims or bystanders.
-            if a.mentions[*gi].group.as_ref().is_some_and(|g| rules.setting("uncounted_group_roles").contains(&g.role)) {
+            if a.mentions[*gi].group.as_ref().is_some_and(|g| rules.setting("uncounted_groups").contains(&lexicon.nominals[g.nominal].name)) {
                 continue;
             }
             let dies = (j + 1..(j + 8).min(a.items.len())).any(|x| {
                 matches!(a.items[x], Item::Token(t) if death.iter().any(|ph| ph.len() == 1 && ph[0] == a.tokens[t].lower))
             });
-            if dies || n <= 0 {
+            // "killing two crew members": the number counts the dead, not a unit.
+            let killed = rules.cues.get("kill_verb").is_some_and(|kills| {
+                k >= 1 && matches!(a.items[k - 1], Item::Token(t) if kills.iter().any(|ph| ph.len() == 1 && ph[0] == a.tokens[t].lower))
+            });
+            if dies || killed || n <= 0 {
                 continue;
             }
             found.push(Found {

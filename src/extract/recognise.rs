@@ -267,6 +267,11 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let possessive = tokens.get(end).is_some_and(|t| t.lower == "'s");
         let after = if possessive { end + 1 } else { end };
         let is_demonym = matches!(hit, Hit::Demonym(_));
+        // "Kyiv's forces", "Moscow's troops": a capital's possessive owns for its country.
+        let hit = match hit {
+            Hit::Place(p) if possessive && lex.places[p].capital_of.is_some() && nominal_at(after).is_some() => Hit::Country(lex.places[p].capital_of.unwrap_or_default()),
+            h => h,
+        };
         if let Some((owner, adj)) = owner_of(lex, hit, &surface(i..end)) {
             // Title + name: "Russian President Vladimir Putin", "Kremlin spokesman Dmitry Peskov".
             if is_demonym || possessive || matches!(hit, Hit::Org(_) | Hit::Place(_) | Hit::Country(_)) {

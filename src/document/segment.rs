@@ -25,8 +25,25 @@ pub struct Sentence {
 /// Splits every block of the body into sentences.
 pub fn segment(text: &str, body: &Body) -> Vec<Sentence> {
     let mut out = Vec::new();
+    // A sentence broken over two lines ("captured Shusha,\nthe region's second town") is
+    // one sentence: a line ending in a comma, semicolon or a word continues on the next line
+    // when that starts in lower case and only white space lies between.
+    let mut runs: Vec<Range<usize>> = Vec::new();
     for block in &body.blocks {
-        split_block(text, block.clone(), &mut out);
+        if let Some(last) = runs.last_mut() {
+            let prev = text[last.clone()].trim_end();
+            let between = &text[last.end..block.start];
+            let continues = prev.ends_with([',', ';']) || prev.ends_with(|c: char| c.is_lowercase());
+            let lower_next = text[block.clone()].starts_with(|c: char| c.is_lowercase());
+            if continues && lower_next && between.trim().is_empty() {
+                last.end = block.end;
+                continue;
+            }
+        }
+        runs.push(block.clone());
+    }
+    for run in runs {
+        split_block(text, run, &mut out);
     }
     out
 }
@@ -120,5 +137,13 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(&split(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn a_sentence_broken_over_two_lines_is_one() {
+        let text = "Aliyev said his forces had captured Shusha,\nthe region's second town.\nA new sentence.";
+        let body = Body { blocks: vec![0..43, 44..69, 70..85], ..Body::default() };
+        let got: Vec<&str> = segment(text, &body).iter().map(|s| &text[s.span.clone()]).collect();
+        assert_eq!(got, ["Aliyev said his forces had captured Shusha,\nthe region's second town.", "A new sentence."]);
     }
 }

@@ -408,6 +408,22 @@ pub fn extract(
         .flat_map(|a| a.mentions.iter())
         .filter_map(|m| m.group.as_ref().filter(|g| g.owned).map(|g| (g.clone(), m.alts.clone())))
         .collect();
+    // The document's war: its most mentioned undated war event (ties: the first mentioned).
+    let main_war: Option<EntRef> = {
+        let mut counts: IndexMap<String, (usize, EntRef)> = IndexMap::new();
+        for m in analyses.iter().flat_map(|a| a.mentions.iter()) {
+            if let (Some(g), Some(r)) = (&m.group, m.alts.first()) {
+                if g.role == "war" && r.class == Class::Event {
+                    counts.entry(r.key.clone()).or_insert((0, r.clone())).0 += 1;
+                }
+            }
+        }
+        counts.into_values().fold(None, |best: Option<(usize, EntRef)>, (n, r)| match best {
+            Some((b, _)) if b >= n => best,
+            _ => Some((n, r)),
+        })
+        .map(|(_, r)| EntRef { surface: r.label.clone(), ..r })
+    };
     for (index, (sentence, mut a)) in sentences.iter().zip(analyses).enumerate() {
         resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref());
         resolve_pronouns(&mut a, text, index, &mut last, rules);
@@ -501,6 +517,31 @@ pub fn extract(
                 rule: "count/number-before-group".into(),
                 confidence: 0.85,
             });
+        }
+        // "More than 1,400 people have been killed" with no event named: the toll of the
+        // document's war (its most mentioned war event), at a lower confidence.
+        if let Some(war) = &main_war {
+            let people = rules.setting("people_nouns");
+            for (k, item) in a.items.iter().enumerate() {
+                let Item::Mention(mi) = *item else { continue };
+                let Some(Value::Integer(n)) = a.mentions[mi].value else { continue };
+                let is_people = matches!(a.items.get(k + 1), Some(Item::Token(t)) if people.contains(&a.tokens[*t].lower));
+                let event_named = a.mentions.iter().any(|m| m.alts.first().is_some_and(|r| r.class == Class::Event));
+                let dies = (k + 2..(k + 8).min(a.items.len())).any(|x| {
+                    matches!(a.items[x], Item::Token(t) if death.iter().any(|ph| ph.len() == 1 && ph[0] == a.tokens[t].lower))
+                });
+                if is_people && dies && !event_named && n > 0 {
+                    found.push(Found {
+                        subject: war.clone(),
+                        subject_span: a.mentions[mi].span.clone(),
+                        predicate: "deathToll".into(),
+                        object: Filler::Value(Value::Integer(n)),
+                        object_span: a.mentions[mi].span.clone(),
+                        rule: "deathToll/people-killed-in-the-war".into(),
+                        confidence: 0.55,
+                    });
+                }
+            }
         }
         // Capitals named as such: "the Armenian capital Yerevan", "the capital, Baku".
         for (k, item) in a.items.iter().enumerate() {

@@ -451,8 +451,14 @@ pub fn extract(
                 confidence: 0.9,
             });
             let national = rules.setting("national_offices").contains(&title.kind.to_lowercase());
-            let (office, rule, confidence) = match office {
-                Some(o) => (Some(o.clone()), "officialOf/title-modifier", 0.9),
+            // "Parliament Speaker Ararat Mirzoyan": a body named right before the title.
+            let body_before = mi.checked_sub(1).and_then(|b| {
+                let prev = &a.mentions[b];
+                let between = text.get(prev.span.end..tspan.start).unwrap_or("x");
+                (between.trim().is_empty()).then(|| prev.alts.iter().find(|r| r.class == Class::Organization).cloned()).flatten()
+            });
+            let (office, rule, confidence) = match office.clone().or(body_before) {
+                Some(o) => (Some(o), "officialOf/title-modifier", 0.9),
                 None if national => {
                     // The office of a national title is the country in context: earlier in the
                     // sentence, else the last country the document named.

@@ -123,8 +123,13 @@ pub enum Command {
     ///
     /// The same pipeline as `build`, as a map task: N-Quads (or JSON Lines, one document a line)
     /// stream out in source order while documents are processed in parallel, in memory bounded
-    /// by a small batch of documents (standard input is read whole first). IRIs derive from
-    /// content, so shards of a corpus extracted on different machines merge by plain union:
+    /// by a small batch of documents. Standard input (`-`) streams too: when its first non-blank
+    /// byte is `{` it is read as JSON Lines, one article a line ({"id", "title", "date", "url",
+    /// "text"}), each line processed as it comes (a bad line is reported as <stdin>:LINE and
+    /// skipped); anything else is one text (or HTML) document of at most --max-document-bytes.
+    /// IRIs derive from content, so shards of a corpus extracted on different machines merge by
+    /// plain union (then `kgraph resolve` links what only the whole corpus shows):
+    ///   cat corpus/*.jsonl | kgraph extract - > all.nq
     ///   ls corpus/*.jsonl | xargs -P 8 -I{} sh -c 'kgraph extract {} > {}.nq'
     ///   kgraph extract --with-ontology > ontology.nq; cat corpus/*.nq ontology.nq > union.nq
     /// Documents that fail are reported and skipped (exit status 1).
@@ -140,6 +145,34 @@ pub enum Command {
     ///   cat shards/*.nq | kgraph load -
     #[command(verbatim_doc_comment)]
     Load(LoadArgs),
+    /// Link entities that only cross-document evidence shows to be one, with owl:sameAs.
+    ///
+    /// Each article is extracted alone, so one entity can get two IRIs: "peacekeepers" in one
+    /// article and "Russian peacekeepers" in another, a variant spelling and the gazetteer name.
+    /// resolve reads the entities of every document graph (class, rdfs:label, skos:altLabel, the
+    /// documents naming them) and links two IRIs of the same class when
+    ///   1. same-label: their labels are equal once normalised (case, accents, punctuation, a
+    ///      leading "the", a plural last word);
+    ///   2. label-is-alias: the label of one is an altLabel of the other that is a proper name
+    ///      (capitalised, not a common noun of lexicon/nominals.tsv nor a generic word such as
+    ///      deal, forces, region, and never written in lower case in the corpus); an alias that
+    ///      several entities share links none;
+    ///   3. qualified-head: a Group, Organization or Event without a nationality (group/peacekeeper,
+    ///      organization/parliament, event/protest-2020) and the one IRI adding a country or place
+    ///      to the same key (group/russian-peacekeeper, organization/q399-parliament): the one
+    ///      mentioned in a document with it, else the only one in the corpus when its country is
+    ///      named in every document of the unqualified one. Two or more candidates: ambiguous,
+    ///      nothing is linked.
+    /// Agreements are never linked by a shared generic alias ("deal", "truce").
+    ///
+    /// The links (each reified with kg:rule, kg:confidence, the reason as rdfs:comment and
+    /// prov:wasDerivedFrom the documents) replace the graph BASE resolution in one transaction,
+    /// so running it again, or after loading shards in another order, gives the same store.
+    /// Run it after `build` or `load`:
+    ///   kgraph --store merged.store load shards/*.nq && kgraph --store merged.store resolve -v
+    #[command(verbatim_doc_comment)]
+    Resolve(ResolveArgs),
+
     /// Draw the graph as Graphviz DOT, or as a picture (SVG, PNG, PDF) rendered by Graphviz.
     ///
     /// Nodes are entities, named by their label, shaped and coloured by class (Country, Person,
@@ -166,7 +199,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Files or folders to read; folders are read recursively (.txt, .md, .html, .htm, .jsonl),
-    /// `-` reads standard input.
+    /// `-` reads standard input (JSON Lines, streamed a line at a time, when it starts with `{`;
+    /// else one document).
     #[arg(value_name = "PATH", default_value = "seeds/")]
     pub paths: Vec<PathBuf>,
 
@@ -317,7 +351,8 @@ pub struct PushArgs {
 /// `kgraph extract`.
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Files or folders to read (.txt, .md, .html, .htm, .jsonl), `-` reads standard input.
+    /// Files or folders to read (.txt, .md, .html, .htm, .jsonl), `-` reads standard input
+    /// (JSON Lines, streamed a line at a time, when it starts with `{`; else one document).
     #[arg(value_name = "PATH", required_unless_present = "with_ontology")]
     pub paths: Vec<PathBuf>,
 
@@ -372,6 +407,18 @@ pub struct LoadArgs {
     /// file's extension (.nq, .trig, .nt, .ttl, .rdf, .jsonld), N-Quads for standard input.
     #[arg(long, value_name = "FORMAT", value_parser = rdf_format())]
     pub format: Option<RdfOutput>,
+}
+
+/// `kgraph resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// Compute and report the links without writing them.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Also write the links (and the ambiguous cases) to standard output as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `kgraph stats`.

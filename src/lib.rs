@@ -12,6 +12,7 @@ pub mod extract;
 pub mod graph;
 pub mod output;
 pub mod pipeline;
+pub mod resolution;
 pub mod shard;
 pub mod store;
 

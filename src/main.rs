@@ -22,7 +22,7 @@ use kgraph::pipeline::PipelineBuilder;
 use kgraph::store::{self, BuildOptions, Event, KgStore};
 use oxigraph::model::NamedOrBlankNodeRef;
 
-use cli::{BuildArgs, Cli, Command, DotArgs, ExportArgs, ExtractArgs, Global, LoadArgs, PushArgs, QueryArgs, StatsArgs};
+use cli::{BuildArgs, Cli, Command, DotArgs, ExportArgs, ExtractArgs, Global, LoadArgs, PushArgs, QueryArgs, ResolveArgs, StatsArgs};
 
 /// How a command that did not fail ended.
 enum Outcome {
@@ -56,6 +56,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Extract(args) => run_extract(&global, &vocab, args),
         Command::Load(args) => run_load(&global, args),
         Command::Dot(args) => run_dot(&global, &vocab, args),
+        Command::Resolve(args) => run_resolve(&global, &vocab, args),
     }
 }
 
@@ -368,6 +369,60 @@ fn run_load(global: &Global, args: LoadArgs) -> Result<Outcome> {
         eprintln!(
             "loaded {quads} quads into {graphs} graphs from {} files in {:.2}s",
             args.files.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(Outcome::Done)
+}
+
+fn run_resolve(global: &Global, vocab: &Vocab, args: ResolveArgs) -> Result<Outcome> {
+    use kgraph::resolution;
+    let started = Instant::now();
+    let ontology = ontology_dir(global);
+    if !global.store.join("CURRENT").is_file() {
+        anyhow::bail!(
+            "{}: no kgraph store there (create it with `kgraph build` or `kgraph load`)",
+            global.store.display()
+        );
+    }
+    let result = if args.dry_run {
+        let kg = KgStore::open_read_only(&global.store)?;
+        let nominals = match ontology.as_deref().map(|d| d.join("lexicon/nominals.tsv")).filter(|f| f.is_file()) {
+            Some(f) => Some(read_text(&f)?),
+            None => None,
+        };
+        resolution::compute(kg.store(), vocab, nominals.as_deref())?
+    } else {
+        let kg = KgStore::open(&global.store)?;
+        resolution::resolve(&kg, vocab, ontology.as_deref())?
+    };
+    let short = |iri: &str| iri.strip_prefix(vocab.base()).unwrap_or(iri).trim_start_matches("entity/").to_owned();
+    if global.verbose {
+        for l in &result.links {
+            eprintln!("kgraph: {} owl:sameAs {} [{}] {}", short(&l.a), short(&l.b), l.rule.name(), l.reason);
+        }
+        for a in &result.ambiguous {
+            let candidates: Vec<String> = a.candidates.iter().map(|c| short(c)).collect();
+            eprintln!("kgraph: ambiguous, not linked [{}]: {} could be {}", a.rule.name(), short(&a.entity), candidates.join(" or "));
+        }
+    }
+    if args.json {
+        let stdout = std::io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        serde_json::to_writer_pretty(&mut out, &result).context("cannot write the links")?;
+        writeln!(out).and_then(|()| out.flush()).map_err(|e| kgraph::Error::io("<stdout>", e))?;
+    }
+    if !global.quiet {
+        let clusters = result.clusters().len();
+        let graph = resolution::resolution_graph(vocab);
+        eprintln!(
+            "{} {} links in {clusters} clusters ({} ambiguous left apart) among {} entities of {} documents{} in {:.2}s",
+            if args.dry_run { "would write" } else { "resolved:" },
+            result.links.len(),
+            result.ambiguous.len(),
+            result.entities,
+            result.documents,
+            if args.dry_run { String::new() } else { format!(", into {graph}") },
             started.elapsed().as_secs_f64()
         );
     }

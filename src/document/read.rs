@@ -129,20 +129,7 @@ pub fn read_paths(paths: &[PathBuf], options: &ReadOptions, mut f: impl FnMut(Re
 /// Reads one source, calling `f` with each document or error it holds.
 pub fn read_source(source: &Source, options: &ReadOptions, f: &mut dyn FnMut(Result<Document>)) {
     let (path, bytes, format) = match source {
-        Source::Stdin => {
-            let mut bytes = Vec::new();
-            let limit = options.max_document_bytes.saturating_mul(1024);
-            if let Err(e) = std::io::stdin().take(limit).read_to_end(&mut bytes) {
-                return f(Err(Error::io("<stdin>", e)));
-            }
-            let trimmed = bytes.iter().position(|b| !b.is_ascii_whitespace());
-            let format = match trimmed.map(|i| bytes[i]) {
-                Some(b'{') => Format::JsonLines,
-                Some(b'<') => Format::Html,
-                _ => Format::Text,
-            };
-            (PathBuf::from("<stdin>"), bytes, format)
-        }
+        Source::Stdin => return read_stdin(std::io::stdin().lock(), options, f),
         Source::File(path) => {
             let Some(format) = Format::of(path) else {
                 return f(Err(Error::Unsupported { path: path.clone() }));
@@ -256,44 +243,147 @@ fn read_json_lines(path: &Path, bytes: &[u8], options: &ReadOptions, f: &mut dyn
         return f(Err(Error::Empty { path: path.to_owned() }));
     }
     for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+        if let Some(doc) = json_article(path, i + 1, line, options) {
+            f(doc);
+        }
+    }
+}
+
+/// One JSON Lines record (line `number` of `path`) → a document, or an error naming the line;
+/// `None` for a blank line.
+fn json_article(path: &Path, number: usize, line: &str, options: &ReadOptions) -> Option<Result<Document>> {
+    if line.trim().is_empty() {
+        return None;
+    }
+    let syntax = |message: String| Some(Err(Error::Syntax { path: path.to_owned(), line: number, message }));
+    let article: JsonArticle = match serde_json::from_str(line) {
+        Ok(a) => a,
+        Err(e) => return syntax(format!("not a JSON article: {e}")),
+    };
+    let Some(body) = article.text.or(article.body) else {
+        return syntax("the article has no \"text\" field".into());
+    };
+    if body.len() as u64 > options.max_document_bytes {
+        return syntax(format!("article text is {} bytes, over the limit of {}", body.len(), options.max_document_bytes));
+    }
+    if body.trim().is_empty() {
+        return syntax("the article text is empty".into());
+    }
+    let id = match article.id {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => format!("{}-{}", stem(path), number),
+    };
+    let mut doc = Document {
+        id,
+        title: article.title.filter(|t| !t.trim().is_empty()),
+        date: article.date.as_deref().and_then(crate::extract::dates::parse_date),
+        source: article.url.unwrap_or_else(|| format!("{}:{}", path.display(), number)),
+        text: body,
+        links: Vec::new(),
+    };
+    finish(&mut doc, options);
+    Some(Ok(doc))
+}
+
+/// Reads standard input as it comes: JSON Lines (the first non-blank byte is `{`) a line at a
+/// time, each line handed on before the next is read, so memory does not grow with the stream;
+/// anything else is one text (or, from `<`, HTML) document of at most `max_document_bytes`.
+pub fn read_stdin(mut reader: impl std::io::BufRead, options: &ReadOptions, f: &mut dyn FnMut(Result<Document>)) {
+    let path = Path::new("<stdin>");
+    // The first non-blank byte, leaving it unread.
+    let first = loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return f(Err(Error::io(path, e))),
+        };
+        if buf.is_empty() {
+            break None;
+        }
+        let blank = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let found = buf.get(blank).copied();
+        // Blank lines before the first record count for the line numbers.
+        let newlines = buf[..blank].iter().filter(|&&b| b == b'\n').count();
+        reader.consume(blank);
+        if let Some(b) = found {
+            break Some((b, newlines));
+        }
+    };
+    let Some((first, skipped)) = first else {
+        return f(Err(Error::Empty { path: path.to_owned() }));
+    };
+    if first != b'{' {
+        let format = if first == b'<' { Format::Html } else { Format::Text };
+        let limit = options.max_document_bytes;
+        let mut bytes = Vec::new();
+        if let Err(e) = reader.by_ref().take(limit.saturating_add(1)).read_to_end(&mut bytes) {
+            return f(Err(Error::io(path, e)));
+        }
+        if bytes.len() as u64 > limit {
+            // Count the rest without keeping it.
+            let rest = std::io::copy(&mut reader, &mut std::io::sink()).unwrap_or(0);
+            return f(Err(Error::TooLarge { path: path.to_owned(), size: bytes.len() as u64 + rest, limit }));
+        }
+        return f(document_from_bytes(path, &bytes, format, options));
+    }
+    // A record holds the text escaped (up to 6 bytes a byte as \uXXXX) and other fields.
+    let cap = usize::try_from(options.max_document_bytes.saturating_mul(6).saturating_add(1 << 20)).unwrap_or(usize::MAX);
+    let mut line = Vec::new();
+    let mut number = skipped;
+    loop {
+        line.clear();
+        number += 1;
+        let mut whole = true;
+        let mut consumed = 0usize;
+        // Read one line, keeping at most `cap` bytes of it.
+        loop {
+            let buf = match reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return f(Err(Error::io(path, e))),
+            };
+            if buf.is_empty() {
+                break;
+            }
+            let (n, done) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            if whole && line.len() + n <= cap {
+                line.extend_from_slice(&buf[..n]);
+            } else if whole {
+                whole = false;
+                line = Vec::new();
+            }
+            reader.consume(n);
+            consumed += n;
+            if done {
+                break;
+            }
+        }
+        if consumed == 0 {
+            return;
+        }
+        let syntax = |message: String| Error::Syntax { path: path.to_owned(), line: number, message };
+        if !whole {
+            f(Err(syntax(format!("the line is {consumed} bytes, over the limit of {cap} (see --max-document-bytes)"))));
             continue;
         }
-        let syntax = |message: String| Error::Syntax { path: path.to_owned(), line: i + 1, message };
-        let article: JsonArticle = match serde_json::from_str(line) {
-            Ok(a) => a,
-            Err(e) => {
-                f(Err(syntax(format!("not a JSON article: {e}"))));
+        let text = match decode(path, &line, options.lossy) {
+            Ok(t) => t,
+            Err(Error::InvalidUtf8 { offset, .. }) => {
+                f(Err(syntax(format!("invalid UTF-8 at byte {offset} of the line (see --lossy)"))));
+                continue;
+            }
+            Err(_) => {
+                f(Err(syntax("binary data, not a JSON article".into())));
                 continue;
             }
         };
-        let Some(body) = article.text.or(article.body) else {
-            f(Err(syntax("the article has no \"text\" field".into())));
-            continue;
-        };
-        if body.len() as u64 > options.max_document_bytes {
-            f(Err(syntax(format!("article text is {} bytes, over the limit of {}", body.len(), options.max_document_bytes))));
-            continue;
+        if let Some(doc) = json_article(path, number, text.trim_end_matches(['\n', '\r']), options) {
+            f(doc);
         }
-        if body.trim().is_empty() {
-            f(Err(syntax("the article text is empty".into())));
-            continue;
-        }
-        let id = match article.id {
-            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            _ => format!("{}-{}", stem(path), i + 1),
-        };
-        let mut doc = Document {
-            id,
-            title: article.title.filter(|t| !t.trim().is_empty()),
-            date: article.date.as_deref().and_then(crate::extract::dates::parse_date),
-            source: article.url.unwrap_or_else(|| format!("{}:{}", path.display(), i + 1)),
-            text: body,
-            links: Vec::new(),
-        };
-        finish(&mut doc, options);
-        f(Ok(doc));
     }
 }
 
@@ -428,5 +518,27 @@ mod tests {
         assert_eq!((first.id.as_str(), first.date.unwrap().to_string()), ("x", "2020-11-10".into()));
         assert!(got[1].as_ref().unwrap_err().to_string().starts_with("a.jsonl:2: "));
         assert_eq!(got[2].as_ref().unwrap().id, "a-3");
+    }
+
+    #[test]
+    fn standard_input_streams_json_lines_and_bounds_text() {
+        let mut got = Vec::new();
+        let input = "\n\n{\"id\":\"a\",\"text\":\"Hello there.\"}\n{bad\n\n{\"text\":\"More.\"}";
+        read_stdin(std::io::Cursor::new(input), &ReadOptions::default(), &mut |r| got.push(r));
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].as_ref().unwrap().id, "a");
+        assert!(got[1].as_ref().unwrap_err().to_string().starts_with("<stdin>:4: not a JSON article"), "{:?}", got[1]);
+        assert_eq!(got[2].as_ref().unwrap().text, "More.");
+
+        let options = ReadOptions { max_document_bytes: 10, ..ReadOptions::default() };
+        let mut got = Vec::new();
+        read_stdin(std::io::Cursor::new("just some plain text"), &options, &mut |r| got.push(r));
+        assert!(matches!(got.as_slice(), [Err(Error::TooLarge { size: 20, limit: 10, .. })]), "{got:?}");
+        let mut got = Vec::new();
+        read_stdin(std::io::Cursor::new("short."), &options, &mut |r| got.push(r));
+        assert_eq!(got[0].as_ref().unwrap().text, "short.");
+        let mut got = Vec::new();
+        read_stdin(std::io::Cursor::new(" \n "), &options, &mut |r| got.push(r));
+        assert!(matches!(got.as_slice(), [Err(Error::Empty { .. })]), "{got:?}");
     }
 }

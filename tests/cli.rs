@@ -182,7 +182,10 @@ fn bad_inputs_are_reported_and_skipped_and_the_rest_is_stored() {
         assert!(stderr.contains(expected), "stderr lacks {expected:?}:\n{stderr}");
     }
     assert!(stderr.lines().any(|l| l.contains("warning") && l.contains("empty.txt")), "{stderr}");
-    assert!(stderr.lines().any(|l| l.contains("warning") && l.contains("binary.txt: looks like a binary file")), "{stderr}");
+    assert!(
+        stderr.lines().any(|l| l.contains("warning") && l.contains("binary.txt: looks like a binary file")),
+        "{stderr}"
+    );
     let ids = stdout(&mut on(
         &store,
         &["query", "--format", "csv", "SELECT ?id WHERE { GRAPH ?g { ?g <http://purl.org/dc/terms/identifier> ?id } }"],

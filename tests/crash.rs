@@ -71,7 +71,11 @@ fn graphs(store: &Path) -> BTreeMap<String, BTreeSet<String>> {
         return out;
     }
     let export = kgraph(store).args(["export", "--format", "nquads"]).output().unwrap();
-    assert!(export.status.success(), "the store does not open after a kill: {}", String::from_utf8_lossy(&export.stderr));
+    assert!(
+        export.status.success(),
+        "the store does not open after a kill: {}",
+        String::from_utf8_lossy(&export.stderr)
+    );
     for quad in RdfParser::from_format(RdfFormat::NQuads).for_slice(&export.stdout) {
         let quad = quad.unwrap();
         let graph: String = quad.graph_name.to_string();

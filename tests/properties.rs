@@ -25,6 +25,7 @@ static PIPELINE: LazyLock<Pipeline> =
     LazyLock::new(|| PipelineBuilder::default().build(Arc::new(LexiconBuilder::new().build().unwrap())));
 
 /// Names and cue words of the lexicon, and sentence punctuation.
+#[rustfmt::skip]
 const WORDS: &[&str] = &[
     "Russia", "Armenia", "Azerbaijan", "Turkey", "Vladimir Putin", "President", "Prime Minister", "Nikol Pashinyan",
     "Pashinian", "Ilham Aliyev", "brokered", "signed", "ceasefire", "agreement", "peacekeepers", "troops",
@@ -35,6 +36,7 @@ const WORDS: &[&str] = &[
 ];
 
 /// Characters and strings that have broken text tools before.
+#[rustfmt::skip]
 const ODD: &[&str] = &[
     "\u{202e}", "\u{202c}", "\u{200f}", "\u{2066}", "\u{2069}", "\u{200d}", "\u{200b}", "\u{feff}", "\u{0}",
     "\u{7}", "\u{8}", "\u{b}", "\u{c}", "\u{1b}[31m", "\u{7f}", "\u{85}", "\u{2028}", "\u{2029}", "\r\n", "\r",
@@ -125,7 +127,11 @@ fn round_trip(processed: &Processed) {
         };
         let missing: Vec<_> = expected.difference(&parsed).collect();
         let extra: Vec<_> = parsed.difference(&expected).collect();
-        assert!(missing.is_empty() && extra.is_empty(), "{} round trip: lost {missing:#?}\ngained {extra:#?}", format.name());
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{} round trip: lost {missing:#?}\ngained {extra:#?}",
+            format.name()
+        );
     }
 }
 
@@ -177,7 +183,8 @@ proptest! {
 
 #[test]
 fn invalid_bytes_are_refused_or_replaced_never_a_panic() {
-    let cases: &[&[u8]] = &[b"\xff", b"abc\xc3", b"\xed\xa0\x80 surrogate", b"\xf4\x90\x80\x80 too big", b"\xc0\xaf overlong"];
+    let cases: &[&[u8]] =
+        &[b"\xff", b"abc\xc3", b"\xed\xa0\x80 surrogate", b"\xf4\x90\x80\x80 too big", b"\xc0\xaf overlong"];
     for bytes in cases {
         for (name, format) in [("a.txt", Format::Text), ("a.html", Format::Html), ("a.jsonl", Format::JsonLines)] {
             for lossy in [false, true] {

@@ -89,7 +89,8 @@ const ARTICLE: &str = "Russia brokered a ceasefire between Armenia and Azerbaija
 fn invalid_utf8_is_refused_with_its_offset_or_replaced_with_lossy() {
     let tmp = TempDir::new().unwrap();
     let file = tmp.path().join("bad.txt");
-    let bytes = [b"Russia brokered a ceasefire between Armenia\xff and Azerbaijan.".as_slice(), b" More \xc3( here.\n"].concat();
+    let bytes = [b"Russia brokered a ceasefire between Armenia\xff and Azerbaijan.".as_slice(), b" More \xc3( here.\n"]
+        .concat();
     std::fs::write(&file, bytes).unwrap();
     let good = tmp.path().join("good.txt");
     std::fs::write(&good, ARTICLE).unwrap();
@@ -122,8 +123,11 @@ fn invalid_utf8_is_refused_with_its_offset_or_replaced_with_lossy() {
 
     // In JSON Lines the offset is the file's, and only the bad line is refused.
     let jsonl = tmp.path().join("news.jsonl");
-    std::fs::write(&jsonl, [b"{\"id\":\"j1\",\"text\":\"Russia.\"}\n".as_slice(), b"{\"id\":\"j2\",\"text\":\"A\xff.\"}\n"].concat())
-        .unwrap();
+    std::fs::write(
+        &jsonl,
+        [b"{\"id\":\"j1\",\"text\":\"Russia.\"}\n".as_slice(), b"{\"id\":\"j2\",\"text\":\"A\xff.\"}\n"].concat(),
+    )
+    .unwrap();
     let (code, stderr) = build(&store, &[], &[&jsonl]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains(&format!("{}: invalid UTF-8 at byte offset 49", jsonl.display())), "{stderr}");
@@ -183,7 +187,8 @@ fn a_large_document_is_read_within_the_limit_and_refused_over_it() {
     std::fs::write(&small, ARTICLE).unwrap();
     let (code, stderr) = build(&store, &["--max-document-bytes", "1000000"], &[&big, &small]);
     assert_eq!(code, 1, "{stderr}");
-    let expected = format!("kgraph: {}: document is {} bytes, over the limit of 1000000 bytes", big.display(), body.len());
+    let expected =
+        format!("kgraph: {}: document is {} bytes, over the limit of 1000000 bytes", big.display(), body.len());
     assert!(stderr.contains(&expected), "{stderr}");
     assert!(stderr.contains("built 1 documents (1 failed)"), "{stderr}");
 
@@ -194,12 +199,17 @@ fn a_large_document_is_read_within_the_limit_and_refused_over_it() {
     let (code, stderr) = build(&store, &["--max-document-bytes", "1000"], &[&jsonl]);
     assert_eq!(code, 1, "{stderr}");
     let n = ARTICLE.len() * 20;
-    assert!(stderr.contains(&format!("{}:2: article text is {n} bytes, over the limit of 1000", jsonl.display())), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:2: article text is {n} bytes, over the limit of 1000", jsonl.display())),
+        "{stderr}"
+    );
     on(&store, &["build", "--max-document-bytes", "1000", "-"])
         .write_stdin(ARTICLE.repeat(20))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(format!("kgraph: <stdin>: document is {n} bytes, over the limit of 1000 bytes")));
+        .stderr(predicate::str::contains(format!(
+            "kgraph: <stdin>: document is {n} bytes, over the limit of 1000 bytes"
+        )));
 }
 
 #[test]
@@ -271,9 +281,12 @@ fn control_characters_bidi_marks_and_odd_names_survive_every_export() {
     assert_eq!(identifiers(&store), ["a\"b <c>\n😀\u{202e}\\", "controls", "say \"hi\" <b>&\n😀 'x'"]);
 
     let nquads = export_parsed(&store, "nquads", RdfFormat::NQuads);
-    for (format, rdf) in
-        [("trig", RdfFormat::TriG), ("turtle", RdfFormat::Turtle), ("ntriples", RdfFormat::NTriples), ("rdfxml", RdfFormat::RdfXml)]
-    {
+    for (format, rdf) in [
+        ("trig", RdfFormat::TriG),
+        ("turtle", RdfFormat::Turtle),
+        ("ntriples", RdfFormat::NTriples),
+        ("rdfxml", RdfFormat::RdfXml),
+    ] {
         let parsed = export_parsed(&store, format, rdf);
         assert!(!parsed.is_empty(), "{format}");
     }
@@ -294,7 +307,12 @@ fn a_json_lines_line_that_is_not_json_names_its_line_and_the_others_are_read() {
     let record = |id: &str| serde_json::json!({ "id": id, "text": ARTICLE }).to_string();
     std::fs::write(
         &jsonl,
-        format!("{}\n{{\"id\": \"broken\", \"text\": \"no end\n\n{}\r\n[1, 2]\n{{\"id\":\"notext\"}}\n{}", record("one"), record("two"), record("three")),
+        format!(
+            "{}\n{{\"id\": \"broken\", \"text\": \"no end\n\n{}\r\n[1, 2]\n{{\"id\":\"notext\"}}\n{}",
+            record("one"),
+            record("two"),
+            record("three")
+        ),
     )
     .unwrap();
     let store = tmp.path().join("kg");
@@ -422,10 +440,10 @@ fn a_second_build_fails_at_once_and_a_query_says_why_it_must_wait() {
     let mut first = hold_with_a_build(&store);
     let pid = first.id();
     let started = Instant::now();
-    on(&store, &["build", "seeds"]).assert().code(2).stderr(format!(
-        "kgraph: store {} is in use by another kgraph process (pid {pid})\n",
-        store.display()
-    ));
+    on(&store, &["build", "seeds"])
+        .assert()
+        .code(2)
+        .stderr(format!("kgraph: store {} is in use by another kgraph process (pid {pid})\n", store.display()));
     on(&store, &["query", "ASK {}"]).assert().code(2).stderr(format!(
         "kgraph: store {} is in use by another kgraph process (pid {pid}) that is writing it; Oxigraph cannot \
          read a store while another process writes to it, so try again when that process has finished\n",

@@ -68,6 +68,26 @@ pub enum Error {
         /// The process holding it, when known.
         pid: Option<u32>,
     },
+    /// A reader (`query`, `export`, `stats`) found the store held by a writer. Oxigraph 0.5 has
+    /// no secondary (follower) opening, and opening RocksDB read-only while another process
+    /// writes is undefined behaviour, so readers wait for the writer to finish.
+    #[error("store {path} is in use by another kgraph process{} that is writing it; Oxigraph cannot read a store while another process writes to it, so try again when that process has finished", pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    StoreBeingWritten {
+        /// The store directory.
+        path: PathBuf,
+        /// The writing process, when known.
+        pid: Option<u32>,
+    },
+    /// Invalid UTF-8 was replaced with U+FFFD (`--lossy`): a warning, the document is read.
+    #[error("{path}: invalid UTF-8 at byte offset {offset} replaced with U+FFFD ({count} bad sequence{})", if *count == 1 { "" } else { "s" })]
+    Replaced {
+        /// The file concerned.
+        path: PathBuf,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+        /// How many invalid sequences were replaced.
+        count: usize,
+    },
     /// An error from the Oxigraph store.
     #[error("store: {0}")]
     Storage(#[from] oxigraph::store::StorageError),

@@ -147,6 +147,11 @@ fn build(global: &Global, vocab: &Vocab, args: BuildArgs) -> Result<Outcome> {
                 bar.suspend(|| eprintln!("kgraph: warning: {e} (skipped)"));
             }
         }
+        Event::Warning(e) => {
+            if !global.quiet {
+                bar.suspend(|| eprintln!("kgraph: warning: {e}"));
+            }
+        }
         Event::Failed(e) => bar.suspend(|| eprintln!("kgraph: {e}")),
     })?;
     bar.finish_and_clear();

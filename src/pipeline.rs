@@ -64,6 +64,61 @@ pub struct Processed {
     pub dropped: Vec<Dropped>,
 }
 
+impl Processed {
+    /// Checks what every processed document must satisfy, whatever its text: every offset
+    /// (sentences, mentions, dropped blocks, links) on a character boundary inside the text, every
+    /// statement's entities present, every IRI valid for Oxigraph's checking parser, every quad
+    /// in the document's graph. Used by the fuzz targets and the property tests.
+    pub fn check_invariants(&self) -> std::result::Result<(), String> {
+        let text = &self.document.text;
+        let range = |what: &str, r: &std::ops::Range<usize>| -> std::result::Result<(), String> {
+            if r.start > r.end || r.end > text.len() || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) {
+                return Err(format!("{what} {r:?} is not a character range of the text ({} bytes)", text.len()));
+            }
+            Ok(())
+        };
+        for l in &self.document.links {
+            range("link", l)?;
+        }
+        for d in &self.dropped {
+            range("dropped block", &d.span)?;
+        }
+        for st in &self.extraction.statements {
+            let ev = &st.evidence;
+            range("sentence", &ev.sentence)?;
+            range("subject", &ev.subject)?;
+            range("object", &ev.object)?;
+            let n = self.extraction.entities.len();
+            let object = match st.object {
+                extract::Value::Entity(i) => Some(i),
+                _ => None,
+            };
+            if [Some(st.subject), object, ev.speaker].into_iter().flatten().any(|i| i >= n) {
+                return Err(format!("a statement refers to a missing entity: {st:?}"));
+            }
+        }
+        let valid = |n: &NamedNode| -> std::result::Result<(), String> {
+            NamedNode::new(n.as_str()).map(|_| ()).map_err(|e| format!("invalid IRI <{n}>: {e}"))
+        };
+        valid(&self.graph)?;
+        for q in &self.quads {
+            if q.graph_name != oxigraph::model::GraphName::NamedNode(self.graph.clone()) {
+                return Err(format!("quad outside the document graph: {q}"));
+            }
+            if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = &q.subject {
+                valid(n)?;
+            }
+            valid(&q.predicate)?;
+            match &q.object {
+                oxigraph::model::Term::NamedNode(n) => valid(n)?,
+                oxigraph::model::Term::Literal(l) => valid(&l.datatype().into_owned())?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Pipeline {
     /// The vocabulary IRIs are minted in.
     pub fn vocab(&self) -> &Vocab {

@@ -9,7 +9,12 @@
 //! file. So any number of `query`, `export` and `stats` can run together, but not while a
 //! `build` writes: Oxigraph opens RocksDB read-only without coordination with a writer, and its
 //! documentation calls reading while another process writes undefined behaviour. Whoever cannot
-//! get the lock fails at once with [`Error::StoreLocked`].
+//! get the lock fails at once with [`Error::StoreLocked`] (a writer) or
+//! [`Error::StoreBeingWritten`] (a reader).
+//!
+//! Without the default `rocksdb` feature (the fuzz targets), only [`KgStore::memory`] exists:
+//! opening a folder is an error.
+#![cfg_attr(not(feature = "rocksdb"), allow(dead_code, unused_imports))]
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
@@ -59,35 +64,45 @@ impl KgStore {
     /// and refuses a non-empty folder that is not a store.
     pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref();
-        if dir.is_dir() && !is_store_dir(dir) && !dir.join(LOCK_FILE).is_file() {
-            let mut entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-            if entries.next().is_some() {
-                return Err(Error::Invalid(format!(
-                    "{}: not a kgraph store and not empty; choose a new or empty folder for --store",
-                    dir.display()
-                )));
+        #[cfg(not(feature = "rocksdb"))]
+        return Err(without_rocksdb(dir));
+        #[cfg(feature = "rocksdb")]
+        {
+            if dir.is_dir() && !is_store_dir(dir) && !dir.join(LOCK_FILE).is_file() {
+                let mut entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+                if entries.next().is_some() {
+                    return Err(Error::Invalid(format!(
+                        "{}: not a kgraph store and not empty; choose a new or empty folder for --store",
+                        dir.display()
+                    )));
+                }
             }
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            let lock = StoreLock::exclusive(dir)?;
+            let store = Store::open(dir).map_err(|e| open_error(dir, e))?;
+            Ok(Self { store, dir: Some(dir.to_owned()), _lock: Some(lock) })
         }
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let lock = StoreLock::exclusive(dir)?;
-        let store = Store::open(dir).map_err(|e| open_error(dir, e))?;
-        Ok(Self { store, dir: Some(dir.to_owned()), _lock: Some(lock) })
     }
 
     /// Opens the on-disk store in `dir` read-only, holding a shared lock until dropped: other
     /// readers may run at the same time, a writer may not.
     pub fn open_read_only(dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref();
-        if !is_store_dir(dir) {
-            return Err(Error::Invalid(format!(
-                "{}: no kgraph store there (create it with `kgraph build --store {}`)",
-                dir.display(),
-                dir.display()
-            )));
+        #[cfg(not(feature = "rocksdb"))]
+        return Err(without_rocksdb(dir));
+        #[cfg(feature = "rocksdb")]
+        {
+            if !is_store_dir(dir) {
+                return Err(Error::Invalid(format!(
+                    "{}: no kgraph store there (create it with `kgraph build --store {}`)",
+                    dir.display(),
+                    dir.display()
+                )));
+            }
+            let lock = StoreLock::shared(dir)?;
+            let store = Store::open_read_only(dir).map_err(|e| open_error(dir, e))?;
+            Ok(Self { store, dir: Some(dir.to_owned()), _lock: Some(lock) })
         }
-        let lock = StoreLock::shared(dir)?;
-        let store = Store::open_read_only(dir).map_err(|e| open_error(dir, e))?;
-        Ok(Self { store, dir: Some(dir.to_owned()), _lock: Some(lock) })
     }
 
     /// A new, empty in-memory store.
@@ -167,6 +182,15 @@ impl KgStore {
     }
 }
 
+/// The error for opening a folder in a kgraph built without RocksDB.
+#[cfg(not(feature = "rocksdb"))]
+fn without_rocksdb(dir: &Path) -> Error {
+    Error::Invalid(format!(
+        "{}: this kgraph was built without the `rocksdb` feature and has no on-disk store; use --memory",
+        dir.display()
+    ))
+}
+
 /// Whether `dir` looks like an Oxigraph (RocksDB) store folder.
 fn is_store_dir(dir: &Path) -> bool {
     dir.join("CURRENT").is_file()
@@ -174,6 +198,7 @@ fn is_store_dir(dir: &Path) -> bool {
 
 /// Maps an error opening RocksDB: its own lock held by another process (one that did not take
 /// kgraph's lock, e.g. an Oxigraph server) becomes [`Error::StoreLocked`], without a pid.
+#[cfg(feature = "rocksdb")]
 fn open_error(dir: &Path, e: StorageError) -> Error {
     let message = e.to_string();
     if message.contains("lock") || message.contains("LOCK") {
@@ -232,7 +257,7 @@ impl StoreLock {
             Err(e) => return Err(Error::io(&path, e)),
         };
         if !fs4::fs_std::FileExt::try_lock_shared(&file).map_err(|e| Error::io(&path, e))? {
-            return Err(Error::StoreLocked { path: dir.to_owned(), pid: read_pid(&path) });
+            return Err(Error::StoreBeingWritten { path: dir.to_owned(), pid: read_pid(&path) });
         }
         Ok(Self { file, exclusive: false })
     }
@@ -317,8 +342,11 @@ pub enum Event<'a> {
     },
     /// A document was processed and its graph replaced in the store.
     Loaded(&'a Processed),
-    /// An input was skipped with a warning (it is empty).
+    /// An input was skipped with a warning (it is empty, or binary).
     Skipped(&'a Error),
+    /// A warning about an input that is still read ([`Error::Replaced`]: `--lossy` replaced
+    /// invalid UTF-8); its document follows.
+    Warning(&'a Error),
     /// An input failed and was skipped; the build goes on.
     Failed(&'a Error),
 }
@@ -328,9 +356,9 @@ pub enum Event<'a> {
 pub struct BuildSummary {
     /// Documents loaded.
     pub documents: usize,
-    /// Inputs that failed (unreadable, not UTF-8, binary, malformed …).
+    /// Inputs that failed (unreadable, not UTF-8, too large, malformed …).
     pub failed: usize,
-    /// Inputs skipped with a warning (empty).
+    /// Inputs skipped with a warning (empty or binary).
     pub skipped: usize,
     /// Statements extracted (one per fact and sentence).
     pub statements: usize,
@@ -444,10 +472,11 @@ impl<F: FnMut(Event<'_>)> Loader<'_, F> {
                     self.entities.extend(p.extraction.entities.keys().cloned());
                     (self.on_event)(Event::Loaded(&p));
                 }
-                Err(e @ Error::Empty { .. }) => {
+                Err(e @ (Error::Empty { .. } | Error::Binary { .. })) => {
                     self.summary.skipped += 1;
                     (self.on_event)(Event::Skipped(&e));
                 }
+                Err(e @ Error::Replaced { .. }) => (self.on_event)(Event::Warning(&e)),
                 Err(e) => {
                     self.summary.failed += 1;
                     (self.on_event)(Event::Failed(&e));
@@ -580,7 +609,12 @@ mod tests {
             Err(Error::StoreLocked { pid, .. }) => assert_eq!(pid, Some(std::process::id())),
             other => panic!("expected StoreLocked, got {other:?}"),
         }
-        assert!(matches!(KgStore::open_read_only(dir.path()), Err(Error::StoreLocked { .. })));
+        match KgStore::open_read_only(dir.path()) {
+            Err(e @ Error::StoreBeingWritten { pid: Some(_), .. }) => {
+                assert!(e.to_string().contains(&format!("(pid {}) that is writing it", std::process::id())), "{e}")
+            }
+            other => panic!("expected StoreBeingWritten, got {other:?}"),
+        }
         drop(first);
         let r1 = KgStore::open_read_only(dir.path()).unwrap();
         let _r2 = KgStore::open_read_only(dir.path()).unwrap();

@@ -86,13 +86,34 @@ fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Sentence>) {
     push(block.start, s, start, s.len(), out);
 }
 
+/// The longest sentence kept whole, in bytes. Longer runs without a sentence end (a page with
+/// no full stops, a 1 MB line) are cut at a space, so that the work per sentence and the evidence
+/// quoted by each statement stay bounded.
+pub const MAX_SENTENCE_BYTES: usize = 2000;
+
 fn push(offset: usize, s: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
     let piece = &s[start..end];
     let lead = piece.len() - piece.trim_start().len();
-    let trimmed = piece.trim();
-    if !trimmed.is_empty() {
-        let a = offset + start + lead;
-        out.push(Sentence { span: a..a + trimmed.len() });
+    let mut rest = piece.trim();
+    let mut at = offset + start + lead;
+    while rest.len() > MAX_SENTENCE_BYTES {
+        let mut cut = MAX_SENTENCE_BYTES;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        // At the last space of the window, unless that leaves a short piece.
+        if let Some(space) = rest[..cut].rfind(char::is_whitespace).filter(|&i| i > MAX_SENTENCE_BYTES / 2) {
+            cut = space;
+        }
+        let head = rest[..cut].trim_end();
+        out.push(Sentence { span: at..at + head.len() });
+        let tail = &rest[cut..];
+        let skip = tail.len() - tail.trim_start().len();
+        at += cut + skip;
+        rest = &tail[skip..];
+    }
+    if !rest.is_empty() {
+        out.push(Sentence { span: at..at + rest.len() });
     }
 }
 
@@ -145,5 +166,20 @@ mod tests {
         let body = Body { blocks: vec![0..43, 44..69, 70..85], ..Body::default() };
         let got: Vec<&str> = segment(text, &body).iter().map(|s| &text[s.span.clone()]).collect();
         assert_eq!(got, ["Aliyev said his forces had captured Shusha,\nthe region's second town.", "A new sentence."]);
+    }
+
+    #[test]
+    fn a_run_without_sentence_ends_is_cut_at_spaces() {
+        let text = "word ".repeat(100_000) + "é".repeat(5_000).as_str();
+        let pieces = split(&text);
+        assert!(pieces.len() > 250, "{}", pieces.len());
+        for p in &pieces {
+            assert!(!p.is_empty() && p.len() <= MAX_SENTENCE_BYTES, "{}", p.len());
+            assert_eq!(p.trim(), *p);
+        }
+        let words: usize = pieces.iter().map(|p| p.split_whitespace().count()).sum();
+        assert_eq!(words, 100_000 + 5, "no word cut, but the unbroken run of é (in 2000-byte pieces)");
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+        assert_eq!(pieces.iter().map(|p| squeeze(p)).collect::<String>(), squeeze(&text), "nothing lost");
     }
 }

@@ -94,16 +94,32 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Vec<Quad>
         add(
             &r,
             vocab.term("confidence"),
-            Literal::new_typed_literal(format!("{:.2}", ev.confidence.clamp(0.0, 1.0)), xsd::DECIMAL).into(),
+            Literal::new_typed_literal(decimal(ev.confidence), xsd::DECIMAL).into(),
         );
         if let Some(sp) = ev.speaker {
             add(&r, vocab.term("speaker"), entity_iris[sp].clone().into());
         }
     }
     // The same triple stated in several sentences is one triple (with several evidence nodes).
-    let mut seen = std::collections::HashSet::new();
-    quads.retain(|q| seen.insert(q.clone()));
+    // The set borrows the quads rather than cloning them: on a large document the clones doubled
+    // the peak memory of minting.
+    let keep: Vec<bool> = {
+        let mut seen = std::collections::HashSet::with_capacity(quads.len());
+        quads.iter().map(|q| seen.insert(q)).collect()
+    };
+    let mut keep = keep.into_iter();
+    quads.retain(|_| keep.next().unwrap_or(true));
     quads
+}
+
+/// A confidence as an `xsd:decimal` in canonical form, with two decimals at most: "0.6", not
+/// "0.60", which Oxigraph would store (and export) as "0.6", so that what is minted is what the
+/// store gives back.
+fn decimal(x: f32) -> String {
+    // `+ 0.0` turns -0 into 0.
+    let x = if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) + 0.0 };
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// Byte offsets → character offsets, computed in one pass over the text.
@@ -135,6 +151,19 @@ impl CharOffsets {
         match &self.map {
             None => byte,
             Some(m) => m.get(&byte).copied().unwrap_or(byte),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confidences_are_canonical_decimals() {
+        let cases = [(0.6, "0.6"), (0.85, "0.85"), (1.0, "1"), (0.0, "0"), (0.999, "1"), (2.0, "1"), (f32::NAN, "0"), (-0.0, "0"), (0.05, "0.05")];
+        for (x, want) in cases {
+            assert_eq!(decimal(x), want, "{x}");
         }
     }
 }

@@ -323,7 +323,27 @@ fn resolve_pronouns(a: &mut recognise::Analysis, text: &str, sentence: usize, la
             }
             recognise::Item::Token(t) => {
                 let word = &a.tokens[t].lower;
-                let reported = k >= 1 && matches!(a.items[k - 1], recognise::Item::Token(r) if rules.setting("reporting").contains(&a.tokens[r].lower));
+                // "X said it …", "X said on Monday that it …": a reporting verb just before,
+                // past a date and "that".
+                let reported = {
+                    let mut j = k;
+                    let mut found = false;
+                    while j > 0 && k - j < 5 {
+                        j -= 1;
+                        match a.items[j] {
+                            recognise::Item::Token(r) if rules.setting("reporting").contains(&a.tokens[r].lower) => {
+                                found = true;
+                                break;
+                            }
+                            recognise::Item::Token(r)
+                                if ["on", "that", ",", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "later", "earlier"]
+                                    .contains(&a.tokens[r].lower.as_str()) => {}
+                            recognise::Item::Mention(m) if a.mentions[m].value.is_some() => {}
+                            _ => break,
+                        }
+                    }
+                    found
+                };
                 let target = if rules.setting("person_pronouns").contains(word) {
                     last.person.clone()
                 } else if rules.setting("thing_pronouns").contains(word) && reported {

@@ -338,6 +338,8 @@ fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize> {
         if token_is(a, q, ",") {
             // ", Ethiopia's prime minister," opens with a possessor.
             let possessor = matches!(a.items.get(q + 1), Some(Item::Mention(_))) && token_is(a, q + 2, "'s");
+            // ", home of the Black Sea Fleet,", ", seat of the government,": a noun and "of".
+            let possessor = possessor || (is_lower_word(a, q + 1) && token_is(a, q + 2, "of"));
             return (q + 1 < close && (possessor || OPENERS.iter().any(|w| token_is(a, q + 1, w)))).then_some(q);
         }
         if is_boundary(a, q) {

@@ -277,7 +277,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             if is_demonym || possessive || matches!(hit, Hit::Org(_) | Hit::Place(_) | Hit::Country(_)) {
                 // One lower-case word may qualify the title: "Syria's interim President X",
                 // "Thailand's acting Prime Minister Y".
-                let qualified = tokens.get(after).is_some_and(|t| t.kind == TokenKind::Word && !is_capitalised(&text[t.span.clone()]) && hits_at[after].is_none());
+                let qualified = tokens.get(after).is_some_and(|t| t.kind == TokenKind::Word && !is_capitalised(&text[t.span.clone()]))
+                    && hits_at[after].is_none_or(|(end, hits)| end == after + 1 && hits.iter().all(|h| matches!(h, Hit::Nominal(_))));
                 let title = title_at(after).map(|x| (after, x)).or_else(|| if qualified { title_at(after + 1).map(|x| (after + 1, x)) } else { None });
                 if let Some((tstart, (tend, t))) = title {
                     let after = tstart;
@@ -771,9 +772,9 @@ fn appositive_role(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], mut k:
     if tokens.get(k).is_some_and(|t| ["a", "an", "the"].contains(&t.lower.as_str())) {
         k += 1;
     }
-    // A country or demonym first, with or without 's.
+    // A country, demonym or organisation first, with or without 's.
     if let Some((end, hits)) = hits_at.get(k).copied().flatten() {
-        if hits.iter().any(|h| matches!(h, Hit::Country(_) | Hit::Demonym(_))) {
+        if hits.iter().any(|h| matches!(h, Hit::Country(_) | Hit::Demonym(_) | Hit::Org(_))) {
             k = end;
             if tokens.get(k).is_some_and(|t| t.lower == "'s") {
                 k += 1;

@@ -84,18 +84,24 @@ fn ontology_dir(global: &Global) -> Option<PathBuf> {
     global.ontology.clone().or_else(|| Some(PathBuf::from("ontology")).filter(|d| d.is_dir()))
 }
 
-fn build(global: &Global, vocab: &Vocab, args: BuildArgs) -> Result<Outcome> {
-    let started = Instant::now();
-    let ontology = ontology_dir(global);
+/// The extraction pipeline over the ontology folder (or the built-in copy) and the user's
+/// extra lexicon files.
+fn pipeline(ontology: Option<&Path>, vocab: &Vocab, extra: &[PathBuf], min_confidence: f32) -> Result<kgraph::pipeline::Pipeline> {
     let mut lexicon = LexiconBuilder::new();
-    if let Some(dir) = &ontology {
+    if let Some(dir) = ontology {
         lexicon = lexicon.dir(dir);
     }
-    for file in &args.lexicon {
+    for file in extra {
         lexicon = lexicon.extra(file);
     }
     let lexicon = Arc::new(lexicon.build().context("cannot load the lexicon")?);
-    let pipeline = PipelineBuilder::default().vocab(vocab.clone()).min_confidence(args.min_confidence).build(lexicon);
+    Ok(PipelineBuilder::default().vocab(vocab.clone()).min_confidence(min_confidence).build(lexicon))
+}
+
+fn build(global: &Global, vocab: &Vocab, args: BuildArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let ontology = ontology_dir(global);
+    let pipeline = pipeline(ontology.as_deref(), vocab, &args.lexicon, args.min_confidence)?;
 
     let kg = if args.memory { KgStore::memory()? } else { KgStore::open(&global.store)? };
     kg.load_ontology(vocab, ontology.as_deref())?;
@@ -297,15 +303,7 @@ fn explain(pipeline: &kgraph::pipeline::Pipeline, args: &ExtractArgs) -> Result<
 fn run_extract(global: &Global, vocab: &Vocab, args: ExtractArgs) -> Result<Outcome> {
     let started = Instant::now();
     let ontology = ontology_dir(global);
-    let mut lexicon = LexiconBuilder::new();
-    if let Some(dir) = &ontology {
-        lexicon = lexicon.dir(dir);
-    }
-    for file in &args.lexicon {
-        lexicon = lexicon.extra(file);
-    }
-    let lexicon = Arc::new(lexicon.build().context("cannot load the lexicon")?);
-    let pipeline = PipelineBuilder::default().vocab(vocab.clone()).min_confidence(args.min_confidence).build(lexicon);
+    let pipeline = pipeline(ontology.as_deref(), vocab, &args.lexicon, args.min_confidence)?;
     if args.explain {
         return explain(&pipeline, &args);
     }

@@ -135,6 +135,20 @@ impl Pipeline {
         self.run(document, None)
     }
 
+    /// Like [`Pipeline::process`], but a panic in extraction fails this document only, as an
+    /// error naming its source (the run goes on with the others).
+    pub fn process_guarded(&self, document: Document) -> crate::Result<Processed> {
+        let source = document.source.clone();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.process(document))).map_err(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            crate::Error::Invalid(format!("{source}: internal error while extracting ({message}); please report it"))
+        })
+    }
+
     /// Like [`Pipeline::process`], writing a trace of the extraction to `out`: the blocks
     /// dropped as boilerplate, then per sentence its mentions, the rules that fired and the
     /// statements made (what `kgraph extract --explain` prints).

@@ -9,7 +9,6 @@
 
 use std::collections::HashSet;
 use std::io::Write;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -94,7 +93,7 @@ pub fn extract(
      -> Result<()> {
         let docs = std::mem::take(batch);
         let processed: Vec<Result<Processed>> =
-            pool.install(|| docs.into_par_iter().map(|d| d.and_then(|d| process(pipeline, d))).collect());
+            pool.install(|| docs.into_par_iter().map(|d| d.and_then(|d| pipeline.process_guarded(d))).collect());
         for p in processed {
             match p {
                 Ok(p) => {
@@ -217,18 +216,6 @@ impl<'a> Loader<'a> {
     }
 }
 
-/// Runs the pipeline on one document; a panic in extraction fails that document only.
-fn process(pipeline: &Pipeline, document: Document) -> Result<Processed> {
-    let source = document.source.clone();
-    catch_unwind(AssertUnwindSafe(|| pipeline.process(document))).map_err(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        Error::Invalid(format!("{source}: internal error while extracting ({message}); please report it"))
-    })
-}
 
 /// Writes one document's quads.
 fn write(out: &mut dyn Write, format: ShardFormat, id: &str, graph: &str, source: &str, quads: &[Quad]) -> Result<()> {

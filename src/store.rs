@@ -19,7 +19,6 @@
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, Write};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
@@ -445,7 +444,7 @@ impl<F: FnMut(Event<'_>)> Loader<'_, F> {
         let batch = std::mem::take(&mut self.batch);
         let pipeline = self.pipeline;
         let processed: Vec<Result<Processed>> =
-            self.pool.install(|| batch.into_par_iter().map(|doc| doc.and_then(|d| process(pipeline, d))).collect());
+            self.pool.install(|| batch.into_par_iter().map(|doc| doc.and_then(|d| pipeline.process_guarded(d))).collect());
         for p in processed {
             if self.fatal.is_some() {
                 return;
@@ -486,18 +485,6 @@ impl<F: FnMut(Event<'_>)> Loader<'_, F> {
     }
 }
 
-/// Runs the pipeline on one document; a panic in extraction fails that document only.
-fn process(pipeline: &Pipeline, document: Document) -> Result<Processed> {
-    let source = document.source.clone();
-    catch_unwind(AssertUnwindSafe(|| pipeline.process(document))).map_err(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        Error::Invalid(format!("{source}: internal error while extracting ({message}); please report it"))
-    })
-}
 
 #[cfg(test)]
 mod tests {

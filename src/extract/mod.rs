@@ -210,7 +210,7 @@ fn resolve_groups(
                 let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
                 let group = recognise::EntRef {
                     class: Class::Group,
-                    key: recognise::slug_of(&format!("{adj} {}", nom.name)),
+                    key: text::slug(&format!("{adj} {}", nom.name)),
                     label: format!("{adj} {}", nom.plural),
                     wikidata: None,
                     surface,
@@ -510,7 +510,8 @@ pub fn extract(
             }
         }
         // Counted groups: "1,960 military personnel", "90 armored personnel carriers".
-        let death = rules.cues.get("die").cloned().unwrap_or_default();
+        let death: &[Vec<String>] = rules.cues.get("die").map(Vec::as_slice).unwrap_or(&[]);
+        let kills: &[Vec<String>] = rules.cues.get("kill_verb").map(Vec::as_slice).unwrap_or(&[]);
         for (k, item) in a.items.iter().enumerate() {
             let Item::Mention(mi) = *item else { continue };
             let Some(Value::Integer(n)) = a.mentions[mi].value else { continue };
@@ -524,13 +525,9 @@ pub fn extract(
             if a.mentions[*gi].group.as_ref().is_some_and(|g| rules.setting("uncounted_groups").contains(&lexicon.nominals[g.nominal].name)) {
                 continue;
             }
-            let dies = (j + 1..(j + 8).min(a.items.len())).any(|x| {
-                matches!(a.items[x], Item::Token(t) if death.iter().any(|ph| ph.len() == 1 && ph[0] == a.tokens[t].lower))
-            });
+            let dies = (j + 1..(j + 8).min(a.items.len())).any(|x| one_word_cue(&a, x, death));
             // "killing two crew members": the number counts the dead, not a unit.
-            let killed = rules.cues.get("kill_verb").is_some_and(|kills| {
-                k >= 1 && matches!(a.items[k - 1], Item::Token(t) if kills.iter().any(|ph| ph.len() == 1 && ph[0] == a.tokens[t].lower))
-            });
+            let killed = k >= 1 && one_word_cue(&a, k - 1, kills);
             if dies || killed || n <= 0 {
                 continue;
             }
@@ -548,14 +545,12 @@ pub fn extract(
         // document's war (its most mentioned war event), at a lower confidence.
         if let Some(war) = &main_war {
             let people = rules.setting("people_nouns");
+            let event_named = a.mentions.iter().any(|m| m.alts.first().is_some_and(|r| r.class == Class::Event));
             for (k, item) in a.items.iter().enumerate() {
                 let Item::Mention(mi) = *item else { continue };
                 let Some(Value::Integer(n)) = a.mentions[mi].value else { continue };
                 let is_people = matches!(a.items.get(k + 1), Some(Item::Token(t)) if people.contains(&a.tokens[*t].lower));
-                let event_named = a.mentions.iter().any(|m| m.alts.first().is_some_and(|r| r.class == Class::Event));
-                let dies = (k + 2..(k + 8).min(a.items.len())).any(|x| {
-                    matches!(a.items[x], Item::Token(t) if death.iter().any(|ph| ph.len() == 1 && ph[0] == a.tokens[t].lower))
-                });
+                let dies = (k + 2..(k + 8).min(a.items.len())).any(|x| one_word_cue(&a, x, death));
                 if is_people && dies && !event_named && n > 0 {
                     found.push(Found {
                         subject: war.clone(),
@@ -663,6 +658,11 @@ pub fn extract(
     keep_best_evidence(&mut out);
     drop_implied(&mut out);
     out
+}
+
+/// Whether item `x` is a plain token that is a one-word phrase of a cue list ("killed").
+fn one_word_cue(a: &recognise::Analysis, x: usize, phrases: &[Vec<String>]) -> bool {
+    matches!(a.items.get(x), Some(recognise::Item::Token(t)) if phrases.iter().any(|ph| ph.len() == 1 && ph[0] == a.tokens[*t].lower))
 }
 
 /// "Juba, the capital of South Sudan": the sentence states capitalOf, which implies locatedIn;

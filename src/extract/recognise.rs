@@ -295,9 +295,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 let named = is_capitalised(&text[tokens[end].span.clone()]);
                 let place = nom.class == Class::Place && ["feature", "building", "landmark"].contains(&nom.role.as_str());
                 if named && (nom.class == Class::Agreement || place) {
-                    let name = surface(i..nend);
-                    let r = EntRef { class: nom.class, key: slug(&name), label: name.clone(), wikidata: None, surface: name };
-                    return Some((nend, mention(vec![r])));
+                    return Some((nend, mention(vec![EntRef::unknown(nom.class, &surface(i..nend))])));
                 }
             }
             // A region's or people's own forces: "the Nagorno-Karabakh military", "Karabakh forces".
@@ -579,9 +577,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if let Some((nend, nidx)) = nominal_at(end) {
         let nom = &lex.nominals[nidx];
         if nom.class == Class::Agreement && is_capitalised(&text[tokens[end].span.clone()]) {
-            let full = surface(i..nend);
-            let r = EntRef { class: Class::Agreement, key: slug(&full), label: full.clone(), wikidata: None, surface: full };
-            return Some((nend, mention(vec![r])));
+            return Some((nend, mention(vec![EntRef::unknown(Class::Agreement, &surface(i..nend))])));
         }
         // Not a plural noun, which belongs to a list: "the Terter and Agdam regions of X".
         let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
@@ -644,11 +640,6 @@ fn event_year(tokens: &[Token], start: usize, end: usize) -> Option<String> {
         }
     }
     None
-}
-
-/// The key slug of a name (re-exported for the stage's other modules).
-pub fn slug_of(name: &str) -> String {
-    slug(name)
 }
 
 /// A run of capitalised words not known to the lexicon (names, possibly with particles).

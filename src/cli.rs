@@ -240,6 +240,12 @@ pub struct BuildArgs {
     /// Worker threads; 0 means one per core. The store is the same whatever the number.
     #[arg(short, long, value_name = "N", default_value_t = 0)]
     pub jobs: usize,
+
+    /// Quads written to the store per batch. New documents' graphs go through Oxigraph's bulk
+    /// loader a batch at a time, each batch atomic; bigger batches load faster and take more
+    /// memory (about 1 KB a quad).
+    #[arg(long, value_name = "N", default_value_t = kgraph::store::DEFAULT_BATCH_QUADS)]
+    pub batch_quads: usize,
 }
 
 /// `kgraph query`.

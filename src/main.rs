@@ -109,25 +109,13 @@ fn build(global: &Global, vocab: &Vocab, args: BuildArgs) -> Result<Outcome> {
     let options = BuildOptions {
         read: ReadOptions { lossy: args.lossy, max_document_bytes: args.max_document_bytes, date: args.date },
         jobs: args.jobs,
+        batch_quads: args.batch_quads,
     };
-    let bar = if global.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {wide_msg}")
-                .expect("a valid template")
-                .progress_chars("=> "),
-        );
-        bar
-    };
+    let bar = input_progress(global);
     let summary = store::build(&kg, &pipeline, &args.paths, &options, |event| match event {
-        Event::Reading { source, index, total } => {
-            bar.set_length(total as u64);
-            bar.set_position(index as u64);
-            bar.set_message(source.display());
-        }
+        Event::Reading { .. } => advance(&bar, &event),
         Event::Loaded(p) => {
+            advance(&bar, &event);
             if global.verbose {
                 bar.suspend(|| {
                     eprintln!(
@@ -170,9 +158,10 @@ fn build(global: &Global, vocab: &Vocab, args: BuildArgs) -> Result<Outcome> {
     }
     if !global.quiet {
         eprintln!(
-            "built {} documents ({} failed): {} statements, {} entities, {} quads in {:.2}s",
+            "built {} documents ({} failed): {} sentences, {} statements, {} entities, {} quads in {:.2}s",
             summary.documents,
             summary.failed,
+            summary.sentences,
             summary.statements,
             summary.entities,
             summary.quads,
@@ -312,31 +301,40 @@ fn run_extract(global: &Global, vocab: &Vocab, args: ExtractArgs) -> Result<Outc
     let options = BuildOptions {
         read: ReadOptions { lossy: args.lossy, max_document_bytes: args.max_document_bytes, date: args.date },
         jobs: args.jobs,
+        ..BuildOptions::default()
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    let bar = input_progress(global);
     let summary =
         kgraph::shard::extract(&pipeline, &args.paths, &options, args.format, &ontology_quads, &mut out, |event| {
+            advance(&bar, &event);
             match event {
-                Event::Loaded(p) if global.verbose => eprintln!(
-                    "kgraph: {} ({}): {} statements, {} quads",
-                    p.document.id,
-                    p.document.source,
-                    p.extraction.statements.len(),
-                    p.quads.len()
-                ),
-                Event::Skipped(e) if !global.quiet => eprintln!("kgraph: warning: {e} (skipped)"),
-                Event::Failed(e) => eprintln!("kgraph: {e}"),
+                Event::Loaded(p) if global.verbose => bar.suspend(|| {
+                    eprintln!(
+                        "kgraph: {} ({}): {} statements, {} quads",
+                        p.document.id,
+                        p.document.source,
+                        p.extraction.statements.len(),
+                        p.quads.len()
+                    )
+                }),
+                Event::Skipped(e) if !global.quiet => bar.suspend(|| eprintln!("kgraph: warning: {e} (skipped)")),
+                Event::Warning(e) if !global.quiet => bar.suspend(|| eprintln!("kgraph: warning: {e}")),
+                Event::Failed(e) => bar.suspend(|| eprintln!("kgraph: {e}")),
                 _ => {}
             }
         })
         .map_err(|e| name_output(e, Path::new("<stdout>")))?;
+    bar.finish_and_clear();
     out.flush().map_err(|e| kgraph::Error::io("<stdout>", e))?;
     if !global.quiet {
         eprintln!(
-            "extracted {} documents ({} failed): {} quads in {:.2}s",
+            "extracted {} documents ({} failed): {} sentences, {} statements, {} quads in {:.2}s",
             summary.documents,
             summary.failed,
+            summary.sentences,
+            summary.statements,
             summary.quads,
             started.elapsed().as_secs_f64()
         );
@@ -573,6 +571,36 @@ fn run_push(global: &Global, vocab: &Vocab, args: PushArgs) -> Result<Outcome> {
         );
     }
     Ok(Outcome::Done)
+}
+
+/// A progress bar on standard error for reading input, in bytes, with the rate and the time
+/// left; hidden with --quiet or when standard error is not a terminal.
+fn input_progress(global: &Global) -> ProgressBar {
+    if global.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {wide_msg}",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Moves an [`input_progress`] bar: the sources' total size, the source being read, and the
+/// input bytes of each document done.
+fn advance(bar: &ProgressBar, event: &Event<'_>) {
+    match event {
+        Event::Reading { source, total_bytes, .. } => {
+            bar.set_length(*total_bytes);
+            bar.set_message(source.display());
+        }
+        Event::Loaded(p) => bar.inc(p.document.input_bytes),
+        _ => {}
+    }
 }
 
 fn read_text(path: &Path) -> Result<String> {

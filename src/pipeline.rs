@@ -62,6 +62,8 @@ pub struct Processed {
     pub extraction: Extraction,
     /// Boilerplate dropped before extraction.
     pub dropped: Vec<Dropped>,
+    /// Sentences of the article body.
+    pub sentences: usize,
 }
 
 impl Processed {
@@ -174,6 +176,13 @@ impl Pipeline {
             extraction.statements.retain(|s| s.evidence.confidence >= self.min_confidence);
         }
         let quads = graph::mint(&document, &extraction, &self.vocab);
-        Processed { graph: self.vocab.document(&document.id), document, quads, extraction, dropped: body.dropped }
+        Processed {
+            graph: self.vocab.document(&document.id),
+            document,
+            quads,
+            extraction,
+            dropped: body.dropped,
+            sentences: sentences.len(),
+        }
     }
 }

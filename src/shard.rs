@@ -1,25 +1,26 @@
 //! Paths → quads on a writer, without a store: the pipeline as a map task (`kgraph extract`);
 //! and quads → a store again ([`load`], `kgraph load`), for the union of such shards.
 //!
-//! Documents are read source by source, processed in parallel in small batches and written in
-//! source order, so memory is bounded by a batch (plus the identifiers seen, to refuse a second
-//! document with the same one) and the output does not depend on the number of threads.
+//! Documents are read, processed on all cores and written in source order (see
+//! [`crate::parallel`]), so memory is bounded by the documents in flight (plus the identifiers
+//! seen, to refuse a second document with the same one) and the output does not depend on the
+//! number of threads.
 //! Because every IRI derives from content, the outputs of shards processed on different machines
 //! merge by plain union into what one `kgraph build` of all the documents holds.
 
 use std::collections::HashSet;
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::str::FromStr;
 
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
-use oxigraph::model::{GraphName, Quad};
-use rayon::prelude::*;
+use indexmap::IndexMap;
+use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad};
 
-use crate::document::read;
-use crate::document::Document;
-use crate::pipeline::{Pipeline, Processed};
-use crate::store::{BuildOptions, Event, KgStore};
+use crate::parallel::Step;
+use crate::pipeline::Pipeline;
+use crate::store::{BuildOptions, Event, KgStore, DEFAULT_BATCH_QUADS};
 use crate::{Error, Result};
 
 /// What `kgraph extract` writes.
@@ -55,8 +56,12 @@ pub struct ShardSummary {
     pub documents: usize,
     /// Inputs that failed.
     pub failed: usize,
-    /// Inputs skipped with a warning (empty).
+    /// Inputs skipped with a warning (empty or binary).
     pub skipped: usize,
+    /// Sentences of the article bodies.
+    pub sentences: usize,
+    /// Statements extracted.
+    pub statements: usize,
     /// Quads written (with the ontology's, if asked for).
     pub quads: usize,
 }
@@ -74,76 +79,54 @@ pub fn extract(
     out: &mut dyn Write,
     mut on_event: impl FnMut(Event<'_>),
 ) -> Result<ShardSummary> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .thread_name(|i| format!("kgraph-worker-{i}"))
-        .build()
-        .map_err(|e| Error::Invalid(format!("cannot start worker threads: {e}")))?;
-    let capacity = pool.current_num_threads() * 4;
     let mut summary = ShardSummary::default();
     if !ontology.is_empty() {
         write(out, format, "ontology", "", "", ontology)?;
         summary.quads += ontology.len();
     }
     let mut seen: HashSet<String> = HashSet::new();
-    let mut batch: Vec<Result<Document>> = Vec::new();
-    let mut flush = |batch: &mut Vec<Result<Document>>,
-                     summary: &mut ShardSummary,
-                     on_event: &mut dyn FnMut(Event<'_>)|
-     -> Result<()> {
-        let docs = std::mem::take(batch);
-        let processed: Vec<Result<Processed>> =
-            pool.install(|| docs.into_par_iter().map(|d| d.and_then(|d| pipeline.process_guarded(d))).collect());
-        for p in processed {
-            match p {
-                Ok(p) => {
-                    if !seen.insert(p.document.id.clone()) {
-                        let e = Error::Invalid(format!(
-                            "{}: document id {:?} is already used in this run; skipped",
-                            p.document.source, p.document.id
-                        ));
-                        summary.failed += 1;
-                        on_event(Event::Failed(&e));
-                        continue;
-                    }
-                    write(out, format, &p.document.id, p.graph.as_str(), &p.document.source, &p.quads)?;
-                    summary.documents += 1;
-                    summary.quads += p.quads.len();
-                    on_event(Event::Loaded(&p));
-                }
-                Err(e @ Error::Empty { .. }) => {
-                    summary.skipped += 1;
-                    on_event(Event::Skipped(&e));
-                }
-                Err(e) => {
+    let mut fatal = None;
+    crate::parallel::process_in_order(pipeline, paths, &options.read, options.jobs, |step| {
+        match step {
+            Step::Reading { source, index, total, offset, total_bytes } => {
+                on_event(Event::Reading { source, index, total, offset, total_bytes })
+            }
+            Step::Document(Ok(p)) => {
+                if !seen.insert(p.document.id.clone()) {
+                    let e = Error::Invalid(format!(
+                        "{}: document id {:?} is already used in this run; skipped",
+                        p.document.source, p.document.id
+                    ));
                     summary.failed += 1;
                     on_event(Event::Failed(&e));
+                    return ControlFlow::Continue(());
                 }
+                if let Err(e) = write(out, format, &p.document.id, p.graph.as_str(), &p.document.source, &p.quads) {
+                    fatal = Some(e);
+                    return ControlFlow::Break(());
+                }
+                summary.documents += 1;
+                summary.sentences += p.sentences;
+                summary.statements += p.extraction.statements.len();
+                summary.quads += p.quads.len();
+                on_event(Event::Loaded(&p));
+            }
+            Step::Document(Err(e)) => {
+                let event = Event::of_error(&e);
+                match event {
+                    Event::Skipped(_) => summary.skipped += 1,
+                    Event::Failed(_) => summary.failed += 1,
+                    _ => {}
+                }
+                on_event(event);
             }
         }
-        Ok(())
-    };
-
-    let (sources, errors) = read::expand(paths);
-    for e in errors {
-        summary.failed += 1;
-        on_event(Event::Failed(&e));
+        ControlFlow::Continue(())
+    });
+    match fatal {
+        Some(e) => Err(e),
+        None => Ok(summary),
     }
-    for (index, source) in sources.iter().enumerate() {
-        on_event(Event::Reading { source, index, total: sources.len() });
-        let mut result = Ok(());
-        read::read_source(source, &options.read, &mut |doc| {
-            if result.is_ok() {
-                batch.push(doc);
-                if batch.len() >= capacity {
-                    result = flush(&mut batch, &mut summary, &mut on_event);
-                }
-            }
-        });
-        result?;
-    }
-    flush(&mut batch, &mut summary, &mut on_event)?;
-    Ok(summary)
 }
 
 /// What a [`load`] did.
@@ -164,58 +147,79 @@ pub fn load(kg: &KgStore, input: impl std::io::Read, format: RdfFormat, name: &s
 /// Loads inputs one after the other into a store as if they were one: each named graph met is
 /// replaced by what the inputs hold for it (so loading the same shards again changes nothing);
 /// default-graph quads are added. Quads of one graph that come in several runs (in one input or
-/// several) are all kept: the first run replaces the graph, later ones add to it. Memory holds
-/// one run of quads of one graph (one document, for `kgraph extract` output).
+/// several) are all kept: the first run replaces the graph, later ones add to it.
+///
+/// Graphs are written in batches of about [`DEFAULT_BATCH_QUADS`] quads with
+/// [`KgStore::replace_graphs`] (new graphs through the bulk loader), the last one at the end of
+/// each input; memory holds one batch.
 pub struct Loader<'a> {
     kg: &'a KgStore,
     met: HashSet<GraphName>,
+    /// Graphs met in this batch, in order, with their quads.
+    batch: IndexMap<NamedNode, Vec<Quad>>,
+    batch_quads: usize,
 }
 
 impl<'a> Loader<'a> {
     /// A loader into `kg` that has met no graph yet.
     pub fn new(kg: &'a KgStore) -> Self {
-        Self { kg, met: HashSet::new() }
+        Self { kg, met: HashSet::new(), batch: IndexMap::new(), batch_quads: 0 }
     }
 
     /// Loads one input in `format`; `name` is used in errors. Fails on the first syntax error,
-    /// with its line; the runs before it are loaded.
+    /// with its line; the batches before it are written.
     pub fn load(&mut self, input: impl std::io::Read, format: RdfFormat, name: &str) -> Result<LoadSummary> {
         let mut summary = LoadSummary::default();
-        let mut run: Vec<Quad> = Vec::new();
+        let mut default_graph: Vec<Quad> = Vec::new();
         for quad in RdfParser::from_format(format).for_reader(input) {
-            let quad = quad.map_err(|e| match e {
-                oxigraph::io::RdfParseError::Io(e) => Error::io(name, e),
-                oxigraph::io::RdfParseError::Syntax(e) => Error::Syntax {
-                    path: name.into(),
-                    line: e.location().map_or(0, |l| l.start.line as usize + 1),
-                    message: e.to_string(),
-                },
-            })?;
-            if run.last().is_some_and(|q| q.graph_name != quad.graph_name) {
-                self.flush(&mut run, &mut summary)?;
-            }
+            let quad = match quad {
+                Ok(q) => q,
+                Err(e) => {
+                    self.write()?;
+                    self.kg.store().extend(default_graph)?;
+                    return Err(match e {
+                        oxigraph::io::RdfParseError::Io(e) => Error::io(name, e),
+                        oxigraph::io::RdfParseError::Syntax(e) => Error::Syntax {
+                            path: name.into(),
+                            line: e.location().map_or(0, |l| l.start.line as usize + 1),
+                            message: e.to_string(),
+                        },
+                    });
+                }
+            };
             summary.quads += 1;
-            run.push(quad);
+            let first = self.met.insert(quad.graph_name.clone());
+            if first {
+                summary.graphs += 1;
+            }
+            match &quad.graph_name {
+                GraphName::NamedNode(g) if first || self.batch.contains_key(g) => {
+                    self.batch.entry(g.clone()).or_default().push(quad);
+                    self.batch_quads += 1;
+                }
+                GraphName::NamedNode(_) => {
+                    // A graph met in an earlier batch: later runs add to it.
+                    self.kg.store().insert(&quad)?;
+                }
+                _ => default_graph.push(quad),
+            }
+            if self.batch_quads >= DEFAULT_BATCH_QUADS {
+                self.write()?;
+            }
         }
-        self.flush(&mut run, &mut summary)?;
+        self.write()?;
+        self.kg.store().extend(default_graph)?;
         Ok(summary)
     }
 
-    fn flush(&mut self, run: &mut Vec<Quad>, summary: &mut LoadSummary) -> Result<()> {
-        let Some(first) = run.first() else { return Ok(()) };
-        let graph = first.graph_name.clone();
-        match &graph {
-            GraphName::NamedNode(g) if !self.met.contains(&graph) => self.kg.replace_graph(g.as_ref(), run)?,
-            _ => self.kg.store().extend(run.drain(..))?,
-        }
-        if self.met.insert(graph) {
-            summary.graphs += 1;
-        }
-        run.clear();
+    fn write(&mut self) -> Result<()> {
+        let graphs: Vec<(NamedNodeRef<'_>, &[Quad])> = self.batch.iter().map(|(g, q)| (g.as_ref(), &q[..])).collect();
+        self.kg.replace_graphs(&graphs)?;
+        self.batch.clear();
+        self.batch_quads = 0;
         Ok(())
     }
 }
-
 
 /// Writes one document's quads.
 fn write(out: &mut dyn Write, format: ShardFormat, id: &str, graph: &str, source: &str, quads: &[Quad]) -> Result<()> {

@@ -19,18 +19,18 @@
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
 use oxigraph::model::{BlankNode, GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::{StorageError, Store};
-use rayon::prelude::*;
 
-use crate::document::read::{self, ReadOptions, Source};
-use crate::document::Document;
+use crate::document::read::{ReadOptions, Source};
 use crate::extract::Class;
 use crate::graph::vocab::{iri, ns, DEFAULT_BASE};
 use crate::graph::Vocab;
+use crate::parallel::Step;
 use crate::pipeline::{Pipeline, Processed};
 use crate::{Error, Result};
 
@@ -317,6 +317,9 @@ fn ontology_error(path: &Path, e: RdfSyntaxError) -> Error {
     }
 }
 
+/// Quads written per batch by default (see [`BuildOptions::batch_quads`]).
+pub const DEFAULT_BATCH_QUADS: usize = 200_000;
+
 /// How [`build`] reads and schedules documents.
 #[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
@@ -325,6 +328,20 @@ pub struct BuildOptions {
     /// Worker threads for processing documents; 0 means one per core. The store's content does
     /// not depend on it.
     pub jobs: usize,
+    /// Quads gathered before they are written in one atomic batch; 0 means
+    /// [`DEFAULT_BATCH_QUADS`]. Bigger batches load faster and hold more memory (about 1 KB a
+    /// quad while a batch is written).
+    pub batch_quads: usize,
+}
+
+impl BuildOptions {
+    fn batch_quads(&self) -> usize {
+        if self.batch_quads == 0 {
+            DEFAULT_BATCH_QUADS
+        } else {
+            self.batch_quads
+        }
+    }
 }
 
 /// What happened during a [`build`], reported as it happens.
@@ -338,6 +355,10 @@ pub enum Event<'a> {
         index: usize,
         /// How many sources there are.
         total: usize,
+        /// The size of the sources before this one, in bytes.
+        offset: u64,
+        /// The size of all the sources, in bytes (standard input counts 0).
+        total_bytes: u64,
     },
     /// A document was processed and its graph replaced in the store.
     Loaded(&'a Processed),
@@ -350,6 +371,18 @@ pub enum Event<'a> {
     Failed(&'a Error),
 }
 
+impl Event<'_> {
+    /// The event for a document that could not be read or processed: skipped, a warning, or
+    /// failed (see [`Event`]).
+    pub(crate) fn of_error(e: &Error) -> Event<'_> {
+        match e {
+            Error::Empty { .. } | Error::Binary { .. } => Event::Skipped(e),
+            Error::Replaced { .. } => Event::Warning(e),
+            _ => Event::Failed(e),
+        }
+    }
+}
+
 /// What a [`build`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct BuildSummary {
@@ -359,6 +392,8 @@ pub struct BuildSummary {
     pub failed: usize,
     /// Inputs skipped with a warning (empty or binary).
     pub skipped: usize,
+    /// Sentences of the article bodies.
+    pub sentences: usize,
     /// Statements extracted (one per fact and sentence).
     pub statements: usize,
     /// Distinct entities across the documents loaded.
@@ -367,124 +402,124 @@ pub struct BuildSummary {
     pub quads: usize,
 }
 
+impl KgStore {
+    /// Replaces each of `graphs` (a named graph and all its quads) at once, faster than one
+    /// [`Self::replace_graph`] each: graphs the store does not hold yet, the common case of a
+    /// build, go through Oxigraph's bulk loader, whose commit is atomic (its sorted files are
+    /// ingested into RocksDB in one step); graphs it holds are replaced one transaction each.
+    /// So after a crash every graph is either complete or absent (a replaced graph old or new).
+    pub fn replace_graphs(&self, graphs: &[(NamedNodeRef<'_>, &[Quad])]) -> Result<()> {
+        let mut new = Vec::new();
+        for &(graph, quads) in graphs {
+            if let Some(q) = quads.iter().find(|q| q.graph_name.as_ref() != GraphNameRef::NamedNode(graph)) {
+                return Err(Error::Invalid(format!("a quad for graph {graph} is in graph {}", q.graph_name)));
+            }
+            if self.store.contains_named_graph(graph)? {
+                self.replace_graph(graph, quads)?;
+            } else {
+                new.push(quads);
+            }
+        }
+        if new.is_empty() {
+            return Ok(());
+        }
+        let total: usize = new.iter().map(|q| q.len()).sum();
+        // The loader cuts its input into batches of (megabytes × 1000) quads, each sorted on its
+        // own thread: sized so that the whole set is one batch, sorted and ingested in one go.
+        let megabytes = total / 1000 + 1;
+        let mut loader = self.store.bulk_loader().with_num_threads(1).with_max_memory_size_in_megabytes(megabytes);
+        loader.load_quads(new.into_iter().flatten().cloned())?;
+        loader.commit()?;
+        Ok(())
+    }
+}
+
 /// Reads every document under `paths`, runs `pipeline` on them in parallel and replaces each
 /// document's named graph in `store`, in the sorted order of the sources whatever the number of
 /// threads. A bad input is reported through `on_event` and skipped; only a store failure stops
 /// the build (and is returned). Two documents with the same identifier in one run: the first is
 /// kept, the second fails, since they would share a graph.
+///
+/// Reading, processing and writing overlap (see [`crate::parallel`]); graphs are written in
+/// batches of about [`BuildOptions::batch_quads`] quads with [`KgStore::replace_graphs`], and
+/// [`Event::Loaded`] is reported once a document's batch is stored.
 pub fn build(
     store: &KgStore,
     pipeline: &Pipeline,
     paths: &[PathBuf],
     options: &BuildOptions,
-    on_event: impl FnMut(Event<'_>),
+    mut on_event: impl FnMut(Event<'_>),
 ) -> Result<BuildSummary> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .thread_name(|i| format!("kgraph-worker-{i}"))
-        .build()
-        .map_err(|e| Error::Invalid(format!("cannot start worker threads: {e}")))?;
-    let mut loader = Loader {
-        store,
-        pipeline,
-        pool: &pool,
-        on_event,
-        batch: Vec::new(),
-        capacity: pool.current_num_threads() * 4,
-        seen: HashMap::new(),
-        entities: HashSet::new(),
-        summary: BuildSummary::default(),
-        fatal: None,
-    };
-    let (sources, errors) = read::expand(paths);
-    for e in errors {
-        loader.push(Err(e));
-    }
-    for (index, source) in sources.iter().enumerate() {
-        if loader.fatal.is_some() {
-            break;
+    let mut summary = BuildSummary::default();
+    let mut entities: HashSet<(Class, String)> = HashSet::new();
+    // Document id → the source it was first taken from in this run.
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut batch: Vec<Processed> = Vec::new();
+    let mut batch_quads = 0;
+    let mut fatal = None;
+    let mut write = |batch: &mut Vec<Processed>, summary: &mut BuildSummary, on_event: &mut dyn FnMut(Event<'_>)| {
+        let graphs: Vec<(NamedNodeRef<'_>, &[Quad])> = batch.iter().map(|p| (p.graph.as_ref(), &p.quads[..])).collect();
+        store.replace_graphs(&graphs)?;
+        for p in batch.drain(..) {
+            summary.documents += 1;
+            summary.sentences += p.sentences;
+            summary.statements += p.extraction.statements.len();
+            summary.quads += p.quads.len();
+            entities.extend(p.extraction.entities.keys().cloned());
+            on_event(Event::Loaded(&p));
         }
-        (loader.on_event)(Event::Reading { source, index, total: sources.len() });
-        read::read_source(source, &options.read, &mut |doc| loader.push(doc));
+        Ok::<_, Error>(())
+    };
+    crate::parallel::process_in_order(pipeline, paths, &options.read, options.jobs, |step| {
+        match step {
+            Step::Reading { source, index, total, offset, total_bytes } => {
+                on_event(Event::Reading { source, index, total, offset, total_bytes })
+            }
+            Step::Document(Ok(p)) => {
+                if let Some(first) = seen.get(&p.document.id) {
+                    let e = Error::Invalid(format!(
+                        "{}: document id {:?} is already used by {first} in this build; skipped",
+                        p.document.source, p.document.id
+                    ));
+                    summary.failed += 1;
+                    on_event(Event::Failed(&e));
+                    return ControlFlow::Continue(());
+                }
+                seen.insert(p.document.id.clone(), p.document.source.clone());
+                batch_quads += p.quads.len();
+                batch.push(p);
+                if batch_quads >= options.batch_quads() {
+                    batch_quads = 0;
+                    if let Err(e) = write(&mut batch, &mut summary, &mut on_event) {
+                        fatal = Some(e);
+                        return ControlFlow::Break(());
+                    }
+                }
+            }
+            Step::Document(Err(e)) => {
+                let event = Event::of_error(&e);
+                match event {
+                    Event::Skipped(_) => summary.skipped += 1,
+                    Event::Failed(_) => summary.failed += 1,
+                    _ => {}
+                }
+                on_event(event);
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    if fatal.is_none() {
+        if let Err(e) = write(&mut batch, &mut summary, &mut on_event) {
+            fatal = Some(e);
+        }
     }
-    loader.flush();
-    if let Some(e) = loader.fatal {
+    drop(write);
+    if let Some(e) = fatal {
         return Err(e);
     }
-    loader.summary.entities = loader.entities.len();
-    Ok(loader.summary)
+    summary.entities = entities.len();
+    Ok(summary)
 }
-
-/// Batches documents, processes a batch in parallel and loads it in order.
-struct Loader<'a, F> {
-    store: &'a KgStore,
-    pipeline: &'a Pipeline,
-    pool: &'a rayon::ThreadPool,
-    on_event: F,
-    batch: Vec<Result<Document>>,
-    capacity: usize,
-    /// Document id → the source it was first loaded from in this run.
-    seen: HashMap<String, String>,
-    entities: HashSet<(Class, String)>,
-    summary: BuildSummary,
-    fatal: Option<Error>,
-}
-
-impl<F: FnMut(Event<'_>)> Loader<'_, F> {
-    fn push(&mut self, doc: Result<Document>) {
-        if self.fatal.is_none() {
-            self.batch.push(doc);
-            if self.batch.len() >= self.capacity {
-                self.flush();
-            }
-        }
-    }
-
-    fn flush(&mut self) {
-        let batch = std::mem::take(&mut self.batch);
-        let pipeline = self.pipeline;
-        let processed: Vec<Result<Processed>> =
-            self.pool.install(|| batch.into_par_iter().map(|doc| doc.and_then(|d| pipeline.process_guarded(d))).collect());
-        for p in processed {
-            if self.fatal.is_some() {
-                return;
-            }
-            match p {
-                Ok(p) => {
-                    if let Some(first) = self.seen.get(&p.document.id) {
-                        let e = Error::Invalid(format!(
-                            "{}: document id {:?} is already used by {first} in this build; skipped",
-                            p.document.source, p.document.id
-                        ));
-                        self.summary.failed += 1;
-                        (self.on_event)(Event::Failed(&e));
-                        continue;
-                    }
-                    if let Err(e) = self.store.replace_document(&p) {
-                        self.fatal = Some(e);
-                        return;
-                    }
-                    self.seen.insert(p.document.id.clone(), p.document.source.clone());
-                    self.summary.documents += 1;
-                    self.summary.statements += p.extraction.statements.len();
-                    self.summary.quads += p.quads.len();
-                    self.entities.extend(p.extraction.entities.keys().cloned());
-                    (self.on_event)(Event::Loaded(&p));
-                }
-                Err(e @ (Error::Empty { .. } | Error::Binary { .. })) => {
-                    self.summary.skipped += 1;
-                    (self.on_event)(Event::Skipped(&e));
-                }
-                Err(e @ Error::Replaced { .. }) => (self.on_event)(Event::Warning(&e)),
-                Err(e) => {
-                    self.summary.failed += 1;
-                    (self.on_event)(Event::Failed(&e));
-                }
-            }
-        }
-    }
-}
-
 
 #[cfg(test)]
 mod tests {

@@ -101,7 +101,7 @@ fn build_then_query_export_and_stats() {
     let store = tmp.path().join("kg");
     on(&store, &["build", "seeds"]).assert().success().stderr(
         predicate::str::is_match(
-            r"built 5 documents \(0 failed\): \d+ statements, \d+ entities, \d+ quads in \d+\.\d\ds",
+            r"built 5 documents \(0 failed\): \d+ sentences, \d+ statements, \d+ entities, \d+ quads in \d+\.\d\ds",
         )
         .unwrap(),
     );

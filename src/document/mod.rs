@@ -30,4 +30,7 @@ pub struct Document {
     pub text: String,
     /// Byte ranges of `text` that were hyperlinks in the source (a boilerplate signal).
     pub links: Vec<Range<usize>>,
+    /// How many bytes of input it was read from (its file, or its JSON line), for progress
+    /// reports; 0 when not read from a source.
+    pub input_bytes: u64,
 }

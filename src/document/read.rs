@@ -42,6 +42,14 @@ impl Source {
             Source::Stdin => "<stdin>".into(),
         }
     }
+
+    /// Its size in bytes, when known (a file that can be read); 0 otherwise.
+    pub fn size(&self) -> u64 {
+        match self {
+            Source::File(p) => fs::metadata(p).map_or(0, |m| m.len()),
+            Source::Stdin => 0,
+        }
+    }
 }
 
 /// Expands paths (files, folders recursively, `-`) into a sorted, de-duplicated list of sources.
@@ -319,10 +327,12 @@ fn document_from_text(path: &Path, raw: String, format: Format, options: &ReadOp
     if raw.trim().is_empty() {
         return Err(Error::Empty { path: path.to_owned() });
     }
+    let input_bytes = raw.len() as u64;
     let mut doc = match format {
         Format::Html => html_to_document(&raw),
         _ => Document { text: raw, ..Document::default() },
     };
+    doc.input_bytes = input_bytes;
     doc.id = stem(path);
     doc.source = path.display().to_string();
     finish(&mut doc, options);
@@ -480,6 +490,7 @@ fn read_json_lines(path: &Path, mut reader: impl BufRead, options: &ReadOptions,
             source: article.url.unwrap_or_else(|| format!("{}:{}", path.display(), number)),
             text: body,
             links: Vec::new(),
+            input_bytes: consumed as u64,
         };
         finish(&mut doc, options);
         f(Ok(doc));

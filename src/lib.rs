@@ -3,14 +3,18 @@
 //! The pipeline runs one way through small stages, each a module:
 //! [`document`] (read, clean, segment) → [`extract`] (lexicon, mentions, entities,
 //! relations) → [`graph`] (IRIs, quads, provenance) → [`store`] → [`output`]
-//! (query, export, stats, dot pictures). Knowledge (gazetteer, titles, relation cues) lives in the
-//! data files under `ontology/`, loaded into a [`extract::Lexicon`].
+//! (query, export, stats, dot pictures). [`parallel`] runs the per-document stages on all
+//! cores in a bounded, ordered stream; [`corpus`] generates articles for benchmarks. Knowledge
+//! (gazetteer, titles, relation cues) lives in the data files under `ontology/`, loaded into a
+//! [`extract::Lexicon`].
 
+pub mod corpus;
 pub mod document;
 pub mod error;
 pub mod extract;
 pub mod graph;
 pub mod output;
+pub mod parallel;
 pub mod pipeline;
 pub mod resolution;
 pub mod shard;

@@ -1,0 +1,346 @@
+//! Throughput and memory of kgraph on a generated corpus: `cargo bench --bench pipeline`.
+//!
+//! For each size (10 and 100 MB by default; `-- --sizes 10,100,1000` for 1 GB too) it generates
+//! a deterministic corpus with [`kgraph::corpus`] (cached under `target/bench/`), then runs the
+//! release `kgraph` binary as a child process and measures wall time and peak RSS (from
+//! `wait4`), for:
+//!
+//! - `extract` (read + clean + segment + recognise + resolve + relate + mint, N-Quads out, no
+//!   store) on the `.txt` pages and on the JSON Lines, with one job and with all cores;
+//! - `build` into a new on-disk store, likewise;
+//! - `load` of the extracted N-Quads with `kgraph load`, beside Oxigraph's own bulk loader on
+//!   the same file (`oxigraph bulk`), the reference for loading speed;
+//! - every `queries/*.rq` on the store built from the largest size up to 100 MB (median of 5
+//!   runs, in process, results read to the end), and `kgraph dot --max-nodes 500` there.
+//!
+//! It prints one Markdown table (and saves it as `target/bench/report.md`), to compare across
+//! commits. Timings are the machine's: nothing here asserts a speed.
+
+use std::fmt::Write as _;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+
+/// Options, given after `cargo bench --bench pipeline --`.
+#[derive(Debug, Parser)]
+#[command(about = "kgraph throughput benchmark")]
+struct Options {
+    /// Corpus sizes in MB (of `.txt` pages).
+    #[arg(long, value_delimiter = ',', default_value = "10,100")]
+    sizes: Vec<u64>,
+    /// Job counts to compare; 0 means all cores.
+    #[arg(long, value_delimiter = ',', default_value = "1,0")]
+    jobs: Vec<usize>,
+    /// Where corpora, stores and the report go.
+    #[arg(long, default_value = "target/bench")]
+    dir: PathBuf,
+    /// The corpus seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Only generate the corpora (and print where they are).
+    #[arg(long)]
+    generate_only: bool,
+    /// Internal: bulk-load N-Quads FILE into a new store STORE with Oxigraph alone.
+    #[arg(long, num_args = 2, value_names = ["FILE", "STORE"], hide = true)]
+    oxigraph_load: Option<Vec<PathBuf>>,
+    /// Passed by `cargo bench`; ignored.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+/// One measured run.
+struct Row {
+    size_mb: u64,
+    input: &'static str,
+    command: String,
+    jobs: usize,
+    seconds: f64,
+    bytes: u64,
+    sentences: Option<u64>,
+    statements: Option<u64>,
+    quads: Option<u64>,
+    peak_rss_kb: u64,
+}
+
+/// What a child process did.
+struct Child {
+    elapsed: Duration,
+    peak_rss_kb: u64,
+    stderr: String,
+}
+
+fn main() -> Result<()> {
+    let options = Options::parse();
+    if let Some(args) = &options.oxigraph_load {
+        return oxigraph_load(&args[0], &args[1]);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join(&options.dir);
+    fs::create_dir_all(&dir)?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let lexicon = kgraph::extract::Lexicon::builtin();
+    let generator = kgraph::corpus::Corpus::new(lexicon, options.seed);
+
+    let mut rows = Vec::new();
+    let mut query_store: Option<(u64, PathBuf)> = None;
+    for &size in &options.sizes {
+        let corpus = dir.join(format!("corpus-{}-{size}mb", options.seed));
+        let stamp = corpus.join("complete");
+        if !stamp.is_file() {
+            eprintln!("generating {size} MB in {} …", corpus.display());
+            let started = Instant::now();
+            let summary = generator.write(&corpus, size << 20)?;
+            fs::write(&stamp, format!("{summary:?}\n"))?;
+            eprintln!("  {} articles in {:.1}s", summary.articles, started.elapsed().as_secs_f64());
+        }
+        if options.generate_only {
+            println!("{}", corpus.display());
+            continue;
+        }
+        let txt = corpus.join("txt");
+        let jsonl = corpus.join("articles.jsonl");
+        let txt_bytes = folder_size(&txt)?;
+        let jsonl_bytes = fs::metadata(&jsonl)?.len();
+        let quads_file = corpus.join("quads.nq");
+        for &jobs in &options.jobs {
+            let n = if jobs == 0 { cores } else { jobs };
+            for (input, path, bytes) in [("txt", &txt, txt_bytes), ("jsonl", &jsonl, jsonl_bytes)] {
+                // Extract: N-Quads to a file for the loading runs, else thrown away.
+                let out = if input == "jsonl" && jobs == 0 { quads_file.clone() } else { PathBuf::from("/dev/null") };
+                let child =
+                    run(kgraph(root).args(["extract", "--jobs", &n.to_string()]).arg(path), Some(&out))?;
+                rows.push(row(size, input, "extract", n, bytes, &child)?);
+                eprintln!("{}", line(rows.last().unwrap()));
+
+                let store = dir.join("store");
+                let _ = fs::remove_dir_all(&store);
+                let child = run(
+                    kgraph(root).arg("--store").arg(&store).args(["build", "--jobs", &n.to_string()]).arg(path),
+                    None,
+                )?;
+                rows.push(row(size, input, "build", n, bytes, &child)?);
+                eprintln!("{}", line(rows.last().unwrap()));
+                if input == "txt" && jobs == 0 && size <= 100 {
+                    let kept = dir.join(format!("store-{size}mb"));
+                    let _ = fs::remove_dir_all(&kept);
+                    fs::rename(&store, &kept)?;
+                    query_store = Some((size, kept));
+                } else {
+                    fs::remove_dir_all(&store)?;
+                }
+            }
+        }
+        if quads_file.is_file() {
+            let quads = count_lines(&quads_file)?;
+            let nq_bytes = fs::metadata(&quads_file)?.len();
+            let store = dir.join("store");
+            let _ = fs::remove_dir_all(&store);
+            let child = run(kgraph(root).arg("--store").arg(&store).arg("load").arg(&quads_file), None)?;
+            let mut r = row(size, "nquads", "load", cores, nq_bytes, &child)?;
+            r.quads = Some(quads);
+            rows.push(r);
+            eprintln!("{}", line(rows.last().unwrap()));
+            fs::remove_dir_all(&store)?;
+            let me = std::env::current_exe()?;
+            let child = run(Command::new(me).arg("--oxigraph-load").arg(&quads_file).arg(&store), None)?;
+            rows.push(Row {
+                size_mb: size,
+                input: "nquads",
+                command: "oxigraph bulk".into(),
+                jobs: cores,
+                seconds: child.elapsed.as_secs_f64(),
+                bytes: nq_bytes,
+                sentences: None,
+                statements: None,
+                quads: Some(quads),
+                peak_rss_kb: child.peak_rss_kb,
+            });
+            eprintln!("{}", line(rows.last().unwrap()));
+            fs::remove_dir_all(&store)?;
+            fs::remove_file(&quads_file)?;
+        }
+    }
+    if options.generate_only {
+        return Ok(());
+    }
+
+    let mut report = String::new();
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let _ = writeln!(report, "kgraph {} on {cores} cores ({cpu}), corpus seed {}\n", env!("CARGO_PKG_VERSION"), options.seed);
+    let _ = writeln!(
+        report,
+        "| size | input | command | jobs | seconds | MB/s | MB/s/job | sentences/s | statements/s | quads/s | peak RSS MB |"
+    );
+    let _ = writeln!(report, "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        let _ = writeln!(report, "{}", line(r));
+    }
+    if let Some((size, store)) = query_store {
+        let _ = writeln!(report, "\nQueries on the store built from {size} MB (median of 5, results read to the end):\n");
+        let _ = writeln!(report, "| query | rows | ms |");
+        let _ = writeln!(report, "|---|---:|---:|");
+        for (name, rows, ms) in queries(root, &store)? {
+            let _ = writeln!(report, "| {name} | {rows} | {ms:.1} |");
+        }
+        let svg = dir.join("dot.out");
+        let child = run(
+            kgraph(root).arg("--store").arg(&store).args(["dot", "--max-nodes", "500"]),
+            Some(&svg),
+        )?;
+        let _ = writeln!(
+            report,
+            "\n`kgraph dot --max-nodes 500` on that store: {:.2} s, peak RSS {} MB",
+            child.elapsed.as_secs_f64(),
+            child.peak_rss_kb / 1024
+        );
+        let _ = fs::remove_file(svg);
+    }
+    print!("{report}");
+    fs::write(dir.join("report.md"), &report)?;
+    Ok(())
+}
+
+/// The release binary, quiet about progress (its summary line still comes on standard error).
+fn kgraph(root: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kgraph"));
+    cmd.current_dir(root).env_remove("KGRAPH_STORE").env_remove("KGRAPH_ONTOLOGY").env_remove("KGRAPH_BASE");
+    cmd
+}
+
+/// Runs `cmd` to the end, its standard output to `out` (or nowhere), and measures it.
+fn run(cmd: &mut Command, out: Option<&Path>) -> Result<Child> {
+    let stderr_file = tempfile::NamedTempFile::new()?;
+    let stdout = match out {
+        Some(p) => Stdio::from(File::create(p).with_context(|| p.display().to_string())?),
+        None => Stdio::null(),
+    };
+    let started = Instant::now();
+    let child = cmd.stdin(Stdio::null()).stdout(stdout).stderr(stderr_file.reopen()?).spawn()?;
+    let (status, peak_rss_kb) = wait(child.id())?;
+    let elapsed = started.elapsed();
+    let stderr = fs::read_to_string(stderr_file.path())?;
+    if status != 0 {
+        bail!("{cmd:?} exited with status {status}:\n{stderr}");
+    }
+    Ok(Child { elapsed, peak_rss_kb, stderr })
+}
+
+/// Waits for process `pid`; its exit status and peak resident set size in KB.
+fn wait(pid: u32) -> Result<(i32, u64)> {
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills; the pid is our own child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    if r < 0 {
+        bail!("wait4: {}", std::io::Error::last_os_error());
+    }
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { 128 + libc::WTERMSIG(status) };
+    Ok((code, usage.ru_maxrss as u64))
+}
+
+/// A row from a child's summary line ("… 12 sentences, 34 statements, … 56 quads in …").
+fn row(size_mb: u64, input: &'static str, command: &str, jobs: usize, bytes: u64, child: &Child) -> Result<Row> {
+    let re = regex::Regex::new(r"(\d+) sentences, (\d+) statements, (?:\d+ entities, )?(\d+) quads in").unwrap();
+    let caps = re.captures(&child.stderr).with_context(|| format!("no summary in: {}", child.stderr))?;
+    let n = |i: usize| caps[i].parse::<u64>().ok();
+    Ok(Row {
+        size_mb,
+        input,
+        command: command.into(),
+        jobs,
+        seconds: child.elapsed.as_secs_f64(),
+        bytes,
+        sentences: n(1),
+        statements: n(2),
+        quads: n(3),
+        peak_rss_kb: child.peak_rss_kb,
+    })
+}
+
+fn line(r: &Row) -> String {
+    let rate = |n: Option<u64>| n.map_or_else(|| "".into(), |n| format!("{:.0}", n as f64 / r.seconds));
+    let mbs = r.bytes as f64 / 1_048_576.0 / r.seconds;
+    format!(
+        "| {} MB | {} | {} | {} | {:.2} | {:.1} | {:.1} | {} | {} | {} | {} |",
+        r.size_mb,
+        r.input,
+        r.command,
+        r.jobs,
+        r.seconds,
+        mbs,
+        mbs / r.jobs as f64,
+        rate(r.sentences),
+        rate(r.statements),
+        rate(r.quads),
+        r.peak_rss_kb / 1024
+    )
+}
+
+/// Every `queries/*.rq` on the store: name, rows, median milliseconds of 5 runs.
+fn queries(root: &Path, store: &Path) -> Result<Vec<(String, usize, f64)>> {
+    let kg = kgraph::store::KgStore::open_read_only(store)?;
+    let mut files: Vec<PathBuf> =
+        fs::read_dir(root.join("queries"))?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    files.retain(|f| f.extension().is_some_and(|e| e == "rq"));
+    files.sort();
+    let mut out = Vec::new();
+    for file in files {
+        let text = fs::read_to_string(&file)?;
+        let mut times = Vec::new();
+        let mut rows = 0;
+        for _ in 0..5 {
+            let started = Instant::now();
+            rows = match kgraph::output::query::evaluate(kg.store(), &text)? {
+                oxigraph::sparql::QueryResults::Solutions(s) => s.map(|s| s.map(|_| ())).collect::<Result<Vec<_>, _>>()?.len(),
+                oxigraph::sparql::QueryResults::Graph(g) => g.map(|t| t.map(|_| ())).collect::<Result<Vec<_>, _>>()?.len(),
+                oxigraph::sparql::QueryResults::Boolean(_) => 1,
+            };
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        let name = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        out.push((name, rows, times[times.len() / 2]));
+    }
+    Ok(out)
+}
+
+/// The reference: Oxigraph's bulk loader alone on an N-Quads file, into a new store.
+fn oxigraph_load(file: &Path, store: &Path) -> Result<()> {
+    let store = oxigraph::store::Store::open(store)?;
+    let input = std::io::BufReader::new(File::open(file)?);
+    let mut loader = store.bulk_loader();
+    loader.load_from_reader(oxigraph::io::RdfFormat::NQuads, input)?;
+    loader.commit()?;
+    Ok(())
+}
+
+fn folder_size(dir: &Path) -> Result<u64> {
+    let mut total = 0;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        total += if meta.is_dir() { folder_size(&entry.path())? } else { meta.len() };
+    }
+    Ok(total)
+}
+
+fn count_lines(file: &Path) -> Result<u64> {
+    use std::io::Read;
+    let mut f = File::open(file)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0;
+    loop {
+        let k = f.read(&mut buf)?;
+        if k == 0 {
+            return Ok(n);
+        }
+        n += buf[..k].iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+}

@@ -6,13 +6,13 @@
 //! its shape repeats; the body is the contiguous run of blocks with the highest score
 //! (good blocks add their words, bad ones subtract more), and bad blocks inside it are dropped.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::Document;
 
-static STOPWORDS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+static STOPWORDS: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
     include_str!("../../ontology/lexicon/stopwords.txt")
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -136,14 +136,14 @@ pub fn clean(doc: &Document) -> Body {
     };
     // And it is about what the body says: it shares at least two content words with the
     // body's first blocks ("Skip to main content" and the site's name do not).
-    let content = |s: &str| -> std::collections::HashSet<String> {
+    let content = |s: &str| -> foldhash::HashSet<String> {
         s.split(|c: char| !c.is_alphanumeric() && c != '-')
             .filter(|w| w.chars().count() > 3)
             .map(str::to_lowercase)
             .filter(|w| !STOPWORDS.contains(w.as_str()))
             .collect()
     };
-    let lead: std::collections::HashSet<String> =
+    let lead: foldhash::HashSet<String> =
         classified[best_range.clone()].iter().take(3).flat_map(|b| content(&text[b.span.clone()])).collect();
     let headline = (best_range.start.saturating_sub(4)..best_range.start)
         .find(|&h| heading_like(&classified[h]) && content(&text[classified[h].span.clone()]).intersection(&lead).count() >= 2);

@@ -1,7 +1,7 @@
 //! Body → sentences: splits each kept block at sentence ends, surviving abbreviations
 //! ("U.S.", "Dec.", "Gen.", "Mr."), initials, decimals ("2.5") and closing quotes.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 

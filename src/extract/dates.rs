@@ -32,6 +32,11 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:in|since|of|from|until|by)\s+((?:1[6-9]|20)\d{2})\b").unwrap());
 
+/// Whether `text` has an ASCII digit (every date pattern but weekdays needs one).
+fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+}
+
 fn month(s: &str) -> Option<u32> {
     let s = s.trim_end_matches('.').to_ascii_lowercase();
     let m = match s.get(..3)? {
@@ -62,6 +67,11 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// Every absolute (year-bearing) date in the text, in text order.
 pub fn absolute_dates(text: &str) -> Vec<(Range<usize>, NaiveDate)> {
     let mut out = Vec::new();
+    // Every absolute date has a digit; most sentences have none, and a byte scan is cheaper
+    // than running the patterns.
+    if !has_digit(text) {
+        return out;
+    }
     for c in ISO.captures_iter(text) {
         let (y, m, d) = (c[1].parse().ok(), c[2].parse().ok(), c[3].parse().ok());
         if let (Some(y), Some(m), Some(d)) = (y, m, d) {
@@ -123,8 +133,9 @@ pub fn find_dates(sentence: &str, doc_date: Option<NaiveDate>, future: bool) -> 
     let mut out: Vec<(Range<usize>, DateValue)> =
         absolute_dates(sentence).into_iter().map(|(r, d)| (r, DateValue::Day(d))).collect();
     let taken = |out: &Vec<(Range<usize>, DateValue)>, r: &Range<usize>| out.iter().any(|(o, _)| o.start < r.end && r.start < o.end);
+    let digits = has_digit(sentence);
     if let Some(doc) = doc_date {
-        for re in [&*MD, &*DM] {
+        for re in [&*MD, &*DM].into_iter().filter(|_| digits) {
             for c in re.captures_iter(sentence) {
                 let r = c.get(0).unwrap().range();
                 if taken(&out, &r) {
@@ -175,7 +186,8 @@ pub fn find_dates(sentence: &str, doc_date: Option<NaiveDate>, future: bool) -> 
             out.push((r, DateValue::Day(date)));
         }
     }
-    for c in YEAR.captures_iter(sentence) {
+    let years = if digits { YEAR.captures_iter(sentence).collect() } else { Vec::new() };
+    for c in years {
         let r = c.get(1).unwrap().range();
         if taken(&out, &r) {
             continue;

@@ -138,7 +138,7 @@ pub struct Statement {
 #[derive(Clone, Debug, Default)]
 pub struct Extraction {
     /// Entities, keyed by (class, key), in order of first mention.
-    pub entities: IndexMap<(Class, String), Entity>,
+    pub entities: IndexMap<(Class, String), Entity, foldhash::fast::RandomState>,
     /// Statements, in text order.
     pub statements: Vec<Statement>,
 }
@@ -254,7 +254,7 @@ fn resolve_groups(
 /// Aliases a document introduces: "Shusha, known as Shushi in Armenian", "Mohamed Hamdan
 /// Dagalo, widely known as Hemedti": the unknown name takes the named entity's readings, here
 /// and wherever the document uses it again.
-fn resolve_aliases(a: &mut recognise::Analysis, known_as: &mut std::collections::HashMap<String, Vec<recognise::EntRef>>) {
+fn resolve_aliases(a: &mut recognise::Analysis, known_as: &mut foldhash::HashMap<String, Vec<recognise::EntRef>>) {
     use recognise::Item;
     let word = |a: &recognise::Analysis, i: usize, w: &str| matches!(a.items.get(i), Some(Item::Token(t)) if a.tokens[*t].lower == w);
     for k in 0..a.items.len() {
@@ -411,16 +411,17 @@ pub fn extract(
     use recognise::{EntRef, Item};
     use relate::{Filler, Found};
 
-    let ctx = resolve::DocContext::build(document, sentences, lexicon);
+    let scans: Vec<recognise::Scan<'_>> = sentences.iter().map(|s| recognise::scan(&document.text, s.span.clone(), lexicon)).collect();
+    let ctx = resolve::DocContext::build(document, &scans, lexicon);
     let mut out = Extraction::default();
     let text = &document.text;
     let rules = &lexicon.rules;
     let mut last_country: Option<EntRef> = None;
     let mut groups: Vec<(recognise::GroupInfo, Vec<EntRef>)> = Vec::new();
     let mut last = Antecedents::default();
-    let mut known_as: std::collections::HashMap<String, Vec<EntRef>> = std::collections::HashMap::new();
+    let mut known_as: foldhash::HashMap<String, Vec<EntRef>> = foldhash::HashMap::default();
     let add = |out: &mut Extraction, r: &EntRef| out.entity(r.class, &r.key, &r.label, &r.surface, r.wikidata.as_deref());
-    let analyses: Vec<recognise::Analysis> = sentences.iter().map(|s| recognise::recognise(text, s.span.clone(), lexicon, &ctx)).collect();
+    let analyses: Vec<recognise::Analysis> = scans.into_iter().map(|s| recognise::recognise(text, s, lexicon, &ctx)).collect();
     // Qualified groups anywhere in the document, for a headline's "peacekeepers" that the
     // body later calls "Russian peacekeepers".
     let qualified: Vec<(recognise::GroupInfo, Vec<EntRef>)> = analyses
@@ -681,7 +682,7 @@ fn drop_implied(out: &mut Extraction) {
 /// sentence: keep one piece of evidence per fact and sentence, the most confident (the
 /// first such in rule order on ties, so the choice is stable).
 fn keep_best_evidence(out: &mut Extraction) {
-    let mut best: std::collections::HashMap<(usize, String, Value, usize), usize> = std::collections::HashMap::new();
+    let mut best: foldhash::HashMap<(usize, String, Value, usize), usize> = foldhash::HashMap::default();
     for (k, s) in out.statements.iter().enumerate() {
         let key = (s.subject, s.predicate.clone(), s.object.clone(), s.evidence.sentence.start);
         match best.get(&key) {

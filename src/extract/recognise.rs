@@ -104,21 +104,46 @@ impl Analysis {
 const CONNECTORS: &[&str] = &["of", "de", "al", "el", "bin", "ibn", "van", "von", "der", "la", "du", "da"];
 
 /// Recognises the mentions of one sentence.
-pub fn recognise(text: &str, sentence: Range<usize>, lex: &Lexicon, ctx: &DocContext) -> Analysis {
+/// One sentence tokenised and matched against the lexicon, once: [`DocContext::build`] and
+/// [`recognise`] both read it.
+#[derive(Debug)]
+pub struct Scan<'l> {
+    /// Byte range of the sentence.
+    pub sentence: Range<usize>,
+    /// Tokens.
+    pub tokens: Vec<Token>,
+    /// Lexicon matches, byte ranges relative to the sentence.
+    pub finds: Vec<(Range<usize>, &'l [Hit])>,
+    /// For each token, the lexicon match starting there that ends on a token boundary: the
+    /// token after it and what it is.
+    pub hits_at: Vec<Option<(usize, &'l [Hit])>>,
+}
+
+/// Tokenises a sentence and matches the lexicon in it.
+pub fn scan<'l>(text: &str, sentence: Range<usize>, lex: &'l Lexicon) -> Scan<'l> {
     let s = &text[sentence.clone()];
     let tokens = tokenize(s, sentence.start);
-    let n = tokens.len();
-    // Lexicon hits by starting token.
-    let mut hits_at: Vec<Option<(usize, &[Hit])>> = vec![None; n];
-    let start_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.start).ok();
-    let end_of = |b: usize| tokens.iter().position(|t| t.span.end == b);
-    for (r, hits) in lex.find(s) {
-        if let (Some(a), Some(b)) = (start_of(r.start + sentence.start), end_of(r.end + sentence.start)) {
+    let finds = lex.find(s);
+    let mut hits_at: Vec<Option<(usize, &[Hit])>> = vec![None; tokens.len()];
+    for (r, hits) in &finds {
+        let start = tokens.binary_search_by_key(&(r.start + sentence.start), |t| t.span.start).ok();
+        let end = tokens.binary_search_by_key(&(r.end + sentence.start), |t| t.span.end).ok();
+        if let (Some(a), Some(b)) = (start, end) {
             if hits_at[a].is_none() {
-                hits_at[a] = Some((b + 1, hits));
+                hits_at[a] = Some((b + 1, *hits));
             }
         }
     }
+    Scan { sentence, tokens, finds, hits_at }
+}
+
+/// Recognises the mentions of a scanned sentence.
+pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) -> Analysis {
+    let Scan { sentence, tokens, hits_at, .. } = scan;
+    let s = &text[sentence.clone()];
+    let n = tokens.len();
+    let start_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.start).ok();
+    let end_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.end).ok();
     let future = tokens.iter().any(|t| lex.rules.setting("future").contains(&t.lower));
     let mut dates_at: Vec<Option<(usize, DateValue)>> = vec![None; n];
     for (r, d) in find_dates(s, ctx.date, future) {
@@ -777,18 +802,9 @@ fn appositive_role(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], mut k:
 }
 
 /// Persons introduced with a title in a sentence: (full name) for the document's name table.
-pub fn titled_names(text: &str, sentence: Range<usize>, lex: &Lexicon) -> Vec<String> {
-    let s = &text[sentence.clone()];
-    let tokens = tokenize(s, sentence.start);
+pub fn titled_names(text: &str, scan: &Scan<'_>, lex: &Lexicon) -> Vec<String> {
+    let (tokens, hits_at) = (&scan.tokens, &scan.hits_at);
     let n = tokens.len();
-    let mut hits_at: Vec<Option<(usize, &[Hit])>> = vec![None; n];
-    let start_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.start).ok();
-    let end_of = |b: usize| tokens.iter().position(|t| t.span.end == b);
-    for (r, hits) in lex.find(s) {
-        if let (Some(a), Some(b)) = (start_of(r.start + sentence.start), end_of(r.end + sentence.start)) {
-            hits_at[a].get_or_insert((b + 1, hits));
-        }
-    }
     let mut out = Vec::new();
     let reporting = lex.rules.setting("reporting");
     let mut i = 0;

@@ -18,7 +18,7 @@
 //! rule's `unknown` class). Metonymy is resolved by the mention's alternatives: a capital
 //! that acts is its country, "Azeri forces" that capture are Azerbaijan.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::PathBuf;
 
 use super::recognise::{Analysis, EntRef, Item, Mention};
@@ -120,6 +120,25 @@ pub struct Rules {
     pub settings: HashMap<String, Vec<String>>,
     /// First token of an anchor phrase → rules anchored on it.
     by_anchor: HashMap<String, Vec<usize>>,
+    /// Cue list → first token of a phrase → the list's phrases starting with it, so that
+    /// [`Rules::cue_at`] only tries the phrases that can match where it looks.
+    cue_index: HashMap<String, HashMap<String, Vec<Vec<String>>>>,
+    /// The same for `not_cues`.
+    not_cue_index: HashMap<String, HashMap<String, Vec<Vec<String>>>>,
+}
+
+/// [`Rules::cue_index`] of a phrase list.
+fn index_phrases(lists: &HashMap<String, Vec<Vec<String>>>) -> HashMap<String, HashMap<String, Vec<Vec<String>>>> {
+    lists
+        .iter()
+        .map(|(name, phrases)| {
+            let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+            for ph in phrases {
+                by_first.entry(ph.first().cloned().unwrap_or_default()).or_default().push(ph.clone());
+            }
+            (name.clone(), by_first)
+        })
+        .collect()
 }
 
 fn phrase_tokens(p: &str) -> Vec<String> {
@@ -146,10 +165,21 @@ impl Rules {
     /// covers (the longest phrase wins). A phrase may run through a common-noun mention
     /// ("selling weapons to", "arms supplier"): nouns that name groups are cue words too.
     pub fn cue_at(&self, list: &str, a: &Analysis, pos: usize) -> Option<usize> {
-        if self.not_cues.get(list).is_some_and(|nots| nots.iter().any(|ph| phrase_items(ph, a, pos).is_some())) {
+        let first = match *a.items.get(pos)? {
+            Item::Token(t) => &a.tokens[t].lower,
+            Item::Mention(m) => &a.tokens.get(a.mentions[m].tokens.start)?.lower,
+        };
+        // Phrases starting with this word, and empty ones (which match anywhere).
+        let candidates = |index: &HashMap<String, HashMap<String, Vec<Vec<String>>>>| {
+            let by_first = index.get(list);
+            let here = by_first.and_then(|m| m.get(first.as_str())).map(Vec::as_slice).unwrap_or(&[]);
+            let empty = by_first.and_then(|m| m.get("")).map(Vec::as_slice).unwrap_or(&[]);
+            here.iter().chain(empty).filter_map(|ph| phrase_items(ph, a, pos)).max()
+        };
+        if candidates(&self.not_cue_index).is_some() {
             return None;
         }
-        self.cues.get(list)?.iter().filter_map(|ph| phrase_items(ph, a, pos)).max()
+        candidates(&self.cue_index)
     }
 
     /// Loads rule files (TOML), later files adding to earlier ones.
@@ -172,6 +202,8 @@ impl Rules {
             }
             defs.extend(file.rule.into_iter().map(|d| (path.clone(), d)));
         }
+        rules.cue_index = index_phrases(&rules.cues);
+        rules.not_cue_index = index_phrases(&rules.not_cues);
         for (path, def) in defs {
             let bad = |message: String| Error::Invalid(format!("{}: rule {}: {message}", path.display(), def.id));
             let mut pats = def.patterns.clone();

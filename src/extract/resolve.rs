@@ -2,16 +2,16 @@
 //! defined in brackets), its salient region for anaphora ("the region", "the enclave"), and
 //! the corpus-stable keys of people, agreements and events.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
 
 use super::lexicon::{Hit, Lexicon};
-use super::recognise::{titled_names, EntRef};
+use super::recognise::{titled_names, EntRef, Scan};
 use super::text::{fold, slug};
 use super::Class;
-use crate::document::{Document, Sentence};
+use crate::document::Document;
 
 /// What a document establishes before its sentences are read one by one.
 #[derive(Clone, Debug, Default)]
@@ -31,7 +31,7 @@ pub struct DocContext {
 
 impl DocContext {
     /// Reads the whole document once for names and salience.
-    pub fn build(doc: &Document, sentences: &[Sentence], lex: &Lexicon) -> DocContext {
+    pub fn build(doc: &Document, scans: &[Scan<'_>], lex: &Lexicon) -> DocContext {
         let mut ctx = DocContext {
             date: doc.date,
             doc_id: doc.id.clone(),
@@ -44,8 +44,8 @@ impl DocContext {
             ..DocContext::default()
         };
         let mut region_counts: HashMap<usize, (usize, usize)> = HashMap::new();
-        for (k, s) in sentences.iter().enumerate() {
-            for name in titled_names(&doc.text, s.span.clone(), lex) {
+        for (k, s) in scans.iter().enumerate() {
+            for name in titled_names(&doc.text, s, lex) {
                 let key = ctx.person_key(&name);
                 let entry = ctx.persons.entry(key).or_insert_with(|| name.clone());
                 // The longest form is the canonical name ("Nikol Pashinyan" over "Pashinyan").
@@ -53,9 +53,9 @@ impl DocContext {
                     *entry = name;
                 }
             }
-            let text = &doc.text[s.span.clone()];
-            for (_, hits) in lex.find(text) {
-                for h in hits {
+            let text = &doc.text[s.sentence.clone()];
+            for (_, hits) in &s.finds {
+                for h in hits.iter() {
                     if let Hit::Place(p) = h {
                         if ["disputed", "region", "exclave", "province"].contains(&lex.places[*p].kind.as_str()) {
                             let e = region_counts.entry(*p).or_insert((0, k));

@@ -37,14 +37,15 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Vec<Quad>
 
     let entity_iris: Vec<NamedNode> =
         extraction.entities.values().map(|e| vocab.entity(e.class.name(), &e.key)).collect();
+    let [label, alt_label, same_as] = [iri(ns::RDFS, "label"), iri(ns::SKOS, "altLabel"), iri(ns::OWL, "sameAs")];
     for (e, node) in extraction.entities.values().zip(&entity_iris) {
         add(node, rdf_type.clone(), vocab.term(e.class.name()).into());
-        add(node, iri(ns::RDFS, "label"), Literal::new_simple_literal(&e.label).into());
+        add(node, label.clone(), Literal::new_simple_literal(&e.label).into());
         for alias in &e.aliases {
-            add(node, iri(ns::SKOS, "altLabel"), Literal::new_simple_literal(alias).into());
+            add(node, alt_label.clone(), Literal::new_simple_literal(alias).into());
         }
         if let Some(q) = &e.wikidata {
-            add(node, iri(ns::OWL, "sameAs"), iri(ns::WD, q).into());
+            add(node, same_as.clone(), iri(ns::WD, q).into());
         }
     }
 
@@ -56,6 +57,14 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Vec<Quad>
         }),
     );
     let int = |n: usize| -> Term { Literal::new_typed_literal(n.to_string(), xsd::INTEGER).into() };
+    // The evidence predicates, made once per document rather than formatted for every quad.
+    let rdf_statement: Term = iri(ns::RDF, "Statement").into();
+    let [rdf_subject, rdf_predicate, rdf_object, derived_from] =
+        [iri(ns::RDF, "subject"), iri(ns::RDF, "predicate"), iri(ns::RDF, "object"), iri(ns::PROV, "wasDerivedFrom")];
+    let [sentence, sentence_start, sentence_end, subject_start, subject_end, object_start, object_end, rule, confidence, speaker] =
+        ["sentence", "sentenceStart", "sentenceEnd", "subjectStart", "subjectEnd", "objectStart", "objectEnd", "rule", "confidence", "speaker"]
+            .map(|t| vocab.term(t));
+    let graph_term: Term = graph.clone().into();
     for st in &extraction.statements {
         let subject = &entity_iris[st.subject];
         let subject_key = &extraction.entities[st.subject].key;
@@ -78,33 +87,29 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Vec<Quad>
             .as_bytes(),
         );
         let r = vocab.statement(&format!("{hash:032x}"));
-        add(&r, rdf_type.clone(), iri(ns::RDF, "Statement").into());
-        add(&r, iri(ns::RDF, "subject"), subject.clone().into());
-        add(&r, iri(ns::RDF, "predicate"), predicate.into());
-        add(&r, iri(ns::RDF, "object"), object);
-        add(&r, iri(ns::PROV, "wasDerivedFrom"), graph.clone().into());
-        add(&r, vocab.term("sentence"), Literal::new_simple_literal(&doc.text[ev.sentence.clone()]).into());
-        add(&r, vocab.term("sentenceStart"), int(offsets.get(ev.sentence.start)));
-        add(&r, vocab.term("sentenceEnd"), int(offsets.get(ev.sentence.end)));
-        add(&r, vocab.term("subjectStart"), int(offsets.get(ev.subject.start)));
-        add(&r, vocab.term("subjectEnd"), int(offsets.get(ev.subject.end)));
-        add(&r, vocab.term("objectStart"), int(offsets.get(ev.object.start)));
-        add(&r, vocab.term("objectEnd"), int(offsets.get(ev.object.end)));
-        add(&r, vocab.term("rule"), Literal::new_simple_literal(&ev.rule).into());
-        add(
-            &r,
-            vocab.term("confidence"),
-            Literal::new_typed_literal(decimal(ev.confidence), xsd::DECIMAL).into(),
-        );
+        add(&r, rdf_type.clone(), rdf_statement.clone());
+        add(&r, rdf_subject.clone(), subject.clone().into());
+        add(&r, rdf_predicate.clone(), predicate.into());
+        add(&r, rdf_object.clone(), object);
+        add(&r, derived_from.clone(), graph_term.clone());
+        add(&r, sentence.clone(), Literal::new_simple_literal(&doc.text[ev.sentence.clone()]).into());
+        add(&r, sentence_start.clone(), int(offsets.get(ev.sentence.start)));
+        add(&r, sentence_end.clone(), int(offsets.get(ev.sentence.end)));
+        add(&r, subject_start.clone(), int(offsets.get(ev.subject.start)));
+        add(&r, subject_end.clone(), int(offsets.get(ev.subject.end)));
+        add(&r, object_start.clone(), int(offsets.get(ev.object.start)));
+        add(&r, object_end.clone(), int(offsets.get(ev.object.end)));
+        add(&r, rule.clone(), Literal::new_simple_literal(&ev.rule).into());
+        add(&r, confidence.clone(), Literal::new_typed_literal(decimal(ev.confidence), xsd::DECIMAL).into());
         if let Some(sp) = ev.speaker {
-            add(&r, vocab.term("speaker"), entity_iris[sp].clone().into());
+            add(&r, speaker.clone(), entity_iris[sp].clone().into());
         }
     }
     // The same triple stated in several sentences is one triple (with several evidence nodes).
     // The set borrows the quads rather than cloning them: on a large document the clones doubled
     // the peak memory of minting.
     let keep: Vec<bool> = {
-        let mut seen = std::collections::HashSet::with_capacity(quads.len());
+        let mut seen = foldhash::HashSet::with_capacity_and_hasher(quads.len(), Default::default());
         quads.iter().map(|q| seen.insert(q)).collect()
     };
     let mut keep = keep.into_iter();

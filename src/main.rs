@@ -3,11 +3,6 @@
 
 mod cli;
 
-// Extraction and minting allocate many small strings; mimalloc makes that about a fifth cheaper
-// than the system allocator (see `cargo bench --bench pipeline`).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

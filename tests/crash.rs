@@ -3,6 +3,9 @@
 //! document graph in it is complete: exactly the quads a clean build gives that document, none
 //! partial, and none of the documents the killed build reported as stored is lost. Building
 //! again completes the rest and gives the same dump as a clean build.
+//!
+//! The killed builds write in small batches (`--batch-quads`), so that kills land between and
+//! inside many bulk-load commits rather than in the single batch a corpus this small makes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
@@ -88,7 +91,7 @@ fn graphs(store: &Path) -> BTreeMap<String, BTreeSet<String>> {
 /// stored, plus `delay`; returns the documents it reported stored.
 fn build_and_kill(store: &Path, corpus: &Path, after: usize, delay: Duration) -> BTreeSet<String> {
     let mut child = kgraph(store)
-        .args(["build", "-v", "--jobs", "2"])
+        .args(["build", "-v", "--jobs", "2", "--batch-quads", "1500"])
         .arg(corpus)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -99,7 +102,7 @@ fn build_and_kill(store: &Path, corpus: &Path, after: usize, delay: Duration) ->
     while reported.len() < after {
         let Some(line) = lines.next() else { break };
         let line = line.unwrap();
-        // "kgraph: ID (SOURCE): N statements, …", written once the document's transaction is done.
+        // "kgraph: ID (SOURCE): N statements, …", written once the document's batch is committed.
         if let Some(rest) = line.strip_prefix("kgraph: ").filter(|l| l.contains(" statements, ")) {
             reported.insert(rest.split(" (").next().unwrap().to_owned());
         }
@@ -139,6 +142,9 @@ fn a_killed_build_leaves_only_whole_documents_and_building_again_completes_them(
     for _ in 0..5 {
         points.push((1 + rng.below(DOCUMENTS as u64 - 2) as usize, Duration::from_millis(rng.below(30))));
     }
+    // In increasing order, so that each run has documents left to add (through the bulk
+    // loader) as well as documents to replace (in transactions) when it is killed.
+    points[1..].sort();
     let mut seen_partial_corpus = false;
     for (after, delay) in points {
         let reported = build_and_kill(&store, &input, after, delay);

@@ -441,8 +441,8 @@ impl KgStore {
 /// kept, the second fails, since they would share a graph.
 ///
 /// Reading, processing and writing overlap (see [`crate::parallel`]); graphs are written in
-/// batches of about [`BuildOptions::batch_quads`] quads with [`KgStore::replace_graphs`], and
-/// [`Event::Loaded`] is reported once a document's batch is stored.
+/// batches of about [`BuildOptions::batch_quads`] quads with [`KgStore::replace_graphs`] on a
+/// writer thread, and [`Event::Loaded`] is reported once a document's batch is stored.
 pub fn build(
     store: &KgStore,
     pipeline: &Pipeline,
@@ -457,63 +457,93 @@ pub fn build(
     let mut batch: Vec<Processed> = Vec::new();
     let mut batch_quads = 0;
     let mut fatal = None;
-    let mut write = |batch: &mut Vec<Processed>, summary: &mut BuildSummary, on_event: &mut dyn FnMut(Event<'_>)| {
-        let graphs: Vec<(NamedNodeRef<'_>, &[Quad])> = batch.iter().map(|p| (p.graph.as_ref(), &p.quads[..])).collect();
-        store.replace_graphs(&graphs)?;
-        for p in batch.drain(..) {
-            summary.documents += 1;
-            summary.sentences += p.sentences;
-            summary.statements += p.extraction.statements.len();
-            summary.quads += p.quads.len();
-            entities.extend(p.extraction.entities.keys().cloned());
-            on_event(Event::Loaded(&p));
-        }
-        Ok::<_, Error>(())
-    };
-    crate::parallel::process_in_order(pipeline, paths, &options.read, options.jobs, |step| {
-        match step {
-            Step::Reading { source, index, total, offset, total_bytes } => {
-                on_event(Event::Reading { source, index, total, offset, total_bytes })
-            }
-            Step::Document(Ok(p)) => {
-                if let Some(first) = seen.get(&p.document.id) {
-                    let e = Error::Invalid(format!(
-                        "{}: document id {:?} is already used by {first} in this build; skipped",
-                        p.document.source, p.document.id
-                    ));
-                    summary.failed += 1;
-                    on_event(Event::Failed(&e));
-                    return ControlFlow::Continue(());
-                }
-                seen.insert(p.document.id.clone(), p.document.source.clone());
-                batch_quads += p.quads.len();
-                batch.push(p);
-                if batch_quads >= options.batch_quads() {
-                    batch_quads = 0;
-                    if let Err(e) = write(&mut batch, &mut summary, &mut on_event) {
-                        fatal = Some(e);
-                        return ControlFlow::Break(());
+    // A writer thread loads one batch while the next is gathered (and its documents processed);
+    // at most one more batch waits for it, so memory holds three batches at most.
+    std::thread::scope(|scope| {
+        let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<Processed>>(1);
+        let (written_tx, written) = std::sync::mpsc::channel::<Result<Vec<Processed>>>();
+        std::thread::Builder::new()
+            .name("kgraph-writer".into())
+            .spawn_scoped(scope, move || {
+                for batch in batches {
+                    let graphs: Vec<(NamedNodeRef<'_>, &[Quad])> =
+                        batch.iter().map(|p| (p.graph.as_ref(), &p.quads[..])).collect();
+                    let result = store.replace_graphs(&graphs).map(|()| batch);
+                    // After a failed write nothing more is written, so the store holds a
+                    // prefix of the corpus in input order.
+                    let failed = result.is_err();
+                    if written_tx.send(result).is_err() || failed {
+                        return;
                     }
                 }
-            }
-            Step::Document(Err(e)) => {
-                let event = Event::of_error(&e);
-                match event {
-                    Event::Skipped(_) => summary.skipped += 1,
-                    Event::Failed(_) => summary.failed += 1,
-                    _ => {}
+            })
+            .expect("cannot start the writer thread");
+        // Reports the batches written so far (all of them when `wait`), in order.
+        let mut report = |summary: &mut BuildSummary, on_event: &mut dyn FnMut(Event<'_>), wait: bool| -> Result<()> {
+            loop {
+                let next = if wait { written.recv().ok() } else { written.try_recv().ok() };
+                let Some(result) = next else { return Ok(()) };
+                for p in result? {
+                    summary.documents += 1;
+                    summary.sentences += p.sentences;
+                    summary.statements += p.extraction.statements.len();
+                    summary.quads += p.quads.len();
+                    entities.extend(p.extraction.entities.keys().cloned());
+                    on_event(Event::Loaded(&p));
                 }
-                on_event(event);
             }
+        };
+        crate::parallel::process_in_order(pipeline, paths, &options.read, options.jobs, |step| {
+            match step {
+                Step::Reading { source, index, total, offset, total_bytes } => {
+                    on_event(Event::Reading { source, index, total, offset, total_bytes })
+                }
+                Step::Document(Ok(p)) => {
+                    if let Some(first) = seen.get(&p.document.id) {
+                        let e = Error::Invalid(format!(
+                            "{}: document id {:?} is already used by {first} in this build; skipped",
+                            p.document.source, p.document.id
+                        ));
+                        summary.failed += 1;
+                        on_event(Event::Failed(&e));
+                        return ControlFlow::Continue(());
+                    }
+                    seen.insert(p.document.id.clone(), p.document.source.clone());
+                    batch_quads += p.quads.len();
+                    batch.push(p);
+                    if batch_quads >= options.batch_quads() {
+                        batch_quads = 0;
+                        let full = std::mem::take(&mut batch);
+                        if let Err(e) = report(&mut summary, &mut on_event, false) {
+                            fatal = Some(e);
+                            return ControlFlow::Break(());
+                        }
+                        if to_writer.send(full).is_err() {
+                            // The writer stopped: its error is reported below.
+                            return ControlFlow::Break(());
+                        }
+                    }
+                }
+                Step::Document(Err(e)) => {
+                    let event = Event::of_error(&e);
+                    match event {
+                        Event::Skipped(_) => summary.skipped += 1,
+                        Event::Failed(_) => summary.failed += 1,
+                        _ => {}
+                    }
+                    on_event(event);
+                }
+            }
+            ControlFlow::Continue(())
+        });
+        if fatal.is_none() && !batch.is_empty() {
+            let _ = to_writer.send(std::mem::take(&mut batch));
         }
-        ControlFlow::Continue(())
+        drop(to_writer);
+        if let Err(e) = report(&mut summary, &mut on_event, true) {
+            fatal.get_or_insert(e);
+        }
     });
-    if fatal.is_none() {
-        if let Err(e) = write(&mut batch, &mut summary, &mut on_event) {
-            fatal = Some(e);
-        }
-    }
-    drop(write);
     if let Some(e) = fatal {
         return Err(e);
     }

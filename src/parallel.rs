@@ -19,9 +19,10 @@ use crate::document::Document;
 use crate::pipeline::{Pipeline, Processed};
 use crate::Result;
 
-/// What the consumer of [`process_in_order`] receives, in source order.
+/// What the consumer of [`process_in_order`] receives, in source order: `T` is a processed
+/// document, or what [`process_in_order_with`]'s `finish` made of it.
 #[derive(Debug)]
-pub enum Step<'a> {
+pub enum Step<'a, T = Processed> {
     /// Source `index` (from 0) of `total` begins; its documents follow.
     Reading {
         /// The source.
@@ -36,7 +37,7 @@ pub enum Step<'a> {
         total_bytes: u64,
     },
     /// One document, processed, or why it could not be read or processed.
-    Document(Result<Processed>),
+    Document(Result<T>),
 }
 
 /// The number of worker threads `jobs` stands for: itself, or one per core for 0.
@@ -57,7 +58,21 @@ pub fn process_in_order(
     paths: &[PathBuf],
     read_options: &ReadOptions,
     jobs: usize,
-    mut consume: impl FnMut(Step<'_>) -> ControlFlow<()>,
+    consume: impl FnMut(Step<'_>) -> ControlFlow<()>,
+) {
+    process_in_order_with(pipeline, paths, read_options, jobs, Ok, consume)
+}
+
+/// [`process_in_order`], with `finish` run on each processed document in the worker that
+/// processed it, in parallel: work whose result must come in order but whose doing need not
+/// (serialising a document, say) then leaves the consumer's thread.
+pub fn process_in_order_with<T: Send>(
+    pipeline: &Pipeline,
+    paths: &[PathBuf],
+    read_options: &ReadOptions,
+    jobs: usize,
+    finish: impl Fn(Processed) -> Result<T> + Sync,
+    mut consume: impl FnMut(Step<'_, T>) -> ControlFlow<()>,
 ) {
     let (sources, errors) = read::expand(paths);
     for e in errors {
@@ -84,9 +99,9 @@ pub fn process_in_order(
         Reading(usize),
         Document(Result<Document>),
     }
-    enum Done {
+    enum Done<T> {
         Reading(usize),
-        Document(Result<Processed>),
+        Document(Result<T>),
     }
 
     // Tokens bound the documents in flight: the reader takes one per item, the consumer gives it
@@ -97,11 +112,11 @@ pub fn process_in_order(
         token_tx.send(()).expect("the receiver is alive");
     }
     let (work_tx, work_rx) = mpsc::channel::<(u64, Work)>();
-    let (done_tx, done_rx) = mpsc::channel::<(u64, Done)>();
+    let (done_tx, done_rx) = mpsc::channel::<(u64, Done<T>)>();
     let work_rx = Mutex::new(work_rx);
 
     std::thread::scope(|scope| {
-        let (stop, sources, work_rx) = (&stop, &sources, &work_rx);
+        let (stop, sources, work_rx, finish) = (&stop, &sources, &work_rx, &finish);
 
         std::thread::Builder::new()
             .name("kgraph-reader".into())
@@ -140,7 +155,7 @@ pub fn process_in_order(
                     let done = match work {
                         Work::Reading(index) => Done::Reading(index),
                         Work::Document(_) if stop.load(Ordering::Relaxed) => return,
-                        Work::Document(doc) => Done::Document(doc.and_then(|d| pipeline.process_guarded(d))),
+                        Work::Document(doc) => Done::Document(doc.and_then(|d| pipeline.process_guarded(d)).and_then(finish)),
                     };
                     if done_tx.send((seq, done)).is_err() {
                         return;
@@ -150,7 +165,7 @@ pub fn process_in_order(
         }
         drop(done_tx);
 
-        let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+        let mut pending: BTreeMap<u64, Done<T>> = BTreeMap::new();
         let mut next = 0u64;
         'consume: while let Ok((seq, done)) = done_rx.recv() {
             pending.insert(seq, done);

@@ -19,7 +19,7 @@ use indexmap::IndexMap;
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad};
 
 use crate::parallel::Step;
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Pipeline, Processed};
 use crate::store::{BuildOptions, Event, KgStore, DEFAULT_BATCH_QUADS};
 use crate::{Error, Result};
 
@@ -86,12 +86,18 @@ pub fn extract(
     }
     let mut seen: HashSet<String> = HashSet::new();
     let mut fatal = None;
-    crate::parallel::process_in_order(pipeline, paths, &options.read, options.jobs, |step| {
+    // Each document is serialised by the worker that processed it; this thread only writes.
+    let serialise = |p: Processed| -> Result<(Processed, Vec<u8>)> {
+        let mut bytes = Vec::with_capacity(p.quads.len() * 160);
+        write(&mut bytes, format, &p.document.id, p.graph.as_str(), &p.document.source, &p.quads)?;
+        Ok((p, bytes))
+    };
+    crate::parallel::process_in_order_with(pipeline, paths, &options.read, options.jobs, serialise, |step| {
         match step {
             Step::Reading { source, index, total, offset, total_bytes } => {
                 on_event(Event::Reading { source, index, total, offset, total_bytes })
             }
-            Step::Document(Ok(p)) => {
+            Step::Document(Ok((p, bytes))) => {
                 if !seen.insert(p.document.id.clone()) {
                     let e = Error::Invalid(format!(
                         "{}: document id {:?} is already used in this run; skipped",
@@ -101,8 +107,8 @@ pub fn extract(
                     on_event(Event::Failed(&e));
                     return ControlFlow::Continue(());
                 }
-                if let Err(e) = write(out, format, &p.document.id, p.graph.as_str(), &p.document.source, &p.quads) {
-                    fatal = Some(e);
+                if let Err(e) = out.write_all(&bytes) {
+                    fatal = Some(Error::io("<output>", e));
                     return ControlFlow::Break(());
                 }
                 summary.documents += 1;

@@ -108,7 +108,15 @@ pub fn tokenize(text: &str, offset: usize) -> Vec<Token> {
 }
 
 fn push(out: &mut Vec<Token>, text: &str, offset: usize, span: Range<usize>, kind: TokenKind) {
-    let lower = text[span.clone()].to_lowercase().replace('’', "'");
+    let word = &text[span.clone()];
+    // One allocation per token: most words are ASCII, and few hold a ’.
+    let lower = if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else if word.contains('’') {
+        word.to_lowercase().replace('’', "'")
+    } else {
+        word.to_lowercase()
+    };
     out.push(Token { span: span.start + offset..span.end + offset, kind, lower });
 }
 

@@ -13,6 +13,9 @@
 //! - every `queries/*.rq` on the store built from the largest size up to 100 MB (median of 5
 //!   runs, in process, results read to the end), and `kgraph dot --max-nodes 500` there.
 //!
+//! `--jobs`, `--inputs` and `--commands` narrow the runs (a 1 GB build takes a while):
+//! `cargo bench --bench pipeline -- --sizes 1000 --jobs 0 --inputs jsonl --commands extract,build`.
+//!
 //! It prints one Markdown table (and saves it as `target/bench/report.md`), to compare across
 //! commits. Timings are the machine's: nothing here asserts a speed.
 
@@ -35,6 +38,13 @@ struct Options {
     /// Job counts to compare; 0 means all cores.
     #[arg(long, value_delimiter = ',', default_value = "1,0")]
     jobs: Vec<usize>,
+    /// Inputs to run on: `txt` (one file per article) and `jsonl` (JSON Lines).
+    #[arg(long, value_delimiter = ',', default_value = "txt,jsonl")]
+    inputs: Vec<String>,
+    /// Commands to measure: `extract`, `build`, `load` (kgraph load beside Oxigraph's bulk
+    /// loader, on the N-Quads extracted from the JSON Lines with all jobs).
+    #[arg(long, value_delimiter = ',', default_value = "extract,build,load")]
+    commands: Vec<String>,
     /// Where corpora, stores and the report go.
     #[arg(long, default_value = "target/bench")]
     dir: PathBuf,
@@ -85,6 +95,7 @@ fn main() -> Result<()> {
     let lexicon = kgraph::extract::Lexicon::builtin();
     let generator = kgraph::corpus::Corpus::new(lexicon, options.seed);
 
+    let wants = |command: &str| options.commands.iter().any(|c| c == command);
     let mut rows = Vec::new();
     let mut query_store: Option<(u64, PathBuf)> = None;
     for &size in &options.sizes {
@@ -109,13 +120,21 @@ fn main() -> Result<()> {
         for &jobs in &options.jobs {
             let n = if jobs == 0 { cores } else { jobs };
             for (input, path, bytes) in [("txt", &txt, txt_bytes), ("jsonl", &jsonl, jsonl_bytes)] {
+                if !options.inputs.iter().any(|i| i == input) {
+                    continue;
+                }
                 // Extract: N-Quads to a file for the loading runs, else thrown away.
-                let out = if input == "jsonl" && jobs == 0 { quads_file.clone() } else { PathBuf::from("/dev/null") };
-                let child =
-                    run(kgraph(root).args(["extract", "--jobs", &n.to_string()]).arg(path), Some(&out))?;
-                rows.push(row(size, input, "extract", n, bytes, &child)?);
-                eprintln!("{}", line(rows.last().unwrap()));
-
+                let load = input == "jsonl" && jobs == 0 && wants("load");
+                if wants("extract") || load {
+                    let out = if load { quads_file.clone() } else { PathBuf::from("/dev/null") };
+                    let child =
+                        run(kgraph(root).args(["extract", "--jobs", &n.to_string()]).arg(path), Some(&out))?;
+                    rows.push(row(size, input, "extract", n, bytes, &child)?);
+                    eprintln!("{}", line(rows.last().unwrap()));
+                }
+                if !wants("build") {
+                    continue;
+                }
                 let store = dir.join("store");
                 let _ = fs::remove_dir_all(&store);
                 let child = run(
@@ -140,25 +159,12 @@ fn main() -> Result<()> {
             let store = dir.join("store");
             let _ = fs::remove_dir_all(&store);
             let child = run(kgraph(root).arg("--store").arg(&store).arg("load").arg(&quads_file), None)?;
-            let mut r = row(size, "nquads", "load", cores, nq_bytes, &child)?;
-            r.quads = Some(quads);
-            rows.push(r);
+            rows.push(Row { quads: Some(quads), ..timed(size, "nquads", "load", cores, nq_bytes, &child) });
             eprintln!("{}", line(rows.last().unwrap()));
             fs::remove_dir_all(&store)?;
             let me = std::env::current_exe()?;
             let child = run(Command::new(me).arg("--oxigraph-load").arg(&quads_file).arg(&store), None)?;
-            rows.push(Row {
-                size_mb: size,
-                input: "nquads",
-                command: "oxigraph bulk".into(),
-                jobs: cores,
-                seconds: child.elapsed.as_secs_f64(),
-                bytes: nq_bytes,
-                sentences: None,
-                statements: None,
-                quads: Some(quads),
-                peak_rss_kb: child.peak_rss_kb,
-            });
+            rows.push(Row { quads: Some(quads), ..timed(size, "nquads", "oxigraph bulk", cores, nq_bytes, &child) });
             eprintln!("{}", line(rows.last().unwrap()));
             fs::remove_dir_all(&store)?;
             fs::remove_file(&quads_file)?;
@@ -250,18 +256,23 @@ fn row(size_mb: u64, input: &'static str, command: &str, jobs: usize, bytes: u64
     let re = regex::Regex::new(r"(\d+) sentences, (\d+) statements, (?:\d+ entities, )?(\d+) quads in").unwrap();
     let caps = re.captures(&child.stderr).with_context(|| format!("no summary in: {}", child.stderr))?;
     let n = |i: usize| caps[i].parse::<u64>().ok();
-    Ok(Row {
+    Ok(Row { sentences: n(1), statements: n(2), quads: n(3), ..timed(size_mb, input, command, jobs, bytes, child) })
+}
+
+/// A row with the time and memory only.
+fn timed(size_mb: u64, input: &'static str, command: &str, jobs: usize, bytes: u64, child: &Child) -> Row {
+    Row {
         size_mb,
         input,
         command: command.into(),
         jobs,
         seconds: child.elapsed.as_secs_f64(),
         bytes,
-        sentences: n(1),
-        statements: n(2),
-        quads: n(3),
+        sentences: None,
+        statements: None,
+        quads: None,
         peak_rss_kb: child.peak_rss_kb,
-    })
+    }
 }
 
 fn line(r: &Row) -> String {

@@ -2,8 +2,8 @@
 //!
 //! For each size (10 and 100 MB by default; `-- --sizes 10,100,1000` for 1 GB too) it generates
 //! a deterministic corpus with [`kgraph::corpus`] (cached under `target/bench/`), then runs the
-//! release `kgraph` binary as a child process and measures wall time and peak RSS (from
-//! `wait4`), for:
+//! release `kgraph` binary as a child process and measures wall time, CPU time (user + system,
+//! all threads) and peak RSS (from `wait4`), for:
 //!
 //! - `extract` (read + clean + segment + recognise + resolve + relate + mint, N-Quads out, no
 //!   store) on the `.txt` pages and on the JSON Lines, with one job and with all cores;
@@ -15,6 +15,9 @@
 //!
 //! `--jobs`, `--inputs` and `--commands` narrow the runs (a 1 GB build takes a while):
 //! `cargo bench --bench pipeline -- --sizes 1000 --jobs 0 --inputs jsonl --commands extract,build`.
+//!
+//! `MB/CPU-s` is throughput per core: megabytes of input per second of CPU time, however the
+//! work was spread over threads (one job still overlaps reading and writing with processing).
 //!
 //! It prints one Markdown table (and saves it as `target/bench/report.md`), to compare across
 //! commits. Timings are the machine's: nothing here asserts a speed.
@@ -74,11 +77,14 @@ struct Row {
     statements: Option<u64>,
     quads: Option<u64>,
     peak_rss_kb: u64,
+    cpu_seconds: f64,
 }
 
 /// What a child process did.
 struct Child {
     elapsed: Duration,
+    /// User and system time of all its threads.
+    cpu_seconds: f64,
     peak_rss_kb: u64,
     stderr: String,
 }
@@ -182,9 +188,9 @@ fn main() -> Result<()> {
     let _ = writeln!(report, "kgraph {} on {cores} cores ({cpu}), corpus seed {}\n", env!("CARGO_PKG_VERSION"), options.seed);
     let _ = writeln!(
         report,
-        "| size | input | command | jobs | seconds | MB/s | MB/s/job | sentences/s | statements/s | quads/s | peak RSS MB |"
+        "| size | input | command | jobs | seconds | CPU s | MB/s | MB/CPU-s | sentences/s | statements/s | quads/s | peak RSS MB |"
     );
-    let _ = writeln!(report, "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(report, "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in &rows {
         let _ = writeln!(report, "{}", line(r));
     }
@@ -229,17 +235,17 @@ fn run(cmd: &mut Command, out: Option<&Path>) -> Result<Child> {
     };
     let started = Instant::now();
     let child = cmd.stdin(Stdio::null()).stdout(stdout).stderr(stderr_file.reopen()?).spawn()?;
-    let (status, peak_rss_kb) = wait(child.id())?;
+    let (status, peak_rss_kb, cpu_seconds) = wait(child.id())?;
     let elapsed = started.elapsed();
     let stderr = fs::read_to_string(stderr_file.path())?;
     if status != 0 {
         bail!("{cmd:?} exited with status {status}:\n{stderr}");
     }
-    Ok(Child { elapsed, peak_rss_kb, stderr })
+    Ok(Child { elapsed, cpu_seconds, peak_rss_kb, stderr })
 }
 
-/// Waits for process `pid`; its exit status and peak resident set size in KB.
-fn wait(pid: u32) -> Result<(i32, u64)> {
+/// Waits for process `pid`; its exit status, peak resident set size in KB and CPU seconds.
+fn wait(pid: u32) -> Result<(i32, u64, f64)> {
     let mut status = 0;
     // SAFETY: `rusage` is plain data that wait4 fills; the pid is our own child's.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -248,7 +254,8 @@ fn wait(pid: u32) -> Result<(i32, u64)> {
         bail!("wait4: {}", std::io::Error::last_os_error());
     }
     let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { 128 + libc::WTERMSIG(status) };
-    Ok((code, usage.ru_maxrss as u64))
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Ok((code, usage.ru_maxrss as u64, seconds(usage.ru_utime) + seconds(usage.ru_stime)))
 }
 
 /// A row from a child's summary line ("… 12 sentences, 34 statements, … 56 quads in …").
@@ -272,21 +279,25 @@ fn timed(size_mb: u64, input: &'static str, command: &str, jobs: usize, bytes: u
         statements: None,
         quads: None,
         peak_rss_kb: child.peak_rss_kb,
+        cpu_seconds: child.cpu_seconds,
     }
 }
 
+/// One table row.
 fn line(r: &Row) -> String {
     let rate = |n: Option<u64>| n.map_or_else(|| "".into(), |n| format!("{:.0}", n as f64 / r.seconds));
     let mbs = r.bytes as f64 / 1_048_576.0 / r.seconds;
     format!(
-        "| {} MB | {} | {} | {} | {:.2} | {:.1} | {:.1} | {} | {} | {} | {} |",
+        "| {} MB | {} | {} | {} | {:.2} | {:.2} | {:.1} | {:.1} | {} | {} | {} | {} |",
         r.size_mb,
         r.input,
         r.command,
         r.jobs,
         r.seconds,
+        r.cpu_seconds,
         mbs,
-        mbs / r.jobs as f64,
+        // Per core: what one core does in a second, whatever threads the work was spread over.
+        r.bytes as f64 / 1_048_576.0 / r.cpu_seconds.max(1e-3),
         rate(r.sentences),
         rate(r.statements),
         rate(r.quads),

@@ -10,8 +10,9 @@
 //! - `build` into a new on-disk store, likewise;
 //! - `load` of the extracted N-Quads with `kgraph load`, beside Oxigraph's own bulk loader on
 //!   the same file (`oxigraph bulk`), the reference for loading speed;
-//! - every `queries/*.rq` on the store built from the largest size up to 100 MB (median of 5
-//!   runs, in process, results read to the end), and `kgraph dot --max-nodes 500` there.
+//! - every `queries/*.rq` on the store built from the largest size up to 100 MB (in process,
+//!   results written to nowhere; median of 5 runs, one run over a second, cancelled after a
+//!   minute), and `kgraph dot --max-nodes 500` there (`--query-store DIR`: only those).
 //!
 //! `--jobs`, `--inputs` and `--commands` narrow the runs (a 1 GB build takes a while):
 //! `cargo bench --bench pipeline -- --sizes 1000 --jobs 0 --inputs jsonl --commands extract,build`.
@@ -29,6 +30,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+
+/// Queries running longer are cancelled.
+const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
 use clap::Parser;
 
 /// Options, given after `cargo bench --bench pipeline --`.
@@ -57,6 +61,10 @@ struct Options {
     /// Only generate the corpora (and print where they are).
     #[arg(long)]
     generate_only: bool,
+    /// Skip the corpus runs: only time the queries and `dot` on this existing store (e.g.
+    /// `target/bench/store-100mb`, kept by an earlier run).
+    #[arg(long, value_name = "STORE")]
+    query_store: Option<PathBuf>,
     /// Internal: bulk-load N-Quads FILE into a new store STORE with Oxigraph alone.
     #[arg(long, num_args = 2, value_names = ["FILE", "STORE"], hide = true)]
     oxigraph_load: Option<Vec<PathBuf>>,
@@ -104,7 +112,12 @@ fn main() -> Result<()> {
     let wants = |command: &str| options.commands.iter().any(|c| c == command);
     let mut rows = Vec::new();
     let mut query_store: Option<(u64, PathBuf)> = None;
-    for &size in &options.sizes {
+    if let Some(store) = &options.query_store {
+        let size = store.to_string_lossy().trim_end_matches("mb").rsplit('-').next().and_then(|s| s.parse().ok());
+        query_store = Some((size.unwrap_or(0), store.clone()));
+    }
+    let sizes = if options.query_store.is_some() { &[][..] } else { &options.sizes[..] };
+    for &size in sizes {
         let corpus = dir.join(format!("corpus-{}-{size}mb", options.seed));
         let stamp = corpus.join("complete");
         if !stamp.is_file() {
@@ -195,11 +208,15 @@ fn main() -> Result<()> {
         let _ = writeln!(report, "{}", line(r));
     }
     if let Some((size, store)) = query_store {
-        let _ = writeln!(report, "\nQueries on the store built from {size} MB (median of 5, results read to the end):\n");
+        let _ = writeln!(report, "\nQueries on the store built from {size} MB (median of 5 runs, or one run when it takes over a second; results read to the end as TSV or Turtle):\n");
         let _ = writeln!(report, "| query | rows | ms |");
         let _ = writeln!(report, "|---|---:|---:|");
         for (name, rows, ms) in queries(root, &store)? {
-            let _ = writeln!(report, "| {name} | {rows} | {ms:.1} |");
+            if ms.is_finite() {
+                let _ = writeln!(report, "| {name} | {rows} | {ms:.1} |");
+            } else {
+                let _ = writeln!(report, "| {name} | | cancelled after {} s |", QUERY_TIMEOUT.as_secs());
+            }
         }
         let svg = dir.join("dot.out");
         let child = run(
@@ -307,28 +324,43 @@ fn line(r: &Row) -> String {
 
 /// Every `queries/*.rq` on the store: name, rows, median milliseconds of 5 runs.
 fn queries(root: &Path, store: &Path) -> Result<Vec<(String, usize, f64)>> {
+    use kgraph::output::query::{self, QueryOptions};
     let kg = kgraph::store::KgStore::open_read_only(store)?;
+    let vocab = kgraph::graph::Vocab::new(kgraph::graph::vocab::DEFAULT_BASE)?;
     let mut files: Vec<PathBuf> =
         fs::read_dir(root.join("queries"))?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
     files.retain(|f| f.extension().is_some_and(|e| e == "rq"));
     files.sort();
+    // Results are written as TSV to nowhere: every row is read and formatted. A query over a
+    // second runs once, and one over a minute is cancelled (reported as such).
+    let options = QueryOptions { timeout: Some(QUERY_TIMEOUT), ..QueryOptions::default() };
     let mut out = Vec::new();
     for file in files {
         let text = fs::read_to_string(&file)?;
+        let name = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         let mut times = Vec::new();
         let mut rows = 0;
         for _ in 0..5 {
             let started = Instant::now();
-            rows = match kgraph::output::query::evaluate(kg.store(), &text)? {
-                oxigraph::sparql::QueryResults::Solutions(s) => s.map(|s| s.map(|_| ())).collect::<Result<Vec<_>, _>>()?.len(),
-                oxigraph::sparql::QueryResults::Graph(g) => g.map(|t| t.map(|_| ())).collect::<Result<Vec<_>, _>>()?.len(),
-                oxigraph::sparql::QueryResults::Boolean(_) => 1,
-            };
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            let outcome = query::run(kg.store(), query::prepare(&text, None)?, &options, &vocab, &mut std::io::sink());
+            let elapsed = started.elapsed();
+            match outcome {
+                Ok(o) => rows = o.rows,
+                Err(_) if elapsed >= QUERY_TIMEOUT => {
+                    times.push(f64::INFINITY);
+                    break;
+                }
+                Err(e) => return Err(e.into()),
+            }
+            times.push(elapsed.as_secs_f64() * 1000.0);
+            if elapsed > Duration::from_secs(1) {
+                break;
+            }
         }
         times.sort_by(f64::total_cmp);
-        let name = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-        out.push((name, rows, times[times.len() / 2]));
+        let ms = times[times.len() / 2];
+        eprintln!("  {name}: {rows} rows, {ms:.1} ms");
+        out.push((name, rows, ms));
     }
     Ok(out)
 }

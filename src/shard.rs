@@ -20,7 +20,11 @@ use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad};
 
 use crate::parallel::Step;
 use crate::pipeline::{Pipeline, Processed};
-use crate::store::{BuildOptions, Event, KgStore, DEFAULT_BATCH_QUADS};
+use crate::store::{BuildOptions, Event, KgStore};
+
+/// Quads per batch of `kgraph load`: it holds one batch at a time, with no extraction running
+/// beside it, so it takes bigger batches than a build.
+const LOAD_BATCH_QUADS: usize = 200_000;
 use crate::{Error, Result};
 
 /// What `kgraph extract` writes.
@@ -155,7 +159,7 @@ pub fn load(kg: &KgStore, input: impl std::io::Read, format: RdfFormat, name: &s
 /// default-graph quads are added. Quads of one graph that come in several runs (in one input or
 /// several) are all kept: the first run replaces the graph, later ones add to it.
 ///
-/// Graphs are written in batches of about [`DEFAULT_BATCH_QUADS`] quads with
+/// Graphs are written in batches of about 200,000 quads (`LOAD_BATCH_QUADS`) with
 /// [`KgStore::replace_graphs`] (new graphs through the bulk loader), the last one at the end of
 /// each input; memory holds one batch.
 pub struct Loader<'a> {
@@ -209,7 +213,7 @@ impl<'a> Loader<'a> {
                 }
                 _ => default_graph.push(quad),
             }
-            if self.batch_quads >= DEFAULT_BATCH_QUADS {
+            if self.batch_quads >= LOAD_BATCH_QUADS {
                 self.write()?;
             }
         }

@@ -3,7 +3,7 @@
 //! all read with SPARQL; then [`Model::picture`] applies the filters and builds the petgraph
 //! graph of the picture.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use oxigraph::model::{GraphName, NamedNode, Quad, Term};
 use oxigraph::sparql::{QueryResults, QuerySolution};
@@ -511,17 +511,11 @@ fn read_facts(store: &Store, vocab: &Vocab, predicates: Option<&[&String]>) -> R
         Some(p) => format!("VALUES ?p {{ {} }}", p.iter().map(|p| format!("<{p}>")).collect::<Vec<_>>().join(" ")),
         None => String::new(),
     };
-    let confidence = vocab.term("confidence");
+    let confidences = read_confidences(store, vocab)?;
     let mut facts: BTreeMap<(String, String, Object), BTreeMap<String, Option<f64>>> = BTreeMap::new();
-    for s in select(
-        store,
-        &format!(
-            "SELECT ?s ?p ?o ?g (MAX(?c) AS ?conf) WHERE {{ {values}
-               GRAPH ?g {{ ?s ?p ?o
-                 OPTIONAL {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; {confidence} ?c }} }}
-             }} GROUP BY ?s ?p ?o ?g"
-        ),
-    )? {
+    for s in select(store, &format!("SELECT ?s ?p ?o ?g WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} }}"))? {
+        let key = (s.get("s").cloned(), s.get("p").cloned(), s.get("o").cloned(), s.get("g").cloned());
+        let conf = confidences.get(&key).copied();
         let (Some(subject), Some(p), Some(g)) = (resource(s.get("s")), iri_of(s.get("p")), iri_of(s.get("g"))) else {
             continue;
         };
@@ -532,13 +526,45 @@ fn read_facts(store: &Store, vocab: &Vocab, predicates: Option<&[&String]>) -> R
                 None => continue,
             },
         };
-        let conf = literal(s.get("conf")).and_then(|c| c.parse::<f64>().ok());
         facts.entry((subject, p, object)).or_default().insert(g, conf);
     }
     Ok(facts
         .into_iter()
         .map(|((subject, predicate, object), support)| Fact { subject, predicate, object, support })
         .collect())
+}
+
+/// A statement's terms as a solution gives them: subject, predicate, object, graph.
+type FactKey = (Option<Term>, Option<Term>, Option<Term>, Option<Term>);
+
+/// The highest confidence each fact has in each graph, from its reified statements. Read with
+/// one pass over each reification property rather than a SPARQL join per fact, which Oxigraph
+/// would plan as a nested loop over the whole store.
+fn read_confidences(store: &Store, vocab: &Vocab) -> Result<HashMap<FactKey, f64>> {
+    let rdf = |local: &str| NamedNode::new_unchecked(format!("{}{local}", ns::RDF));
+    let confidence = vocab.term("confidence");
+    // (graph, statement) → subject, predicate, object, confidence.
+    let mut statements: HashMap<(GraphName, Term), (FactKey, Option<f64>)> = HashMap::new();
+    for (slot, property) in [rdf("subject"), rdf("predicate"), rdf("object"), confidence].into_iter().enumerate() {
+        for quad in store.quads_for_pattern(None, Some(property.as_ref()), None, None) {
+            let quad = quad?;
+            let entry = statements.entry((quad.graph_name.clone(), quad.subject.into())).or_default();
+            match slot {
+                0 => entry.0 .0 = Some(quad.object),
+                1 => entry.0 .1 = Some(quad.object),
+                2 => entry.0 .2 = Some(quad.object),
+                _ => entry.1 = literal(Some(&quad.object)).and_then(|c| c.parse::<f64>().ok()),
+            }
+        }
+    }
+    let mut out: HashMap<FactKey, f64> = HashMap::new();
+    for ((graph, _), (mut key, conf)) in statements {
+        let (Some(conf), GraphName::NamedNode(g)) = (conf, graph) else { continue };
+        key.3 = Some(Term::NamedNode(g));
+        let best = out.entry(key).or_insert(conf);
+        *best = best.max(conf);
+    }
+    Ok(out)
 }
 
 /// The entities of `store`: those typed with an ontology class and those the facts name,

@@ -166,16 +166,16 @@ fn build(global: &Global, vocab: &Vocab, args: BuildArgs) -> Result<Outcome> {
     if !global.quiet {
         eprintln!(
             "built {} documents ({} failed): {} sentences, {} statements, {} entities, {} quads in {:.2}s",
-            summary.documents,
-            summary.failed,
-            summary.sentences,
-            summary.statements,
+            summary.counts.documents,
+            summary.counts.failed,
+            summary.counts.sentences,
+            summary.counts.statements,
             summary.entities,
-            summary.quads,
+            summary.counts.quads,
             started.elapsed().as_secs_f64()
         );
     }
-    Ok(if summary.failed > 0 { Outcome::Partial } else { Outcome::Done })
+    Ok(if summary.counts.failed > 0 { Outcome::Partial } else { Outcome::Done })
 }
 
 fn run_query(global: &Global, vocab: &Vocab, args: QueryArgs) -> Result<Outcome> {

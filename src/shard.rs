@@ -20,12 +20,12 @@ use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad};
 
 use crate::parallel::Step;
 use crate::pipeline::{Pipeline, Processed};
-use crate::store::{BuildOptions, Event, KgStore};
+use crate::store::{BuildOptions, Counts, Event, KgStore};
+use crate::{Error, Result};
 
 /// Quads per batch of `kgraph load`: it holds one batch at a time, with no extraction running
 /// beside it, so it takes bigger batches than a build.
 const LOAD_BATCH_QUADS: usize = 200_000;
-use crate::{Error, Result};
 
 /// What `kgraph extract` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,21 +54,7 @@ impl FromStr for ShardFormat {
 }
 
 /// What an [`extract`] did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct ShardSummary {
-    /// Documents written.
-    pub documents: usize,
-    /// Inputs that failed.
-    pub failed: usize,
-    /// Inputs skipped with a warning (empty or binary).
-    pub skipped: usize,
-    /// Sentences of the article bodies.
-    pub sentences: usize,
-    /// Statements extracted.
-    pub statements: usize,
-    /// Quads written (with the ontology's, if asked for).
-    pub quads: usize,
-}
+pub type ShardSummary = Counts;
 
 /// Reads every document under `paths`, runs `pipeline` on each and writes its graph's quads to
 /// `out` in `format`, in source order. `ontology` quads (if any) are written first (as a
@@ -115,21 +101,10 @@ pub fn extract(
                     fatal = Some(Error::io("<output>", e));
                     return ControlFlow::Break(());
                 }
-                summary.documents += 1;
-                summary.sentences += p.sentences;
-                summary.statements += p.extraction.statements.len();
-                summary.quads += p.quads.len();
+                summary.loaded(&p);
                 on_event(Event::Loaded(&p));
             }
-            Step::Document(Err(e)) => {
-                let event = Event::of_error(&e);
-                match event {
-                    Event::Skipped(_) => summary.skipped += 1,
-                    Event::Failed(_) => summary.failed += 1,
-                    _ => {}
-                }
-                on_event(event);
-            }
+            Step::Document(Err(e)) => on_event(summary.not_loaded(&e)),
         }
         ControlFlow::Continue(())
     });

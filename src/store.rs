@@ -385,10 +385,10 @@ impl Event<'_> {
     }
 }
 
-/// What a [`build`] did.
+/// What a run over documents ([`build`], [`crate::shard::extract`]) did with them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct BuildSummary {
-    /// Documents loaded.
+pub struct Counts {
+    /// Documents loaded (or written).
     pub documents: usize,
     /// Inputs that failed (unreadable, not UTF-8, too large, malformed …).
     pub failed: usize,
@@ -398,10 +398,39 @@ pub struct BuildSummary {
     pub sentences: usize,
     /// Statements extracted (one per fact and sentence).
     pub statements: usize,
+    /// Quads written for the documents (and, for an extract, the ontology's if asked for).
+    pub quads: usize,
+}
+
+impl Counts {
+    /// Counts a document stored or written.
+    pub(crate) fn loaded(&mut self, p: &Processed) {
+        self.documents += 1;
+        self.sentences += p.sentences;
+        self.statements += p.extraction.statements.len();
+        self.quads += p.quads.len();
+    }
+
+    /// Counts a document that could not be read or processed, and gives its event.
+    pub(crate) fn not_loaded<'e>(&mut self, e: &'e Error) -> Event<'e> {
+        let event = Event::of_error(e);
+        match event {
+            Event::Skipped(_) => self.skipped += 1,
+            Event::Failed(_) => self.failed += 1,
+            _ => {}
+        }
+        event
+    }
+}
+
+/// What a [`build`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BuildSummary {
+    /// The documents loaded, skipped and failed, and what they held.
+    #[serde(flatten)]
+    pub counts: Counts,
     /// Distinct entities across the documents loaded.
     pub entities: usize,
-    /// Quads written for the documents loaded.
-    pub quads: usize,
 }
 
 impl KgStore {
@@ -486,10 +515,7 @@ pub fn build(
                 let next = if wait { written.recv().ok() } else { written.try_recv().ok() };
                 let Some(result) = next else { return Ok(()) };
                 for p in result? {
-                    summary.documents += 1;
-                    summary.sentences += p.sentences;
-                    summary.statements += p.extraction.statements.len();
-                    summary.quads += p.quads.len();
+                    summary.counts.loaded(&p);
                     entities.extend(p.extraction.entities.keys().cloned());
                     on_event(Event::Loaded(&p));
                 }
@@ -506,7 +532,7 @@ pub fn build(
                             "{}: document id {:?} is already used by {first} in this build; skipped",
                             p.document.source, p.document.id
                         ));
-                        summary.failed += 1;
+                        summary.counts.failed += 1;
                         on_event(Event::Failed(&e));
                         return ControlFlow::Continue(());
                     }
@@ -526,15 +552,7 @@ pub fn build(
                         }
                     }
                 }
-                Step::Document(Err(e)) => {
-                    let event = Event::of_error(&e);
-                    match event {
-                        Event::Skipped(_) => summary.skipped += 1,
-                        Event::Failed(_) => summary.failed += 1,
-                        _ => {}
-                    }
-                    on_event(event);
-                }
+                Step::Document(Err(e)) => on_event(summary.counts.not_loaded(&e)),
             }
             ControlFlow::Continue(())
         });

@@ -68,7 +68,7 @@ fn store() -> &'static KgStore {
         let kg = KgStore::memory().unwrap();
         kg.load_ontology(&vocab, Some(&ontology)).unwrap();
         let summary = store::build(&kg, &pipeline, &[root().join("seeds")], &BuildOptions::default(), |_| {}).unwrap();
-        assert_eq!((summary.documents, summary.failed), (5, 0));
+        assert_eq!((summary.counts.documents, summary.counts.failed), (5, 0));
         kg
     })
 }

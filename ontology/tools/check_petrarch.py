@@ -151,7 +151,7 @@ def main():
         if pred and "object=" not in cond:
             fail(f"{where}: mapped row without object= in its condition")
         for term in filter(None, cond.split(";")):
-            if not re.fullmatch(r"(object=(noun|target)|noun=[\w|]+|target=[\w|]+|lemma=[\w|]+|third_party|forward)", term):
+            if not re.fullmatch(r"(object=(noun|target)|noun=[\w|]+|target=[\w|]+|lemma=[\w|]+|third_party|forward|reverse)", term):
                 fail(f"{where}: condition term {term!r}")
         table[code].append(pred)
     used = collections.Counter(p for _, (c, p, *_r) in preds if p)

@@ -311,7 +311,7 @@ def tokens_of(name):
     name = re.sub(r'"[^"]*"?', " ", name.replace("`", "'"))   # nicknames in quotes
     name = name.replace("_", " ")
     name = re.sub(r"\s+", " ", name).strip(" ,")
-    return name.upper().split()
+    return [t.lstrip(".") for t in name.upper().split() if t.strip(".")]
 
 
 # --- what is (not) a person -----------------------------------------------------------------
@@ -406,6 +406,7 @@ class Classifier:
     def __init__(self, agent_words, place_names, org_names, title_words, demonyms, country_words):
         self.country_words = country_words
         self.given_names = set()
+        self.country_phrases = []
         self.agent_words = agent_words
         self.place_names = place_names
         self.org_names = org_names
@@ -417,6 +418,11 @@ class Classifier:
         i = 0
         hon = False
         while i < len(toks):
+            phrase = next((ph for ph in self.country_phrases
+                           if tuple(toks[i:i + len(ph)]) == ph and len(toks) > i + len(ph)), None)
+            if phrase:
+                i += len(phrase)
+                continue
             t = toks[i].rstrip(",")
             if t.startswith("EX-") and len(t) > 3:
                 t = t[3:]
@@ -1001,6 +1007,7 @@ CAMEO_PREDICATES = [
     ("062", "allyOf", "object=target;target=actor;noun=Agreement", "military cooperation whose object is a pact (SIGN * {&DEFENSE &TREATY} is 062): a defence or security pact makes the parties allies (symmetric); the pact is also an Agreement the parties signed"),
     ("062", "suppliesWeaponsTo", "object=target;noun=weapon;forward", "military cooperation with weapons as object (SELL * &WEAPON is 062:062): the seller supplies the buyer; only the forward part (the buyer's reverse 062 is no supply)"),
     ("07", "", "", "provide aid (070 generic, 071 economic, 073 humanitarian, 075 asylum): no contract predicate"),
+    ("072", "suppliesWeaponsTo", "object=target;noun=weapon;reverse;lemma=receive|acquire|obtain|get|win|accept|buy|purchase|import", "military aid received ('RECEIVE * &WEAPON' is 072 with the recipient as source): the target supplies the source"),
     ("072", "suppliesWeaponsTo", "object=target;noun=weapon", "provide military aid in weapons, aircraft or arms: supplier -> recipient"),
     ("072", "deployed", "object=noun;noun=Group", "military aid in troops (SEND * &MILITARY is 072:086): the sender deployed the forces; the recipient or destination gives deployedTo"),
     ("072", "supports", "object=target;target=actor", "other military aid (training, advisers, assistance): backing of the recipient"),
@@ -1069,14 +1076,60 @@ def lemma_cond_ok(cond, lemma):
     return True
 
 
-def code_maps(code, lemma, forward):
+def applicable_rows(code, lemma, forward):
+    """Mapped rows of `code` whose lemma and direction conditions hold for this verb."""
+    out = []
     for r in mapping_rows(code):
         if not r[1]:
             continue
         if "forward" in r[2].split(";") and not forward:
             continue
         if lemma_cond_ok(r[2], lemma):
-            return True
+            out.append(r)
+    return out
+
+
+def pattern_nouns(pat):
+    """The nouns after the verb: bare words, the words of {...} phrases and &SYNSETs,
+    inside prepositional phrases too (the preposition itself excluded)."""
+    post = pat.split("*", 1)[1] if "*" in pat else ""
+    nouns = []
+    def phrase(text):
+        words = re.findall(r"&\w+|[A-Z][A-Z'_-]*", text)
+        words = [w for w in words if w not in PARTICLES]
+        if words:   # the head (last word) and the whole phrase
+            nouns.append(words[-1])
+            nouns.append(" ".join(words))
+    for m in re.finditer(r"\(([^)]*)\)|\{([^}]*)\}|(&\w+)|([A-Z][A-Z'_-]*)", post):
+        if m.group(1) is not None:
+            inner = m.group(1).split(None, 1)
+            if len(inner) > 1:
+                phrase(inner[1])
+        elif m.group(2) is not None:
+            phrase(m.group(2))
+        elif m.group(3):
+            nouns.append(m.group(3))
+        elif m.group(4) and m.group(4) not in PARTICLES:
+            nouns.append(m.group(4))
+    return nouns
+
+
+PARTICLES = {"UP", "DOWN", "OUT", "OFF", "BACK", "AWAY", "OVER", "ON", "IN", "INTO", "TO", "FROM",
+             "WITH", "FOR", "AGAINST", "AT", "BY", "OF", "THE", "A", "AN", "AND", "AS", "BETWEEN",
+             "TOWARD", "NOT", "NO"}
+
+
+def noun_fits(pat, cls, noun_classes):
+    """Static check of a noun= condition: True if the pattern names no noun after the verb
+    (the noun comes from the text) or one of its nouns is of that class."""
+    nouns = pattern_nouns(pat)
+    if not nouns:
+        return True
+    for n in nouns:
+        key = n.lstrip("&").rstrip("_").replace("_", " ").lower()
+        for c in cls.split("|"):
+            if key in noun_classes.get(c, ()):
+                return True
     return False
 
 
@@ -1166,7 +1219,7 @@ def split_code(code):
     return a.strip(), b.strip()
 
 
-def verb_rows(blocks, stats, synsets):
+def verb_rows(blocks, stats, synsets, noun_classes):
     rows = set()
     defined = {l.rstrip("_") for l in synsets} | set(synsets)
     total = 0
@@ -1202,12 +1255,61 @@ def verb_rows(blocks, stats, synsets):
                         or not (a or c):
                     continue  # '---' null code and typos ('080!', 's')
                 total += 1
-                if (a and code_maps(a, lemma, True)) or (c and code_maps(c, lemma, False)):
+                cands = (applicable_rows(a, lemma, True) if a else []) + \
+                        (applicable_rows(c, lemma, False) if c else [])
+                ok = False
+                for r in cands:
+                    need = [t[5:] for t in r[2].split(";") if t.startswith("noun=")]
+                    if not need or noun_fits(pat, need[0], noun_classes):
+                        ok = True
+                        break
+                if ok:
                     rows.add((lemma, fstr, pat, code))
+                elif cands:
+                    stats["verb_rows_noun_of_other_class"] += 1
     stats["verb_rows_total"] = total
     stats["verb_rows_kept"] = len(rows)
     stats["verb_rows_dropped"] = total - len(rows)
     return sorted(rows, key=lambda r: (r[0].replace("+", ""), r[3], r[2], r[0], r[1]))
+
+
+# synsets whose members are of a kgraph class (for the static noun= check of verb rows)
+SYNSET_CLASSES = {"&TREATY": "Agreement", "&CEASEFIRE": "Agreement", "&SOLUTION": "Agreement",
+                  "&WEAPON": "weapon", "&AIRCRAFT": "weapon", "&WMD": "weapon",
+                  "&MILITARY": "Group", "&PKO": "Group"}
+EXTRA_NOUNS = {  # CAMEO pattern words of these classes that nominals.tsv spells otherwise
+    "Agreement": "aggrement memorandum memoradum pact deal agreements deals accords accord "
+                 "treaty treaties truce armistice ceasefire cease-fire settlement protocol declaration",
+    "weapon": "arms weapons weaponry missiles tanks rockets munitions ammunition fighter fighters "
+              "fighter-bomber helicopters jets warships artillery hardware equipment",
+    "Group": "troops troop forces force soldiers army military paratroopers reinforcement "
+             "reinforcements personnel battalion battalions brigade units unit contingent "
+             "peacekeepers peacekeeping observers monitors marines police guards militia "
+             "advisors advisers members warships warship aircraft",
+}
+
+
+def build_noun_classes(synsets):
+    """Lower-case nouns per class: kgraph's nominals.tsv (Agreement; Group; equipment as
+    'weapon'), the synsets above and a few pattern words."""
+    classes = collections.defaultdict(set)
+    for r in read_tsv(os.path.join(ONTO, "lexicon", "nominals.tsv")):
+        forms = [r["noun"]] + [v for v in r["variants"].split("|") if v]
+        forms = [f.lower() for f in forms]
+        if r["class"] == "Agreement":
+            classes["Agreement"].update(forms)
+        if r["class"] == "Group":
+            classes["Group"].update(forms)
+            if r["role"] == "equipment":
+                classes["weapon"].update(forms)
+    for label, cls in SYNSET_CLASSES.items():
+        classes[cls].add(label.lstrip("&").lower())
+        for key in (label, label + "_"):
+            for ph in synsets.get(key, []):
+                classes[cls].add(ph.strip("_").replace("_", " ").lower())
+    for cls, words in EXTRA_NOUNS.items():
+        classes[cls].update(words.split())
+    return classes
 
 
 def synset_rows(synsets, used):
@@ -1285,6 +1387,13 @@ def main():
         code_kinds.setdefault(c, "region")
 
     clf = Classifier(agent_words, place_names, set(org_by_form), title_words, demonyms, country_words)
+    phrases = {("SOVIET", "UNION"), ("UNITED", "NATIONS"), ("EUROPEAN", "UNION")}
+    for r in countries:
+        for col in ("name", "aliases", "demonyms"):
+            for form in r.get(col, "").split("|"):
+                if " " in form:
+                    phrases.add(tuple(form.upper().split()))
+    clf.country_phrases = sorted(phrases, key=lambda ph: (-len(ph), ph))
     # given names: the first words of the names of records the source marks as people
     for fname in ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt"):
         for g in parse_actor_file(os.path.join(src, fname)):
@@ -1369,7 +1478,8 @@ def main():
 
     # verbs
     synsets, blocks = parse_verbs(src, stats)
-    vrows = verb_rows(blocks, stats, synsets)
+    noun_classes = build_noun_classes(synsets)
+    vrows = verb_rows(blocks, stats, synsets, noun_classes)
     used_syn = set()
     for r in vrows:
         for m in re.findall(r"&\w+", r[2]):
@@ -1405,7 +1515,7 @@ def main():
                "# note: code = CAMEO event code or prefix; the longest prefix present decides; rows of one code are tried in file order, the first whose condition holds applies; empty predicate = deliberately no contract fact",
                "# note: condition = ';'-separated terms, all must hold: object=noun|target (what fills the predicate's object: the pattern's noun phrase or the CAMEO target actor; the subject is the source actor)",
                "# note:   noun=C1|C2 / target=C1|C2 (kgraph class of the noun or target: Country Person Organization Place Agreement Group Event; actor = Country|Organization|Person|Group; weapon = counted equipment or arms; Group includes troops and peacekeepers)",
-               "# note:   lemma=a|b (the verb's lemma, any word of a multi-word verb); third_party (the source is neither party: 'between A and B'); forward (only the first part of a paired code a:b)",
+               "# note:   lemma=a|b (the verb's lemma, any word of a multi-word verb); third_party (the source is neither party: 'between A and B'); forward (only the first part of a paired code a:b); reverse (the predicate runs from the object back to the source: 'X received arms from Y' is Y suppliesWeaponsTo X)",
                "# note: a paired code a:b (cameo_verbs.tsv) is a for source->target and b for target->source (roles swapped); ':b' has only the reverse event",
                "# note: contract predicates with no CAMEO event: allyOf memberOf officialOf title deployedTo count deathToll controls locatedIn capitalOf hasMilitaryBaseIn date (officialOf/title come from ontology/actors/people.tsv roles)"],
               ["code", "predicate", "condition", "reason"], pred_rows)
@@ -1414,7 +1524,9 @@ def main():
                      [f"kept: {stats['verb_rows_kept']} (verb, pattern) rows whose code maps to a contract predicate in "
                       f"cameo_predicates.tsv; dropped: {stats['verb_rows_dropped']} rows whose code maps to none "
                       f"(plus {stats['verb_rows_other_family_verb_of_block']} pattern copies to verbs of another code family, "
-                      f"{stats['verb_rows_undefined_synset_ignored']} with an undefined synset, and null '---' codes and typos)"])
+                      f"{stats['verb_rows_undefined_synset_ignored']} with an undefined synset, "
+                      f"{stats['verb_rows_noun_of_other_class']} whose object noun cannot meet the row's noun= condition, e.g. 'end * &FIGHT' [0871], "
+                      f"and null '---' codes and typos)"])
               + ["# note: one row per verb of a PETRARCH verb block and per pattern of that block; PETRARCH applies a block's patterns to all its verbs, these rows drop a pattern for a verb whose own code has another root (two digits) than the pattern's when the pattern's source comment names other verbs of the block ('* DEAL [057] # STRIKE' stays with strike, not with bludgeon [180]); pattern '*' = the verb alone, with the verb's own or the block's code",
                  "# note: lemma lower-case; a multi-word verb keeps PETRARCH's '+' before the word that is the verb ('+ask for', 'wire +tap'); forms = the irregular forms the dictionary lists ('|'); empty = regular (-s, -ed, -ing)",
                  "# note: pattern syntax (PETRARCH2 dictionaries.rst): [pre-verb nouns] [pre-verb (prep phrases)] * [post-verb nouns] [post-verb (prep phrases)]; '*' marks the verb",

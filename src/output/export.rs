@@ -1,6 +1,7 @@
 //! Store → RDF: the whole dataset or one graph, streamed through Oxigraph's serializers.
 //!
-//! Dataset formats (N-Quads, TriG, JSON-LD) keep every quad in its graph. Graph formats
+//! Dataset formats (N-Quads, TriG, JSON-LD) keep every quad in its graph; JSON-LD is compact
+//! ([`super::jsonld`]). Graph formats
 //! (N-Triples, Turtle, RDF/XML) have no graphs: without `--graph` they get the union of all
 //! graphs, each distinct triple once (the provenance of a triple is then only in the reified
 //! `rdf:Statement` nodes, whose `prov:wasDerivedFrom` names the document graph).
@@ -75,6 +76,11 @@ pub fn export(
         }
     }
     let write_error = |e: std::io::Error| Error::io("<output>", e);
+    if format == RdfOutput::JsonLd {
+        // Compact JSON-LD, which Oxigraph's serializer does not write (see [`super::jsonld`]).
+        let quads = store.quads_for_pattern(None, None, None, graph.map(GraphNameRef::from));
+        return super::jsonld::write(quads, &super::prefixes(vocab), out)?.map_err(write_error);
+    }
     let mut serializer = format.serializer(vocab).for_writer(out);
     let quads = store.quads_for_pattern(None, None, None, graph.map(GraphNameRef::from));
     let mut written = 0;

@@ -4,6 +4,7 @@
 
 pub mod dot;
 pub mod export;
+pub mod jsonld;
 pub mod neo4j;
 pub mod push;
 pub mod query;

@@ -277,8 +277,10 @@ pub struct QueryArgs {
 /// `kgraph export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// RDF format to write; or neo4j: a folder (-o DIR) with nodes.csv and relationships.csv for
-    /// `neo4j-admin database import full`, and load.cypher (the same with LOAD CSV).
+    /// RDF format to write (jsonld: compact, with an @context of kgraph's prefixes); or neo4j: a
+    /// folder (-o DIR) with nodes.csv and relationships.csv for `neo4j-admin database import
+    /// full`, and load.cypher (the same with LOAD CSV); or kuzu: the same CSV files with a
+    /// load.cypher for Kùzu (schema and COPY).
     #[arg(long, value_name = "FORMAT", default_value = "nquads", value_parser = export_format())]
     pub format: ExportFormat,
 
@@ -289,7 +291,7 @@ pub struct ExportArgs {
 
     /// Write to FILE (replaced only once complete) instead of standard output; with neo4j, the
     /// folder to write the files into.
-    #[arg(short, long, value_name = "FILE", required_if_eq("format", "neo4j"))]
+    #[arg(short, long, value_name = "FILE", required_if_eq_any([("format", "neo4j"), ("format", "kuzu")]))]
     pub output: Option<PathBuf>,
 }
 

@@ -212,20 +212,30 @@ fn run_export(global: &Global, vocab: &Vocab, args: ExportArgs) -> Result<Outcom
     let graph_ref: Option<NamedOrBlankNodeRef<'_>> = graph.as_ref().map(|g| g.as_ref().into());
     let format = match args.format {
         ExportFormat::Rdf(format) => format,
-        ExportFormat::Neo4j => {
-            let dir = args.output.as_deref().context("--format neo4j writes a folder: give -o DIR")?;
-            let summary = neo4j::export(kg.store(), vocab, graph.as_ref().map(|g| g.as_ref().into()), dir)?;
+        ExportFormat::Neo4j | ExportFormat::Kuzu => {
+            let target = if args.format == ExportFormat::Neo4j { neo4j::Target::Neo4j } else { neo4j::Target::Kuzu };
+            let dir = args.output.as_deref().with_context(|| format!("--format {} writes a folder: give -o DIR", args.format))?;
+            let summary =
+                neo4j::export_for(target, kg.store(), vocab, graph.as_ref().map(|g| g.as_ref().into()), dir)?;
             if !global.quiet {
                 let (nodes, rels) = (dir.join(neo4j::NODES_FILE), dir.join(neo4j::RELATIONSHIPS_FILE));
+                let how = match target {
+                    neo4j::Target::Neo4j => format!(
+                        "neo4j-admin database import full --nodes={} --relationships={} DATABASE",
+                        nodes.display(),
+                        rels.display()
+                    ),
+                    neo4j::Target::Kuzu => format!(
+                        "{} run from that folder in Kùzu (e.g. python3 examples/kuzu_load.py {} DATABASE)",
+                        neo4j::CYPHER_FILE,
+                        dir.display()
+                    ),
+                };
                 eprintln!(
-                    "wrote {} nodes and {} relationships to {}; import them with
-  \
-                     neo4j-admin database import full --nodes={} --relationships={} DATABASE",
+                    "wrote {} nodes and {} relationships to {}; import them with\n  {how}",
                     summary.nodes,
                     summary.relationships,
                     dir.display(),
-                    nodes.display(),
-                    rels.display()
                 );
             }
             return Ok(Outcome::Done);

@@ -22,13 +22,16 @@ use crate::{Error, Result};
 pub enum ExportFormat {
     /// An RDF serialization.
     Rdf(RdfOutput),
-    /// `nodes.csv`, `relationships.csv` and `load.cypher` in a folder.
+    /// `nodes.csv`, `relationships.csv` and `load.cypher` in a folder, for Neo4j.
     Neo4j,
+    /// The same CSV files with a `load.cypher` for Kùzu.
+    Kuzu,
 }
 
 impl ExportFormat {
-    /// The names users give on the command line: the RDF formats, then `neo4j`.
-    pub const NAMES: [&'static str; 7] = ["nquads", "trig", "ntriples", "turtle", "rdfxml", "jsonld", "neo4j"];
+    /// The names users give on the command line: the RDF formats, then the property graphs.
+    pub const NAMES: [&'static str; 8] =
+        ["nquads", "trig", "ntriples", "turtle", "rdfxml", "jsonld", "neo4j", "kuzu"];
 }
 
 impl std::str::FromStr for ExportFormat {
@@ -37,6 +40,8 @@ impl std::str::FromStr for ExportFormat {
     fn from_str(s: &str) -> Result<Self> {
         if s.eq_ignore_ascii_case("neo4j") {
             Ok(ExportFormat::Neo4j)
+        } else if s.eq_ignore_ascii_case("kuzu") || s == "kùzu" {
+            Ok(ExportFormat::Kuzu)
         } else {
             s.parse().map(ExportFormat::Rdf)
         }
@@ -48,6 +53,7 @@ impl std::fmt::Display for ExportFormat {
         match self {
             ExportFormat::Rdf(r) => r.fmt(f),
             ExportFormat::Neo4j => f.write_str("neo4j"),
+            ExportFormat::Kuzu => f.write_str("kuzu"),
         }
     }
 }

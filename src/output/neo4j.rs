@@ -145,9 +145,34 @@ impl Column {
     }
 }
 
+/// The database a property-graph export is for: both read the same `nodes.csv` and
+/// `relationships.csv`, each with its own `load.cypher`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Neo4j 5: `neo4j-admin database import full` reads the CSV headers (`iri:ID`,
+    /// `aliases:string[]`); `load.cypher` does the same with `LOAD CSV` in a running database.
+    Neo4j,
+    /// Kùzu (embedded, Cypher): `load.cypher` creates the schema (one node table `Entity`, one
+    /// relationship table per predicate) and fills it with `COPY … FROM (LOAD WITH HEADERS …)`,
+    /// because Kùzu reads `name:type` headers as its own typed columns, whose lists are written
+    /// `[a,b]`, not Neo4j's `a;b`.
+    Kuzu,
+}
+
 /// Writes `nodes.csv`, `relationships.csv` and `load.cypher` into `dir` (created if needed; each
-/// file replaced only once complete), from the whole store or from one graph.
+/// file replaced only once complete), from the whole store or from one graph, for Neo4j.
 pub fn export(store: &Store, vocab: &Vocab, graph: Option<GraphNameRef<'_>>, dir: &Path) -> Result<Neo4jSummary> {
+    export_for(Target::Neo4j, store, vocab, graph, dir)
+}
+
+/// [`export`] for the database `target`: the same CSV files, `target`'s `load.cypher`.
+pub fn export_for(
+    target: Target,
+    store: &Store,
+    vocab: &Vocab,
+    graph: Option<GraphNameRef<'_>>,
+    dir: &Path,
+) -> Result<Neo4jSummary> {
     if let Some(GraphNameRef::NamedNode(g)) = graph {
         if !store.contains_named_graph(g)? {
             return Err(Error::Invalid(format!("no graph {g} in the store (see `kgraph stats` for the documents)")));
@@ -226,7 +251,10 @@ pub fn export(store: &Store, vocab: &Vocab, graph: Option<GraphNameRef<'_>>, dir
     let classes: BTreeSet<&String> = nodes.values().flat_map(|n| &n.classes).collect();
     let kinds: BTreeSet<&String> = relationships.iter().map(|r| &r.kind).collect();
     let path = dir.join(CYPHER_FILE);
-    let script = cypher(&classes, &kinds, &columns);
+    let script = match target {
+        Target::Neo4j => cypher(&classes, &kinds, &columns),
+        Target::Kuzu => kuzu(&kinds, &columns),
+    };
     super::write_atomically(&path, |out| out.write_all(script.as_bytes()).map_err(|e| Error::io(&path, e)))?;
     Ok(Neo4jSummary { nodes: nodes.len(), relationships: relationships.len() })
 }
@@ -487,6 +515,76 @@ fn cypher(classes: &BTreeSet<&String>, kinds: &BTreeSet<&String>, columns: &[(St
     s
 }
 
+/// The Kùzu script: the schema, then `COPY` from the CSV files read as text columns, splitting
+/// arrays on `;` and casting, so that the very files Neo4j imports load unchanged.
+fn kuzu(kinds: &BTreeSet<&String>, columns: &[(String, Column)]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "// Loads nodes.csv and relationships.csv into an empty Kùzu database (0.11). The paths are\n\
+         // relative: run it from this folder, statement by statement (each ends with `;` at the end\n\
+         // of a line), e.g. with `python3 examples/kuzu_load.py THIS_FOLDER DATABASE`.\n"
+    );
+    let kuzu_type = |c: Column| match c {
+        Column::Long => "INT64[]",
+        Column::Date => "DATE[]",
+        Column::Text => "STRING[]",
+    };
+    let mut properties = vec![
+        "iri STRING PRIMARY KEY".to_owned(),
+        "labels STRING[]".to_owned(),
+        "name STRING".to_owned(),
+        "aliases STRING[]".to_owned(),
+        "wikidata STRING".to_owned(),
+        "documents STRING[]".to_owned(),
+    ];
+    properties.extend(columns.iter().map(|(p, c)| format!("{} {}", ident(p), kuzu_type(*c))));
+    let _ = writeln!(s, "CREATE NODE TABLE Entity({});\n", properties.join(", "));
+    const EVIDENCE: &str = "document STRING, sentence STRING, confidence DOUBLE, rule STRING, \
+                            sentenceStart INT64, sentenceEnd INT64, speaker STRING";
+    for kind in kinds {
+        let _ = writeln!(s, "CREATE REL TABLE {}(FROM Entity TO Entity, {EVIDENCE});", ident(kind));
+    }
+    // Every column read as text (c0, c1, …), then split and cast: an empty field is NULL.
+    let list = |c: &str, element: &str| {
+        format!("CASE WHEN {c} IS NULL OR {c} = '' THEN NULL ELSE list_transform(string_split({c}, ';'), x -> {element}) END")
+    };
+    let text_columns = |n: usize| (0..n).map(|i| format!("c{i} STRING")).collect::<Vec<_>>().join(", ");
+    let mut values = vec![
+        "c0".to_owned(),
+        list("c1", "x"),
+        "c2".to_owned(),
+        list("c3", "x"),
+        "c4".to_owned(),
+        list("c5", "x"),
+    ];
+    for (i, (_, c)) in columns.iter().enumerate() {
+        let element = match c {
+            Column::Long => "CAST(x AS INT64)",
+            Column::Date => "date(x)",
+            Column::Text => "x",
+        };
+        values.push(list(&format!("c{}", i + 6), element));
+    }
+    let _ = writeln!(
+        s,
+        "\nCOPY Entity FROM (LOAD WITH HEADERS ({}) FROM '{NODES_FILE}' (header = true)\n  RETURN {});",
+        text_columns(values.len()),
+        values.join(",\n    ")
+    );
+    for kind in kinds {
+        let _ = writeln!(
+            s,
+            "\nCOPY {} FROM (LOAD WITH HEADERS ({}) FROM '{RELATIONSHIPS_FILE}' (header = true)\n  \
+             WHERE c2 = {}\n  RETURN c0, c1, c3, c4, CAST(c5 AS DOUBLE), c6, CAST(c7 AS INT64), CAST(c8 AS INT64), c9);",
+            ident(kind),
+            text_columns(10),
+            string(kind)
+        );
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,6 +669,34 @@ mod tests {
         ] {
             assert!(cypher.contains(needle), "{needle}\n{cypher}");
         }
+    }
+
+    #[test]
+    fn the_kuzu_script_creates_the_schema_and_copies_the_same_files() {
+        let store = Store::new().unwrap();
+        store.load_from_slice(RdfFormat::TriG, DATA).unwrap();
+        let dir = tempfile::TempDir::new().unwrap();
+        let summary = export_for(Target::Kuzu, &store, &Vocab::default(), None, dir.path()).unwrap();
+        assert_eq!(summary, Neo4jSummary { nodes: 3, relationships: 3 });
+        let (_, nodes, rels, _) = files(None);
+        assert_eq!(std::fs::read_to_string(dir.path().join(NODES_FILE)).unwrap(), nodes, "the same nodes.csv");
+        assert_eq!(std::fs::read_to_string(dir.path().join(RELATIONSHIPS_FILE)).unwrap(), rels);
+        let script = std::fs::read_to_string(dir.path().join(CYPHER_FILE)).unwrap();
+        for needle in [
+            "CREATE NODE TABLE Entity(iri STRING PRIMARY KEY, labels STRING[], name STRING, aliases STRING[], \
+             wikidata STRING, documents STRING[], `count` INT64[], `date` DATE[]);",
+            "CREATE REL TABLE `brokered`(FROM Entity TO Entity, document STRING, sentence STRING, confidence DOUBLE,",
+            "CREATE REL TABLE `deployed`(FROM Entity TO Entity,",
+            "FROM 'nodes.csv' (header = true)",
+            "list_transform(string_split(c6, ';'), x -> CAST(x AS INT64))",
+            "list_transform(string_split(c7, ';'), x -> date(x))",
+            "COPY `brokered` FROM (LOAD WITH HEADERS (c0 STRING, c1 STRING, c2 STRING, c3 STRING, c4 STRING, \
+             c5 STRING, c6 STRING, c7 STRING, c8 STRING, c9 STRING) FROM 'relationships.csv' (header = true)\n  \
+             WHERE c2 = 'brokered'",
+        ] {
+            assert!(script.contains(needle), "{needle}\n{script}");
+        }
+        assert!(!script.contains("LOAD CSV"), "no Neo4j dialect");
     }
 
     #[test]

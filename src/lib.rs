@@ -1,6 +1,7 @@
 //! kgraph: news articles → a knowledge graph in an embedded Oxigraph store.
 //!
-//! The pipeline runs one way through small stages, each a module:
+//! The pipeline runs one way through small stages, each a module: [`language`] (tokens,
+//! parts of speech, verb groups: the word knowledge everything above reads) →
 //! [`document`] (read, clean, segment) → [`extract`] (lexicon, mentions, entities,
 //! relations) → [`graph`] (IRIs, quads, provenance) → [`store`] → [`output`]
 //! (query, export, stats, dot pictures). [`parallel`] runs the per-document stages on all
@@ -13,6 +14,7 @@ pub mod document;
 pub mod error;
 pub mod extract;
 pub mod graph;
+pub mod language;
 pub mod output;
 pub mod parallel;
 pub mod pipeline;

@@ -147,9 +147,17 @@ pub fn clean(doc: &Document) -> Body {
         classified[best_range.clone()].iter().take(3).flat_map(|b| content(&text[b.span.clone()])).collect();
     let headline = (best_range.start.saturating_sub(4)..best_range.start)
         .find(|&h| heading_like(&classified[h]) && content(&text[classified[h].span.clone()]).intersection(&lead).count() >= 2);
+    // A text with no block that reads as a body (a wire snippet of one short, name-dense
+    // sentence) keeps its sentence-like blocks: what ends like a sentence and was not judged
+    // boilerplate.
+    let fallback = best_range.is_empty();
+    let sentence_like = |b: &Block| {
+        let s = text[b.span.clone()].trim_end_matches(['"', '”', '’', '\'', ')', ']', '}']);
+        matches!(b.quality, Quality::Neutral) && b.words >= 6 && s.ends_with(['.', '!', '?'])
+    };
     let mut body = Body { headline: headline.map(|h| classified[h].span.clone()), ..Body::default() };
     for (i, b) in classified.into_iter().enumerate() {
-        if Some(i) == headline {
+        if Some(i) == headline || fallback && sentence_like(&b) {
             body.blocks.push(b.span);
         } else if !best_range.contains(&i) {
             body.dropped.push(Dropped { span: b.span, reason: "outside the article body" });
@@ -187,7 +195,9 @@ fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
         Quality::Bad("mostly links")
     } else if repeated && (words < 12 || !terminal) {
         Quality::Bad("repeated widget text")
-    } else if words >= 5 && stop_ratio < 0.12 && capitalised * 10 >= words * 6 {
+    } else if words >= 5 && stop_ratio < 0.12 && capitalised * 10 >= words * 6 && !(terminal && words >= 8 && stop >= 2) {
+        // A sentence dense with names ("Arab League Secretary General X undertook mediation
+        // between Syria and Y.") is still a sentence: it ends like one and has function words.
         Quality::Bad("list of names or menu items")
     } else if s.starts_with(|c: char| c.is_ascii_digit()) && s[1..].trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(' ') && words < 20 && !terminal {
         Quality::Bad("numbered list item")

@@ -102,7 +102,25 @@ impl LexiconBuilder {
                 )));
             }
         }
+        lexicon.language = match &self.dir {
+            None => crate::language::Language::builtin().clone(),
+            Some(dir) => {
+                let mut files = Vec::new();
+                for (rel, _) in crate::language::BUILTIN {
+                    let path = dir.join(rel);
+                    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                    files.push((path, text));
+                }
+                crate::language::Language::load(&files)?
+            }
+        };
         lexicon.rules = Rules::load(&rule_files)?;
+        // A frame's verb must be one the linguistic layer knows, or it would never fire.
+        for f in &lexicon.rules.frames {
+            if let Some(v) = f.verbs.iter().find(|v| !lexicon.language.is_verb(v)) {
+                return Err(Error::Invalid(format!("frame {}: {v:?} is not a verb of ontology/language/verbs.tsv", f.id)));
+            }
+        }
         lexicon.compile()?;
         Ok(lexicon)
     }
@@ -219,8 +237,10 @@ pub struct Lexicon {
     pub org_suffixes: HashMap<String, bool>,
     /// Words that start an organisation name ("Ministry of …").
     pub org_prefixes: HashMap<String, bool>,
-    /// The relation rules and cue lists.
+    /// The relation rules, frames and cue lists.
     pub rules: Rules,
+    /// The linguistic layer's word knowledge (`ontology/language/`).
+    pub language: crate::language::Language,
     patterns: Vec<String>,
     pattern_index: HashMap<String, usize>,
     hits: Vec<Vec<Hit>>,
@@ -307,6 +327,7 @@ impl Lexicon {
             org_suffixes: HashMap::new(),
             org_prefixes: HashMap::new(),
             rules: Rules::default(),
+            language: crate::language::Language::default(),
             patterns: Vec::new(),
             pattern_index: HashMap::new(),
             hits: Vec::new(),

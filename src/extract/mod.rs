@@ -1,16 +1,20 @@
 //! Sentences → entities and statements, driven by the [`Lexicon`] built from `ontology/`.
 //!
+//! Each sentence is tokenised and tagged once by the linguistic layer ([`crate::language`]:
+//! lemmas, parts of speech, verb groups with tense, voice, negation and modality);
 //! [`recognise`] finds mentions (gazetteer names, titled people, organisations by suffix,
 //! nominals, numbers, dates), [`resolve`] groups them into document entities with
-//! corpus-stable keys, [`relate`] applies the relation rules of the cue lexicon.
+//! corpus-stable keys, [`frames`] applies the verb frames over the verb groups and
+//! [`relate`] the pattern rules of the cue lexicon.
 
 pub mod dates;
+pub mod frames;
 pub mod lexicon;
 pub mod numbers;
 pub mod recognise;
 pub mod relate;
 pub mod resolve;
-pub mod text;
+pub use crate::language::text;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -420,6 +424,7 @@ pub fn extract(
     let mut groups: Vec<(recognise::GroupInfo, Vec<EntRef>)> = Vec::new();
     let mut last = Antecedents::default();
     let mut known_as: foldhash::HashMap<String, Vec<EntRef>> = foldhash::HashMap::default();
+    let mut titles_said: foldhash::HashMap<(String, usize), String> = foldhash::HashMap::default();
     let add = |out: &mut Extraction, r: &EntRef| out.entity(r.class, &r.key, &r.label, &r.surface, r.wikidata.as_deref());
     let analyses: Vec<recognise::Analysis> = scans.into_iter().map(|s| recognise::recognise(text, s, lexicon, &ctx)).collect();
     // Qualified groups anywhere in the document, for a headline's "peacekeepers" that the
@@ -462,11 +467,17 @@ pub fn extract(
             if title.kind == "honorific" {
                 continue;
             }
+            // The title as the text says it ("chairman", "Defense Secretary"), not the
+            // lexicon's canonical name; one run of spaces.
+            // A person's title said two ways in one document ("Prime Minister", later "PM") is
+            // one title: the first way it was said.
+            let said = text.get(tspan.clone()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
+            let said = said.map(|s| titles_said.entry((person.key.clone(), *t)).or_insert(s).clone());
             found.push(Found {
                 subject: person.clone(),
                 subject_span: m.span.clone(),
                 predicate: "title".into(),
-                object: Filler::Value(Value::Text(title.name.clone())),
+                object: Filler::Value(Value::Text(said.unwrap_or_else(|| title.name.clone()))),
                 object_span: tspan.clone(),
                 rule: "title/before-name".into(),
                 confidence: 0.9,
@@ -584,6 +595,7 @@ pub fn extract(
             }
         }
         found.extend(relate::relate(&a, rules));
+        found.extend(frames::apply(&a, rules));
 
         // Reported speech: who said it.
         let reporting = rules.setting("reporting");
@@ -618,6 +630,9 @@ pub fn extract(
                     _ => "?".into(),
                 };
                 let _ = writeln!(w, "  mention {:?} → {what}", &text[m.span.clone()]);
+            }
+            for line in frames::explain(&a, text) {
+                let _ = writeln!(w, "  {line}");
             }
             if let Some(s) = &speaker {
                 let _ = writeln!(w, "  speaker → {}", s.label);

@@ -89,6 +89,10 @@ pub struct Analysis {
     pub mentions: Vec<Mention>,
     /// Tokens and mentions in order, each token in at most one mention.
     pub items: Vec<Item>,
+    /// Part of speech and lemma of each token (the linguistic layer).
+    pub tags: Vec<crate::language::Tag>,
+    /// Verb groups of the sentence, outside names.
+    pub groups: Vec<crate::language::VerbGroup>,
 }
 
 impl Analysis {
@@ -101,7 +105,6 @@ impl Analysis {
     }
 }
 
-const CONNECTORS: &[&str] = &["of", "de", "al", "el", "bin", "ibn", "van", "von", "der", "la", "du", "da"];
 
 /// Recognises the mentions of one sentence.
 /// One sentence tokenised and matched against the lexicon, once: [`DocContext::build`] and
@@ -112,6 +115,8 @@ pub struct Scan<'l> {
     pub sentence: Range<usize>,
     /// Tokens.
     pub tokens: Vec<Token>,
+    /// Part of speech and lemma of each token.
+    pub tags: Vec<crate::language::Tag>,
     /// Lexicon matches, byte ranges relative to the sentence.
     pub finds: Vec<(Range<usize>, &'l [Hit])>,
     /// For each token, the lexicon match starting there that ends on a token boundary: the
@@ -134,12 +139,13 @@ pub fn scan<'l>(text: &str, sentence: Range<usize>, lex: &'l Lexicon) -> Scan<'l
             }
         }
     }
-    Scan { sentence, tokens, finds, hits_at }
+    let tags = lex.language.tag(&tokens, text);
+    Scan { sentence, tokens, tags, finds, hits_at }
 }
 
 /// Recognises the mentions of a scanned sentence.
 pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) -> Analysis {
-    let Scan { sentence, tokens, hits_at, .. } = scan;
+    let Scan { sentence, tokens, tags, hits_at, .. } = scan;
     let s = &text[sentence.clone()];
     let n = tokens.len();
     let start_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.start).ok();
@@ -152,7 +158,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
         }
     }
 
-    let mut a = Analysis { sentence: sentence.clone(), tokens, ..Analysis::default() };
+    let mut a = Analysis { sentence: sentence.clone(), tokens, tags, ..Analysis::default() };
     let mut i = 0;
     while i < n {
         if let Some((end, d)) = dates_at[i] {
@@ -201,7 +207,117 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
         a.items.push(Item::Token(i));
         i += 1;
     }
+    counted_people(&mut a, text, lex);
+    // Verb groups outside names: "Support" in "Rapid Support Forces" is no verb.
+    let mut in_name = vec![false; a.tokens.len()];
+    for m in a.mentions.iter().filter(|m| !super::relate::transparent(m)) {
+        in_name[m.tokens.clone()].iter_mut().for_each(|x| *x = true);
+    }
+    a.groups = crate::language::verb_groups(&a.tokens, &a.tags, &lex.language).into_iter().filter(|g| !in_name[g.head]).collect();
     a
+}
+
+/// People counted by a noun no list names: "two Iraqi youths", "500 computer hackers", "12
+/// unarmed military observers". After a number, up to four modifiers (adjectives, nouns, a
+/// nationality) and a noun for people (the linguistic layer's WordNet person nouns) become one
+/// Group mention, so that counts and tolls have something to count.
+fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
+    use crate::language::Pos;
+    let uncounted = lex.rules.setting("uncounted_groups");
+    let mut k = 0;
+    while k + 1 < a.items.len() {
+        let Item::Mention(n) = a.items[k] else {
+            k += 1;
+            continue;
+        };
+        let Some(Value::Integer(count)) = a.mentions[n].value else {
+            k += 1;
+            continue;
+        };
+        // "the two leaders", "its 30 members": a definite numeral refers back; it counts nothing new.
+        if k > 0 && matches!(a.items[k - 1], Item::Token(t) if lex.language.closed(&a.tokens[t].lower).iter().any(|c| matches!(c, crate::language::Closed::Det | crate::language::Closed::Possessive)) && !matches!(a.tokens[t].lower.as_str(), "some" | "about" | "all")) {
+            k += 1;
+            continue;
+        }
+        // The noun phrase after the number: modifiers, then the head.
+        let mut j = k + 1;
+        let mut head = None;
+        while j < a.items.len() && j <= k + 5 {
+            match a.items[j] {
+                Item::Token(t) => {
+                    let tok = &a.tokens[t];
+                    if tok.kind != TokenKind::Word {
+                        break;
+                    }
+                    if let Some((noun, plural)) = lex.language.person_noun(&tok.lower) {
+                        if plural == (count != 1) && !uncounted.contains(&noun) && !is_capitalised(&text[tok.span.clone()]) {
+                            head = Some(j);
+                            break;
+                        }
+                    }
+                    let modifier = matches!(a.tags[t].pos, Pos::Adj | Pos::Noun) || tok.lower == "and" && j > k + 1;
+                    if !modifier {
+                        break;
+                    }
+                }
+                // A nationality ("two Iraqi youths"); another mention ends the phrase.
+                Item::Mention(m) => {
+                    let is_nationality = a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Country) && a.mentions[m].tokens.len() == 1;
+                    if !is_nationality {
+                        break;
+                    }
+                }
+            }
+            j += 1;
+        }
+        let Some(h) = head else {
+            k += 1;
+            continue;
+        };
+        let (Some(first), Some(Item::Token(last))) = (a.items.get(k + 1).copied(), a.items.get(h).copied()) else {
+            k += 1;
+            continue;
+        };
+        let first_token = match first {
+            Item::Token(t) => t,
+            Item::Mention(m) => a.mentions[m].tokens.start,
+        };
+        let span = a.tokens[first_token].span.start..a.tokens[last].span.end;
+        let label = text[span.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+        let group = EntRef { class: Class::Group, key: slug(&label), label: label.clone(), wikidata: None, surface: label };
+        let id = a.mentions.len();
+        a.mentions.push(Mention {
+            tokens: first_token..last + 1,
+            surface: text[span.clone()].to_owned(),
+            span,
+            alts: vec![group],
+            value: None,
+            unknown_name: false,
+            title: None,
+            group: None,
+        });
+        // Replace the phrase's items by the new mention (mentions stay in text order for the
+        // matcher: the pushed mention is the last one, so order them again).
+        a.items.splice(k + 1..=h, [Item::Mention(id)]);
+        k += 2;
+    }
+    // Keep mention indices in text order.
+    let mut order: Vec<usize> = (0..a.mentions.len()).collect();
+    order.sort_by_key(|&m| a.mentions[m].span.start);
+    if order.windows(2).all(|w| w[0] < w[1]) {
+        return;
+    }
+    let mut new_index = vec![0; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut mentions: Vec<Option<Mention>> = std::mem::take(&mut a.mentions).into_iter().map(Some).collect();
+    a.mentions = order.iter().map(|&old| mentions[old].take().expect("each mention moved once")).collect();
+    for item in &mut a.items {
+        if let Item::Mention(m) = item {
+            *m = new_index[*m];
+        }
+    }
 }
 
 fn push(a: &mut Analysis, text: &str, toks: Range<usize>, alts: Vec<EntRef>, value: Option<Value>, unknown: bool, title: Option<(usize, Option<EntRef>, Range<usize>)>) {
@@ -366,7 +482,10 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     }
                 }
             }
-            if is_demonym || possessive {
+            // A country's name used as a modifier right before a group or body noun: "US
+            // servicemen", "UK forces", "Ukraine war".
+            let attributive = matches!(hit, Hit::Country(_)) && !possessive && nominal_at(after).is_some_and(|(_, n)| matches!(lex.nominals[n].class, Class::Group | Class::Organization | Class::Event));
+            if is_demonym || possessive || attributive {
                 // Demonym/possessive + nominal: a national body, a group, or the state itself.
                 let mut j = after;
                 // Allow one adjective between ("Russian peacekeeping contingent" is one nominal;
@@ -673,6 +792,7 @@ fn event_year(tokens: &[Token], start: usize, end: usize) -> Option<String> {
 /// Vladimir Putin" is a person although Vladimir is a Russian city.
 fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, text: &str, lex: &Lexicon, after_title: bool) -> Option<(usize, String)> {
     let stop = lex.rules.setting("not_names");
+    let particles = lex.rules.setting("name_particles");
     // Inside a name that follows a title, religious and honorific titles are part of it:
     // "President Hassan Sheikh Mohamud", "Prime Minister Sheikh Hasina".
     let free = |j: usize| match hits_at[j] {
@@ -713,9 +833,23 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
         {
             // "Lai Ching-te", "Lee Jae-myung": a hyphenated given name.
             end += 2;
-        } else if tokens.get(end).is_some_and(|t| CONNECTORS.contains(&t.lower.as_str()) && !is_capitalised(&text[t.span.clone()])) && is_name_word(end + 1) && tokens[end].lower != "of" {
+        } else if tokens.get(end).is_some_and(|t| particles.contains(&t.lower) && !is_capitalised(&text[t.span.clone()])) && is_name_word(end + 1) {
             end += 2;
-        } else if tokens.get(end).is_some_and(|t| CONNECTORS.contains(&t.lower.as_str()) && t.lower != "of")
+        } else if tokens.get(end).is_some_and(|t| particles.contains(&t.lower) && !is_capitalised(&text[t.span.clone()]))
+            && tokens.get(end + 1).is_some_and(|t| particles.contains(&t.lower) && !is_capitalised(&text[t.span.clone()]))
+            && is_name_word(end + 2)
+        {
+            // "Hans van den Broek", "Pierre de la Cruz": two particles.
+            end += 3;
+        } else if after_title
+            && hits_at[end].is_some_and(|(e, hits)| e == end + 1 && hits.iter().any(|h| matches!(h, Hit::Title(_))))
+            && tokens.get(end).is_some_and(|t| is_capitalised(&text[t.span.clone()]))
+            && !tokens.get(end + 1).is_some_and(|t| t.kind == TokenKind::Word && is_capitalised(&text[t.span.clone()]))
+        {
+            // "Defence Secretary Tom King": a title word that ends the name is its surname.
+            end += 1;
+            break;
+        } else if tokens.get(end).is_some_and(|t| particles.contains(&t.lower))
             && tokens.get(end + 1).is_some_and(|t| t.lower == "-" && t.span.start == tokens[end].span.end)
             && is_name_word(end + 2)
         {
@@ -733,7 +867,8 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
 fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, lex: &Lexicon, ctx: &DocContext, text: &str) -> Option<(usize, EntRef)> {
     let (end, name) = capitalised_run(tokens, hits_at, i, text, lex, true)?;
     // Four name words, plus particles ("Mohammed bin Abdulrahman Al Thani").
-    let words = name.split_whitespace().filter(|w| !CONNECTORS.contains(&w.to_lowercase().as_str())).count();
+    let particles = lex.rules.setting("name_particles");
+    let words = name.split_whitespace().filter(|w| !particles.contains(&w.to_lowercase())).count();
     if words > 4 {
         return None;
     }

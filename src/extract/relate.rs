@@ -21,6 +21,7 @@
 use foldhash::{HashMap, HashMapExt};
 use std::path::PathBuf;
 
+use super::frames::{Frame, Role};
 use super::recognise::{Analysis, EntRef, Item, Mention};
 use super::{Class, Value};
 use crate::{Error, Result};
@@ -42,6 +43,44 @@ pub enum Elem {
     Gap(usize),
 }
 
+/// What a slot of a rule or frame accepts: a contract class or one of the derived slot
+/// classes of the file's header, parsed once when the rules load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// A contract class.
+    Class(Class),
+    /// Country, Organization, Person or a Group that is no bystander.
+    Actor,
+    /// Country, Organization or Person.
+    StateActor,
+    /// A Group that is neither civilians nor protesters.
+    Force,
+    /// The state of an attack noun ("a Russian missile strike").
+    Attacker,
+    /// An integer.
+    Number,
+    /// A date or a year.
+    Date,
+    /// A capitalised name no list knows.
+    Name,
+}
+
+impl Slot {
+    /// Parses a slot class name as written in `relations.toml`.
+    pub fn parse(s: &str) -> Option<Slot> {
+        Some(match s.trim() {
+            "actor" => Slot::Actor,
+            "state_actor" => Slot::StateActor,
+            "Force" => Slot::Force,
+            "attacker" => Slot::Attacker,
+            "Number" => Slot::Number,
+            "Date" => Slot::Date,
+            "Name" => Slot::Name,
+            other => Slot::Class(Class::ALL.into_iter().find(|c| c.name() == other)?),
+        })
+    }
+}
+
 /// A compiled relation rule.
 #[derive(Clone, Debug)]
 pub struct Rule {
@@ -54,9 +93,9 @@ pub struct Rule {
     /// Index of the anchor element.
     pub anchor: usize,
     /// Classes the subject accepts.
-    pub subject: Vec<String>,
+    pub subject: Vec<Slot>,
     /// Classes the object accepts.
-    pub object: Vec<String>,
+    pub object: Vec<Slot>,
     /// Class given to unknown names in a slot accepting `Name`.
     pub unknown: Class,
     /// Base confidence.
@@ -78,6 +117,24 @@ struct RuleFile {
     not_cues: HashMap<String, Vec<String>>,
     #[serde(default)]
     rule: Vec<RuleDef>,
+    #[serde(default)]
+    frame: Vec<FrameDef>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrameDef {
+    id: String,
+    predicate: String,
+    verbs: Vec<String>,
+    subject: Vec<toml::Spanned<String>>,
+    subject_class: Vec<toml::Spanned<String>>,
+    object: Vec<toml::Spanned<String>>,
+    object_class: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    via: Option<toml::Spanned<String>>,
+    #[serde(default = "default_confidence")]
+    confidence: f32,
 }
 
 #[derive(serde::Deserialize)]
@@ -90,9 +147,9 @@ struct RuleDef {
     #[serde(default)]
     patterns: Vec<String>,
     #[serde(default)]
-    subject: Vec<String>,
+    subject: Vec<toml::Spanned<String>>,
     #[serde(default)]
-    object: Vec<String>,
+    object: Vec<toml::Spanned<String>>,
     #[serde(default)]
     unknown: Option<String>,
     #[serde(default = "default_confidence")]
@@ -118,6 +175,10 @@ pub struct Rules {
     pub not_cues: HashMap<String, Vec<Vec<String>>>,
     /// Named word lists (`negators`, `modals`, `reporting`, …).
     pub settings: HashMap<String, Vec<String>>,
+    /// Verb frames in file order.
+    pub frames: Vec<Frame>,
+    /// Verb lemma → frames of that verb.
+    frames_by_verb: HashMap<String, Vec<usize>>,
     /// First token of an anchor phrase → rules anchored on it.
     by_anchor: HashMap<String, Vec<usize>>,
     /// Cue list → first token of a phrase → the list's phrases starting with it, so that
@@ -186,6 +247,7 @@ impl Rules {
     pub fn load(files: &[(PathBuf, String)]) -> Result<Rules> {
         let mut rules = Rules::default();
         let mut defs = Vec::new();
+        let mut frame_defs = Vec::new();
         for (path, text) in files {
             let file: RuleFile = toml::from_str(text).map_err(|e| {
                 let line = e.span().map_or(0, |s| text[..s.start].lines().count().max(1));
@@ -200,11 +262,60 @@ impl Rules {
             for (name, words) in file.settings {
                 rules.settings.entry(name).or_default().extend(words.into_iter().map(|w| w.to_lowercase()));
             }
-            defs.extend(file.rule.into_iter().map(|d| (path.clone(), d)));
+            defs.extend(file.rule.into_iter().map(|d| (path.clone(), text.as_str(), d)));
+            frame_defs.extend(file.frame.into_iter().map(|d| (path.clone(), text.as_str(), d)));
         }
         rules.cue_index = index_phrases(&rules.cues);
         rules.not_cue_index = index_phrases(&rules.not_cues);
-        for (path, def) in defs {
+        // A slot class or role is checked where it is written: a typo is an error with its line.
+        let at = |path: &PathBuf, text: &str, span: std::ops::Range<usize>, message: String| Error::Syntax {
+            path: path.clone(),
+            line: text[..span.start.min(text.len())].lines().count().max(1),
+            message,
+        };
+        let slots = |path: &PathBuf, text: &str, what: &str, id: &str, list: &[toml::Spanned<String>]| -> Result<Vec<Slot>> {
+            list.iter()
+                .map(|s| {
+                    Slot::parse(s.get_ref()).ok_or_else(|| {
+                        at(path, text, s.span(), format!("{what} {id}: unknown slot class {:?} (a contract class, actor, state_actor, Force, attacker, Number, Date or Name)", s.get_ref()))
+                    })
+                })
+                .collect()
+        };
+        for (path, text, def) in frame_defs {
+            let roles = |list: &[toml::Spanned<String>]| -> Result<Vec<Role>> {
+                list.iter()
+                    .map(|r| Role::parse(r.get_ref()).ok_or_else(|| at(&path, text, r.span(), format!("frame {}: unknown role {:?} (agent, patient or a preposition)", def.id, r.get_ref()))))
+                    .collect()
+            };
+            let frame = Frame {
+                id: def.id.clone(),
+                predicate: def.predicate.clone(),
+                verbs: def.verbs.iter().map(|v| v.trim().to_lowercase()).collect(),
+                subject: roles(&def.subject)?,
+                subject_class: slots(&path, text, "frame", &def.id, &def.subject_class)?,
+                object: roles(&def.object)?,
+                object_class: slots(&path, text, "frame", &def.id, &def.object_class)?,
+                via: match &def.via {
+                    Some(v) if !rules.cues.contains_key(v.get_ref()) => {
+                        return Err(at(&path, text, v.span(), format!("frame {}: unknown cue list {:?}", def.id, v.get_ref())));
+                    }
+                    v => v.as_ref().map(|v| v.get_ref().clone()),
+                },
+                confidence: def.confidence.clamp(0.0, 1.0),
+            };
+            if frame.subject.is_empty() || frame.object.is_empty() || frame.verbs.is_empty() {
+                return Err(Error::Invalid(format!("{}: frame {}: needs verbs, a subject and an object", path.display(), def.id)));
+            }
+            let index = rules.frames.len();
+            for v in &frame.verbs {
+                rules.frames_by_verb.entry(v.clone()).or_default().push(index);
+            }
+            rules.frames.push(frame);
+        }
+        for (path, text, def) in defs {
+            let subject_slots = slots(&path, text, "rule", &def.id, &def.subject)?;
+            let object_slots = slots(&path, text, "rule", &def.id, &def.object)?;
             let bad = |message: String| Error::Invalid(format!("{}: rule {}: {message}", path.display(), def.id));
             let mut pats = def.patterns.clone();
             pats.extend(def.pattern.clone());
@@ -253,8 +364,8 @@ impl Rules {
                     predicate: def.predicate.clone(),
                     pattern,
                     anchor,
-                    subject: def.subject.clone(),
-                    object: def.object.clone(),
+                    subject: subject_slots.clone(),
+                    object: object_slots.clone(),
                     unknown,
                     confidence: def.confidence.clamp(0.0, 1.0),
                     pairwise: def.pairwise,
@@ -263,6 +374,11 @@ impl Rules {
             }
         }
         Ok(rules)
+    }
+
+    /// The frames of a verb lemma.
+    pub fn frames_for(&self, lemma: &str) -> impl Iterator<Item = &Frame> {
+        self.frames_by_verb.get(lemma).into_iter().flatten().map(|&i| &self.frames[i])
     }
 
     /// Rules whose anchor may start at this token.
@@ -352,7 +468,7 @@ pub struct Found {
 }
 
 /// Whether the item at `i` ends a clause for gaps.
-fn is_boundary(a: &Analysis, i: usize) -> bool {
+pub(crate) fn is_boundary(a: &Analysis, i: usize) -> bool {
     match a.items.get(i) {
         Some(Item::Token(t)) => matches!(a.tokens[*t].lower.as_str(), "," | ";" | ":" | "(" | ")" | "\"" | "“" | "”" | "—" | "–" | "["),
         Some(Item::Mention(_)) => false,
@@ -363,7 +479,7 @@ fn is_boundary(a: &Analysis, i: usize) -> bool {
 /// Going left from the comma at `close`: the comma that opens a relative clause or an
 /// apposition ending there (", which …,", ", who …,", ", a member of …,", ", the …,"), if the
 /// clause is short and holds no other boundary.
-fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize> {
+pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize> {
     const OPENERS: &[&str] = &["which", "who", "whose", "where", "a", "an", "the", "in", "near", "on", "at"];
     let mut q = close.checked_sub(1)?;
     while close - q <= 14 {
@@ -408,20 +524,20 @@ fn word_is(a: &Analysis, i: usize, w: &str) -> bool {
 }
 
 /// Picks the first alternative of a mention that fits the slot's classes.
-pub fn fit(m: &Mention, types: &[String], unknown: Class) -> Option<Filler> {
+pub fn fit(m: &Mention, types: &[Slot], unknown: Class) -> Option<Filler> {
     for t in types {
-        match t.as_str() {
-            "Number" => {
+        match t {
+            Slot::Number => {
                 if let Some(v @ Value::Integer(_)) = &m.value {
                     return Some(Filler::Value(v.clone()));
                 }
             }
-            "Date" => {
+            Slot::Date => {
                 if let Some(v @ (Value::Date(_) | Value::Year(_))) = &m.value {
                     return Some(Filler::Value(v.clone()));
                 }
             }
-            "Name" => {
+            Slot::Name => {
                 if m.unknown_name {
                     return Some(Filler::Entity(EntRef::unknown(unknown, &m.surface)));
                 }
@@ -429,16 +545,20 @@ pub fn fit(m: &Mention, types: &[String], unknown: Class) -> Option<Filler> {
             _ => {}
         }
     }
-    // Victims and bystanders ("civilians", "displaced people") are no actors.
+    // Victims and bystanders ("civilians", "displaced people") are no actors, nor are weapons
+    // and vehicles ("an improvised explosive device", "helicopters"): the state or group
+    // behind them is.
     let bystanders = m.group.as_ref().is_some_and(|g| g.role == "civilian");
+    let equipment = m.group.as_ref().is_some_and(|g| g.role == "equipment");
     for alt in &m.alts {
-        let ok = types.iter().any(|t| match t.as_str() {
-            "actor" => matches!(alt.class, Class::Country | Class::Organization | Class::Person) || alt.class == Class::Group && !bystanders,
-            "Force" => alt.class == Class::Group && !bystanders && m.group.as_ref().is_none_or(|g| g.role != "protest"),
+        let ok = types.iter().any(|t| match t {
+            Slot::Actor => matches!(alt.class, Class::Country | Class::Organization | Class::Person) || alt.class == Class::Group && !bystanders && !equipment,
+            Slot::Force => alt.class == Class::Group && !bystanders && m.group.as_ref().is_none_or(|g| g.role != "protest"),
             // The state behind an attack noun: "a Russian missile strike on Kyiv".
-            "attacker" => alt.class == Class::Country && m.group.as_ref().is_some_and(|g| g.role == "attack"),
-            "state_actor" => matches!(alt.class, Class::Country | Class::Organization | Class::Person),
-            other => Class::parse(other) == Some(alt.class),
+            Slot::Attacker => alt.class == Class::Country && m.group.as_ref().is_some_and(|g| g.role == "attack"),
+            Slot::StateActor => matches!(alt.class, Class::Country | Class::Organization | Class::Person),
+            Slot::Class(c) => *c == alt.class,
+            Slot::Number | Slot::Date | Slot::Name => false,
         });
         if ok {
             return Some(Filler::Entity(alt.clone()));
@@ -449,7 +569,7 @@ pub fn fit(m: &Mention, types: &[String], unknown: Class) -> Option<Filler> {
 
 /// Slot fillers matched at item `pos`, extended over coordination in direction `dir`.
 /// Returns the fillers with their spans and the position after the list.
-fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[String], unknown: Class) -> Option<(Vec<(Filler, std::ops::Range<usize>)>, usize)> {
+pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unknown: Class) -> Option<(Vec<(Filler, std::ops::Range<usize>)>, usize)> {
     let Item::Mention(m) = *a.items.get(pos)? else { return None };
     let first = fit(&a.mentions[m], types, unknown)?;
     let mut out = vec![(first, a.mentions[m].span.clone())];
@@ -671,16 +791,18 @@ fn elem_matches_at(a: &Analysis, rules: &Rules, rule: &Rule, e: &Elem, p: usize,
     }
 }
 
+/// "X accused Y of supplying weapons to Z": what follows "of" is the accusation's content,
+/// not a fact; only the accusation itself is stated. The item of the accusing cue, if any.
+pub(crate) fn accusation_content(a: &Analysis, rules: &Rules) -> Option<usize> {
+    (0..a.items.len()).find(|&i| rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of")))
+}
+
 /// Applies every rule anchored in the sentence.
 pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let mut out = Vec::new();
     let negators = rules.setting("negators");
     let modals = rules.setting("modals");
-    // "X accused Y of supplying weapons to Z": what follows "of" is the accusation's content,
-    // not a fact; only the accusation itself is stated.
-    let accusation_content = (0..a.items.len()).find(|&i| {
-        rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of"))
-    });
+    let accusation_content = accusation_content(a, rules);
     for p in 0..a.items.len() {
         let t = match a.items[p] {
             Item::Token(t) => t,

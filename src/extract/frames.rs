@@ -1,0 +1,431 @@
+//! Verb groups and mentions of a sentence → statements, by the verb frames of
+//! `ontology/lexicon/relations.toml` (`[[frame]]`).
+//!
+//! A frame is a verb (by lemma) and a predicate, with the argument of the verb that fills the
+//! predicate's subject and the one that fills its object: `agent` (who does it: the subject
+//! of an active verb, the `by` phrase of a passive one), `patient` (what it is done to: the
+//! direct object of an active verb, the subject of a passive one) or a preposition (`to`,
+//! `from`, …: the noun phrase after it). So one entry covers "X signed Y", "Y was signed by
+//! X", "X, which signed Y", "after signing Y, X …", "Y, signed by X" and "X agreed to sign Y".
+//! Arguments are mentions; coordination ("A, B and C") gives one statement per conjunct.
+
+use std::ops::Range;
+
+use super::recognise::{Analysis, Item};
+use super::relate::{self, Filler, Found, Rules, Slot};
+use crate::language::{Closed, Pos, Tense, VerbGroup, Voice};
+
+/// An argument of a verb.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Who does it.
+    Agent,
+    /// What it is done to.
+    Patient,
+    /// The object of this preposition after the verb.
+    Prep(String),
+}
+
+impl Role {
+    /// Parses `agent`, `patient` or a preposition.
+    pub fn parse(s: &str) -> Option<Role> {
+        let s = s.trim().to_lowercase();
+        match s.as_str() {
+            "agent" => Some(Role::Agent),
+            "patient" => Some(Role::Patient),
+            _ if !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == ' ') => Some(Role::Prep(s)),
+            _ => None,
+        }
+    }
+}
+
+/// A compiled verb frame.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// Identifier; the evidence's rule is `frame/ID/voice`.
+    pub id: String,
+    /// Contract predicate.
+    pub predicate: String,
+    /// Verb lemmas.
+    pub verbs: Vec<String>,
+    /// Arguments that may fill the subject, first found first.
+    pub subject: Vec<Role>,
+    /// Classes the subject accepts.
+    pub subject_class: Vec<Slot>,
+    /// Arguments that may fill the object.
+    pub object: Vec<Role>,
+    /// Classes the object accepts.
+    pub object_class: Vec<Slot>,
+    /// A cue list one of whose phrases must stand between the verb and the object ("supplied
+    /// *weapons* to X").
+    pub via: Option<String>,
+    /// Base confidence.
+    pub confidence: f32,
+}
+
+/// The grammatical arguments of one verb group, as item indices.
+#[derive(Clone, Debug, Default)]
+struct Args {
+    /// The grammatical subject (left of the verb, or the antecedent of a relative clause).
+    subject: Option<(usize, isize)>,
+    /// The direct object.
+    object: Option<usize>,
+    /// Prepositional objects after the verb: (preposition, item, item of the preposition).
+    preps: Vec<(String, usize, usize)>,
+}
+
+/// Item index of each token.
+fn item_of(a: &Analysis) -> Vec<usize> {
+    let mut out = vec![usize::MAX; a.tokens.len()];
+    for (k, item) in a.items.iter().enumerate() {
+        match *item {
+            Item::Token(t) => out[t] = k,
+            Item::Mention(m) => {
+                for t in a.mentions[m].tokens.clone() {
+                    out[t] = k;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn pos_of(a: &Analysis, k: usize) -> Option<Pos> {
+    match a.items.get(k)? {
+        Item::Token(t) => a.tags.get(*t).map(|t| t.pos),
+        Item::Mention(_) => None,
+    }
+}
+
+fn is_mention(a: &Analysis, k: usize) -> bool {
+    matches!(a.items.get(k), Some(Item::Mention(m)) if !relate::transparent(&a.mentions[*m]) || a.mentions[*m].group.is_some())
+}
+
+fn word(a: &Analysis, k: usize) -> &str {
+    match a.items.get(k) {
+        Some(Item::Token(t)) => &a.tokens[*t].lower,
+        _ => "",
+    }
+}
+
+/// A word that may stand inside a noun phrase before its head: determiners, adjectives,
+/// numbers, a possessor's "'s", adverbs like "some".
+fn np_filler(a: &Analysis, k: usize) -> bool {
+    matches!(pos_of(a, k), Some(Pos::Closed(Closed::Det | Closed::Possessive) | Pos::Adj | Pos::Num | Pos::Adv)) || word(a, k) == "'s"
+}
+
+/// Going left from item `k` (inclusive) to the subject of a verb: past adverbs, time
+/// phrases ("on Saturday"), inserted clauses between commas, a relative pronoun (to its
+/// antecedent).
+fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
+    let mut steps = 0;
+    while k >= 0 && steps < 12 {
+        steps += 1;
+        let ku = k as usize;
+        if is_mention(a, ku) {
+            // A date or number is no subject: "X on Saturday signed".
+            if let Item::Mention(m) = a.items[ku] {
+                if a.mentions[m].value.is_some() {
+                    k -= 1;
+                    if k >= 0 && matches!(word(a, k as usize), "on" | "in" | "last" | "this" | "late" | "early") {
+                        k -= 1;
+                    }
+                    continue;
+                }
+            }
+            return Some(ku);
+        }
+        match pos_of(a, ku) {
+            Some(Pos::Adv) => {}
+            Some(Pos::Closed(Closed::Relative)) => {
+                // ", which signed", "who signed": the antecedent, past the comma.
+                k -= 1;
+                if k >= 0 && word(a, k as usize) == "," {
+                    k -= 1;
+                }
+                return (k >= 0 && is_mention(a, k as usize)).then_some(k as usize);
+            }
+            Some(Pos::Punct) if word(a, ku) == "," => {
+                // An inserted clause or apposition: "Egypt, which backs the army, welcomed".
+                match relate::inserted_clause_start(a, ku) {
+                    Some(q) => k = q as isize,
+                    None => return None,
+                }
+            }
+            _ if matches!(word(a, ku), "also" | "then" | "later" | "jointly" | "both" | "all" | "each" | "finally" | "now" | "today" | "yesterday" | "tonight") => {}
+            _ => return None,
+        }
+        k -= 1;
+    }
+    None
+}
+
+/// Going right from item `k` to the head mention of a noun phrase: past determiners,
+/// adjectives, numbers and a possessor ("the region's second town Shusha").
+fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
+    let end = (k + limit).min(a.items.len());
+    while k < end {
+        // A number counts the head: "killed 60 soldiers", "more than 100 Palestinians".
+        if matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_)))) && k + 1 < end {
+            k += 1;
+            continue;
+        }
+        if is_mention(a, k) {
+            // A possessor: "Russia's troops" — the head is what follows when it is a mention.
+            if word(a, k + 1) == "'s" {
+                let head = (k + 2..(k + 5).min(a.items.len())).find(|&q| is_mention(a, q));
+                if let Some(q) = head.filter(|&q| (k + 2..q).all(|x| np_filler(a, x) || pos_of(a, x) == Some(Pos::Noun))) {
+                    return Some(q);
+                }
+            }
+            return Some(k);
+        }
+        if !(np_filler(a, k) || matches!(word(a, k), "\"" | "“" | "”" | "'" | "‘" | "’")) {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// The grammatical arguments of verb group `g`.
+fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
+    let mut args = Args::default();
+    let start = items[g.tokens.start];
+    let head = items[g.head];
+    if start == usize::MAX || head == usize::MAX {
+        return args;
+    }
+    // Subject: to the left; for "after signing Y, X …" the first mention after the comma.
+    let opener = start == 0 || matches!(pos_of(a, start - 1), Some(Pos::Closed(Closed::Subordinator | Closed::Preposition)));
+    if g.gerund && opener {
+        let comma = (head + 1..a.items.len()).find(|&k| word(a, k) == "," || word(a, k) == ";");
+        if let Some(c) = comma.filter(|_| word(a, comma.unwrap_or(0)) == ",") {
+            if let Some(s) = np_right(a, c + 1, 4) {
+                args.subject = Some((s, 1));
+            }
+        }
+    } else if start > 0 {
+        args.subject = subject_left(a, start as isize - 1).map(|s| (s, -1));
+    }
+    // Objects: to the right, within the clause, up to the next verb.
+    let mut k = head + 1;
+    // Particles: "took over", "pulled out of", "shot down".
+    while matches!(word(a, k), "over" | "down" | "up" | "out" | "back" | "off") && !matches!(word(a, k + 1), "the" | "a" | "an") || matches!(word(a, k), "out" | "down") {
+        k += 1;
+    }
+    let mut first = true;
+    let end = (head + 16).min(a.items.len());
+    while k < end {
+        if relate::is_boundary(a, k) && !(word(a, k) == "," && first) {
+            break;
+        }
+        match pos_of(a, k) {
+            Some(Pos::Verb) if !matches!(a.tags.get(match a.items[k] { Item::Token(t) => t, _ => 0 }).and_then(|t| t.form), Some(crate::language::Form::Past | crate::language::Form::Gerund)) || !first => break,
+            Some(Pos::Closed(Closed::Preposition | Closed::To)) => {
+                let mut p = word(a, k).to_owned();
+                // "out of", "away from", "back to": the last preposition names the role.
+                let mut j = k + 1;
+                while matches!(pos_of(a, j), Some(Pos::Closed(Closed::Preposition | Closed::To))) && j < k + 3 {
+                    p = format!("{p} {}", word(a, j));
+                    j += 1;
+                }
+                if let Some(m) = np_right(a, j, 5) {
+                    let last = p.rsplit(' ').next().unwrap_or("").to_owned();
+                    args.preps.push((p.clone(), m, k));
+                    if last != p {
+                        args.preps.push((last, m, k));
+                    }
+                    k = m + 1;
+                    first = false;
+                    continue;
+                }
+                k = j;
+                first = false;
+                continue;
+            }
+            Some(Pos::Closed(Closed::Relative | Closed::Subordinator | Closed::Conjunction)) => break,
+            _ => {}
+        }
+        if first {
+            if let Some(m) = np_right(a, k, 5) {
+                args.object = Some(m);
+                k = m + 1;
+                first = false;
+                continue;
+            }
+        }
+        first = false;
+        k += 1;
+    }
+    args
+}
+
+impl Frame {
+    /// The item filling `role` for verb group `g`, and the direction to extend coordination.
+    fn argument(&self, role: &Role, g: &VerbGroup, args: &Args) -> Option<(usize, isize)> {
+        let prep = |p: &str| args.preps.iter().find(|(q, _, _)| q == p).map(|(_, m, _)| (*m, 1));
+        match (role, g.voice) {
+            (Role::Agent, Voice::Active) => args.subject,
+            (Role::Agent, Voice::Passive) => prep("by"),
+            (Role::Patient, Voice::Active) => args.object.map(|o| (o, 1)),
+            (Role::Patient, Voice::Passive) => args.subject,
+            (Role::Prep(p), _) => prep(p),
+        }
+    }
+}
+
+/// Verb groups whose subject is another group's: "X agreed to sign", "X is willing to withdraw".
+fn controller(groups: &[VerbGroup], gi: usize, a: &Analysis) -> Option<usize> {
+    let g = &groups[gi];
+    if !g.infinitive {
+        return None;
+    }
+    // The "to" before the group, then the governing verb (or "willing"/"ready" after "is").
+    let to = g.tokens.start.checked_sub(1)?;
+    groups[..gi].iter().rposition(|h| h.head < to && to - h.head <= 3 && (h.head + 1..to).all(|t| !matches!(a.tags[t].pos, Pos::Verb | Pos::Punct)))
+}
+
+/// Words between a governing verb and "to" that make what follows a wish, not a fact.
+const HEDGING: &[&str] = &["offer", "threaten", "promise", "want", "plan", "seek", "try", "intend", "hope", "propose", "vow", "pledge", "aim", "prepare", "expect", "consider", "refuse", "fail"];
+
+/// Applies every frame to the verb groups of a sentence.
+pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
+    let mut out = Vec::new();
+    if rules.frames.is_empty() || a.groups.is_empty() {
+        return out;
+    }
+    let items = item_of(a);
+    let accusation_content = relate::accusation_content(a, rules);
+    let negators = rules.setting("negators");
+    let args: Vec<Args> = a.groups.iter().map(|g| arguments(a, g, &items)).collect();
+    for (gi, g) in a.groups.iter().enumerate() {
+        if g.negated {
+            continue;
+        }
+        let frames: Vec<&Frame> = rules.frames_for(&g.lemma).collect();
+        if frames.is_empty() {
+            continue;
+        }
+        let mut here = args[gi].clone();
+        let mut hedged = g.modal || g.tense == Tense::Future;
+        // "X agreed to sign Y": the controlling verb's subject; "refused to sign" is no fact.
+        if let Some(c) = controller(&a.groups, gi, a) {
+            let gov = &a.groups[c];
+            if gov.negated || matches!(gov.lemma.as_str(), "refuse" | "fail" | "deny" | "decline" | "reject") {
+                continue;
+            }
+            hedged |= gov.modal || gov.tense == Tense::Future || HEDGING.contains(&gov.lemma.as_str());
+            if here.subject.is_none() {
+                here.subject = args[c].subject;
+            }
+        } else if g.infinitive {
+            // "is willing to", "ready to", "able to": the subject of "be" before the adjective.
+            let to = g.tokens.start.saturating_sub(1);
+            if to >= 2 && matches!(a.tags[to - 1].pos, Pos::Adj | Pos::Noun | Pos::Verb) {
+                if let Some(b) = a.groups.iter().rposition(|h| h.head < to - 1) {
+                    let _ = b;
+                }
+                let be = (to.saturating_sub(3)..to - 1).rev().find(|&t| a.tags[t].pos == Pos::Closed(Closed::Be));
+                if let Some(be) = be {
+                    if items[be] != usize::MAX && items[be] > 0 {
+                        here.subject = subject_left(a, items[be] as isize - 1).map(|s| (s, -1));
+                        hedged = true;
+                    }
+                }
+            }
+        }
+        let head_item = items[g.head];
+        let negated_near = head_item > 0 && (head_item.saturating_sub(3)..head_item).any(|k| matches!(pos_of(a, k), Some(Pos::Closed(Closed::Negation))));
+        if negated_near {
+            continue;
+        }
+        for f in frames {
+            if accusation_content.is_some_and(|c| head_item > c + 1) && rules.setting("alleged_predicates").contains(&f.predicate.to_lowercase()) {
+                continue;
+            }
+            let Some((s_item, s_dir)) = f.subject.iter().find_map(|r| f.argument(r, g, &here)) else { continue };
+            let Some((o_item, o_dir)) = f.object.iter().find_map(|r| f.argument(r, g, &here)) else { continue };
+            if s_item == o_item {
+                continue;
+            }
+            if let Some(via) = &f.via {
+                let (lo, hi) = (head_item.min(o_item), head_item.max(o_item));
+                if !(lo..=hi).any(|k| rules.cue_at(via, a, k).is_some()) {
+                    continue;
+                }
+            }
+            // A negator between the arguments or just before them ("no agreement on deploying
+            // X", "denied shelling Y") blocks the statement, as for the rules.
+            let lo = s_item.min(o_item).min(head_item).saturating_sub(3);
+            let hi = s_item.max(o_item).max(head_item).min(a.items.len() - 1);
+            if (lo..=hi).any(|k| negators.contains(&word(a, k).to_owned())) {
+                continue;
+            }
+            let Some((subjects, _)) = relate::slot_at(a, s_item, s_dir, &f.subject_class, super::Class::Place) else { continue };
+            let Some((objects, _)) = relate::slot_at(a, o_item, o_dir, &f.object_class, super::Class::Place) else { continue };
+            let voice = match g.voice {
+                Voice::Active => "active",
+                Voice::Passive => "passive",
+            };
+            let confidence = if hedged { f.confidence * 0.8 } else { f.confidence };
+            for (s, s_span) in &subjects {
+                let Filler::Entity(subject) = s else { continue };
+                for (o, o_span) in &objects {
+                    if let Filler::Entity(obj) = o {
+                        if obj.class == subject.class && obj.key == subject.key {
+                            continue;
+                        }
+                    }
+                    out.push(Found {
+                        subject: subject.clone(),
+                        subject_span: s_span.clone(),
+                        predicate: f.predicate.clone(),
+                        object: o.clone(),
+                        object_span: o_span.clone(),
+                        rule: format!("frame/{}/{voice}", f.id),
+                        confidence,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One line per verb group for `--explain`: tokens, lemma, tense, voice, negation,
+/// modality, and its arguments.
+pub fn explain(a: &Analysis, text: &str) -> Vec<String> {
+    let items = item_of(a);
+    let span = |k: usize| -> String {
+        let r: Range<usize> = a.item_span(k);
+        text[r].to_owned()
+    };
+    a.groups
+        .iter()
+        .map(|g| {
+            let args = arguments(a, g, &items);
+            let words = text[a.tokens[g.tokens.start].span.start..a.tokens[g.tokens.end - 1].span.end].to_owned();
+            let mut line = format!("verb {words:?} → {} {:?} {:?}", g.lemma, g.tense, g.voice);
+            if g.negated {
+                line.push_str(" negated");
+            }
+            if g.modal {
+                line.push_str(" modal");
+            }
+            if g.infinitive {
+                line.push_str(" infinitive");
+            }
+            if let Some((s, _)) = args.subject {
+                line.push_str(&format!(" subject {:?}", span(s)));
+            }
+            if let Some(o) = args.object {
+                line.push_str(&format!(" object {:?}", span(o)));
+            }
+            for (p, m, _) in &args.preps {
+                line.push_str(&format!(" {p} {:?}", span(*m)));
+            }
+            line
+        })
+        .collect()
+}

@@ -1,0 +1,602 @@
+//! Tokens → tagged words and verb groups: the linguistic layer below recognition.
+//!
+//! Word knowledge comes from `ontology/language/` (WordNet's verbs, adjectives, adverbs and
+//! irregular verb forms, and the closed classes of English grammar), loaded once into a
+//! [`Language`]. [`Language::tag`] gives each token a coarse part of speech and, for verbs,
+//! the lemma and form (a WordNet-style "morphy": detachment rules checked against the verb
+//! list, irregular forms from the exception list); [`verb_groups`] joins auxiliaries, modals,
+//! negation and adverbs to their main verb and reads off tense, voice, negation and modality.
+//! Nothing here knows a name or a relation: that is recognition's and the frames' business.
+
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+
+use crate::{Error, Result};
+use text::{Token, TokenKind};
+
+/// The data files of the linguistic layer, by path relative to `ontology/`, as built in.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("language/function_words.tsv", include_str!("../../ontology/language/function_words.tsv")),
+    ("language/verbs.tsv", include_str!("../../ontology/language/verbs.tsv")),
+    ("language/verb_forms.tsv", include_str!("../../ontology/language/verb_forms.tsv")),
+    ("language/adjectives.txt", include_str!("../../ontology/language/adjectives.txt")),
+    ("language/adverbs.txt", include_str!("../../ontology/language/adverbs.txt")),
+    ("language/person_nouns.tsv", include_str!("../../ontology/language/person_nouns.tsv")),
+];
+
+/// A closed word class of English grammar (`function_words.tsv`'s second column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Closed {
+    /// a, the, this, some.
+    Det,
+    /// its, their, his.
+    Possessive,
+    /// he, they, it.
+    Pronoun,
+    /// of, in, by, from.
+    Preposition,
+    /// and, or, but.
+    Conjunction,
+    /// after, because, if, while.
+    Subordinator,
+    /// Forms of "be".
+    Be,
+    /// Forms of "have".
+    Have,
+    /// Forms of "do".
+    Do,
+    /// will, would, may, must.
+    Modal,
+    /// not, n't, never.
+    Negation,
+    /// who, which, that (relative pronouns).
+    Relative,
+    /// "to" (infinitive marker or preposition).
+    To,
+}
+
+impl Closed {
+    fn parse(s: &str) -> Option<Closed> {
+        Some(match s {
+            "det" => Closed::Det,
+            "possessive" => Closed::Possessive,
+            "pronoun" => Closed::Pronoun,
+            "preposition" => Closed::Preposition,
+            "conjunction" => Closed::Conjunction,
+            "subordinator" => Closed::Subordinator,
+            "be" => Closed::Be,
+            "have" => Closed::Have,
+            "do" => Closed::Do,
+            "modal" => Closed::Modal,
+            "negation" => Closed::Negation,
+            "relative" => Closed::Relative,
+            "to" => Closed::To,
+            _ => return None,
+        })
+    }
+}
+
+/// The form of a verb token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// "sign", "take".
+    Base,
+    /// "signs", "takes".
+    Third,
+    /// "signed", "took", "taken": past tense or past participle (told apart by context).
+    Past,
+    /// "signing".
+    Gerund,
+}
+
+/// Coarse part of speech.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pos {
+    /// A common noun (also the default for words no list knows).
+    Noun,
+    /// A capitalised word inside the sentence.
+    Proper,
+    /// A lexical verb.
+    Verb,
+    /// An adjective.
+    Adj,
+    /// An adverb.
+    Adv,
+    /// A closed-class word.
+    Closed(Closed),
+    /// A number.
+    Num,
+    /// Punctuation.
+    Punct,
+}
+
+/// A tagged token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    /// Part of speech in this context.
+    pub pos: Pos,
+    /// For a verb (or an auxiliary): its lemma.
+    pub lemma: Option<String>,
+    /// For a verb: its form.
+    pub form: Option<Form>,
+}
+
+/// SemCor tag counts of a verb lemma: how often it was a verb, a noun, an adjective.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Counts {
+    verb: u32,
+    noun: u32,
+    adj: u32,
+}
+
+/// The word knowledge of the linguistic layer.
+#[derive(Clone, Debug, Default)]
+pub struct Language {
+    verbs: HashMap<String, Counts>,
+    irregular: HashMap<String, Vec<String>>,
+    adjectives: HashSet<String>,
+    adverbs: HashSet<String>,
+    closed: HashMap<String, Vec<Closed>>,
+    person_nouns: HashSet<String>,
+    person_plurals: HashMap<String, String>,
+}
+
+fn lines<'t>(path: &'t Path, text: &'t str) -> impl Iterator<Item = (usize, Vec<&'t str>)> + 't {
+    let _ = path;
+    text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty()).map(|(i, l)| (i + 1, l.split('\t').map(str::trim).collect()))
+}
+
+impl Language {
+    /// The built-in word lists.
+    pub fn builtin() -> &'static Language {
+        static BUILT: std::sync::OnceLock<Language> = std::sync::OnceLock::new();
+        BUILT.get_or_init(|| {
+            let files: Vec<(PathBuf, String)> = BUILTIN.iter().map(|(rel, text)| (PathBuf::from("ontology").join(rel), (*text).to_owned())).collect();
+            Language::load(&files).expect("the built-in word lists are valid")
+        })
+    }
+
+    /// Reads the files of `ontology/language/` (path, text), recognised by name.
+    pub fn load(files: &[(PathBuf, String)]) -> Result<Language> {
+        let mut l = Language {
+            verbs: HashMap::with_capacity(9000),
+            irregular: HashMap::with_capacity(2000),
+            adjectives: HashSet::with_capacity(21000),
+            adverbs: HashSet::with_capacity(4000),
+            closed: HashMap::new(),
+            person_nouns: HashSet::with_capacity(11000),
+            person_plurals: HashMap::new(),
+        };
+        let syntax = |path: &Path, line: usize, message: String| Error::Syntax { path: path.to_owned(), line, message };
+        for (path, text) in files {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            match name.as_str() {
+                "function_words.tsv" => {
+                    for (line, f) in lines(path, text) {
+                        let [word, class, ..] = f[..] else { return Err(syntax(path, line, "expected a word and its class".into())) };
+                        let class = Closed::parse(class).ok_or_else(|| syntax(path, line, format!("unknown word class {class:?}")))?;
+                        l.closed.entry(word.to_lowercase()).or_default().push(class);
+                    }
+                }
+                "verbs.tsv" => {
+                    for (line, f) in lines(path, text) {
+                        let num = |i: usize| -> Result<u32> {
+                            f.get(i).unwrap_or(&"0").parse().map_err(|_| syntax(path, line, format!("column {} is not a count", i + 1)))
+                        };
+                        l.verbs.insert(f[0].to_lowercase(), Counts { verb: num(1)?, noun: num(2)?, adj: num(3)? });
+                    }
+                }
+                "verb_forms.tsv" => {
+                    for (line, f) in lines(path, text) {
+                        let [form, lemma, ..] = f[..] else { return Err(syntax(path, line, "expected a form and its lemma".into())) };
+                        l.irregular.entry(form.to_lowercase()).or_default().push(lemma.to_lowercase());
+                    }
+                }
+                "adjectives.txt" => l.adjectives.extend(lines(path, text).map(|(_, f)| f[0].to_lowercase())),
+                "adverbs.txt" => l.adverbs.extend(lines(path, text).map(|(_, f)| f[0].to_lowercase())),
+                "person_nouns.tsv" => {
+                    for (_, f) in lines(path, text) {
+                        let noun = f[0].to_lowercase();
+                        for plural in f.get(1).unwrap_or(&"").split('|').filter(|p| !p.is_empty()) {
+                            l.person_plurals.insert(plural.to_lowercase(), noun.clone());
+                        }
+                        l.person_nouns.insert(noun);
+                    }
+                }
+                _ => return Err(Error::Invalid(format!("{}: unknown file of the linguistic layer", path.display()))),
+            }
+        }
+        Ok(l)
+    }
+
+    /// The closed classes a word belongs to, the usual one first.
+    pub fn closed(&self, lower: &str) -> &[Closed] {
+        self.closed.get(lower).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether a word is one of the closed class `c`.
+    pub fn is(&self, lower: &str, c: Closed) -> bool {
+        self.closed(lower).contains(&c)
+    }
+
+    /// Whether the lemma is a known verb.
+    pub fn is_verb(&self, lemma: &str) -> bool {
+        self.verbs.contains_key(lemma)
+    }
+
+    /// The verb readings of a word form: lemma and form ("took" → take, Past; "signs" →
+    /// sign, Third). Irregular forms first, then WordNet's detachment rules, each checked
+    /// against the verb list.
+    pub fn verb(&self, lower: &str) -> Option<(String, Form)> {
+        if let Some(lemmas) = self.irregular.get(lower) {
+            return Some((lemmas[0].clone(), Form::Past));
+        }
+        if self.verbs.contains_key(lower) {
+            return Some((lower.to_owned(), Form::Base));
+        }
+        const RULES: &[(&str, &str, Form)] = &[
+            ("ies", "y", Form::Third),
+            ("es", "e", Form::Third),
+            ("es", "", Form::Third),
+            ("s", "", Form::Third),
+            ("ied", "y", Form::Past),
+            ("ed", "e", Form::Past),
+            ("ed", "", Form::Past),
+            ("ing", "e", Form::Gerund),
+            ("ing", "", Form::Gerund),
+        ];
+        for (suffix, ending, form) in RULES {
+            if let Some(stem) = lower.strip_suffix(suffix) {
+                if stem.len() < 2 {
+                    continue;
+                }
+                let lemma = format!("{stem}{ending}");
+                if self.verbs.contains_key(&lemma) {
+                    return Some((lemma, *form));
+                }
+                // "stopped", "shelling": a doubled final consonant.
+                if ending.is_empty() && matches!(form, Form::Past | Form::Gerund) {
+                    let b = stem.as_bytes();
+                    if b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiou".contains(&b[b.len() - 1]) {
+                        let undoubled = &stem[..stem.len() - 1];
+                        if self.verbs.contains_key(undoubled) {
+                            return Some((undoubled.to_owned(), *form));
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// A noun for people ("youths", "hacker", "officers", "men"): its singular and whether the
+    /// form is plural.
+    pub fn person_noun(&self, lower: &str) -> Option<(String, bool)> {
+        if let Some(n) = self.person_plurals.get(lower) {
+            return Some((n.clone(), true));
+        }
+        if self.person_nouns.contains(lower) {
+            return Some((lower.to_owned(), false));
+        }
+        for (suffix, ending) in [("ies", "y"), ("es", ""), ("s", "")] {
+            if let Some(stem) = lower.strip_suffix(suffix) {
+                let singular = format!("{stem}{ending}");
+                if singular.len() > 2 && self.person_nouns.contains(&singular) {
+                    return Some((singular, true));
+                }
+            }
+        }
+        None
+    }
+
+    fn counts(&self, lemma: &str) -> Counts {
+        self.verbs.get(lemma).copied().unwrap_or_default()
+    }
+
+    /// Tags the tokens of one sentence.
+    ///
+    /// Closed-class words take their class; a capitalised word inside the sentence is a name;
+    /// a word that can be a verb is one unless its context says noun ("the attacks", "peace
+    /// talks", "their support") or the word is far more often a noun and nothing says verb.
+    pub fn tag(&self, tokens: &[Token], text: &str) -> Vec<Tag> {
+        let mut tags: Vec<Tag> = Vec::with_capacity(tokens.len());
+        for (i, t) in tokens.iter().enumerate() {
+            let tag = match t.kind {
+                TokenKind::Number => Tag { pos: Pos::Num, lemma: None, form: None },
+                TokenKind::Punct => {
+                    // "'s", "n't" are tokens of their own.
+                    match self.closed(&t.lower).first() {
+                        Some(&c) if t.lower.len() > 1 => Tag { pos: Pos::Closed(c), lemma: None, form: None },
+                        _ => Tag { pos: Pos::Punct, lemma: None, form: None },
+                    }
+                }
+                TokenKind::Word => self.tag_word(tokens, &tags, i, text),
+            };
+            tags.push(tag);
+        }
+        tags
+    }
+
+    fn tag_word(&self, tokens: &[Token], before: &[Tag], i: usize, text: &str) -> Tag {
+        let t = &tokens[i];
+        let w = t.lower.as_str();
+        let surface = text.get(t.span.clone()).unwrap_or("");
+        let prev = before.last().map(|t| t.pos);
+        // A capitalised word inside the sentence (after a hyphen too: "Moscow-Brokered" is
+        // rare) is a name; at the start, a known word keeps its reading.
+        let capital = surface.chars().next().is_some_and(char::is_uppercase);
+        let starts = i == 0 || matches!(tokens[i - 1].lower.as_str(), "\"" | "“" | "(" | "‘" | ":" | "—" | "–" | "{" | "[" | "`");
+        if let Some(&c) = self.closed(w).first() {
+            // "that" after a noun or a name is a relative pronoun, after a verb a subordinator.
+            if w == "that" {
+                let c = match prev {
+                    Some(Pos::Verb) => Closed::Subordinator,
+                    Some(Pos::Noun | Pos::Proper | Pos::Punct) => Closed::Relative,
+                    _ => Closed::Det,
+                };
+                return Tag { pos: Pos::Closed(c), lemma: None, form: None };
+            }
+            let lemma = match c {
+                Closed::Be => Some("be"),
+                Closed::Have => Some("have"),
+                Closed::Do => Some("do"),
+                _ => None,
+            };
+            let form = match w {
+                "is" | "has" | "does" => Some(Form::Third),
+                "was" | "were" | "been" | "had" | "did" => Some(Form::Past),
+                "being" | "having" => Some(Form::Gerund),
+                _ if lemma.is_some() => Some(Form::Base),
+                _ => None,
+            };
+            if !(capital && !starts) {
+                return Tag { pos: Pos::Closed(c), lemma: lemma.map(str::to_owned), form };
+            }
+        }
+        if capital && !starts {
+            return Tag { pos: Pos::Proper, lemma: None, form: None };
+        }
+        // Parts of a hyphenated compound ("war-torn", "Moscow-brokered", "Saudi-led") modify
+        // a noun: no verb.
+        let glued = |a: Option<&Token>, b: Option<&Token>| matches!((a, b), (Some(a), Some(b)) if a.span.end == b.span.start);
+        let hyphen_before = i > 0 && tokens[i - 1].lower == "-" && glued(tokens.get(i - 1), Some(t)) && i >= 2 && glued(tokens.get(i - 2), tokens.get(i - 1));
+        let hyphen_after = tokens.get(i + 1).is_some_and(|h| h.lower == "-") && glued(Some(t), tokens.get(i + 1)) && glued(tokens.get(i + 1), tokens.get(i + 2));
+        if hyphen_before || hyphen_after {
+            return Tag { pos: Pos::Adj, lemma: None, form: None };
+        }
+        let Some((lemma, form)) = self.verb(w) else {
+            let pos = if self.adverbs.contains(w) && (w.ends_with("ly") || !self.adjectives.contains(w)) {
+                Pos::Adv
+            } else if self.adjectives.contains(w) {
+                Pos::Adj
+            } else if capital {
+                Pos::Proper
+            } else {
+                Pos::Noun
+            };
+            return Tag { pos, lemma: None, form: None };
+        };
+        let c = self.counts(&lemma);
+        // Left context that makes a noun: a determiner, a possessive, an adjective, a number,
+        // "'s", or a noun ("peace talks"), unless the word is a past or -ing form after a noun
+        // (a verb then: "troops withdrew", "rebels holding").
+        let after_det = matches!(prev, Some(Pos::Closed(Closed::Det | Closed::Possessive)) | Some(Pos::Adj) | Some(Pos::Num));
+        let after_s = i > 0 && tokens[i - 1].lower == "'s";
+        let after_noun = matches!(prev, Some(Pos::Noun));
+        // Right after an auxiliary, a modal, "to" or a pronoun subject it is a verb.
+        let after_aux = matches!(prev, Some(Pos::Closed(Closed::Be | Closed::Have | Closed::Do | Closed::Modal | Closed::Negation | Closed::Pronoun | Closed::Relative)));
+        let after_to = matches!(prev, Some(Pos::Closed(Closed::To)));
+        let after_adv = matches!(prev, Some(Pos::Adv));
+        let verb_tag = Tag { pos: Pos::Verb, lemma: Some(lemma.clone()), form: Some(form) };
+        let adj_reading = self.adjectives.contains(w);
+        match form {
+            Form::Gerund | Form::Past => {
+                // "the signed agreement", "the ruling party": a participle as a modifier.
+                if after_det && !after_aux {
+                    if adj_reading || matches!(form, Form::Gerund) {
+                        return Tag { pos: if matches!(form, Form::Gerund) && c.noun > 0 { Pos::Noun } else { Pos::Adj }, lemma: None, form: None };
+                    }
+                    return verb_tag;
+                }
+                verb_tag
+            }
+            Form::Base | Form::Third => {
+                if after_aux || after_to {
+                    return verb_tag;
+                }
+                // After a noun, "-s" is a verb when an object follows ("the group attacks
+                // villages"), else a plural noun ("peace talks and", "ceasefire talks in").
+                let object_follows = tokens.get(i + 1).is_some_and(|n| {
+                    let first = text.get(n.span.clone()).and_then(|s| s.chars().next());
+                    first.is_some_and(char::is_uppercase) || self.closed(&n.lower).iter().any(|c| matches!(c, Closed::Det | Closed::Possessive | Closed::Pronoun))
+                });
+                if after_det || after_s || after_noun && c.noun > 0 && !(matches!(form, Form::Third) && object_follows) {
+                    return Tag { pos: Pos::Noun, lemma: None, form: None };
+                }
+                // "talks", "attacks" after a name or at the start: verb if WordNet uses the
+                // word mostly as a verb, else noun; an adverb before says verb.
+                if after_adv || c.verb >= c.noun || matches!(prev, Some(Pos::Proper) | Some(Pos::Closed(Closed::Relative))) {
+                    return verb_tag;
+                }
+                if adj_reading && c.adj > c.noun {
+                    return Tag { pos: Pos::Adj, lemma: None, form: None };
+                }
+                Tag { pos: Pos::Noun, lemma: None, form: None }
+            }
+        }
+    }
+}
+
+/// Tense of a verb group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tense {
+    /// "signs", "is signing", "has signed".
+    Present,
+    /// "signed", "had signed", "was signed".
+    Past,
+    /// "will sign", "would sign", "is to sign".
+    Future,
+}
+
+/// Voice of a verb group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Voice {
+    /// "X signed Y".
+    Active,
+    /// "Y was signed (by X)", "Y, signed by X".
+    Passive,
+}
+
+/// A main verb with its auxiliaries: "has not yet been signed".
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerbGroup {
+    /// Tokens from the first auxiliary to the main verb.
+    pub tokens: std::ops::Range<usize>,
+    /// The main verb's token.
+    pub head: usize,
+    /// The main verb's lemma.
+    pub lemma: String,
+    /// Tense.
+    pub tense: Tense,
+    /// Voice.
+    pub voice: Voice,
+    /// "not", "never", "n't" in the group.
+    pub negated: bool,
+    /// A modal ("may", "would", "could") or a hedging governor ("willing to").
+    pub modal: bool,
+    /// The group's head is an infinitive after "to" ("agreed to sign").
+    pub infinitive: bool,
+    /// The head is an -ing form without auxiliary ("after signing").
+    pub gerund: bool,
+}
+
+/// Finds the verb groups of a tagged sentence, left to right.
+pub fn verb_groups(tokens: &[Token], tags: &[Tag], lang: &Language) -> Vec<VerbGroup> {
+    let _ = lang;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        if tags[i].pos != Pos::Verb {
+            i += 1;
+            continue;
+        }
+        let head = i;
+        // Walk left over auxiliaries, modals, negation and adverbs.
+        let mut start = head;
+        let mut be_before = false;
+        let mut have_before = false;
+        let mut modal = false;
+        let mut negated = false;
+        let mut future = false;
+        let mut past_aux = false;
+        let mut j = head;
+        while j > 0 {
+            let p = &tags[j - 1];
+            match p.pos {
+                Pos::Closed(Closed::Be) => {
+                    if j == head || tags[j..head].iter().all(|t| matches!(t.pos, Pos::Adv | Pos::Closed(Closed::Negation))) {
+                        be_before = true;
+                    }
+                    past_aux |= p.form == Some(Form::Past) && tokens[j - 1].lower != "been";
+                }
+                Pos::Closed(Closed::Have) => {
+                    have_before = true;
+                    past_aux |= tokens[j - 1].lower == "had";
+                }
+                Pos::Closed(Closed::Do) => past_aux |= tokens[j - 1].lower == "did",
+                Pos::Closed(Closed::Modal) => {
+                    modal |= !matches!(tokens[j - 1].lower.as_str(), "will" | "shall" | "'ll");
+                    future |= matches!(tokens[j - 1].lower.as_str(), "will" | "shall" | "'ll" | "would");
+                }
+                Pos::Closed(Closed::Negation) => negated = true,
+                Pos::Adv => {}
+                _ => break,
+            }
+            j -= 1;
+            start = j;
+        }
+        // Leading adverbs are not part of the group.
+        while start < head && tags[start].pos == Pos::Adv {
+            start += 1;
+        }
+        let form = tags[head].form.unwrap_or(Form::Base);
+        // "was signed", "were killed", "has been taken", "being deployed"; "got killed".
+        let passive = form == Form::Past && (be_before || (start < head && tokens[start..head].iter().any(|t| t.lower == "got" || t.lower == "get")));
+        // "the deal signed by X", "troops killed by": a bare participle before "by".
+        let reduced = form == Form::Past && start == head && tokens.get(head + 1).is_some_and(|t| t.lower == "by") && head > 0 && !matches!(tags[head - 1].pos, Pos::Closed(Closed::Pronoun));
+        let infinitive = start > 0 && tags[start - 1].pos == Pos::Closed(Closed::To) && form == Form::Base;
+        let tense = if future {
+            Tense::Future
+        } else if past_aux || (form == Form::Past && start == head) || (form == Form::Past && have_before && past_aux) {
+            Tense::Past
+        } else if have_before || be_before && form == Form::Past {
+            // "has signed", "is signed": present perfect and present passive report a past act.
+            Tense::Past
+        } else {
+            Tense::Present
+        };
+        out.push(VerbGroup {
+            tokens: start..head + 1,
+            head,
+            lemma: tags[head].lemma.clone().unwrap_or_default(),
+            tense,
+            voice: if passive || reduced { Voice::Passive } else { Voice::Active },
+            negated,
+            modal,
+            infinitive,
+            gerund: form == Form::Gerund && start == head,
+        });
+        i = head + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn groups(s: &str) -> Vec<(String, Voice, Tense, bool, bool)> {
+        let lang = Language::builtin();
+        let tokens = text::tokenize(s, 0);
+        let tags = lang.tag(&tokens, s);
+        verb_groups(&tokens, &tags, lang).into_iter().map(|g| (g.lemma, g.voice, g.tense, g.negated, g.modal)).collect()
+    }
+
+    #[test]
+    fn lemmas_of_regular_and_irregular_forms() {
+        let lang = Language::builtin();
+        for (form, lemma) in [("signed", "sign"), ("took", "take"), ("taken", "take"), ("shelled", "shell"), ("stopped", "stop"), ("denies", "deny"), ("brokered", "broker"), ("retook", "retake"), ("seized", "seize"), ("agreed", "agree"), ("killing", "kill")] {
+            assert_eq!(lang.verb(form).map(|(l, _)| l), Some(lemma.to_owned()), "{form}");
+        }
+        assert_eq!(lang.verb("the"), None);
+        for (form, noun, plural) in [("youths", "youth", true), ("officers", "officer", true), ("men", "man", true), ("hacker", "hacker", false), ("refugees", "refugee", true)] {
+            assert_eq!(lang.person_noun(form), Some((noun.to_owned(), plural)), "{form}");
+        }
+        assert_eq!(lang.person_noun("dollars"), None);
+    }
+
+    #[test]
+    fn voice_tense_negation_and_modality() {
+        use Tense::*;
+        use Voice::*;
+        assert_eq!(groups("The deal was signed by both sides."), vec![("sign".into(), Passive, Past, false, false)]);
+        assert_eq!(groups("Rebels have retaken the town."), vec![("retake".into(), Active, Past, false, false)]);
+        assert_eq!(groups("They will not withdraw."), vec![("withdraw".into(), Active, Future, true, false)]);
+        assert_eq!(groups("Three soldiers were killed."), vec![("kill".into(), Passive, Past, false, false)]);
+        assert_eq!(groups("The army may have shelled the village."), vec![("shell".into(), Active, Past, false, true)]);
+        assert_eq!(groups("the truce brokered by Qatar"), vec![("broker".into(), Passive, Past, false, false)]);
+    }
+
+    #[test]
+    fn nouns_after_determiners_are_not_verbs() {
+        let lang = Language::builtin();
+        let s = "The attacks ended the peace talks and their support.";
+        let tokens = text::tokenize(s, 0);
+        let tags = lang.tag(&tokens, s);
+        let verbs: Vec<&str> = tokens.iter().zip(&tags).filter(|(_, t)| t.pos == Pos::Verb).map(|(t, _)| t.lower.as_str()).collect();
+        assert_eq!(verbs, ["ended"]);
+    }
+}

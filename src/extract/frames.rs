@@ -133,15 +133,36 @@ fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
                     continue;
                 }
             }
+            // A name inside a prepositional phrase is not the subject: "settlers in the West
+            // Bank city of Hebron set fire" — the phrase's head is further left.
+            let mut q = ku;
+            let mut hops = 0;
+            while q > 0 && hops < 5 && (np_filler(a, q - 1) || matches!(pos_of(a, q - 1), Some(Pos::Noun)) || is_mention(a, q - 1) || word(a, q - 1) == "of" && hops > 0) {
+                if matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Preposition))) && word(a, q - 1) != "of" {
+                    break;
+                }
+                q -= 1;
+                hops += 1;
+            }
+            if q > 0 && matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Preposition))) && !matches!(word(a, q - 1), "of" | "by") {
+                k = q as isize - 2;
+                continue;
+            }
             return Some(ku);
         }
         match pos_of(a, ku) {
             Some(Pos::Adv) => {}
             Some(Pos::Closed(Closed::Relative)) => {
-                // ", which signed", "who signed": the antecedent, past the comma.
+                // ", which signed", "who signed": the antecedent, past the comma; in "the
+                // Taliban religious faction that controls", the name that qualifies the head.
                 k -= 1;
                 if k >= 0 && word(a, k as usize) == "," {
                     k -= 1;
+                }
+                let mut back = 0;
+                while k >= 0 && back < 3 && !is_mention(a, k as usize) && matches!(pos_of(a, k as usize), Some(Pos::Noun | Pos::Adj)) {
+                    k -= 1;
+                    back += 1;
                 }
                 return (k >= 0 && is_mention(a, k as usize)).then_some(k as usize);
             }
@@ -178,6 +199,17 @@ fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
                     return Some(q);
                 }
             }
+            // A nationality before a common noun modifies it: "shell Iraqi towns" names no
+            // entity, "the Iraqi city of Basra" names Basra.
+            if matches!(a.items[k], Item::Mention(m) if a.mentions[m].tokens.len() == 1 && a.mentions[m].alts.first().is_some_and(|r| r.class == super::Class::Country))
+                && matches!(pos_of(a, k + 1), Some(Pos::Noun))
+            {
+                let mut q = k + 1;
+                while q < a.items.len() && matches!(pos_of(a, q), Some(Pos::Noun | Pos::Adj)) {
+                    q += 1;
+                }
+                return (word(a, q) == "of" && is_mention(a, q + 1)).then_some(q + 1);
+            }
             return Some(k);
         }
         if !(np_filler(a, k) || matches!(word(a, k), "\"" | "“" | "”" | "'" | "‘" | "’")) {
@@ -197,7 +229,10 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
         return args;
     }
     // Subject: to the left; for "after signing Y, X …" the first mention after the comma.
-    let opener = start == 0 || matches!(pos_of(a, start - 1), Some(Pos::Closed(Closed::Subordinator | Closed::Preposition)));
+    // "After signing the deal, X …": a subordinator or preposition that opens the sentence or
+    // a clause after a comma (not "capable of launching").
+    let opener = start == 0
+        || matches!(pos_of(a, start - 1), Some(Pos::Closed(Closed::Subordinator | Closed::Preposition))) && (start == 1 || matches!(word(a, start - 2), "," | ";" | "—" | "–"));
     if g.gerund && opener {
         let comma = (head + 1..a.items.len()).find(|&k| word(a, k) == "," || word(a, k) == ";");
         if let Some(c) = comma.filter(|_| word(a, comma.unwrap_or(0)) == ",") {
@@ -210,8 +245,8 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
     }
     // Objects: to the right, within the clause, up to the next verb.
     let mut k = head + 1;
-    // Particles: "took over", "pulled out of", "shot down".
-    while matches!(word(a, k), "over" | "down" | "up" | "out" | "back" | "off") && !matches!(word(a, k + 1), "the" | "a" | "an") || matches!(word(a, k), "out" | "down") {
+    // Particles: "took over", "shot down", "pulled back"; "out of" stays a preposition.
+    while matches!(word(a, k), "over" | "down" | "up" | "out" | "back" | "off") && !matches!(word(a, k + 1), "the" | "a" | "an" | "of" | "from" | "to") {
         k += 1;
     }
     let mut first = true;
@@ -286,8 +321,12 @@ fn controller(groups: &[VerbGroup], gi: usize, a: &Analysis) -> Option<usize> {
     groups[..gi].iter().rposition(|h| h.head < to && to - h.head <= 3 && (h.head + 1..to).all(|t| !matches!(a.tags[t].pos, Pos::Verb | Pos::Punct)))
 }
 
-/// Words between a governing verb and "to" that make what follows a wish, not a fact.
-const HEDGING: &[&str] = &["offer", "threaten", "promise", "want", "plan", "seek", "try", "intend", "hope", "propose", "vow", "pledge", "aim", "prepare", "expect", "consider", "refuse", "fail"];
+/// Governing verbs that make what follows "to" a commitment, not yet a fact: lower confidence.
+const HEDGING: &[&str] = &["offer", "promise", "vow", "pledge", "prepare", "expect", "agree", "decide"];
+
+/// Governing verbs after which the infinitive states nothing: a threat, a plan, a wish, a
+/// refusal ("threatened to shell", "refused to sign").
+const IRREALIS: &[&str] = &["threaten", "want", "plan", "seek", "try", "intend", "hope", "propose", "aim", "consider", "refuse", "fail", "deny", "decline", "reject", "urge", "ask", "call", "demand"];
 
 /// Applies every frame to the verb groups of a sentence.
 pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
@@ -298,7 +337,19 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let items = item_of(a);
     let accusation_content = relate::accusation_content(a, rules);
     let negators = rules.setting("negators");
-    let args: Vec<Args> = a.groups.iter().map(|g| arguments(a, g, &items)).collect();
+    let mut args: Vec<Args> = a.groups.iter().map(|g| arguments(a, g, &items)).collect();
+    // "The faction that controls Afghanistan refused": a subject found left of a verb that is
+    // the object of a relative clause just before is not that verb's subject; the relative
+    // clause's antecedent is.
+    for g in 1..args.len() {
+        let Some((s, _)) = args[g].subject else { continue };
+        let claimed = (0..g).rev().find(|&h| args[h].object == Some(s) || args[h].preps.iter().any(|(_, m, _)| *m == s));
+        if let Some(h) = claimed {
+            let start = items[a.groups[h].tokens.start];
+            let relative = start != usize::MAX && start > 0 && matches!(pos_of(a, start - 1), Some(Pos::Closed(Closed::Relative)));
+            args[g].subject = if relative { args[h].subject } else { None };
+        }
+    }
     for (gi, g) in a.groups.iter().enumerate() {
         if g.negated {
             continue;
@@ -312,7 +363,7 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
         // "X agreed to sign Y": the controlling verb's subject; "refused to sign" is no fact.
         if let Some(c) = controller(&a.groups, gi, a) {
             let gov = &a.groups[c];
-            if gov.negated || matches!(gov.lemma.as_str(), "refuse" | "fail" | "deny" | "decline" | "reject") {
+            if gov.negated || IRREALIS.contains(&gov.lemma.as_str()) {
                 continue;
             }
             hedged |= gov.modal || gov.tense == Tense::Future || HEDGING.contains(&gov.lemma.as_str());

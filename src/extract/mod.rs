@@ -528,7 +528,23 @@ pub fn extract(
             let Item::Mention(mi) = *item else { continue };
             let Some(Value::Integer(n)) = a.mentions[mi].value else { continue };
             let mut j = k + 1;
-            while j < a.items.len() && j <= k + 2 && matches!(a.items[j], Item::Token(t) if a.tokens[t].kind == text::TokenKind::Word && rules.setting("count_modifiers").contains(&a.tokens[t].lower)) {
+            // "an 800-strong contingent": the number's "-strong" is part of the count.
+            if matches!(a.items.get(j), Some(Item::Token(t)) if a.tokens[*t].lower == "-") && matches!(a.items.get(j + 1), Some(Item::Token(t)) if a.tokens[*t].lower == "strong") {
+                j += 2;
+            }
+            // Modifiers between the number and the group: listed ones, adjectives, and "and"
+            // between them ("21 military and civilian personnel", "12 unarmed observers").
+            let modifier = |t: usize| {
+                a.tokens[t].kind == text::TokenKind::Word
+                    && (rules.setting("count_modifiers").contains(&a.tokens[t].lower) || a.tags[t].pos == crate::language::Pos::Adj || a.tokens[t].lower == "and")
+            };
+            while j < a.items.len() && j <= k + 4 && matches!(a.items[j], Item::Token(t) if modifier(t)) {
+                j += 1;
+            }
+            // "800-strong Bangladeshi contingent": a nationality before the group is the group's.
+            if matches!(a.items.get(j), Some(Item::Mention(m)) if a.mentions[*m].tokens.len() == 1 && a.mentions[*m].alts.first().is_some_and(|r| r.class == Class::Country))
+                && matches!(a.items.get(j + 1), Some(Item::Mention(m)) if a.mentions[*m].alts.iter().any(|r| r.class == Class::Group))
+            {
                 j += 1;
             }
             let Some(Item::Mention(gi)) = a.items.get(j) else { continue };

@@ -250,7 +250,8 @@ fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
                         break;
                     }
                     if let Some((noun, plural)) = lex.language.person_noun(&tok.lower) {
-                        if plural == (count != 1) && !uncounted.contains(&noun) && !is_capitalised(&text[tok.span.clone()]) {
+                        // A capitalised person noun is a people's name ("Kurds"), only plural.
+                        if plural == (count != 1) && !uncounted.contains(&noun) && (plural || !is_capitalised(&text[tok.span.clone()])) {
                             head = Some(j);
                             break;
                         }
@@ -262,8 +263,15 @@ fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
                 }
                 // A nationality ("two Iraqi youths"); another mention ends the phrase.
                 Item::Mention(m) => {
-                    let is_nationality = a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Country) && a.mentions[m].tokens.len() == 1;
+                    let mention = &a.mentions[m];
+                    let is_nationality = mention.alts.first().is_some_and(|r| r.class == Class::Country) && mention.tokens.len() == 1;
                     if !is_nationality {
+                        break;
+                    }
+                    // "100 Palestinians", "ethnic Albanians": a people named by its plural is the head.
+                    let lower = &a.tokens[mention.tokens.start].lower;
+                    if count != 1 && lex.language.person_noun(lower).is_some_and(|(_, plural)| plural) {
+                        head = Some(j);
                         break;
                     }
                 }
@@ -274,7 +282,15 @@ fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
             k += 1;
             continue;
         };
-        let (Some(first), Some(Item::Token(last))) = (a.items.get(k + 1).copied(), a.items.get(h).copied()) else {
+        let last = match a.items.get(h).copied() {
+            Some(Item::Token(t)) => t,
+            Some(Item::Mention(m)) => a.mentions[m].tokens.end - 1,
+            None => {
+                k += 1;
+                continue;
+            }
+        };
+        let Some(first) = a.items.get(k + 1).copied() else {
             k += 1;
             continue;
         };
@@ -418,7 +434,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             if is_demonym || possessive || matches!(hit, Hit::Org(_) | Hit::Place(_) | Hit::Country(_)) {
                 // One lower-case word may qualify the title: "Syria's interim President X",
                 // "Thailand's acting Prime Minister Y".
-                let qualified = tokens.get(after).is_some_and(|t| t.kind == TokenKind::Word && !is_capitalised(&text[t.span.clone()]))
+                let qualified = tokens.get(after).is_some_and(|t| t.kind == TokenKind::Word && !is_capitalised(&text[t.span.clone()]) && lex.language.closed(&t.lower).is_empty())
                     && hits_at[after].is_none_or(|(end, hits)| end == after + 1 && hits.iter().all(|h| matches!(h, Hit::Nominal(_))));
                 let title = title_at(after).map(|x| (after, x)).or_else(|| if qualified { title_at(after + 1).map(|x| (after + 1, x)) } else { None });
                 if let Some((tstart, (tend, t))) = title {

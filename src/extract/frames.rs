@@ -72,6 +72,8 @@ struct Args {
     object: Option<usize>,
     /// Prepositional objects after the verb: (preposition, item, item of the preposition).
     preps: Vec<(String, usize, usize)>,
+    /// The antecedent of an object relative ("the deal that X signed").
+    object_relative: Option<usize>,
 }
 
 /// Item index of each token.
@@ -243,6 +245,24 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
     } else if start > 0 {
         args.subject = subject_left(a, start as isize - 1).map(|s| (s, -1));
     }
+    // An object relative: "the ceasefire that Thailand and Cambodia signed", "the town which
+    // the rebels seized": the antecedent before "that"/"which" is the object.
+    if let Some((s, _)) = args.subject {
+        let mut q = s;
+        // Past the coordinated subject to its first conjunct.
+        while q >= 2 && matches!(word(a, q - 1), "and" | "," | "or") && is_mention(a, q - 2) {
+            q -= 2;
+        }
+        if q >= 2 && matches!(word(a, q - 1), "that" | "which" | "whom") && word(a, q - 1) != "" {
+            let mut r = q - 2;
+            while r > 0 && !is_mention(a, r) && matches!(pos_of(a, r), Some(Pos::Noun | Pos::Adj)) {
+                r -= 1;
+            }
+            if is_mention(a, r) {
+                args.object_relative = Some(r);
+            }
+        }
+    }
     // Objects: to the right, within the clause, up to the next verb.
     let mut k = head + 1;
     // Particles: "took over", "shot down", "pulled back"; "out of" stays a preposition.
@@ -289,6 +309,16 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
                 first = false;
                 continue;
             }
+            // "took control of X", "regained control over X": the noun and its preposition
+            // name the role.
+            if matches!(pos_of(a, k), Some(Pos::Noun)) && matches!(pos_of(a, k + 1), Some(Pos::Closed(Closed::Preposition))) {
+                if let Some(m) = np_right(a, k + 2, 5) {
+                    args.preps.push((format!("{} {}", word(a, k), word(a, k + 1)), m, k + 1));
+                    k = m + 1;
+                    first = false;
+                    continue;
+                }
+            }
         }
         first = false;
         k += 1;
@@ -303,7 +333,7 @@ impl Frame {
         match (role, g.voice) {
             (Role::Agent, Voice::Active) => args.subject,
             (Role::Agent, Voice::Passive) => prep("by"),
-            (Role::Patient, Voice::Active) => args.object.map(|o| (o, 1)),
+            (Role::Patient, Voice::Active) => args.object.or(args.object_relative).map(|o| (o, 1)),
             (Role::Patient, Voice::Passive) => args.subject,
             (Role::Prep(p), _) => prep(p),
         }

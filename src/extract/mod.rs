@@ -381,6 +381,7 @@ fn resolve_pronouns(a: &mut recognise::Analysis, text: &str, sentence: usize, la
                         unknown_name: false,
                         title: None,
                         group: None,
+                        relation: None,
                     });
                     a.items[k] = recognise::Item::Mention(a.mentions.len() - 1);
                 }
@@ -520,6 +521,19 @@ pub fn extract(
                     });
                 }
             }
+        }
+        // Groups named by a relation: "supporters of X" support X.
+        for m in &a.mentions {
+            let (Some((predicate, to, to_span)), Some(group)) = (&m.relation, m.alts.first()) else { continue };
+            found.push(Found {
+                subject: group.clone(),
+                subject_span: m.span.clone(),
+                predicate: predicate.clone(),
+                object: Filler::Entity(to.clone()),
+                object_span: to_span.clone(),
+                rule: "group/defined-by-relation".into(),
+                confidence: 0.8,
+            });
         }
         // Counted groups: "1,960 military personnel", "90 armored personnel carriers".
         let death: &[Vec<String>] = rules.cues.get("die").map(Vec::as_slice).unwrap_or(&[]);

@@ -53,6 +53,9 @@ pub struct Mention {
     pub title: Option<(usize, Option<EntRef>, Range<usize>)>,
     /// For a group named by a common noun: what the document-level anaphora needs.
     pub group: Option<GroupInfo>,
+    /// For a group named by its relation to someone ("supporters of X", "fighters loyal to
+    /// X"): the predicate and the one it relates to, with that mention's span.
+    pub relation: Option<(String, EntRef, Range<usize>)>,
 }
 
 /// How a group (or national body, or event) was named: "Russian peacekeepers" is owned, "the
@@ -207,6 +210,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
         a.items.push(Item::Token(i));
         i += 1;
     }
+    relational_groups(&mut a, text, lex);
     counted_people(&mut a, text, lex);
     // Verb groups outside names: "Support" in "Rapid Support Forces" is no verb.
     let mut in_name = vec![false; a.tokens.len()];
@@ -215,6 +219,131 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
     }
     a.groups = crate::language::verb_groups(&a.tokens, &a.tags, &lex.language).into_iter().filter(|g| !in_name[g.head]).collect();
     a
+}
+
+/// Groups named by their relation to someone: "supporters of Imran Khan", "fighters loyal to
+/// Khalifa Haftar", "gunmen allied with Viv Ansanm". The noun for people (a plural person
+/// noun, or a group noun) and the phrase become one Group mention, labelled by the noun and
+/// carrying the relation (`relation_nouns`, `relation_phrases` in relations.toml), so that
+/// the group, not the one it relates to, is what acts.
+fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
+    let nouns = lex.rules.setting("relation_nouns");
+    let phrases = lex.rules.setting("relation_phrases");
+    let word = |a: &Analysis, k: usize| match a.items.get(k) {
+        Some(Item::Token(t)) => a.tokens[*t].lower.clone(),
+        _ => String::new(),
+    };
+    let mut k = 0;
+    while k + 2 < a.items.len() {
+        // The head: a plain plural noun for people, or a group noun no one owns.
+        let (head_tokens, head_noun) = match a.items[k] {
+            Item::Token(t) => match lex.language.person_noun(&a.tokens[t].lower) {
+                Some((noun, true)) => (t..t + 1, noun),
+                _ => {
+                    k += 1;
+                    continue;
+                }
+            },
+            Item::Mention(m) => match &a.mentions[m].group {
+                Some(g) if !g.owned && a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Group) => (a.mentions[m].tokens.clone(), lex.nominals[g.nominal].name.clone()),
+                // "Supporters of X …" opening a sentence reads as a capitalised name.
+                _ if a.mentions[m].unknown_name && a.mentions[m].tokens.len() == 1 => match lex.language.person_noun(&a.tokens[a.mentions[m].tokens.start].lower) {
+                    Some((noun, true)) => (a.mentions[m].tokens.clone(), noun),
+                    _ => {
+                        k += 1;
+                        continue;
+                    }
+                },
+                _ => {
+                    k += 1;
+                    continue;
+                }
+            },
+        };
+        // "of X" after a relation noun; "loyal to X", "allied with X" after any.
+        let mut relation = None;
+        let mut target = k + 1;
+        if word(a, k + 1) == "of" {
+            relation = nouns.iter().find_map(|p| p.split_once('>').filter(|(n, _)| *n == head_noun).map(|(_, pred)| pred.to_owned()));
+            target = k + 2;
+        } else {
+            for p in phrases {
+                let Some((phrase, pred)) = p.split_once('>') else { continue };
+                let words: Vec<&str> = phrase.split_whitespace().collect();
+                if words.iter().enumerate().all(|(i, w)| word(a, k + 1 + i) == *w) {
+                    relation = Some(pred.to_owned());
+                    target = k + 1 + words.len();
+                    break;
+                }
+            }
+        }
+        let Some(predicate) = relation else {
+            k += 1;
+            continue;
+        };
+        // Past "the", "former": the one related to.
+        while word(a, target) == "the" || matches!(a.items.get(target), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Adj) {
+            target += 1;
+        }
+        let Some(Item::Mention(tm)) = a.items.get(target).copied() else {
+            k += 1;
+            continue;
+        };
+        // A name no list knows after "supporters of" is a person's or a party's: a person.
+        let named = &a.mentions[tm];
+        let to = if named.unknown_name { Some(EntRef::unknown(Class::Person, &named.surface)) } else { named.alts.first().cloned() };
+        let Some(to) = to.filter(|r| r.class != Class::Place && named.value.is_none()) else {
+            k += 1;
+            continue;
+        };
+        let head_span = a.tokens[head_tokens.start].span.start..a.tokens[head_tokens.end - 1].span.end;
+        let span = head_span.start..a.mentions[tm].span.end;
+        let full = text[span.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+        let group = EntRef { class: Class::Group, key: slug(&full), label: text[head_span].to_lowercase(), wikidata: None, surface: full };
+        let id = a.mentions.len();
+        a.mentions.push(Mention {
+            tokens: head_tokens.start..a.mentions[tm].tokens.end,
+            surface: text[span.clone()].to_owned(),
+            span,
+            alts: vec![group],
+            value: None,
+            unknown_name: false,
+            title: None,
+            group: None,
+            relation: Some((predicate, to, a.mentions[tm].span.clone())),
+        });
+        a.items.splice(k..=target, [Item::Mention(id)]);
+        k += 1;
+    }
+    sort_mentions(a);
+}
+
+/// Renumbers mentions in text order (after mentions were added out of order), dropping those
+/// a longer mention replaced.
+fn sort_mentions(a: &mut Analysis) {
+    let mut used = vec![false; a.mentions.len()];
+    for item in &a.items {
+        if let Item::Mention(m) = item {
+            used[*m] = true;
+        }
+    }
+    // A titled person inside a longer mention ("supporters of President X") keeps its title.
+    let mut order: Vec<usize> = (0..a.mentions.len()).filter(|&m| used[m] || a.mentions[m].title.is_some()).collect();
+    order.sort_by_key(|&m| (a.mentions[m].span.start, std::cmp::Reverse(a.mentions[m].span.end)));
+    if order.len() == a.mentions.len() && order.windows(2).all(|w| w[0] < w[1]) {
+        return;
+    }
+    let mut new_index = vec![0; a.mentions.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut mentions: Vec<Option<Mention>> = std::mem::take(&mut a.mentions).into_iter().map(Some).collect();
+    a.mentions = order.iter().map(|&old| mentions[old].take().expect("each mention moved once")).collect();
+    for item in &mut a.items {
+        if let Item::Mention(m) = item {
+            *m = new_index[*m];
+        }
+    }
 }
 
 /// People counted by a noun no list names: "two Iraqi youths", "500 computer hackers", "12
@@ -311,35 +440,20 @@ fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
             unknown_name: false,
             title: None,
             group: None,
+            relation: None,
         });
         // Replace the phrase's items by the new mention (mentions stay in text order for the
         // matcher: the pushed mention is the last one, so order them again).
         a.items.splice(k + 1..=h, [Item::Mention(id)]);
         k += 2;
     }
-    // Keep mention indices in text order.
-    let mut order: Vec<usize> = (0..a.mentions.len()).collect();
-    order.sort_by_key(|&m| a.mentions[m].span.start);
-    if order.windows(2).all(|w| w[0] < w[1]) {
-        return;
-    }
-    let mut new_index = vec![0; order.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new;
-    }
-    let mut mentions: Vec<Option<Mention>> = std::mem::take(&mut a.mentions).into_iter().map(Some).collect();
-    a.mentions = order.iter().map(|&old| mentions[old].take().expect("each mention moved once")).collect();
-    for item in &mut a.items {
-        if let Item::Mention(m) = item {
-            *m = new_index[*m];
-        }
-    }
+    sort_mentions(a);
 }
 
 fn push(a: &mut Analysis, text: &str, toks: Range<usize>, alts: Vec<EntRef>, value: Option<Value>, unknown: bool, title: Option<(usize, Option<EntRef>, Range<usize>)>) {
     let span = a.tokens[toks.start].span.start..a.tokens[toks.end - 1].span.end;
     let id = a.mentions.len();
-    a.mentions.push(Mention { tokens: toks, surface: text[span.clone()].to_owned(), span, alts, value, unknown_name: unknown, title, group: None });
+    a.mentions.push(Mention { tokens: toks, surface: text[span.clone()].to_owned(), span, alts, value, unknown_name: unknown, title, group: None, relation: None });
     a.items.push(Item::Mention(id));
 }
 
@@ -402,6 +516,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         unknown_name: false,
         title: None,
         group: None,
+        relation: None,
     };
     let rules = &lex.rules;
     let military = rules.setting("national_forces");
@@ -443,6 +558,23 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         let mut m = mention(vec![person]);
                         m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
                         return Some((nend, m));
+                    }
+                    // The name in apposition after the title: "The French defence minister,
+                    // Sebastien Lecornu, said", "Rwanda's ambassador to the United States,
+                    // Mathilde Mukantabana, said" (a complement "to X" may stand between).
+                    let mut comma = tend;
+                    if tokens.get(comma).is_some_and(|t| t.lower == "to") {
+                        comma = (tend + 1..(tend + 7).min(tokens.len())).find(|&k| tokens[k].lower == ",").unwrap_or(tend);
+                    }
+                    if tokens.get(comma).is_some_and(|t| t.lower == ",") {
+                        if let Some((nend, person)) = person_after(tokens, hits_at, comma + 1, lex, ctx, text) {
+                            let closes = tokens.get(nend).is_none_or(|t| matches!(t.lower.as_str(), "," | "." | ";"));
+                            if closes {
+                                let mut m = mention(vec![person]);
+                                m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                                return Some((nend, m));
+                            }
+                        }
                     }
                 }
             }
@@ -918,7 +1050,8 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
     })?;
     // The apposition ends with the title (or "of X"): ", Cambodia's prime minister, said".
     let after = tokens.get(tend).map(|t| t.lower.as_str()).unwrap_or(",");
-    if ![",", ".", "said", "says", "told", "of", "for", "and", ";"].contains(&after) {
+    // ", Ukraine's envoy to the United Nations,": a complement after the title.
+    if ![",", ".", "said", "says", "told", "of", "for", "and", ";", "to", "in"].contains(&after) {
         return None;
     }
     if office.is_none() && (after == "of" || after == "for") {

@@ -169,13 +169,82 @@ pub struct Org {
     pub country: Option<usize>,
 }
 
+/// What kind of office a title names (`titles.tsv`'s third column), parsed when loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TitleKind {
+    /// President, King of a state.
+    HeadOfState,
+    /// Prime Minister, Premier.
+    HeadOfGovernment,
+    /// Ministers and secretaries of state.
+    Minister,
+    /// Ambassadors, envoys, negotiators.
+    Diplomat,
+    /// Ranks and commanders.
+    Military,
+    /// Speakers, lawmakers.
+    Legislative,
+    /// Governors, mayors.
+    Local,
+    /// Spokespeople.
+    Spokesperson,
+    /// Party offices.
+    Party,
+    /// Kings, emirs, princes.
+    Royal,
+    /// Religious offices (part of a name after a title).
+    Religious,
+    /// Mr, Dr: no office at all.
+    Honorific,
+    /// Analysts, researchers.
+    Expert,
+    /// Journalists, editors.
+    Media,
+    /// "counterpart": names whose office it is (the modifier's), not a title of its own.
+    Counterpart,
+    /// Anything else.
+    Other,
+}
+
+impl TitleKind {
+    /// The kinds, with their names in the data.
+    const NAMES: [(&'static str, TitleKind); 16] = [
+        ("head_of_state", TitleKind::HeadOfState),
+        ("head_of_government", TitleKind::HeadOfGovernment),
+        ("minister", TitleKind::Minister),
+        ("diplomat", TitleKind::Diplomat),
+        ("military", TitleKind::Military),
+        ("legislative", TitleKind::Legislative),
+        ("local", TitleKind::Local),
+        ("spokesperson", TitleKind::Spokesperson),
+        ("party", TitleKind::Party),
+        ("royal", TitleKind::Royal),
+        ("religious", TitleKind::Religious),
+        ("honorific", TitleKind::Honorific),
+        ("expert", TitleKind::Expert),
+        ("media", TitleKind::Media),
+        ("counterpart", TitleKind::Counterpart),
+        ("other", TitleKind::Other),
+    ];
+
+    /// Parses a kind as written in `titles.tsv`.
+    pub fn parse(s: &str) -> Option<TitleKind> {
+        Self::NAMES.iter().find(|(n, _)| *n == s.trim()).map(|(_, k)| *k)
+    }
+
+    /// The kind's name in the data.
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, k)| *k == self).map_or("other", |(n, _)| n)
+    }
+}
+
 /// A title or office.
 #[derive(Clone, Debug)]
 pub struct Title {
     /// Canonical form ("Prime Minister").
     pub name: String,
-    /// Kind (`head_of_state`, `minister`, `spokesperson`, `honorific`, …).
-    pub kind: String,
+    /// Kind of office.
+    pub kind: TitleKind,
     /// Whether it is used right before a name.
     pub before_name: bool,
     /// What the office is "of": `Country`, `Organization`, `Place` or `any`.
@@ -491,9 +560,14 @@ impl Lexicon {
         // title aliases kind person_before class_of_holder
         for row in rows(path, text, 3)? {
             let t = self.titles.len();
+            let kind = TitleKind::parse(row.get(2)).ok_or_else(|| Error::Syntax {
+                path: path.to_owned(),
+                line: row.line,
+                message: format!("unknown title kind {:?} (one of {})", row.get(2), TitleKind::NAMES.map(|(n, _)| n).join(", ")),
+            })?;
             self.titles.push(Title {
                 name: row.get(0).into(),
-                kind: row.get(2).into(),
+                kind,
                 before_name: !row.get(3).eq_ignore_ascii_case("no"),
                 holder: if row.get(4).is_empty() { "any".into() } else { row.get(4).into() },
             });

@@ -465,7 +465,7 @@ pub fn extract(
         for (mi, m) in a.mentions.iter().enumerate() {
             let (Some((t, office, tspan)), Some(person)) = (&m.title, m.alts.first()) else { continue };
             let title = &lexicon.titles[*t];
-            if title.kind == "honorific" {
+            if title.kind == lexicon::TitleKind::Honorific {
                 continue;
             }
             // The title as the text says it ("chairman", "Defense Secretary"), not the
@@ -474,6 +474,8 @@ pub fn extract(
             // one title: the first way it was said.
             let said = text.get(tspan.clone()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
             let said = said.map(|s| titles_said.entry((person.key.clone(), *t)).or_insert(s).clone());
+            // "his Turkish counterpart, X": an office (Turkey's), but no title of X's own.
+            if title.kind != lexicon::TitleKind::Counterpart {
             found.push(Found {
                 subject: person.clone(),
                 subject_span: m.span.clone(),
@@ -483,7 +485,8 @@ pub fn extract(
                 rule: "title/before-name".into(),
                 confidence: 0.9,
             });
-            let national = rules.setting("national_offices").contains(&title.kind.to_lowercase());
+            }
+            let national = rules.setting("national_offices").iter().any(|k| k == title.kind.name());
             // "Parliament Speaker Ararat Mirzoyan": a body named right before the title.
             let body_before = mi.checked_sub(1).and_then(|b| {
                 let prev = &a.mentions[b];

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use super::dates::{find_dates, DateValue};
-use super::lexicon::{Hit, Lexicon};
+use super::lexicon::{Hit, Lexicon, TitleKind};
 use super::numbers::number_at;
 use super::resolve::DocContext;
 use super::text::{fold, is_capitalised, slug, tokenize, Token, TokenKind};
@@ -953,7 +953,7 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
                     // "Defence Minister Israel Katz": a country's name as a given name, when a
                     // name word follows.
                     Hit::Country(_) => tokens.get(j + 1).is_some_and(|t| t.kind == TokenKind::Word && is_capitalised(&text[t.span.clone()])) && hits_at.get(j + 1).copied().flatten().is_none(),
-                    Hit::Title(t) => ["religious", "honorific"].contains(&lex.titles[*t].kind.as_str()),
+                    Hit::Title(t) => matches!(lex.titles[*t].kind, TitleKind::Religious | TitleKind::Honorific),
                     _ => false,
                 })
         }
@@ -1045,7 +1045,7 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
     }
     let (tend, hits) = hits_at.get(k).copied().flatten()?;
     let t = hits.iter().find_map(|h| match h {
-        Hit::Title(t) if lex.titles[*t].kind != "honorific" => Some(*t),
+        Hit::Title(t) if lex.titles[*t].kind != TitleKind::Honorific => Some(*t),
         _ => None,
     })?;
     // The apposition ends with the title (or "of X"): ", Cambodia's prime minister, said".
@@ -1081,7 +1081,7 @@ fn appositive_role(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], mut k:
             }
         }
     }
-    let title = hits_at.get(k).copied().flatten().is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].kind != "honorific")));
+    let title = hits_at.get(k).copied().flatten().is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].kind != TitleKind::Honorific)));
     title || tokens.get(k).is_some_and(|t| lex.rules.setting("person_roles").contains(&t.lower))
 }
 

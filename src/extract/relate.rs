@@ -588,6 +588,11 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
                 saw_comma = true;
             } else if token_is(a, ku, "and") || token_is(a, ku, "or") || token_is(a, ku, "&") {
                 saw_conj = true;
+            } else if (token_is(a, ku, "together") || token_is(a, ku, "along")) && token_is(a, ku + 1, "with")
+                || token_is(a, ku, "with") && ku >= 1 && (token_is(a, ku - 1, "together") || token_is(a, ku - 1, "along"))
+            {
+                // "Russia, together with the United States and France": one list.
+                saw_conj = true;
             } else if token_is(a, ku, "the") || token_is(a, ku, "both") || (saw_conj || saw_comma) && matches!(a.items[ku], Item::Mention(n) if matches!(a.mentions[n].value, Some(Value::Integer(_)))) {
                 // "500 Kenyan police and 300 Jamaican soldiers": a conjunct's number.
             } else if saw_conj && dir > 0 && k > 0 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {

@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use super::recognise::{Analysis, Item};
 use super::relate::{self, Filler, Found, Rules, Slot};
+use super::Value;
 use crate::language::{Closed, Pos, Tense, VerbGroup, Voice};
 
 /// An argument of a verb.
@@ -99,8 +100,10 @@ fn pos_of(a: &Analysis, k: usize) -> Option<Pos> {
     }
 }
 
+/// Whether item `k` is a mention that can be an argument: one with a reading, a value or an
+/// unknown name (a common noun the lexicon knows, "the truce", is one too).
 fn is_mention(a: &Analysis, k: usize) -> bool {
-    matches!(a.items.get(k), Some(Item::Mention(m)) if !relate::transparent(&a.mentions[*m]) || a.mentions[*m].group.is_some())
+    matches!(a.items.get(k), Some(Item::Mention(m)) if { let m = &a.mentions[*m]; !m.alts.is_empty() || m.value.is_some() || m.unknown_name })
 }
 
 fn word(a: &Analysis, k: usize) -> &str {
@@ -210,7 +213,9 @@ fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
                 while q < a.items.len() && matches!(pos_of(a, q), Some(Pos::Noun | Pos::Adj)) {
                     q += 1;
                 }
-                return (word(a, q) == "of" && is_mention(a, q + 1)).then_some(q + 1);
+                // Otherwise the nationality stands for its state ("bombed Cambodian military
+                // positions", "withdraw from Lebanese territory").
+                return Some(if word(a, q) == "of" && is_mention(a, q + 1) { q + 1 } else { k });
             }
             return Some(k);
         }
@@ -242,6 +247,9 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
                 args.subject = Some((s, 1));
             }
         }
+    } else if start > 0 && g.voice == Voice::Passive && g.tokens.start == g.head && word(a, start - 1) == "," && start >= 2 && is_mention(a, start - 2) {
+        // A participle in apposition: "The truce, mediated by Qatar and Egypt, …".
+        args.subject = Some((start - 2, -1));
     } else if start > 0 {
         args.subject = subject_left(a, start as isize - 1).map(|s| (s, -1));
     }
@@ -450,6 +458,27 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 Voice::Passive => "passive",
             };
             let confidence = if hedged { f.confidence * 0.8 } else { f.confidence };
+            // The verb's time adjunct dates the agreement signed: "signed the truce on
+            // Saturday", "signed a pact in 2015" (not when the signing is only planned).
+            if f.predicate == "signed" && !hedged {
+                let date = here.preps.iter().filter(|(p, _, _)| matches!(p.as_str(), "on" | "in")).find_map(|(_, m, _)| match a.items[*m] {
+                    Item::Mention(d) => a.mentions[d].value.clone().filter(|v| matches!(v, Value::Date(_) | Value::Year(_))).map(|v| (v, a.mentions[d].span.clone())),
+                    _ => None,
+                });
+                if let (Some((v, span)), Item::Mention(om)) = (date, a.items[o_item]) {
+                    if let Some(agreement) = a.mentions[om].alts.iter().find(|r| r.class == super::Class::Agreement) {
+                        out.push(Found {
+                            subject: agreement.clone(),
+                            subject_span: a.mentions[om].span.clone(),
+                            predicate: "date".into(),
+                            object: Filler::Value(v),
+                            object_span: span,
+                            rule: format!("frame/{}/date", f.id),
+                            confidence: f.confidence * 0.9,
+                        });
+                    }
+                }
+            }
             for (s, s_span) in &subjects {
                 let Filler::Entity(subject) = s else { continue };
                 for (o, o_span) in &objects {

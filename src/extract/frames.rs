@@ -219,6 +219,16 @@ fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
             }
             return Some(k);
         }
+        // "the village of Tawila", "the port city of Hodeidah": a common noun whose "of"
+        // names the place.
+        if matches!(pos_of(a, k), Some(Pos::Noun)) {
+            let mut q = k;
+            while q < end && matches!(pos_of(a, q), Some(Pos::Noun)) {
+                q += 1;
+            }
+            let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place) || a.mentions[*m].unknown_name);
+            return (word(a, q) == "of" && place(q + 1)).then_some(q + 1);
+        }
         if !(np_filler(a, k) || matches!(word(a, k), "\"" | "“" | "”" | "'" | "‘" | "’")) {
             return None;
         }

@@ -28,6 +28,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("lexicon/nominals.tsv", include_str!("../../ontology/lexicon/nominals.tsv")),
     ("lexicon/org_suffixes.tsv", include_str!("../../ontology/lexicon/org_suffixes.tsv")),
     ("lexicon/relations.toml", include_str!("../../ontology/lexicon/relations.toml")),
+    ("lexicon/cameo_frames.toml", include_str!("../../ontology/lexicon/cameo_frames.toml")),
 ];
 
 /// Where a lexicon's data comes from.

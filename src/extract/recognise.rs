@@ -212,9 +212,10 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
     }
     relational_groups(&mut a, text, lex);
     counted_people(&mut a, text, lex);
-    // Verb groups outside names: "Support" in "Rapid Support Forces" is no verb.
+    // Verb groups outside names and entity nouns: "Support" in "Rapid Support Forces" and
+    // "troops" in "Government troops" are no verbs (event nouns may be: "shelling").
     let mut in_name = vec![false; a.tokens.len()];
-    for m in a.mentions.iter().filter(|m| !super::relate::transparent(m)) {
+    for m in a.mentions.iter().filter(|m| !super::relate::transparent(m) || m.alts.first().is_some_and(|r| r.class != Class::Event)) {
         in_name[m.tokens.clone()].iter_mut().for_each(|x| *x = true);
     }
     a.groups = crate::language::verb_groups(&a.tokens, &a.tags, &lex.language).into_iter().filter(|g| !in_name[g.head]).collect();

@@ -132,3 +132,23 @@ fn every_data_file_says_where_its_facts_come_from() {
         assert!(text.lines().take(20).any(|l| l.to_lowercase().contains("source")), "{rel} names its source");
     }
 }
+
+#[test]
+fn cue_lists_hold_no_inflections_of_a_listed_verb() {
+    // Cue words match every form of a verb by its lemma (the linguistic layer), so a list that
+    // has "sign" needs no "signed", "signs" or "signing".
+    let lex = lexicon();
+    let lemma = |w: &str| lex.language.verb(w).map_or_else(|| w.to_owned(), |(l, _)| l);
+    let mut problems = Vec::new();
+    for (name, phrases) in lex.rules.cues.iter().chain(lex.rules.not_cues.iter()) {
+        for phrase in phrases {
+            let base: Vec<String> = phrase.iter().map(|w| lemma(w)).collect();
+            if &base != phrase && phrases.contains(&base) {
+                problems.push(format!("{name}: {:?} is a form of {:?}, which is listed", phrase.join(" "), base.join(" ")));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // And a form matches through its lemma: "retook" is a form of "retake".
+    assert_eq!(lemma("retook"), "retake");
+}

@@ -372,10 +372,6 @@ fn controller(groups: &[VerbGroup], gi: usize, a: &Analysis) -> Option<usize> {
 /// Governing verbs that make what follows "to" a commitment, not yet a fact: lower confidence.
 const HEDGING: &[&str] = &["offer", "promise", "vow", "pledge", "prepare", "expect", "agree", "decide"];
 
-/// Governing verbs after which the infinitive states nothing: a threat, a plan, a wish, a
-/// refusal ("threatened to shell", "refused to sign").
-const IRREALIS: &[&str] = &["threaten", "want", "plan", "seek", "try", "intend", "hope", "propose", "aim", "consider", "refuse", "fail", "deny", "decline", "reject", "urge", "ask", "call", "demand"];
-
 /// Applies every frame to the verb groups of a sentence.
 pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let mut out = Vec::new();
@@ -411,7 +407,7 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
         // "X agreed to sign Y": the controlling verb's subject; "refused to sign" is no fact.
         if let Some(c) = controller(&a.groups, gi, a) {
             let gov = &a.groups[c];
-            if gov.negated || IRREALIS.contains(&gov.lemma.as_str()) {
+            if gov.negated || rules.setting("irrealis").contains(&gov.lemma) {
                 continue;
             }
             hedged |= gov.modal || gov.tense == Tense::Future || HEDGING.contains(&gov.lemma.as_str());

@@ -711,7 +711,7 @@ pub fn extract(
 
 /// Whether item `x` is a plain token that is a one-word phrase of a cue list ("killed").
 fn one_word_cue(a: &recognise::Analysis, x: usize, phrases: &[Vec<String>]) -> bool {
-    matches!(a.items.get(x), Some(recognise::Item::Token(t)) if phrases.iter().any(|ph| ph.len() == 1 && ph[0] == a.tokens[*t].lower))
+    matches!(a.items.get(x), Some(recognise::Item::Token(t)) if phrases.iter().any(|ph| ph.len() == 1 && a.token_is_word(*t, &ph[0])))
 }
 
 /// "Juba, the capital of South Sudan": the sentence states capitalOf, which implies locatedIn;

@@ -96,6 +96,16 @@ pub struct Analysis {
     pub tags: Vec<crate::language::Tag>,
     /// Verb groups of the sentence, outside names.
     pub groups: Vec<crate::language::VerbGroup>,
+    /// For each token that can be a verb form, the verb's lemma ("signed" → sign, "took" →
+    /// take), whatever its part of speech here: cue words match by it.
+    pub readings: Vec<Option<String>>,
+}
+
+impl Analysis {
+    /// Whether token `t` is word `w`: the same word, or a form of the verb `w`.
+    pub fn token_is_word(&self, t: usize, w: &str) -> bool {
+        self.tokens[t].lower == w || self.readings.get(t).and_then(Option::as_deref) == Some(w)
+    }
 }
 
 impl Analysis {
@@ -120,6 +130,8 @@ pub struct Scan<'l> {
     pub tokens: Vec<Token>,
     /// Part of speech and lemma of each token.
     pub tags: Vec<crate::language::Tag>,
+    /// The verb lemma each token can be a form of.
+    pub readings: Vec<Option<String>>,
     /// Lexicon matches, byte ranges relative to the sentence.
     pub finds: Vec<(Range<usize>, &'l [Hit])>,
     /// For each token, the lexicon match starting there that ends on a token boundary: the
@@ -143,12 +155,16 @@ pub fn scan<'l>(text: &str, sentence: Range<usize>, lex: &'l Lexicon) -> Scan<'l
         }
     }
     let tags = lex.language.tag(&tokens, text);
-    Scan { sentence, tokens, tags, finds, hits_at }
+    let readings = tokens
+        .iter()
+        .map(|t| if t.kind == TokenKind::Word { lex.language.verb(&t.lower).map(|(l, _)| l).filter(|l| *l != t.lower) } else { None })
+        .collect();
+    Scan { sentence, tokens, tags, readings, finds, hits_at }
 }
 
 /// Recognises the mentions of a scanned sentence.
 pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) -> Analysis {
-    let Scan { sentence, tokens, tags, hits_at, .. } = scan;
+    let Scan { sentence, tokens, tags, readings, hits_at, .. } = scan;
     let s = &text[sentence.clone()];
     let n = tokens.len();
     let start_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.start).ok();
@@ -161,7 +177,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
         }
     }
 
-    let mut a = Analysis { sentence: sentence.clone(), tokens, tags, ..Analysis::default() };
+    let mut a = Analysis { sentence: sentence.clone(), tokens, tags, readings, ..Analysis::default() };
     let mut i = 0;
     while i < n {
         if let Some((end, d)) = dates_at[i] {

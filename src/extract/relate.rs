@@ -226,16 +226,20 @@ impl Rules {
     /// covers (the longest phrase wins). A phrase may run through a common-noun mention
     /// ("selling weapons to", "arms supplier"): nouns that name groups are cue words too.
     pub fn cue_at(&self, list: &str, a: &Analysis, pos: usize) -> Option<usize> {
-        let first = match *a.items.get(pos)? {
-            Item::Token(t) => &a.tokens[t].lower,
-            Item::Mention(m) => &a.tokens.get(a.mentions[m].tokens.start)?.lower,
+        let first_token = match *a.items.get(pos)? {
+            Item::Token(t) => t,
+            Item::Mention(m) => a.mentions[m].tokens.start,
         };
-        // Phrases starting with this word, and empty ones (which match anywhere).
+        let first = &a.tokens.get(first_token)?.lower;
+        let reading = a.readings.get(first_token).and_then(Option::as_deref);
+        // Phrases starting with this word or its verb's lemma, and empty ones (which match
+        // anywhere).
         let candidates = |index: &HashMap<String, HashMap<String, Vec<Vec<String>>>>| {
             let by_first = index.get(list);
             let here = by_first.and_then(|m| m.get(first.as_str())).map(Vec::as_slice).unwrap_or(&[]);
+            let lemma = reading.and_then(|r| by_first.and_then(|m| m.get(r))).map(Vec::as_slice).unwrap_or(&[]);
             let empty = by_first.and_then(|m| m.get("")).map(Vec::as_slice).unwrap_or(&[]);
-            here.iter().chain(empty).filter_map(|ph| phrase_items(ph, a, pos)).max()
+            here.iter().chain(lemma).chain(empty).filter_map(|ph| phrase_items(ph, a, pos)).max()
         };
         if candidates(&self.not_cue_index).is_some() {
             return None;
@@ -394,7 +398,7 @@ fn phrase_items(ph: &[String], a: &Analysis, pos: usize) -> Option<usize> {
     while k < ph.len() {
         match *a.items.get(item)? {
             Item::Token(t) => {
-                if a.tokens[t].lower != ph[k] {
+                if !a.token_is_word(t, &ph[k]) {
                     return None;
                 }
                 k += 1;
@@ -405,7 +409,7 @@ fn phrase_items(ph: &[String], a: &Analysis, pos: usize) -> Option<usize> {
                     return None;
                 }
                 for t in mention.tokens.clone() {
-                    if a.tokens[t].lower != ph[k] {
+                    if !a.token_is_word(t, &ph[k]) {
                         return None;
                     }
                     k += 1;
@@ -819,7 +823,9 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             Item::Mention(m) if transparent(&a.mentions[m]) => a.mentions[m].tokens.start,
             Item::Mention(_) => continue,
         };
-        for &ri in rules.anchored_at(&a.tokens[t].lower) {
+        let by_lemma = a.readings.get(t).and_then(Option::as_deref).map(|r| rules.anchored_at(r)).unwrap_or(&[]);
+        let surface = rules.anchored_at(&a.tokens[t].lower);
+        for &ri in surface.iter().chain(by_lemma.iter().filter(|r| !surface.contains(r))) {
             let rule = &rules.rules[ri];
             // The anchor itself must match here.
             let anchor_len = match &rule.pattern[rule.anchor] {
@@ -831,6 +837,10 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 _ => continue,
             };
             if accusation_content.is_some_and(|c| p > c + 1) && rules.setting("alleged_predicates").contains(&rule.predicate.to_lowercase()) {
+                continue;
+            }
+            // "threatened to shell X", "plans to seize Y": what follows is no fact.
+            if p >= 2 && token_is(a, p - 1, "to") && (2..=3).any(|d| p >= d && matches!(a.items[p - d], Item::Token(g) if rules.setting("irrealis").iter().any(|w| a.token_is_word(g, w)))) {
                 continue;
             }
             let mut m = Matched { subjects: vec![], objects: vec![], lo: p, hi: p + anchor_len - 1 };

@@ -348,7 +348,7 @@ fn finish(doc: &mut Document, options: &ReadOptions) {
         doc.links = markdown_links(&doc.text);
     }
     if doc.date.is_none() {
-        doc.date = crate::extract::dates::publication_date(&doc.text).or(options.date);
+        doc.date = crate::language::dates::publication_date(&doc.text).or(options.date);
     }
 }
 
@@ -486,7 +486,7 @@ fn read_json_lines(path: &Path, mut reader: impl BufRead, options: &ReadOptions,
         let mut doc = Document {
             id,
             title: article.title.filter(|t| !t.trim().is_empty()),
-            date: article.date.as_deref().and_then(crate::extract::dates::parse_date),
+            date: article.date.as_deref().and_then(crate::language::dates::parse_date),
             source: article.url.unwrap_or_else(|| format!("{}:{}", path.display(), number)),
             text: body,
             links: Vec::new(),

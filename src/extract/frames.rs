@@ -11,58 +11,12 @@
 
 use std::ops::Range;
 
-use super::recognise::{Analysis, Item};
-use super::relate::{self, Filler, Found, Rules, Slot};
+use super::analysis::{Analysis, Item};
+use super::relate::{self, Filler, Found};
+pub use super::rules::{Frame, Role, Rules};
 use super::Value;
 use crate::language::{Closed, Pos, Tense, VerbGroup, Voice};
 
-/// An argument of a verb.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// Who does it.
-    Agent,
-    /// What it is done to.
-    Patient,
-    /// The object of this preposition after the verb.
-    Prep(String),
-}
-
-impl Role {
-    /// Parses `agent`, `patient` or a preposition.
-    pub fn parse(s: &str) -> Option<Role> {
-        let s = s.trim().to_lowercase();
-        match s.as_str() {
-            "agent" => Some(Role::Agent),
-            "patient" => Some(Role::Patient),
-            _ if !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == ' ') => Some(Role::Prep(s)),
-            _ => None,
-        }
-    }
-}
-
-/// A compiled verb frame.
-#[derive(Clone, Debug)]
-pub struct Frame {
-    /// Identifier; the evidence's rule is `frame/ID/voice`.
-    pub id: String,
-    /// Contract predicate.
-    pub predicate: String,
-    /// Verb lemmas.
-    pub verbs: Vec<String>,
-    /// Arguments that may fill the subject, first found first.
-    pub subject: Vec<Role>,
-    /// Classes the subject accepts.
-    pub subject_class: Vec<Slot>,
-    /// Arguments that may fill the object.
-    pub object: Vec<Role>,
-    /// Classes the object accepts.
-    pub object_class: Vec<Slot>,
-    /// A cue list one of whose phrases must stand between the verb and the object ("supplied
-    /// *weapons* to X").
-    pub via: Option<String>,
-    /// Base confidence.
-    pub confidence: f32,
-}
 
 /// The grammatical arguments of one verb group, as item indices.
 #[derive(Clone, Debug, Default)]

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::relate::Rules;
-use super::text::{fold, slug};
-use super::Class;
+use super::rules::Rules;
+use crate::language::text::{fold, slug};
+use super::analysis::Class;
 use crate::{Error, Result};
 
 /// The data files, by path relative to `ontology/`, as built into the binary.
@@ -29,6 +29,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("lexicon/org_suffixes.tsv", include_str!("../../ontology/lexicon/org_suffixes.tsv")),
     ("lexicon/relations.toml", include_str!("../../ontology/lexicon/relations.toml")),
     ("lexicon/cameo_frames.toml", include_str!("../../ontology/lexicon/cameo_frames.toml")),
+    ("actors/people.tsv", include_str!("../../ontology/actors/people.tsv")),
 ];
 
 /// Where a lexicon's data comes from.
@@ -96,6 +97,8 @@ impl LexiconBuilder {
                 lexicon.load_nominals(path, text)?;
             } else if name.contains("suffixes") {
                 lexicon.load_suffixes(path, text)?;
+            } else if name.contains("people") {
+                lexicon.load_people(path, text)?;
             } else {
                 return Err(Error::Invalid(format!(
                     "{}: unknown lexicon file (name it after the file it extends, e.g. my-organizations.tsv, or use .toml for rules)",
@@ -307,6 +310,9 @@ pub struct Lexicon {
     pub org_suffixes: HashMap<String, bool>,
     /// Words that start an organisation name ("Ministry of …").
     pub org_prefixes: HashMap<String, bool>,
+    /// People of the field's actor lists (`actors/people.tsv`, from Phoenix), by folded full
+    /// name or alias of two words or more: a bare name the text gives is a person's.
+    pub known_people: HashSet<String>,
     /// The relation rules, frames and cue lists.
     pub rules: Rules,
     /// The linguistic layer's word knowledge (`ontology/language/`).
@@ -396,6 +402,7 @@ impl Lexicon {
             nominals: Vec::new(),
             org_suffixes: HashMap::new(),
             org_prefixes: HashMap::new(),
+            known_people: HashSet::default(),
             rules: Rules::default(),
             language: crate::language::Language::default(),
             patterns: Vec::new(),
@@ -600,6 +607,19 @@ impl Lexicon {
             self.add(row.get(0), Hit::Nominal(n));
             for a in row.list(1) {
                 self.add(a, Hit::Nominal(n));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_people(&mut self, path: &Path, text: &str) -> Result<()> {
+        // name aliases roles: only names of two words or more (a surname alone is too often
+        // another word or another person: "Rice", "Ford").
+        for row in rows(path, text, 1)? {
+            for name in std::iter::once(row.get(0)).chain(row.list(1)) {
+                if name.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2 {
+                    self.known_people.insert(fold(name));
+                }
             }
         }
         Ok(())

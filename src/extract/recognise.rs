@@ -5,108 +5,15 @@
 
 use std::ops::Range;
 
-use super::dates::{find_dates, DateValue};
+use crate::language::dates::{find_dates, DateValue};
+pub use super::analysis::{Analysis, EntRef, GroupInfo, Item, Mention};
 use super::lexicon::{Hit, Lexicon, TitleKind};
-use super::numbers::number_at;
+pub use super::scan::{scan, Scan};
+use crate::language::numbers::number_at;
 use super::resolve::DocContext;
-use super::text::{fold, is_capitalised, slug, tokenize, Token, TokenKind};
+use crate::language::text::{fold, is_capitalised, slug, Token, TokenKind};
 use super::{Class, Value};
 
-/// A reference to an entity, before it is numbered in the document.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EntRef {
-    /// Class.
-    pub class: Class,
-    /// Corpus-stable key.
-    pub key: String,
-    /// Canonical name.
-    pub label: String,
-    /// Wikidata id.
-    pub wikidata: Option<String>,
-    /// The surface form in this mention.
-    pub surface: String,
-}
-
-impl EntRef {
-    /// An entity known only by its name, typed by context.
-    pub fn unknown(class: Class, surface: &str) -> EntRef {
-        EntRef { class, key: slug(surface), label: surface.to_owned(), wikidata: None, surface: surface.to_owned() }
-    }
-}
-
-/// A mention: tokens of a sentence that name an entity or a value.
-#[derive(Clone, Debug)]
-pub struct Mention {
-    /// Token range in [`Analysis::tokens`].
-    pub tokens: Range<usize>,
-    /// Byte range in the document text.
-    pub span: Range<usize>,
-    /// The text.
-    pub surface: String,
-    /// Readings, preferred first (a capital: the city, then its country).
-    pub alts: Vec<EntRef>,
-    /// A number or date value.
-    pub value: Option<Value>,
-    /// A capitalised name no list knows.
-    pub unknown_name: bool,
-    /// For a person introduced with a title: (title index, office-holder entity, title span).
-    pub title: Option<(usize, Option<EntRef>, Range<usize>)>,
-    /// For a group named by a common noun: what the document-level anaphora needs.
-    pub group: Option<GroupInfo>,
-    /// For a group named by its relation to someone ("supporters of X", "fighters loyal to
-    /// X"): the predicate and the one it relates to, with that mention's span.
-    pub relation: Option<(String, EntRef, Range<usize>)>,
-}
-
-/// How a group (or national body, or event) was named: "Russian peacekeepers" is owned, "the
-/// peacekeepers" is not and refers back to an owned one of the same noun or of a compatible
-/// role (see `group_anaphora`); so do "parliament" after "Armenia's parliament" and "the
-/// protests" after "Armenian protests".
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GroupInfo {
-    /// Index of the nominal in the lexicon.
-    pub nominal: usize,
-    /// The role used for anaphora (`ethnic` for "ethnic Armenian forces").
-    pub role: String,
-    /// Whether a nationality, country or organisation qualifies it.
-    pub owned: bool,
-}
-
-/// An element of a sentence for matching: a plain token or a mention.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Item {
-    /// Index into [`Analysis::tokens`].
-    Token(usize),
-    /// Index into [`Analysis::mentions`].
-    Mention(usize),
-}
-
-/// A sentence, tokenised, with its mentions.
-#[derive(Clone, Debug, Default)]
-pub struct Analysis {
-    /// Byte range of the sentence.
-    pub sentence: Range<usize>,
-    /// Tokens.
-    pub tokens: Vec<Token>,
-    /// Mentions, in text order.
-    pub mentions: Vec<Mention>,
-    /// Tokens and mentions in order, each token in at most one mention.
-    pub items: Vec<Item>,
-    /// Part of speech and lemma of each token (the linguistic layer).
-    pub tags: Vec<crate::language::Tag>,
-    /// Verb groups of the sentence, outside names.
-    pub groups: Vec<crate::language::VerbGroup>,
-    /// For each token that can be a verb form, the verb's lemma ("signed" → sign, "took" →
-    /// take), whatever its part of speech here: cue words match by it.
-    pub readings: Vec<Option<String>>,
-}
-
-impl Analysis {
-    /// Whether token `t` is word `w`: the same word, or a form of the verb `w`.
-    pub fn token_is_word(&self, t: usize, w: &str) -> bool {
-        self.tokens[t].lower == w || self.readings.get(t).and_then(Option::as_deref) == Some(w)
-    }
-}
 
 impl Analysis {
     /// The byte span of an item.
@@ -119,48 +26,6 @@ impl Analysis {
 }
 
 
-/// Recognises the mentions of one sentence.
-/// One sentence tokenised and matched against the lexicon, once: [`DocContext::build`] and
-/// [`recognise`] both read it.
-#[derive(Debug)]
-pub struct Scan<'l> {
-    /// Byte range of the sentence.
-    pub sentence: Range<usize>,
-    /// Tokens.
-    pub tokens: Vec<Token>,
-    /// Part of speech and lemma of each token.
-    pub tags: Vec<crate::language::Tag>,
-    /// The verb lemma each token can be a form of.
-    pub readings: Vec<Option<String>>,
-    /// Lexicon matches, byte ranges relative to the sentence.
-    pub finds: Vec<(Range<usize>, &'l [Hit])>,
-    /// For each token, the lexicon match starting there that ends on a token boundary: the
-    /// token after it and what it is.
-    pub hits_at: Vec<Option<(usize, &'l [Hit])>>,
-}
-
-/// Tokenises a sentence and matches the lexicon in it.
-pub fn scan<'l>(text: &str, sentence: Range<usize>, lex: &'l Lexicon) -> Scan<'l> {
-    let s = &text[sentence.clone()];
-    let tokens = tokenize(s, sentence.start);
-    let finds = lex.find(s);
-    let mut hits_at: Vec<Option<(usize, &[Hit])>> = vec![None; tokens.len()];
-    for (r, hits) in &finds {
-        let start = tokens.binary_search_by_key(&(r.start + sentence.start), |t| t.span.start).ok();
-        let end = tokens.binary_search_by_key(&(r.end + sentence.start), |t| t.span.end).ok();
-        if let (Some(a), Some(b)) = (start, end) {
-            if hits_at[a].is_none() {
-                hits_at[a] = Some((b + 1, *hits));
-            }
-        }
-    }
-    let tags = lex.language.tag(&tokens, text);
-    let readings = tokens
-        .iter()
-        .map(|t| if t.kind == TokenKind::Word { lex.language.verb(&t.lower).map(|(l, _)| l).filter(|l| *l != t.lower) } else { None })
-        .collect();
-    Scan { sentence, tokens, tags, readings, finds, hits_at }
-}
 
 /// Recognises the mentions of a scanned sentence.
 pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) -> Analysis {
@@ -231,7 +96,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
     // Verb groups outside names and entity nouns: "Support" in "Rapid Support Forces" and
     // "troops" in "Government troops" are no verbs (event nouns may be: "shelling").
     let mut in_name = vec![false; a.tokens.len()];
-    for m in a.mentions.iter().filter(|m| !super::relate::transparent(m) || m.alts.first().is_some_and(|r| r.class != Class::Event)) {
+    for m in a.mentions.iter().filter(|m| !super::rules::transparent(m) || m.alts.first().is_some_and(|r| r.class != Class::Event)) {
         in_name[m.tokens.clone()].iter_mut().for_each(|x| *x = true);
     }
     a.groups = crate::language::verb_groups(&a.tokens, &a.tags, &lex.language).into_iter().filter(|g| !in_name[g.head]).collect();
@@ -909,9 +774,10 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             }
         }
     }
-    // Two or more capitalised words before a reporting verb are a person ("Olga Oliker said").
+    // Two or more capitalised words before a reporting verb are a person ("Olga Oliker said"),
+    // and so is a name of the field's actor lists ("Salva Kiir", "Recep Tayyip Erdogan").
     let words = name.split_whitespace().count();
-    if (2..=4).contains(&words) && rules.setting("reporting").iter().any(|w| w == next) {
+    if (2..=4).contains(&words) && (rules.setting("reporting").iter().any(|w| w == next) || lex.known_people.contains(&fold(&name))) {
         return Some((end, mention(vec![ctx.person_ref(&name)])));
     }
     let mut m = mention(vec![]);
@@ -1007,7 +873,7 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
             // "Hans van den Broek", "Pierre de la Cruz": two particles.
             end += 3;
         } else if after_title
-            && hits_at[end].is_some_and(|(e, hits)| e == end + 1 && hits.iter().any(|h| matches!(h, Hit::Title(_))))
+            && hits_at.get(end).copied().flatten().is_some_and(|(e, hits)| e == end + 1 && hits.iter().any(|h| matches!(h, Hit::Title(_))))
             && tokens.get(end).is_some_and(|t| is_capitalised(&text[t.span.clone()]))
             && !tokens.get(end + 1).is_some_and(|t| t.kind == TokenKind::Word && is_capitalised(&text[t.span.clone()]))
         {

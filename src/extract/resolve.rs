@@ -8,9 +8,10 @@ use std::ops::Range;
 use chrono::{Datelike, NaiveDate};
 
 use super::lexicon::{Hit, Lexicon};
-use super::recognise::{titled_names, EntRef, Scan};
-use super::text::{fold, slug};
-use super::Class;
+use super::analysis::EntRef;
+use super::scan::Scan;
+use crate::language::text::{fold, slug};
+use super::analysis::Class;
 use crate::document::Document;
 
 /// What a document establishes before its sentences are read one by one.
@@ -31,7 +32,8 @@ pub struct DocContext {
 
 impl DocContext {
     /// Reads the whole document once for names and salience.
-    pub fn build(doc: &Document, scans: &[Scan<'_>], lex: &Lexicon) -> DocContext {
+    /// `titled` holds, per sentence, the names recognition found after a title.
+    pub fn build(doc: &Document, scans: &[Scan<'_>], titled: &[Vec<String>], lex: &Lexicon) -> DocContext {
         let mut ctx = DocContext {
             date: doc.date,
             doc_id: doc.id.clone(),
@@ -45,7 +47,7 @@ impl DocContext {
         };
         let mut region_counts: HashMap<usize, (usize, usize)> = HashMap::new();
         for (k, s) in scans.iter().enumerate() {
-            for name in titled_names(&doc.text, s, lex) {
+            for name in titled.get(k).into_iter().flatten().cloned() {
                 let key = ctx.person_key(&name);
                 let entry = ctx.persons.entry(key).or_insert_with(|| name.clone());
                 // The longest form is the canonical name ("Nikol Pashinyan" over "Pashinyan").

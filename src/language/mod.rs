@@ -6,8 +6,11 @@
 //! the lemma and form (a WordNet-style "morphy": detachment rules checked against the verb
 //! list, irregular forms from the exception list); [`verb_groups`] joins auxiliaries, modals,
 //! negation and adverbs to their main verb and reads off tense, voice, negation and modality.
-//! Nothing here knows a name or a relation: that is recognition's and the frames' business.
+//! [`dates`] and [`numbers`] read dates and quantities in text. Nothing here knows a name or a
+//! relation: that is recognition's and the frames' business.
 
+pub mod dates;
+pub mod numbers;
 pub mod text;
 
 use std::path::{Path, PathBuf};

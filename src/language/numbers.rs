@@ -98,7 +98,7 @@ pub fn number_at(tokens: &[Token], i: usize) -> Option<Number> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::text::tokenize;
+    use crate::language::text::tokenize;
 
     fn parse(s: &str) -> Option<i64> {
         number_at(&tokenize(s, 0), 0).map(|n| n.value)

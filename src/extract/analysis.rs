@@ -1,0 +1,202 @@
+//! Shared types of the extraction stages: classes and values, entity references, mentions and
+//! the analysis of one sentence (tokens, tags, verb groups, mentions, items) that every stage
+//! above reads. Imports nothing of the stages.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use crate::language::text::{slug, Token};
+
+/// The contract's entity classes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub enum Class {
+    /// A sovereign (or partially recognised) state.
+    Country,
+    /// A named person.
+    Person,
+    /// Governments and their bodies, armies, parties, alliances, international organisations, media, NGOs.
+    Organization,
+    /// Cities, towns, regions, districts, enclaves, corridors, buildings.
+    Place,
+    /// Deals, ceasefires, truces, treaties, joint statements.
+    Agreement,
+    /// Collective actors that are not organisations, and counted equipment.
+    Group,
+    /// Wars, battles, protests, attacks, elections.
+    Event,
+}
+
+impl Class {
+    /// All classes, in a fixed order.
+    pub const ALL: [Class; 7] = [
+        Class::Country,
+        Class::Person,
+        Class::Organization,
+        Class::Place,
+        Class::Agreement,
+        Class::Group,
+        Class::Event,
+    ];
+
+    /// The ontology local name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Country => "Country",
+            Class::Person => "Person",
+            Class::Organization => "Organization",
+            Class::Place => "Place",
+            Class::Agreement => "Agreement",
+            Class::Group => "Group",
+            Class::Event => "Event",
+        }
+    }
+
+    /// Parses a class name (case-insensitive; "Organisation" accepted).
+    pub fn parse(s: &str) -> Option<Class> {
+        let s = s.trim().to_ascii_lowercase();
+        Class::ALL.into_iter().find(|c| c.name().eq_ignore_ascii_case(&s)).or(match s.as_str() {
+            "organisation" | "org" => Some(Class::Organization),
+            _ => None,
+        })
+    }
+}
+
+/// The object of a statement.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Value {
+    /// Another entity of the document (index into [`Extraction::entities`]).
+    Entity(usize),
+    /// An integer (counts, death tolls).
+    Integer(i64),
+    /// A calendar date.
+    Date(NaiveDate),
+    /// A year only (a date known to the year).
+    Year(i32),
+    /// A plain string (titles).
+    Text(String),
+}
+
+/// A reference to an entity, before it is numbered in the document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntRef {
+    /// Class.
+    pub class: Class,
+    /// Corpus-stable key.
+    pub key: String,
+    /// Canonical name.
+    pub label: String,
+    /// Wikidata id.
+    pub wikidata: Option<String>,
+    /// The surface form in this mention.
+    pub surface: String,
+}
+
+impl EntRef {
+    /// An entity known only by its name, typed by context.
+    pub fn unknown(class: Class, surface: &str) -> EntRef {
+        EntRef { class, key: slug(surface), label: surface.to_owned(), wikidata: None, surface: surface.to_owned() }
+    }
+}
+
+/// A mention: tokens of a sentence that name an entity or a value.
+#[derive(Clone, Debug)]
+pub struct Mention {
+    /// Token range in [`Analysis::tokens`].
+    pub tokens: Range<usize>,
+    /// Byte range in the document text.
+    pub span: Range<usize>,
+    /// The text.
+    pub surface: String,
+    /// Readings, preferred first (a capital: the city, then its country).
+    pub alts: Vec<EntRef>,
+    /// A number or date value.
+    pub value: Option<Value>,
+    /// A capitalised name no list knows.
+    pub unknown_name: bool,
+    /// For a person introduced with a title: (title index, office-holder entity, title span).
+    pub title: Option<(usize, Option<EntRef>, Range<usize>)>,
+    /// For a group named by a common noun: what the document-level anaphora needs.
+    pub group: Option<GroupInfo>,
+    /// For a group named by its relation to someone ("supporters of X", "fighters loyal to
+    /// X"): the predicate and the one it relates to, with that mention's span.
+    pub relation: Option<(String, EntRef, Range<usize>)>,
+}
+
+/// How a group (or national body, or event) was named: "Russian peacekeepers" is owned, "the
+/// peacekeepers" is not and refers back to an owned one of the same noun or of a compatible
+/// role (see `group_anaphora`); so do "parliament" after "Armenia's parliament" and "the
+/// protests" after "Armenian protests".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupInfo {
+    /// Index of the nominal in the lexicon.
+    pub nominal: usize,
+    /// The role used for anaphora (`ethnic` for "ethnic Armenian forces").
+    pub role: String,
+    /// Whether a nationality, country or organisation qualifies it.
+    pub owned: bool,
+}
+
+/// An element of a sentence for matching: a plain token or a mention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// Index into [`Analysis::tokens`].
+    Token(usize),
+    /// Index into [`Analysis::mentions`].
+    Mention(usize),
+}
+
+/// A sentence, tokenised, with its mentions.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// Byte range of the sentence.
+    pub sentence: Range<usize>,
+    /// Tokens.
+    pub tokens: Vec<Token>,
+    /// Mentions, in text order.
+    pub mentions: Vec<Mention>,
+    /// Tokens and mentions in order, each token in at most one mention.
+    pub items: Vec<Item>,
+    /// Part of speech and lemma of each token (the linguistic layer).
+    pub tags: Vec<crate::language::Tag>,
+    /// Verb groups of the sentence, outside names.
+    pub groups: Vec<crate::language::VerbGroup>,
+    /// For each token that can be a verb form, the verb's lemma ("signed" → sign, "took" →
+    /// take), whatever its part of speech here: cue words match by it.
+    pub readings: Vec<Option<String>>,
+}
+
+impl Analysis {
+    /// Whether token `t` is word `w`: the same word, or a form of the verb `w`.
+    pub fn token_is_word(&self, t: usize, w: &str) -> bool {
+        self.tokens[t].lower == w || self.readings.get(t).and_then(Option::as_deref) == Some(w)
+    }
+}
+
+/// What a slot was filled with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Filler {
+    /// An entity.
+    Entity(EntRef),
+    /// A literal value.
+    Value(Value),
+}
+
+/// A statement found in a sentence, before entities are numbered.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// Subject entity.
+    pub subject: EntRef,
+    /// Subject mention span (bytes).
+    pub subject_span: std::ops::Range<usize>,
+    /// Predicate.
+    pub predicate: String,
+    /// Object.
+    pub object: Filler,
+    /// Object mention span (bytes).
+    pub object_span: std::ops::Range<usize>,
+    /// Rule id.
+    pub rule: String,
+    /// Confidence.
+    pub confidence: f32,
+}

@@ -1,0 +1,194 @@
+//! A sentence's mentions → the statements a mention makes by itself: a titled person's title
+//! and office, a group's defining relation ("supporters of X"), counted groups, the toll of the
+//! document's war, capitals named as such.
+
+use super::analysis::{Analysis, Class, EntRef, Filler, Found, Item, Value};
+use super::lexicon::{self, Lexicon};
+use crate::language::text;
+
+/// The statements the mentions of sentence `a` make by themselves. `last_country` is the last
+/// country the document named before this sentence, `main_war` the document's war, and
+/// `titles_said` how each person's titles were first said in the document.
+pub(crate) fn attributes(
+    a: &Analysis,
+    text: &str,
+    lexicon: &Lexicon,
+    last_country: &Option<EntRef>,
+    main_war: &Option<EntRef>,
+    titles_said: &mut foldhash::HashMap<(String, usize), String>,
+) -> Vec<Found> {
+    let rules = &lexicon.rules;
+    let mut found: Vec<Found> = Vec::new();
+    // Titled people: "Russian President Vladimir Putin" → title, officialOf.
+    for (mi, m) in a.mentions.iter().enumerate() {
+        let (Some((t, office, tspan)), Some(person)) = (&m.title, m.alts.first()) else { continue };
+        let title = &lexicon.titles[*t];
+        if title.kind == lexicon::TitleKind::Honorific {
+            continue;
+        }
+        // The title as the text says it ("chairman", "Defense Secretary"), not the
+        // lexicon's canonical name; one run of spaces.
+        // A person's title said two ways in one document ("Prime Minister", later "PM") is
+        // one title: the first way it was said.
+        let said = text.get(tspan.clone()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
+        let said = said.map(|s| titles_said.entry((person.key.clone(), *t)).or_insert(s).clone());
+        // "his Turkish counterpart, X": an office (Turkey's), but no title of X's own.
+        if title.kind != lexicon::TitleKind::Counterpart {
+        found.push(Found {
+            subject: person.clone(),
+            subject_span: m.span.clone(),
+            predicate: "title".into(),
+            object: Filler::Value(Value::Text(said.unwrap_or_else(|| title.name.clone()))),
+            object_span: tspan.clone(),
+            rule: "title/before-name".into(),
+            confidence: 0.9,
+        });
+        }
+        let national = rules.setting("national_offices").iter().any(|k| k == title.kind.name());
+        // "Parliament Speaker Ararat Mirzoyan": a body named right before the title.
+        let body_before = mi.checked_sub(1).and_then(|b| {
+            let prev = &a.mentions[b];
+            let between = text.get(prev.span.end..tspan.start).unwrap_or("x");
+            (between.trim().is_empty()).then(|| prev.alts.iter().find(|r| r.class == Class::Organization).cloned()).flatten()
+        });
+        let (office, rule, confidence) = match office.clone().or(body_before) {
+            Some(o) => (Some(o), "officialOf/title-modifier", 0.9),
+            None if national => {
+                // The office of a national title is the country in context: earlier in the
+                // sentence, else the last country the document named.
+                // A possessor ("Azerbaijan's main supporter") is not the country spoken of.
+                let here = a.mentions[..mi]
+                    .iter()
+                    .rev()
+                    .filter(|x| !a.tokens.get(x.tokens.end).is_some_and(|t| t.lower == "'s"))
+                    .find_map(|x| x.alts.iter().find(|r| r.class == Class::Country).cloned());
+                match here {
+                    Some(c) => (Some(c), "officialOf/title-context-sentence", 0.6),
+                    None => (last_country.clone(), "officialOf/title-context-document", 0.5),
+                }
+            }
+            None => (None, "", 0.0),
+        };
+        if let Some(o) = office {
+            if matches!(o.class, Class::Country | Class::Organization | Class::Place) {
+                found.push(Found {
+                    subject: person.clone(),
+                    subject_span: m.span.clone(),
+                    predicate: "officialOf".into(),
+                    object: Filler::Entity(o),
+                    object_span: tspan.clone(),
+                    rule: rule.into(),
+                    confidence,
+                });
+            }
+        }
+    }
+    // Groups named by a relation: "supporters of X" support X.
+    for m in &a.mentions {
+        let (Some((predicate, to, to_span)), Some(group)) = (&m.relation, m.alts.first()) else { continue };
+        found.push(Found {
+            subject: group.clone(),
+            subject_span: m.span.clone(),
+            predicate: predicate.clone(),
+            object: Filler::Entity(to.clone()),
+            object_span: to_span.clone(),
+            rule: "group/defined-by-relation".into(),
+            confidence: 0.8,
+        });
+    }
+    // Counted groups: "1,960 military personnel", "90 armored personnel carriers".
+    let death: &[Vec<String>] = rules.cues.get("die").map(Vec::as_slice).unwrap_or(&[]);
+    let kills: &[Vec<String>] = rules.cues.get("kill_verb").map(Vec::as_slice).unwrap_or(&[]);
+    for (k, item) in a.items.iter().enumerate() {
+        let Item::Mention(mi) = *item else { continue };
+        let Some(Value::Integer(n)) = a.mentions[mi].value else { continue };
+        let mut j = k + 1;
+        // "an 800-strong contingent": the number's "-strong" is part of the count.
+        if matches!(a.items.get(j), Some(Item::Token(t)) if a.tokens[*t].lower == "-") && matches!(a.items.get(j + 1), Some(Item::Token(t)) if a.tokens[*t].lower == "strong") {
+            j += 2;
+        }
+        // Modifiers between the number and the group: listed ones, adjectives, and "and"
+        // between them ("21 military and civilian personnel", "12 unarmed observers").
+        let modifier = |t: usize| {
+            a.tokens[t].kind == text::TokenKind::Word
+                && (rules.setting("count_modifiers").contains(&a.tokens[t].lower) || a.tags[t].pos == crate::language::Pos::Adj || a.tokens[t].lower == "and")
+        };
+        while j < a.items.len() && j <= k + 4 && matches!(a.items[j], Item::Token(t) if modifier(t)) {
+            j += 1;
+        }
+        // "800-strong Bangladeshi contingent": a nationality before the group is the group's.
+        if matches!(a.items.get(j), Some(Item::Mention(m)) if a.mentions[*m].tokens.len() == 1 && a.mentions[*m].alts.first().is_some_and(|r| r.class == Class::Country))
+            && matches!(a.items.get(j + 1), Some(Item::Mention(m)) if a.mentions[*m].alts.iter().any(|r| r.class == Class::Group))
+        {
+            j += 1;
+        }
+        let Some(Item::Mention(gi)) = a.items.get(j) else { continue };
+        let Some(group) = a.mentions[*gi].alts.iter().find(|r| r.class == Class::Group) else { continue };
+        // Counts are for units and equipment, not for victims or bystanders.
+        if a.mentions[*gi].group.as_ref().is_some_and(|g| rules.setting("uncounted_groups").contains(&lexicon.nominals[g.nominal].name)) {
+            continue;
+        }
+        let dies = (j + 1..(j + 8).min(a.items.len())).any(|x| one_word_cue(&a, x, death));
+        // "killing two crew members": the number counts the dead, not a unit.
+        let killed = k >= 1 && one_word_cue(&a, k - 1, kills);
+        if dies || killed || n <= 0 {
+            continue;
+        }
+        found.push(Found {
+            subject: group.clone(),
+            subject_span: a.mentions[*gi].span.clone(),
+            predicate: "count".into(),
+            object: Filler::Value(Value::Integer(n)),
+            object_span: a.mentions[mi].span.clone(),
+            rule: "count/number-before-group".into(),
+            confidence: 0.85,
+        });
+    }
+    // "More than 1,400 people have been killed" with no event named: the toll of the
+    // document's war (its most mentioned war event), at a lower confidence.
+    if let Some(war) = &main_war {
+        let people = rules.setting("people_nouns");
+        let event_named = a.mentions.iter().any(|m| m.alts.first().is_some_and(|r| r.class == Class::Event));
+        for (k, item) in a.items.iter().enumerate() {
+            let Item::Mention(mi) = *item else { continue };
+            let Some(Value::Integer(n)) = a.mentions[mi].value else { continue };
+            let is_people = matches!(a.items.get(k + 1), Some(Item::Token(t)) if people.contains(&a.tokens[*t].lower));
+            let dies = (k + 2..(k + 8).min(a.items.len())).any(|x| one_word_cue(&a, x, death));
+            if is_people && dies && !event_named && n > 0 {
+                found.push(Found {
+                    subject: war.clone(),
+                    subject_span: a.mentions[mi].span.clone(),
+                    predicate: "deathToll".into(),
+                    object: Filler::Value(Value::Integer(n)),
+                    object_span: a.mentions[mi].span.clone(),
+                    rule: "deathToll/people-killed-in-the-war".into(),
+                    confidence: 0.55,
+                });
+            }
+        }
+    }
+    // Capitals named as such: "the Armenian capital Yerevan", "the capital, Baku".
+    for (k, item) in a.items.iter().enumerate() {
+        let Item::Mention(mi) = *item else { continue };
+        let m = &a.mentions[mi];
+        let (Some(city), Some(country)) = (m.alts.first().filter(|r| r.class == Class::Place), m.alts.get(1).filter(|r| r.class == Class::Country)) else { continue };
+        let near = (k.saturating_sub(3)..(k + 5).min(a.items.len())).any(|x| matches!(a.items[x], Item::Token(t) if a.tokens[t].lower == "capital"));
+        if near {
+            found.push(Found {
+                subject: city.clone(),
+                subject_span: m.span.clone(),
+                predicate: "capitalOf".into(),
+                object: Filler::Entity(country.clone()),
+                object_span: m.span.clone(),
+                rule: "capitalOf/gazetteer-capital".into(),
+                confidence: 0.9,
+            });
+        }
+    }
+    found
+}
+
+/// Whether item `x` is a plain token that is a one-word phrase of a cue list ("killed").
+pub(crate) fn one_word_cue(a: &Analysis, x: usize, phrases: &[Vec<String>]) -> bool {
+    matches!(a.items.get(x), Some(Item::Token(t)) if phrases.iter().any(|ph| ph.len() == 1 && a.token_is_word(*t, &ph[0])))
+}

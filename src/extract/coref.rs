@@ -1,0 +1,249 @@
+//! Mentions of a document's sentences → mentions that refer back: group nouns to the last
+//! qualified group ("the peacekeepers" after "Russian peacekeepers"), pronouns to what was
+//! named last, and the aliases a document introduces ("X, widely known as Y").
+
+use std::collections::BTreeSet;
+
+use super::analysis::{Analysis, Class, EntRef, GroupInfo, Item, Mention};
+use super::lexicon::Lexicon;
+use super::rules::Rules;
+use crate::language::text;
+
+/// Group anaphora across a document: an unqualified group noun takes the readings of the
+/// last qualified group of the same noun, else of a role `group_anaphora` allows ("servicemen"
+/// after "Russian peacekeepers"); qualified groups become antecedents. The readings include
+/// the state a national force stands for ("his forces" after "Azeri forces" is Azerbaijan).
+/// Without an antecedent, the first qualified group of the same noun later in the document.
+pub(crate) fn resolve_groups(
+    a: &mut Analysis,
+    antecedents: &mut Vec<(GroupInfo, Vec<EntRef>)>,
+    qualified: &[(GroupInfo, Vec<EntRef>)],
+    lexicon: &Lexicon,
+    last_country: Option<&EntRef>,
+) {
+    let anaphora = lexicon.rules.setting("group_anaphora");
+    let generic = lexicon.rules.setting("generic_group_nouns");
+    let this_sentence = antecedents.len();
+    // The countries named in the sentence, in order, for "Russia has deployed troops".
+    let countries: Vec<(usize, EntRef)> = a
+        .mentions
+        .iter()
+        .filter(|m| m.group.is_none())
+        // "Saudi-backed", "Russian-led": a compound modifier names no owner.
+        .filter(|m| !a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "-" && t.span.start == m.span.end))
+        .filter_map(|m| m.alts.iter().find(|r| r.class == Class::Country).map(|r| (m.span.start, r.clone())))
+        .collect();
+    for m in &mut a.mentions {
+        let Some(info) = &m.group else { continue };
+        // "its servicemen", "their troops": the owner is named in the same sentence.
+        let possessed = m.tokens.start > 0 && ["its", "their"].contains(&a.tokens[m.tokens.start - 1].lower.as_str());
+        if info.owned {
+            antecedents.push((info.clone(), m.alts.clone()));
+            continue;
+        }
+        // Other nouns than the same one only for generic ones ("servicemen" may be the
+        // peacekeepers named before; "reservists" are not the troops named before).
+        let is_generic = generic.iter().any(|g| *g == lexicon.nominals[info.nominal].name);
+        let compatible = |g: &GroupInfo| is_generic && anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())));
+        // "Russia has deployed troops": with exactly one country named before it in the
+        // sentence, an armed group noun is that country's.
+        let before: BTreeSet<String> = countries.iter().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r.key.clone()).collect();
+        if ["armed", "peacekeeping"].contains(&info.role.as_str()) && before.len() == 1 && !possessed {
+            let (_, state) = countries.iter().find(|(at, _)| *at < m.span.start).expect("one country before");
+            if let Some(c) = (0..lexicon.countries.len()).find(|&c| lexicon.country_key(c) == state.key) {
+                let nom = &lexicon.nominals[info.nominal];
+                let adj = lexicon.countries[c].demonym.clone().unwrap_or_else(|| lexicon.countries[c].name.clone());
+                let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
+                let group = EntRef {
+                    class: Class::Group,
+                    key: text::slug(&format!("{adj} {}", nom.name)),
+                    label: format!("{adj} {}", nom.plural),
+                    wikidata: None,
+                    surface,
+                };
+                let mut st = state.clone();
+                st.surface = st.label.clone();
+                m.alts = vec![st, group];
+                continue;
+            }
+        }
+        let here = if possessed { &antecedents[this_sentence..] } else { &antecedents[..0] };
+        // "Its forces" with no owner in the sentence: the forces of the country named last.
+        let armed = ["armed", "peacekeeping"].contains(&info.role.as_str());
+        if possessed && armed && !here.iter().any(|(g, _)| g.nominal == info.nominal || compatible(g)) {
+            if let Some(c) = last_country {
+                let mut state = c.clone();
+                state.surface = state.label.clone();
+                m.alts.insert(0, state);
+                continue;
+            }
+        }
+        let found = here
+            .iter()
+            .rev()
+            .find(|(g, _)| g.nominal == info.nominal || compatible(g))
+            .or_else(|| antecedents.iter().rev().find(|(g, _)| g.nominal == info.nominal))
+            .or_else(|| antecedents.iter().rev().find(|(g, _)| compatible(g)))
+            .or_else(|| qualified.iter().find(|(g, _)| g.nominal == info.nominal));
+        if let Some((_, alts)) = found {
+            let Some(own) = m.alts.first().cloned() else { continue };
+            // The group (body, event) gains this surface form as an alias; the state a force
+            // stands for does not ("servicemen" is no name of Russia).
+            m.alts = alts
+                .iter()
+                .map(|r| if r.class == own.class { EntRef { surface: own.surface.clone(), ..r.clone() } } else { r.clone() })
+                .collect();
+        }
+    }
+}
+
+/// Aliases a document introduces: "Shusha, known as Shushi in Armenian", "Mohamed Hamdan
+/// Dagalo, widely known as Hemedti": the unknown name takes the named entity's readings, here
+/// and wherever the document uses it again.
+pub(crate) fn resolve_aliases(a: &mut Analysis, known_as: &mut foldhash::HashMap<String, Vec<EntRef>>) {
+    use Item;
+    let word = |a: &Analysis, i: usize, w: &str| matches!(a.items.get(i), Some(Item::Token(t)) if a.tokens[*t].lower == w);
+    for k in 0..a.items.len() {
+        let Item::Mention(m) = a.items[k] else { continue };
+        // "A, (also|widely|locally)? known as B"
+        let mut j = k + 1;
+        if word(a, j, ",") {
+            j += 1;
+        }
+        if word(a, j, "also") || word(a, j, "widely") || word(a, j, "locally") || word(a, j, "better") {
+            j += 1;
+        }
+        if !(word(a, j, "known") && word(a, j + 1, "as")) {
+            continue;
+        }
+        let Some(Item::Mention(b)) = a.items.get(j + 2).copied() else { continue };
+        let (named, alias) = (&a.mentions[m], &a.mentions[b]);
+        if named.alts.is_empty() || !alias.unknown_name {
+            continue;
+        }
+        let surface = alias.surface.clone();
+        let alts: Vec<EntRef> = named.alts.iter().map(|r| EntRef { surface: surface.clone(), ..r.clone() }).collect();
+        known_as.insert(surface.to_lowercase(), alts.clone());
+        a.mentions[b].alts = alts;
+        a.mentions[b].unknown_name = false;
+    }
+    for m in &mut a.mentions {
+        if m.unknown_name {
+            if let Some(alts) = known_as.get(&m.surface.to_lowercase()) {
+                m.alts = alts.iter().map(|r| EntRef { surface: m.surface.clone(), ..r.clone() }).collect();
+                m.unknown_name = false;
+            }
+        }
+    }
+}
+
+/// What pronouns may stand for: the last person, agreement and group named, with the index
+/// of the sentence that named the last two (they are only taken from this or the previous one).
+#[derive(Default)]
+pub(crate) struct Antecedents {
+    person: Option<EntRef>,
+    agreement: Option<(usize, EntRef)>,
+    group: Option<(usize, EntRef)>,
+}
+
+/// Pronouns stand for what was named last: "He hailed the truce" (the last person), "hailed
+/// it" (an agreement of this or the previous sentence), "they would be deployed" (a group of
+/// this or the previous sentence). Lists: `person_pronouns`, `thing_pronouns`, `group_pronouns`.
+pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, last: &mut Antecedents, rules: &Rules) {
+    let recent = |x: &Option<(usize, EntRef)>| x.as_ref().filter(|(k, _)| sentence <= k + 1).map(|(_, r)| r.clone());
+    let mut k = 0;
+    while k < a.items.len() {
+        match a.items[k] {
+            Item::Mention(m) => {
+                let mention = &a.mentions[m];
+                match mention.alts.first() {
+                    Some(r) if r.class == Class::Person => last.person = Some(r.clone()),
+                    Some(r) if r.class == Class::Agreement => last.agreement = Some((sentence, r.clone())),
+                    _ => {}
+                }
+                if let Some(g) = mention.alts.iter().find(|r| r.class == Class::Group) {
+                    if mention.group.as_ref().is_some_and(|g| !["civilian"].contains(&g.role.as_str())) {
+                        last.group = Some((sentence, g.clone()));
+                    }
+                }
+            }
+            Item::Token(t) => {
+                let word = &a.tokens[t].lower;
+                // "X said it …", "X said on Monday that it …": a reporting verb just before,
+                // past a date and "that".
+                let reported = {
+                    let mut j = k;
+                    let mut found = false;
+                    while j > 0 && k - j < 5 {
+                        j -= 1;
+                        match a.items[j] {
+                            Item::Token(r) if rules.setting("reporting").contains(&a.tokens[r].lower) => {
+                                found = true;
+                                break;
+                            }
+                            Item::Token(r)
+                                if ["on", "that", ",", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "later", "earlier"]
+                                    .contains(&a.tokens[r].lower.as_str()) => {}
+                            Item::Mention(m) if a.mentions[m].value.is_some() => {}
+                            _ => break,
+                        }
+                    }
+                    found
+                };
+                let target = if rules.setting("person_pronouns").contains(word) {
+                    last.person.clone()
+                } else if rules.setting("thing_pronouns").contains(word) && reported {
+                    // "The Sudanese army said it had retaken X": the speaker, i.e. the last
+                    // actor named before the reporting verb.
+                    a.items[..k].iter().rev().find_map(|it| match it {
+                        Item::Mention(m) => a.mentions[*m]
+                            .alts
+                            .iter()
+                            .find(|r| matches!(r.class, Class::Country | Class::Organization))
+                            .cloned(),
+                        _ => None,
+                    })
+                } else if rules.setting("thing_pronouns").contains(word) {
+                    recent(&last.agreement)
+                } else if rules.setting("group_pronouns").contains(word) {
+                    recent(&last.group)
+                } else {
+                    None
+                };
+                if let Some(p) = target {
+                    let span = a.tokens[t].span.clone();
+                    let surface = text[span.clone()].to_owned();
+                    a.mentions.push(Mention {
+                        tokens: t..t + 1,
+                        span,
+                        surface,
+                        // A pronoun is no name: the surface stays the entity's label.
+                        alts: vec![EntRef { surface: p.label.clone(), ..p }],
+                        value: None,
+                        unknown_name: false,
+                        title: None,
+                        group: None,
+                        relation: None,
+                    });
+                    a.items[k] = Item::Mention(a.mentions.len() - 1);
+                }
+            }
+        }
+        k += 1;
+    }
+    // Keep mentions in text order, as the rest of the stage expects.
+    let mut order: Vec<usize> = (0..a.mentions.len()).collect();
+    order.sort_by_key(|&m| a.mentions[m].span.start);
+    let mut new_index = vec![0; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut mentions: Vec<Option<Mention>> = std::mem::take(&mut a.mentions).into_iter().map(Some).collect();
+    a.mentions = order.iter().map(|&old| mentions[old].take().expect("each mention moved once")).collect();
+    for item in &mut a.items {
+        if let Item::Mention(m) = item {
+            *m = new_index[*m];
+        }
+    }
+}
+

@@ -1,0 +1,478 @@
+//! `ontology/lexicon/*.toml` → [`Rules`]: the relation rules (patterns over mentions), the verb
+//! frames, the cue lists and the settings, each typed when it loads (slot classes, roles), with
+//! an index of the words that can start a cue or anchor a rule.
+//!
+//! The pattern language and the frame format are documented at the top of
+//! `ontology/lexicon/relations.toml`; matching them against a sentence is [`super::relate`]'s
+//! and [`super::frames`]'s business.
+
+use foldhash::{HashMap, HashMapExt};
+use std::path::PathBuf;
+
+use super::analysis::{Analysis, Class, Item, Mention};
+use crate::{Error, Result};
+
+/// An argument of a verb.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Who does it.
+    Agent,
+    /// What it is done to.
+    Patient,
+    /// The object of this preposition after the verb.
+    Prep(String),
+}
+
+impl Role {
+    /// Parses `agent`, `patient` or a preposition.
+    pub fn parse(s: &str) -> Option<Role> {
+        let s = s.trim().to_lowercase();
+        match s.as_str() {
+            "agent" => Some(Role::Agent),
+            "patient" => Some(Role::Patient),
+            _ if !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == ' ') => Some(Role::Prep(s)),
+            _ => None,
+        }
+    }
+}
+
+/// A compiled verb frame.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// Identifier; the evidence's rule is `frame/ID/voice`.
+    pub id: String,
+    /// Contract predicate.
+    pub predicate: String,
+    /// Verb lemmas.
+    pub verbs: Vec<String>,
+    /// Arguments that may fill the subject, first found first.
+    pub subject: Vec<Role>,
+    /// Classes the subject accepts.
+    pub subject_class: Vec<Slot>,
+    /// Arguments that may fill the object.
+    pub object: Vec<Role>,
+    /// Classes the object accepts.
+    pub object_class: Vec<Slot>,
+    /// A cue list one of whose phrases must stand between the verb and the object ("supplied
+    /// *weapons* to X").
+    pub via: Option<String>,
+    /// Base confidence.
+    pub confidence: f32,
+}
+
+/// One element of a pattern.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Elem {
+    /// The subject slot.
+    Subject,
+    /// The object slot.
+    Object,
+    /// A phrase from a cue list.
+    Cue(String),
+    /// A literal token.
+    Lit(String),
+    /// An optional literal token.
+    Opt(String),
+    /// A gap of up to this many tokens.
+    Gap(usize),
+}
+
+/// What a slot of a rule or frame accepts: a contract class or one of the derived slot
+/// classes of the file's header, parsed once when the rules load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// A contract class.
+    Class(Class),
+    /// Country, Organization, Person or a Group that is no bystander.
+    Actor,
+    /// Country, Organization or Person.
+    StateActor,
+    /// A Group that is neither civilians nor protesters.
+    Force,
+    /// The state of an attack noun ("a Russian missile strike").
+    Attacker,
+    /// An integer.
+    Number,
+    /// A date or a year.
+    Date,
+    /// A capitalised name no list knows.
+    Name,
+}
+
+impl Slot {
+    /// Parses a slot class name as written in `relations.toml`.
+    pub fn parse(s: &str) -> Option<Slot> {
+        Some(match s.trim() {
+            "actor" => Slot::Actor,
+            "state_actor" => Slot::StateActor,
+            "Force" => Slot::Force,
+            "attacker" => Slot::Attacker,
+            "Number" => Slot::Number,
+            "Date" => Slot::Date,
+            "Name" => Slot::Name,
+            other => Slot::Class(Class::ALL.into_iter().find(|c| c.name() == other)?),
+        })
+    }
+}
+
+/// A compiled relation rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Identifier, recorded as the evidence's rule.
+    pub id: String,
+    /// Contract predicate.
+    pub predicate: String,
+    /// The pattern.
+    pub pattern: Vec<Elem>,
+    /// Index of the anchor element.
+    pub anchor: usize,
+    /// Classes the subject accepts.
+    pub subject: Vec<Slot>,
+    /// Classes the object accepts.
+    pub object: Vec<Slot>,
+    /// Class given to unknown names in a slot accepting `Name`.
+    pub unknown: Class,
+    /// Base confidence.
+    pub confidence: f32,
+    /// "accused each other": every ordered pair of the coordinated subject.
+    pub pairwise: bool,
+    /// A fixed object literal (e.g. a title) instead of an object slot.
+    pub literal_object: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    cues: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    settings: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    not_cues: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    rule: Vec<RuleDef>,
+    #[serde(default)]
+    frame: Vec<FrameDef>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrameDef {
+    id: String,
+    predicate: String,
+    verbs: Vec<String>,
+    subject: Vec<toml::Spanned<String>>,
+    subject_class: Vec<toml::Spanned<String>>,
+    object: Vec<toml::Spanned<String>>,
+    object_class: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    via: Option<toml::Spanned<String>>,
+    #[serde(default = "default_confidence")]
+    confidence: f32,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDef {
+    id: String,
+    predicate: String,
+    #[serde(default)]
+    pattern: Option<String>,
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    subject: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    object: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    unknown: Option<String>,
+    #[serde(default = "default_confidence")]
+    confidence: f32,
+    #[serde(default)]
+    pairwise: bool,
+    #[serde(default)]
+    value: Option<String>,
+}
+
+fn default_confidence() -> f32 {
+    0.8
+}
+
+/// All rules and cue lists, indexed by anchor word.
+#[derive(Clone, Debug, Default)]
+pub struct Rules {
+    /// Rules in file order.
+    pub rules: Vec<Rule>,
+    /// Cue lists: name → phrases (each a token sequence).
+    pub cues: HashMap<String, Vec<Vec<String>>>,
+    /// Phrases that look like a cue list's but are not ("took off" for `capture`).
+    pub not_cues: HashMap<String, Vec<Vec<String>>>,
+    /// Named word lists (`negators`, `modals`, `reporting`, …).
+    pub settings: HashMap<String, Vec<String>>,
+    /// Verb frames in file order.
+    pub frames: Vec<Frame>,
+    /// Verb lemma → frames of that verb.
+    frames_by_verb: HashMap<String, Vec<usize>>,
+    /// First token of an anchor phrase → rules anchored on it.
+    by_anchor: HashMap<String, Vec<usize>>,
+    /// Cue list → first token of a phrase → the list's phrases starting with it, so that
+    /// [`Rules::cue_at`] only tries the phrases that can match where it looks.
+    cue_index: HashMap<String, HashMap<String, Vec<Vec<String>>>>,
+    /// The same for `not_cues`.
+    not_cue_index: HashMap<String, HashMap<String, Vec<Vec<String>>>>,
+}
+
+/// [`Rules::cue_index`] of a phrase list.
+fn index_phrases(lists: &HashMap<String, Vec<Vec<String>>>) -> HashMap<String, HashMap<String, Vec<Vec<String>>>> {
+    lists
+        .iter()
+        .map(|(name, phrases)| {
+            let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+            for ph in phrases {
+                by_first.entry(ph.first().cloned().unwrap_or_default()).or_default().push(ph.clone());
+            }
+            (name.clone(), by_first)
+        })
+        .collect()
+}
+
+fn phrase_tokens(p: &str) -> Vec<String> {
+    crate::language::text::tokenize(p, 0).into_iter().map(|t| t.lower).collect()
+}
+
+impl Rules {
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// A named word list from `[settings]`.
+    pub fn setting(&self, name: &str) -> &[String] {
+        self.settings.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether a cue list has a phrase starting at item `pos`; returns how many items it
+    /// covers (the longest phrase wins). A phrase may run through a common-noun mention
+    /// ("selling weapons to", "arms supplier"): nouns that name groups are cue words too.
+    pub fn cue_at(&self, list: &str, a: &Analysis, pos: usize) -> Option<usize> {
+        let first_token = match *a.items.get(pos)? {
+            Item::Token(t) => t,
+            Item::Mention(m) => a.mentions[m].tokens.start,
+        };
+        let first = &a.tokens.get(first_token)?.lower;
+        let reading = a.readings.get(first_token).and_then(Option::as_deref);
+        // Phrases starting with this word or its verb's lemma, and empty ones (which match
+        // anywhere).
+        let candidates = |index: &HashMap<String, HashMap<String, Vec<Vec<String>>>>| {
+            let by_first = index.get(list);
+            let here = by_first.and_then(|m| m.get(first.as_str())).map(Vec::as_slice).unwrap_or(&[]);
+            let lemma = reading.and_then(|r| by_first.and_then(|m| m.get(r))).map(Vec::as_slice).unwrap_or(&[]);
+            let empty = by_first.and_then(|m| m.get("")).map(Vec::as_slice).unwrap_or(&[]);
+            here.iter().chain(lemma).chain(empty).filter_map(|ph| phrase_items(ph, a, pos)).max()
+        };
+        if candidates(&self.not_cue_index).is_some() {
+            return None;
+        }
+        candidates(&self.cue_index)
+    }
+
+    /// Loads rule files (TOML), later files adding to earlier ones.
+    pub fn load(files: &[(PathBuf, String)]) -> Result<Rules> {
+        let mut rules = Rules::default();
+        let mut defs = Vec::new();
+        let mut frame_defs = Vec::new();
+        for (path, text) in files {
+            let file: RuleFile = toml::from_str(text).map_err(|e| {
+                let line = e.span().map_or(0, |s| text[..s.start].lines().count().max(1));
+                Error::Syntax { path: path.clone(), line, message: e.message().to_owned() }
+            })?;
+            for (name, phrases) in file.cues {
+                rules.cues.entry(name).or_default().extend(phrases.iter().map(|p| phrase_tokens(p)));
+            }
+            for (name, phrases) in file.not_cues {
+                rules.not_cues.entry(name).or_default().extend(phrases.iter().map(|p| phrase_tokens(p)));
+            }
+            for (name, words) in file.settings {
+                rules.settings.entry(name).or_default().extend(words.into_iter().map(|w| w.to_lowercase()));
+            }
+            defs.extend(file.rule.into_iter().map(|d| (path.clone(), text.as_str(), d)));
+            frame_defs.extend(file.frame.into_iter().map(|d| (path.clone(), text.as_str(), d)));
+        }
+        rules.cue_index = index_phrases(&rules.cues);
+        rules.not_cue_index = index_phrases(&rules.not_cues);
+        // A slot class or role is checked where it is written: a typo is an error with its line.
+        let at = |path: &PathBuf, text: &str, span: std::ops::Range<usize>, message: String| Error::Syntax {
+            path: path.clone(),
+            line: text[..span.start.min(text.len())].lines().count().max(1),
+            message,
+        };
+        let slots = |path: &PathBuf, text: &str, what: &str, id: &str, list: &[toml::Spanned<String>]| -> Result<Vec<Slot>> {
+            list.iter()
+                .map(|s| {
+                    Slot::parse(s.get_ref()).ok_or_else(|| {
+                        at(path, text, s.span(), format!("{what} {id}: unknown slot class {:?} (a contract class, actor, state_actor, Force, attacker, Number, Date or Name)", s.get_ref()))
+                    })
+                })
+                .collect()
+        };
+        for (path, text, def) in frame_defs {
+            let roles = |list: &[toml::Spanned<String>]| -> Result<Vec<Role>> {
+                list.iter()
+                    .map(|r| Role::parse(r.get_ref()).ok_or_else(|| at(&path, text, r.span(), format!("frame {}: unknown role {:?} (agent, patient or a preposition)", def.id, r.get_ref()))))
+                    .collect()
+            };
+            let frame = Frame {
+                id: def.id.clone(),
+                predicate: def.predicate.clone(),
+                verbs: def.verbs.iter().map(|v| v.trim().to_lowercase()).collect(),
+                subject: roles(&def.subject)?,
+                subject_class: slots(&path, text, "frame", &def.id, &def.subject_class)?,
+                object: roles(&def.object)?,
+                object_class: slots(&path, text, "frame", &def.id, &def.object_class)?,
+                via: match &def.via {
+                    Some(v) if !rules.cues.contains_key(v.get_ref()) => {
+                        return Err(at(&path, text, v.span(), format!("frame {}: unknown cue list {:?}", def.id, v.get_ref())));
+                    }
+                    v => v.as_ref().map(|v| v.get_ref().clone()),
+                },
+                confidence: def.confidence.clamp(0.0, 1.0),
+            };
+            if frame.subject.is_empty() || frame.object.is_empty() || frame.verbs.is_empty() {
+                return Err(Error::Invalid(format!("{}: frame {}: needs verbs, a subject and an object", path.display(), def.id)));
+            }
+            let index = rules.frames.len();
+            for v in &frame.verbs {
+                rules.frames_by_verb.entry(v.clone()).or_default().push(index);
+            }
+            rules.frames.push(frame);
+        }
+        for (path, text, def) in defs {
+            let subject_slots = slots(&path, text, "rule", &def.id, &def.subject)?;
+            let object_slots = slots(&path, text, "rule", &def.id, &def.object)?;
+            let bad = |message: String| Error::Invalid(format!("{}: rule {}: {message}", path.display(), def.id));
+            let mut pats = def.patterns.clone();
+            pats.extend(def.pattern.clone());
+            if pats.is_empty() {
+                return Err(bad("no pattern".into()));
+            }
+            for (k, p) in pats.iter().enumerate() {
+                let pattern = parse_pattern(p).map_err(&bad)?;
+                for e in &pattern {
+                    if let Elem::Cue(c) = e {
+                        if !rules.cues.contains_key(c) {
+                            return Err(bad(format!("unknown cue list @{c}")));
+                        }
+                    }
+                }
+                let anchor = pattern
+                    .iter()
+                    .position(|e| matches!(e, Elem::Cue(_)))
+                    .or_else(|| pattern.iter().position(|e| matches!(e, Elem::Lit(_))))
+                    .ok_or_else(|| bad(format!("pattern {p:?} has neither a cue nor a literal to anchor on")))?;
+                if !pattern.contains(&Elem::Subject) {
+                    return Err(bad(format!("pattern {p:?} has no S slot")));
+                }
+                if def.value.is_none() && !def.pairwise && !pattern.contains(&Elem::Object) {
+                    return Err(bad(format!("pattern {p:?} has no O slot and the rule no value")));
+                }
+                let unknown = match &def.unknown {
+                    Some(u) => Class::parse(u).ok_or_else(|| bad(format!("unknown class {u}")))?,
+                    None => Class::Place,
+                };
+                let id = if pats.len() > 1 { format!("{}#{}", def.id, k + 1) } else { def.id.clone() };
+                let index = rules.rules.len();
+                let first_words: Vec<String> = match &pattern[anchor] {
+                    Elem::Cue(c) => rules.cues[c].iter().filter_map(|ph| ph.first().cloned()).collect(),
+                    Elem::Lit(w) => w.split('|').map(str::to_owned).collect(),
+                    _ => unreachable!(),
+                };
+                for w in first_words {
+                    let list = rules.by_anchor.entry(w).or_default();
+                    if !list.contains(&index) {
+                        list.push(index);
+                    }
+                }
+                rules.rules.push(Rule {
+                    id,
+                    predicate: def.predicate.clone(),
+                    pattern,
+                    anchor,
+                    subject: subject_slots.clone(),
+                    object: object_slots.clone(),
+                    unknown,
+                    confidence: def.confidence.clamp(0.0, 1.0),
+                    pairwise: def.pairwise,
+                    literal_object: def.value.clone(),
+                });
+            }
+        }
+        Ok(rules)
+    }
+
+    /// The frames of a verb lemma.
+    pub fn frames_for(&self, lemma: &str) -> impl Iterator<Item = &Frame> {
+        self.frames_by_verb.get(lemma).into_iter().flatten().map(|&i| &self.frames[i])
+    }
+
+    /// Rules whose anchor may start at this token.
+    pub fn anchored_at(&self, word: &str) -> &[usize] {
+        self.by_anchor.get(word).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// Items covered by phrase `ph` from item `pos`, if it matches whole items.
+fn phrase_items(ph: &[String], a: &Analysis, pos: usize) -> Option<usize> {
+    let mut k = 0;
+    let mut item = pos;
+    while k < ph.len() {
+        match *a.items.get(item)? {
+            Item::Token(t) => {
+                if !a.token_is_word(t, &ph[k]) {
+                    return None;
+                }
+                k += 1;
+            }
+            Item::Mention(m) => {
+                let mention = &a.mentions[m];
+                if !transparent(mention) || mention.tokens.len() > ph.len() - k {
+                    return None;
+                }
+                for t in mention.tokens.clone() {
+                    if !a.token_is_word(t, &ph[k]) {
+                        return None;
+                    }
+                    k += 1;
+                }
+            }
+        }
+        item += 1;
+    }
+    Some(item - pos)
+}
+
+/// A mention made of common nouns only ("weapons", "shooting"), which cue phrases may cover.
+pub fn transparent(m: &Mention) -> bool {
+    m.value.is_none() && m.title.is_none() && !m.unknown_name && m.surface.chars().next().is_some_and(char::is_lowercase)
+}
+
+fn parse_pattern(p: &str) -> std::result::Result<Vec<Elem>, String> {
+    let mut out = Vec::new();
+    for w in p.split_whitespace() {
+        let e = match w {
+            "S" => Elem::Subject,
+            "O" => Elem::Object,
+            "~" => Elem::Gap(6),
+            _ if w.starts_with('~') => Elem::Gap(w[1..].parse().map_err(|_| format!("bad gap {w}"))?),
+            _ if w.starts_with('@') && w.len() > 1 => Elem::Cue(w[1..].to_owned()),
+            _ if w.ends_with('?') && w.len() > 1 => Elem::Opt(w[..w.len() - 1].to_lowercase().replace('’', "'")),
+            _ => Elem::Lit(w.to_lowercase().replace('’', "'")),
+        };
+        out.push(e);
+    }
+    Ok(out)
+}

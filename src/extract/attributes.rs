@@ -53,15 +53,23 @@ pub(crate) fn attributes(
         });
         let (office, rule, confidence) = match office.clone().or(body_before) {
             Some(o) => (Some(o), "officialOf/title-modifier", 0.9),
-            None if national => {
+            // An official named as an object or a possessor ("met with President X", "welcomed
+            // President X's statement") is another country's, as often as not: no guess.
+            None if national && !governed(a, m.tokens.start, false) && !a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "'s") => {
                 // The office of a national title is the country in context: earlier in the
                 // sentence, else the last country the document named.
-                // A possessor ("Azerbaijan's main supporter") is not the country spoken of.
-                let here = a.mentions[..mi]
-                    .iter()
-                    .rev()
-                    .filter(|x| !a.tokens.get(x.tokens.end).is_some_and(|t| t.lower == "'s"))
-                    .find_map(|x| x.alts.iter().find(|r| r.class == Class::Country).cloned());
+                // A possessor ("Azerbaijan's main supporter") is not the country spoken of, nor
+                // is a country inside a prepositional phrase ("troops to a force in Liberia,
+                // Defence Minister X said"): what is done there is done by someone else.
+                // A reported speaker ("…, Defence Minister X said") speaks for the country that
+                // acts, never for one named in a prepositional phrase.
+                let speaker = a.tokens.get(m.tokens.end).is_some_and(|t| rules.setting("reporting").iter().any(|w| a.token_is_word(m.tokens.end, w) || *w == t.lower));
+                let candidates = || a.mentions[..mi].iter().rev().filter(|x| !a.tokens.get(x.tokens.end).is_some_and(|t| t.lower == "'s"));
+                let country = |x: &crate::extract::analysis::Mention| x.alts.iter().find(|r| r.class == Class::Country).cloned();
+                let here = candidates()
+                    .filter(|x| !governed(a, x.tokens.start, true))
+                    .find_map(country)
+                    .or_else(|| if speaker { None } else { candidates().find_map(country) });
                 match here {
                     Some(c) => (Some(c), "officialOf/title-context-sentence", 0.6),
                     None => (last_country.clone(), "officialOf/title-context-document", 0.5),
@@ -189,6 +197,18 @@ pub(crate) fn attributes(
 }
 
 /// Whether item `x` is a plain token that is a one-word phrase of a cue list ("killed").
+/// Whether the noun phrase starting at token `t` is a preposition's object: a preposition
+/// before it, past a determiner or an adjective ("in Liberia", "with the Ethiopian army");
+/// "of" counts only with `genitive` ("the resignation of Prime Minister X" is still about X).
+fn governed(a: &Analysis, t: usize, genitive: bool) -> bool {
+    use crate::language::{Closed, Pos};
+    let mut k = t;
+    while k > 0 && matches!(a.tags[k - 1].pos, Pos::Closed(Closed::Det) | Pos::Adj) {
+        k -= 1;
+    }
+    k > 0 && matches!(a.tags[k - 1].pos, Pos::Closed(Closed::Preposition | Closed::To)) && (genitive || a.tokens[k - 1].lower != "of")
+}
+
 pub(crate) fn one_word_cue(a: &Analysis, x: usize, phrases: &[Vec<String>]) -> bool {
     matches!(a.items.get(x), Some(Item::Token(t)) if phrases.iter().any(|ph| ph.len() == 1 && a.token_is_word(*t, &ph[0])))
 }

@@ -271,6 +271,14 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
                 first = false;
                 continue;
             }
+            // "by Congo and the M23 in Doha": a conjunct of the phrase before, then on.
+            Some(Pos::Closed(Closed::Conjunction)) if k > 0 && is_mention(a, k - 1) => {
+                if let Some(m) = np_right(a, k + 1, 3) {
+                    k = m + 1;
+                    continue;
+                }
+                break;
+            }
             Some(Pos::Closed(Closed::Relative | Closed::Subordinator | Closed::Conjunction)) => break,
             _ => {}
         }

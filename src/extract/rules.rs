@@ -97,6 +97,9 @@ pub enum Slot {
     Date,
     /// A capitalised name no list knows.
     Name,
+    /// A place named by a proper name ("the Republican Palace"), not by a common noun ("the
+    /// military base").
+    NamedPlace,
 }
 
 impl Slot {
@@ -110,6 +113,7 @@ impl Slot {
             "Number" => Slot::Number,
             "Date" => Slot::Date,
             "Name" => Slot::Name,
+            "NamedPlace" => Slot::NamedPlace,
             other => Slot::Class(Class::ALL.into_iter().find(|c| c.name() == other)?),
         })
     }
@@ -315,7 +319,7 @@ impl Rules {
             list.iter()
                 .map(|s| {
                     Slot::parse(s.get_ref()).ok_or_else(|| {
-                        at(path, text, s.span(), format!("{what} {id}: unknown slot class {:?} (a contract class, actor, state_actor, Force, attacker, Number, Date or Name)", s.get_ref()))
+                        at(path, text, s.span(), format!("{what} {id}: unknown slot class {:?} (a contract class, actor, state_actor, Force, attacker, Number, Date, Name or NamedPlace)", s.get_ref()))
                     })
                 })
                 .collect()

@@ -416,7 +416,9 @@ impl Language {
                     let first = text.get(n.span.clone()).and_then(|s| s.chars().next());
                     first.is_some_and(char::is_uppercase) || self.closed(&n.lower).iter().any(|c| matches!(c, Closed::Det | Closed::Possessive | Closed::Pronoun))
                 });
-                if after_det || after_s || after_noun && c.noun > 0 && !(matches!(form, Form::Third) && object_follows) {
+                // After a preposition: "10 hours of talks", "for support".
+                let after_prep = matches!(prev, Some(Pos::Closed(Closed::Preposition)));
+                if after_det || after_s || after_prep || after_noun && c.noun > 0 && !(matches!(form, Form::Third) && object_follows) {
                     return Tag { pos: Pos::Noun, lemma: None, form: None };
                 }
                 // "talks", "attacks" after a name or at the start: verb if WordNet uses the
@@ -596,7 +598,7 @@ mod tests {
     #[test]
     fn nouns_after_determiners_are_not_verbs() {
         let lang = Language::builtin();
-        let s = "The attacks ended the peace talks and their support.";
+        let s = "The attacks ended the peace talks and their support after hours of talks.";
         let tokens = text::tokenize(s, 0);
         let tags = lang.tag(&tokens, s);
         let verbs: Vec<&str> = tokens.iter().zip(&tags).filter(|(_, t)| t.pos == Pos::Verb).map(|(t, _)| t.lower.as_str()).collect();

@@ -43,7 +43,7 @@ pub fn scan<'l>(text: &str, sentence: Range<usize>, lex: &'l Lexicon) -> Scan<'l
     let tags = lex.language.tag(&tokens, text);
     let readings = tokens
         .iter()
-        .map(|t| if t.kind == TokenKind::Word { lex.language.verb(&t.lower).map(|(l, _)| l).filter(|l| *l != t.lower) } else { None })
+        .map(|t| if t.kind == TokenKind::Word { lex.language.verb_ref(&t.lower).map(|(l, _)| l).filter(|l| *l != t.lower).map(str::to_owned) } else { None })
         .collect();
     Scan { sentence, tokens, tags, readings, finds, hits_at }
 }

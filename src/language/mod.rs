@@ -234,12 +234,22 @@ impl Language {
     /// sign, Third). Irregular forms first, then WordNet's detachment rules, each checked
     /// against the verb list.
     pub fn verb(&self, lower: &str) -> Option<(String, Form)> {
+        self.verb_ref(lower).map(|(l, f)| (l.to_owned(), f))
+    }
+
+    /// [`Language::verb`] without allocating: the lemma is borrowed from the verb list.
+    pub fn verb_ref(&self, lower: &str) -> Option<(&str, Form)> {
         if let Some(lemmas) = self.irregular.get(lower) {
-            return Some((lemmas[0].clone(), Form::Past));
+            return Some((lemmas[0].as_str(), Form::Past));
         }
-        if self.verbs.contains_key(lower) {
-            return Some((lower.to_owned(), Form::Base));
+        if let Some((k, _)) = self.verbs.get_key_value(lower) {
+            return Some((k.as_str(), Form::Base));
         }
+        // Word forms are short: the candidate lemma is built in a stack buffer.
+        if lower.len() > 60 {
+            return None;
+        }
+        let mut buf = [0u8; 64];
         const RULES: &[(&str, &str, Form)] = &[
             ("ies", "y", Form::Third),
             ("es", "e", Form::Third),
@@ -256,17 +266,20 @@ impl Language {
                 if stem.len() < 2 {
                     continue;
                 }
-                let lemma = format!("{stem}{ending}");
-                if self.verbs.contains_key(&lemma) {
-                    return Some((lemma, *form));
+                let n = stem.len() + ending.len();
+                buf[..stem.len()].copy_from_slice(stem.as_bytes());
+                buf[stem.len()..n].copy_from_slice(ending.as_bytes());
+                let lemma = std::str::from_utf8(&buf[..n]).unwrap_or("");
+                if let Some((k, _)) = self.verbs.get_key_value(lemma) {
+                    return Some((k.as_str(), *form));
                 }
                 // "stopped", "shelling": a doubled final consonant.
                 if ending.is_empty() && matches!(form, Form::Past | Form::Gerund) {
                     let b = stem.as_bytes();
                     if b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiou".contains(&b[b.len() - 1]) {
                         let undoubled = &stem[..stem.len() - 1];
-                        if self.verbs.contains_key(undoubled) {
-                            return Some((undoubled.to_owned(), *form));
+                        if let Some((k, _)) = self.verbs.get_key_value(undoubled) {
+                            return Some((k.as_str(), *form));
                         }
                     }
                 }
@@ -370,7 +383,7 @@ impl Language {
         if hyphen_before || hyphen_after {
             return Tag { pos: Pos::Adj, lemma: None, form: None };
         }
-        let Some((lemma, form)) = self.verb(w) else {
+        let Some((lemma, form)) = self.verb_ref(w) else {
             let pos = if self.adverbs.contains(w) && (w.ends_with("ly") || !self.adjectives.contains(w)) {
                 Pos::Adv
             } else if self.adjectives.contains(w) {
@@ -382,7 +395,8 @@ impl Language {
             };
             return Tag { pos, lemma: None, form: None };
         };
-        let c = self.counts(&lemma);
+        let c = self.counts(lemma);
+        let lemma = lemma.to_owned();
         // Left context that makes a noun: a determiner, a possessive, an adjective, a number,
         // "'s", or a noun ("peace talks"), unless the word is a past or -ing form after a noun
         // (a verb then: "troops withdrew", "rebels holding").

@@ -51,7 +51,13 @@ pub(crate) fn attributes(
             let between = text.get(prev.span.end..tspan.start).unwrap_or("x");
             (between.trim().is_empty()).then(|| prev.alts.iter().find(|r| r.class == Class::Organization).cloned()).flatten()
         });
-        let (office, rule, confidence) = match office.clone().or(body_before) {
+        // "The rebel Kurdistan Workers' Party … its leader Abdullah Ocalan": a possessive
+        // pronoun before the title is the sentence's subject, the first organisation (or state)
+        // it names — not the nearest ("… demanding that the Turkish government …").
+        let possessed = (m.tokens.start > 0 && matches!(a.tokens[m.tokens.start - 1].lower.as_str(), "its" | "their"))
+            .then(|| a.mentions[..mi].iter().find_map(|x| x.alts.iter().find(|r| matches!(r.class, Class::Organization | Class::Country)).cloned()))
+            .flatten();
+        let (office, rule, confidence) = match office.clone().or(body_before).or(possessed) {
             Some(o) => (Some(o), "officialOf/title-modifier", 0.9),
             // An official named as an object or a possessor ("met with President X", "welcomed
             // President X's statement") is another country's, as often as not: no guess.

@@ -181,7 +181,11 @@ fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
                 q += 1;
             }
             let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place) || a.mentions[*m].unknown_name);
-            return (word(a, q) == "of" && place(q + 1)).then_some(q + 1);
+            if word(a, q) == "of" && place(q + 1) {
+                return Some(q + 1);
+            }
+            // Nouns as modifiers of a name: "the ruling Georgian Dream party".
+            return (q < end && is_mention(a, q) && word(a, q + 1) != "'s").then_some(q);
         }
         if !(np_filler(a, k) || matches!(word(a, k), "\"" | "“" | "”" | "'" | "‘" | "’")) {
             return None;
@@ -429,10 +433,13 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
             // The verb's time adjunct dates the agreement signed: "signed the truce on
             // Saturday", "signed a pact in 2015" (not when the signing is only planned).
             if f.predicate == "signed" && !hedged {
-                let date = here.preps.iter().filter(|(p, _, _)| matches!(p.as_str(), "on" | "in")).find_map(|(_, m, _)| match a.items[*m] {
+                let date_of = |m: usize| match a.items[m] {
                     Item::Mention(d) => a.mentions[d].value.clone().filter(|v| matches!(v, Value::Date(_) | Value::Year(_))).map(|v| (v, a.mentions[d].span.clone())),
                     _ => None,
-                });
+                };
+                // "on Saturday", "in 2015", or a bare "yesterday" right after the object.
+                let bare = (o_item + 1..(o_item + 3).min(a.items.len())).find(|&k| date_of(k).is_some() && !matches!(word(a, k - 1), "until" | "by" | "from" | "since" | "before" | "after" | "to"));
+                let date = here.preps.iter().filter(|(p, _, _)| matches!(p.as_str(), "on" | "in")).find_map(|(_, m, _)| date_of(*m)).or_else(|| bare.and_then(date_of));
                 if let (Some((v, span)), Item::Mention(om)) = (date, a.items[o_item]) {
                     if let Some(agreement) = a.mentions[om].alts.iter().find(|r| r.class == super::Class::Agreement) {
                         out.push(Found {

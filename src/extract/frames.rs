@@ -353,6 +353,12 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
     // clause's antecedent is.
     for g in 1..args.len() {
         let Some((s, _)) = args[g].subject else { continue };
+        // A bare participle modifies the noun before it, whoever governs that noun: "welcomed
+        // the deal brokered by the UAE".
+        let participle = a.groups[g].voice == Voice::Passive && a.groups[g].tokens.start == a.groups[g].head;
+        if participle {
+            continue;
+        }
         let claimed = (0..g).rev().find(|&h| args[h].object == Some(s) || args[h].preps.iter().any(|(_, m, _)| *m == s));
         if let Some(h) = claimed {
             let start = items[a.groups[h].tokens.start];

@@ -161,11 +161,16 @@ fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
             // A nationality before a common noun modifies it: "shell Iraqi towns" names no
             // entity, "the Iraqi city of Basra" names Basra.
             if matches!(a.items[k], Item::Mention(m) if a.mentions[m].tokens.len() == 1 && a.mentions[m].alts.first().is_some_and(|r| r.class == super::Class::Country))
-                && matches!(pos_of(a, k + 1), Some(Pos::Noun))
+                && matches!(pos_of(a, k + 1), Some(Pos::Noun | Pos::Adj))
             {
                 let mut q = k + 1;
                 while q < a.items.len() && matches!(pos_of(a, q), Some(Pos::Noun | Pos::Adj)) {
                     q += 1;
+                }
+                // "the Ukrainian capital, Kyiv,": the place the apposition names.
+                let place_at = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place));
+                if word(a, q) == "," && place_at(q + 1) {
+                    return Some(q + 1);
                 }
                 // Otherwise the nationality stands for its state ("bombed Cambodian military
                 // positions", "withdraw from Lebanese territory").

@@ -432,7 +432,8 @@ impl Language {
                 });
                 // After a preposition: "10 hours of talks", "for support".
                 let after_prep = matches!(prev, Some(Pos::Closed(Closed::Preposition)));
-                if after_det || after_s || after_prep || after_noun && c.noun > 0 && !(matches!(form, Form::Third) && object_follows) {
+                // ("drones hit the capital": a past form like its base, "hit", "set", "cut").
+                if after_det || after_s || after_prep || after_noun && c.noun > 0 && !object_follows {
                     return Tag { pos: Pos::Noun, lemma: None, form: None };
                 }
                 // "talks", "attacks" after a name or at the start: verb if WordNet uses the

@@ -315,6 +315,30 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
     args
 }
 
+/// The arguments of every verb group of the sentence, in order.
+fn all_arguments(a: &Analysis, items: &[usize]) -> Vec<Args> {
+    let mut args: Vec<Args> = a.groups.iter().map(|g| arguments(a, g, items)).collect();
+    // "The faction that controls Afghanistan refused": a subject found left of a verb that is
+    // the object of a relative clause just before is not that verb's subject; the relative
+    // clause's antecedent is.
+    for g in 1..args.len() {
+        let Some((s, _)) = args[g].subject else { continue };
+        // A bare participle modifies the noun before it, whoever governs that noun: "welcomed
+        // the deal brokered by the UAE".
+        let participle = a.groups[g].voice == Voice::Passive && a.groups[g].tokens.start == a.groups[g].head;
+        if participle {
+            continue;
+        }
+        let claimed = (0..g).rev().find(|&h| args[h].object == Some(s) || args[h].preps.iter().any(|(_, m, _)| *m == s));
+        if let Some(h) = claimed {
+            let start = items[a.groups[h].tokens.start];
+            let relative = start != usize::MAX && start > 0 && matches!(pos_of(a, start - 1), Some(Pos::Closed(Closed::Relative)));
+            args[g].subject = if relative { args[h].subject } else { None };
+        }
+    }
+    args
+}
+
 impl Frame {
     /// The item filling `role` for verb group `g`, and the direction to extend coordination.
     fn argument(&self, role: &Role, g: &VerbGroup, args: &Args) -> Option<(usize, isize)> {
@@ -350,27 +374,9 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
         return out;
     }
     let items = item_of(a);
+    let args = all_arguments(a, &items);
     let accusation_content = relate::accusation_content(a, rules);
     let negators = rules.setting("negators");
-    let mut args: Vec<Args> = a.groups.iter().map(|g| arguments(a, g, &items)).collect();
-    // "The faction that controls Afghanistan refused": a subject found left of a verb that is
-    // the object of a relative clause just before is not that verb's subject; the relative
-    // clause's antecedent is.
-    for g in 1..args.len() {
-        let Some((s, _)) = args[g].subject else { continue };
-        // A bare participle modifies the noun before it, whoever governs that noun: "welcomed
-        // the deal brokered by the UAE".
-        let participle = a.groups[g].voice == Voice::Passive && a.groups[g].tokens.start == a.groups[g].head;
-        if participle {
-            continue;
-        }
-        let claimed = (0..g).rev().find(|&h| args[h].object == Some(s) || args[h].preps.iter().any(|(_, m, _)| *m == s));
-        if let Some(h) = claimed {
-            let start = items[a.groups[h].tokens.start];
-            let relative = start != usize::MAX && start > 0 && matches!(pos_of(a, start - 1), Some(Pos::Closed(Closed::Relative)));
-            args[g].subject = if relative { args[h].subject } else { None };
-        }
-    }
     for (gi, g) in a.groups.iter().enumerate() {
         if g.negated {
             continue;
@@ -497,10 +503,11 @@ pub fn explain(a: &Analysis, text: &str) -> Vec<String> {
         let r: Range<usize> = a.item_span(k);
         text[r].to_owned()
     };
+    let all = all_arguments(a, &items);
     a.groups
         .iter()
-        .map(|g| {
-            let args = arguments(a, g, &items);
+        .zip(&all)
+        .map(|(g, args)| {
             let words = text[a.tokens[g.tokens.start].span.start..a.tokens[g.tokens.end - 1].span.end].to_owned();
             let mut line = format!("verb {words:?} → {} {:?} {:?}", g.lemma, g.tense, g.voice);
             if g.negated {
@@ -524,4 +531,44 @@ pub fn explain(a: &Analysis, text: &str) -> Vec<String> {
             line
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+    use crate::extract::{recognise, resolve, Lexicon};
+
+    /// The verb groups of a one-sentence text with their arguments, as `--explain` prints them.
+    fn groups(text: &str) -> Vec<String> {
+        let lex = Lexicon::builtin();
+        let doc = Document { id: "t".into(), text: text.into(), ..Document::default() };
+        let scan = recognise::scan(text, 0..text.len(), lex);
+        let titled = vec![recognise::titled_names(text, &scan, lex)];
+        let ctx = resolve::DocContext::build(&doc, std::slice::from_ref(&scan), &titled, lex);
+        let a = recognise::recognise(text, scan, lex, &ctx);
+        explain(&a, text)
+    }
+
+    #[test]
+    fn arguments_by_voice_clause_and_coordination() {
+        let cases: &[(&str, &[&str])] = &[
+            ("Russia and Turkey signed the deal.", &[r#"verb "signed" → sign Past Active subject "Turkey" object "deal""#]),
+            ("The deal was signed by Russia.", &[r#"verb "was signed" → sign Past Passive subject "deal" by "Russia""#]),
+            // A participle in apposition, then the main verb past it.
+            (
+                "The truce, brokered by Qatar, was signed by Israel.",
+                &[r#"verb "brokered" → broker Past Passive subject "truce" by "Qatar""#, r#"verb "was signed" → sign Past Passive subject "truce" by "Israel""#],
+            ),
+            // A relative clause with "that": the name qualifying the head is the subject.
+            ("The Taliban faction that controls Kabul refused.", &[r#"verb "controls" → control Present Active subject "Taliban" object "Kabul""#, r#"verb "refused" → refuse Past Active subject "Taliban""#]),
+            // A name inside a prepositional phrase is not the subject.
+            ("Settlers in Hebron attacked the offices.", &[r#"verb "attacked" → attack Past Active subject "Settlers""#]),
+            // Negation is read off the group.
+            ("Egypt did not sign the accord.", &[r#"verb "did not sign" → sign Past Active negated subject "Egypt" object "accord""#]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(groups(text), *expected, "{text}");
+        }
+    }
 }

@@ -314,6 +314,19 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                             pos = q as isize;
                         }
                     }
+                    // A nationality before a common noun that the phrase then names: "the
+                    // Ukrainian capital, Kyiv", "the Iraqi city of Basra".
+                    let nationality = matches!(a.items[p], Item::Mention(m) if a.mentions[m].tokens.len() == 1 && a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Country));
+                    if nationality && is_lower_word(a, p + 1) {
+                        let mut q = p + 1;
+                        while is_lower_word(a, q) && q < p + 4 {
+                            q += 1;
+                        }
+                        let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == Class::Place));
+                        if (token_is(a, q, ",") || token_is(a, q, "of")) && place(q + 1) {
+                            pos = q as isize + 1;
+                        }
+                    }
                 }
                 if !inb(pos) {
                     return false;

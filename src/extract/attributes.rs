@@ -181,6 +181,26 @@ pub(crate) fn attributes(
             }
         }
     }
+    // A date or a year right before an event noun dates the event: "the 1967 war", "the
+    // October 7 attack".
+    for (k, item) in a.items.iter().enumerate().skip(1) {
+        let (Item::Mention(ei), Item::Mention(di)) = (*item, a.items[k - 1]) else { continue };
+        let Some(event) = a.mentions[ei].alts.first().filter(|r| r.class == Class::Event) else { continue };
+        let value = match &a.mentions[di].value {
+            Some(v @ (Value::Date(_) | Value::Year(_))) => v.clone(),
+            Some(Value::Integer(y)) if (1800..=2100).contains(y) && a.mentions[di].tokens.len() == 1 => Value::Year(*y as i32),
+            _ => continue,
+        };
+        found.push(Found {
+            subject: event.clone(),
+            subject_span: a.mentions[ei].span.clone(),
+            predicate: "date".into(),
+            object: Filler::Value(value),
+            object_span: a.mentions[di].span.clone(),
+            rule: "date/before-event-noun".into(),
+            confidence: 0.8,
+        });
+    }
     // Capitals named as such: "the Armenian capital Yerevan", "the capital, Baku".
     for (k, item) in a.items.iter().enumerate() {
         let Item::Mention(mi) = *item else { continue };

@@ -151,6 +151,12 @@ fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
             continue;
         }
         if is_mention(a, k) {
+            // A compound of common nouns: "the army headquarters" is the headquarters.
+            let common = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if relate::transparent(&a.mentions[*m]) && !a.mentions[*m].alts.is_empty());
+            if common(k) && common(k + 1) {
+                k += 1;
+                continue;
+            }
             // A possessor: "Russia's troops" — the head is what follows when it is a mention.
             if word(a, k + 1) == "'s" {
                 let head = (k + 2..(k + 5).min(a.items.len())).find(|&q| is_mention(a, q));

@@ -118,7 +118,9 @@ pub(crate) fn attributes(
         let Some(Value::Integer(n)) = a.mentions[mi].value else { continue };
         let mut j = k + 1;
         // "an 800-strong contingent": the number's "-strong" is part of the count.
-        if matches!(a.items.get(j), Some(Item::Token(t)) if a.tokens[*t].lower == "-") && matches!(a.items.get(j + 1), Some(Item::Token(t)) if a.tokens[*t].lower == "strong") {
+        if matches!(a.items.get(j), Some(Item::Token(t)) if a.tokens[*t].lower == "-")
+            && matches!(a.items.get(j + 1), Some(Item::Token(t)) if crate::language::numbers::SIZE_SUFFIXES.contains(&a.tokens[*t].lower.as_str()))
+        {
             j += 2;
         }
         // Modifiers between the number and the group: listed ones, adjectives, and "and"

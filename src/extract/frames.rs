@@ -145,9 +145,13 @@ fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
 fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
     let end = (k + limit).min(a.items.len());
     while k < end {
-        // A number counts the head: "killed 60 soldiers", "more than 100 Palestinians".
+        // A number counts the head: "killed 60 soldiers", "more than 100 Palestinians", "a
+        // 4,000-strong contingent".
         if matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_)))) && k + 1 < end {
             k += 1;
+            if word(a, k) == "-" && crate::language::numbers::SIZE_SUFFIXES.contains(&word(a, k + 1)) {
+                k += 2;
+            }
             continue;
         }
         if is_mention(a, k) {

@@ -37,6 +37,10 @@ fn scale(w: &str) -> Option<i64> {
     SCALES.iter().find(|(n, _)| *n == w).map(|(_, v)| *v)
 }
 
+/// Words that, glued to a number by a hyphen, make it the size of what follows: "a
+/// 1,000-strong force", "a 500-man unit", "a 12-member delegation".
+pub const SIZE_SUFFIXES: &[&str] = &["strong", "man", "member", "person", "men"];
+
 /// Parses the number starting at token `i` (after any hedge), if there is one.
 pub fn number_at(tokens: &[Token], i: usize) -> Option<Number> {
     let mut start = i;
@@ -55,7 +59,7 @@ pub fn number_at(tokens: &[Token], i: usize) -> Option<Number> {
     // A number glued to a following word is an adjective: "seven-day", "30-year-old".
     // ("twenty-one" is a number).
     if tokens.get(j + 1).is_some_and(|n| n.lower == "-" && n.span.start == t.span.end)
-        && tokens.get(j + 2).is_some_and(|w| unit(&w.lower).is_none())
+        && tokens.get(j + 2).is_some_and(|w| unit(&w.lower).is_none() && !SIZE_SUFFIXES.contains(&w.lower.as_str()))
     {
         return None;
     }

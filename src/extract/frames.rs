@@ -380,7 +380,7 @@ const HEDGING: &[&str] = &["offer", "promise", "vow", "pledge", "prepare", "expe
 /// Applies every frame to the verb groups of a sentence.
 pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let mut out = Vec::new();
-    if rules.frames.is_empty() || a.groups.is_empty() {
+    if rules.frames.is_empty() || !a.groups.iter().any(|g| rules.frames_for(&g.lemma).next().is_some()) {
         return out;
     }
     let items = item_of(a);

@@ -111,12 +111,20 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
 fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
     let nouns = lex.rules.setting("relation_nouns");
     let phrases = lex.rules.setting("relation_phrases");
-    let word = |a: &Analysis, k: usize| match a.items.get(k) {
-        Some(Item::Token(t)) => a.tokens[*t].lower.clone(),
-        _ => String::new(),
-    };
+    fn word(a: &Analysis, k: usize) -> &str {
+        match a.items.get(k) {
+            Some(Item::Token(t)) => &a.tokens[*t].lower,
+            _ => "",
+        }
+    }
+    // Only where a relation word follows the noun ("of", "loyal", "allied", …).
+    let firsts: Vec<&str> = phrases.iter().filter_map(|p| p.split_whitespace().next()).chain(std::iter::once("of")).collect();
     let mut k = 0;
     while k + 2 < a.items.len() {
+        if !firsts.contains(&word(a, k + 1)) {
+            k += 1;
+            continue;
+        }
         // The head: a plain plural noun for people, or a group noun no one owns.
         let (head_tokens, head_noun) = match a.items[k] {
             Item::Token(t) => match lex.language.person_noun(&a.tokens[t].lower) {

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::lexicon::{Hit, Lexicon};
-use crate::language::text::{tokenize, Token, TokenKind};
+use crate::language::text::{tokenize, Token};
 
 /// One sentence tokenised and matched against the lexicon, once: [`DocContext::build`] and
 /// [`recognise`] both read it.
@@ -40,10 +40,6 @@ pub fn scan<'l>(text: &str, sentence: Range<usize>, lex: &'l Lexicon) -> Scan<'l
             }
         }
     }
-    let tags = lex.language.tag(&tokens, text);
-    let readings = tokens
-        .iter()
-        .map(|t| if t.kind == TokenKind::Word { lex.language.verb_ref(&t.lower).map(|(l, _)| l).filter(|l| *l != t.lower).map(str::to_owned) } else { None })
-        .collect();
+    let (tags, readings) = lex.language.tag_and_read(&tokens, text);
     Scan { sentence, tokens, tags, readings, finds, hits_at }
 }

@@ -297,11 +297,18 @@ impl Language {
         if self.person_nouns.contains(lower) {
             return Some((lower.to_owned(), false));
         }
+        if !lower.ends_with('s') || lower.len() > 60 {
+            return None;
+        }
+        let mut buf = [0u8; 64];
         for (suffix, ending) in [("ies", "y"), ("es", ""), ("s", "")] {
             if let Some(stem) = lower.strip_suffix(suffix) {
-                let singular = format!("{stem}{ending}");
-                if singular.len() > 2 && self.person_nouns.contains(&singular) {
-                    return Some((singular, true));
+                let n = stem.len() + ending.len();
+                buf[..stem.len()].copy_from_slice(stem.as_bytes());
+                buf[stem.len()..n].copy_from_slice(ending.as_bytes());
+                let singular = std::str::from_utf8(&buf[..n]).unwrap_or("");
+                if singular.len() > 2 && self.person_nouns.contains(singular) {
+                    return Some((singular.to_owned(), true));
                 }
             }
         }
@@ -318,8 +325,18 @@ impl Language {
     /// a word that can be a verb is one unless its context says noun ("the attacks", "peace
     /// talks", "their support") or the word is far more often a noun and nothing says verb.
     pub fn tag(&self, tokens: &[Token], text: &str) -> Vec<Tag> {
+        self.tag_and_read(tokens, text).0
+    }
+
+    /// [`Language::tag`], and for each token the lemma of the verb it can be a form of when
+    /// that differs from the word ("signed" → sign, "was" → be), whatever its part of speech
+    /// here: cue words match through it. One look-up per word serves both.
+    pub fn tag_and_read(&self, tokens: &[Token], text: &str) -> (Vec<Tag>, Vec<Option<String>>) {
         let mut tags: Vec<Tag> = Vec::with_capacity(tokens.len());
+        let mut readings: Vec<Option<String>> = Vec::with_capacity(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
+            let reading = if t.kind == TokenKind::Word && t.lower.len() > 2 { self.verb_ref(&t.lower) } else { None };
+            readings.push(reading.map(|(l, _)| l).filter(|l| *l != t.lower).map(str::to_owned));
             let tag = match t.kind {
                 TokenKind::Number => Tag { pos: Pos::Num, lemma: None, form: None },
                 TokenKind::Punct => {
@@ -329,14 +346,14 @@ impl Language {
                         _ => Tag { pos: Pos::Punct, lemma: None, form: None },
                     }
                 }
-                TokenKind::Word => self.tag_word(tokens, &tags, i, text),
+                TokenKind::Word => self.tag_word(tokens, &tags, i, text, reading),
             };
             tags.push(tag);
         }
-        tags
+        (tags, readings)
     }
 
-    fn tag_word(&self, tokens: &[Token], before: &[Tag], i: usize, text: &str) -> Tag {
+    fn tag_word(&self, tokens: &[Token], before: &[Tag], i: usize, text: &str, reading: Option<(&str, Form)>) -> Tag {
         let t = &tokens[i];
         let w = t.lower.as_str();
         let surface = text.get(t.span.clone()).unwrap_or("");
@@ -383,7 +400,7 @@ impl Language {
         if hyphen_before || hyphen_after {
             return Tag { pos: Pos::Adj, lemma: None, form: None };
         }
-        let Some((lemma, form)) = self.verb_ref(w) else {
+        let Some((lemma, form)) = reading.or_else(|| self.verb_ref(w)) else {
             let pos = if self.adverbs.contains(w) && (w.ends_with("ly") || !self.adjectives.contains(w)) {
                 Pos::Adv
             } else if self.adjectives.contains(w) {

@@ -125,6 +125,21 @@ fn push(out: &mut Vec<Token>, text: &str, offset: usize, span: Range<usize>, kin
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
+    // ASCII has nothing to decompose: the same folding, byte by byte.
+    if s.is_ascii() {
+        for b in s.bytes() {
+            if b.is_ascii_whitespace() {
+                space = !out.is_empty();
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(b.to_ascii_lowercase() as char);
+        }
+        return out;
+    }
     for c in s.nfkd() {
         if is_combining_mark(c) {
             continue;

@@ -161,6 +161,11 @@ fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
                 k += 1;
                 continue;
             }
+            // "military and civilian personnel": coordinated noun modifiers.
+            if common(k) && matches!(word(a, k + 1), "and" | "or") && common(k + 2) && common(k + 3) {
+                k += 2;
+                continue;
+            }
             // A possessor: "Russia's troops" — the head is what follows when it is a mention.
             if word(a, k + 1) == "'s" {
                 let head = (k + 2..(k + 5).min(a.items.len())).find(|&q| is_mention(a, q));
@@ -202,7 +207,9 @@ fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
             // Nouns as modifiers of a name: "the ruling Georgian Dream party".
             return (q < end && is_mention(a, q) && word(a, q + 1) != "'s").then_some(q);
         }
-        if !(np_filler(a, k) || matches!(word(a, k), "\"" | "“" | "”" | "'" | "‘" | "’")) {
+        // "21 military and civilian personnel": coordinated modifiers.
+        let coordinated = matches!(word(a, k), "and" | "or") && k > 0 && matches!(pos_of(a, k - 1), Some(Pos::Adj)) && matches!(pos_of(a, k + 1), Some(Pos::Adj | Pos::Noun));
+        if !(np_filler(a, k) || coordinated || matches!(word(a, k), "\"" | "“" | "”" | "'" | "‘" | "’")) {
             return None;
         }
         k += 1;
@@ -420,6 +427,18 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
                         here.subject = subject_left(a, items[be] as isize - 1).map(|s| (s, -1));
                         hedged = true;
                     }
+                }
+            }
+        }
+        // An infinitive of purpose: "Turkey sent troops to Tripoli to back the GNA" — the
+        // main clause's subject, when nothing stands between but its own phrases.
+        if g.infinitive && here.subject.is_none() {
+            let to = g.tokens.start.saturating_sub(1);
+            if let Some(h) = a.groups[..gi].iter().rposition(|h| h.head < to) {
+                let (from, until) = (items[a.groups[h].head], items[to]);
+                let clean = from != usize::MAX && until != usize::MAX && (from + 1..until).all(|k| !relate::is_boundary(a, k) && !matches!(pos_of(a, k), Some(Pos::Verb)));
+                if clean && !a.groups[h].negated && !rules.setting("irrealis").contains(&a.groups[h].lemma) {
+                    here.subject = args[h].subject;
                 }
             }
         }

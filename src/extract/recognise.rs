@@ -99,7 +99,15 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
     for m in a.mentions.iter().filter(|m| !super::rules::transparent(m) || m.alts.first().is_some_and(|r| r.class != Class::Event)) {
         in_name[m.tokens.clone()].iter_mut().for_each(|x| *x = true);
     }
-    a.groups = crate::language::verb_groups(&a.tokens, &a.tags, &lex.language).into_iter().filter(|g| !in_name[g.head]).collect();
+    // Inside an event noun only a verb with an auxiliary is one ("is shelling", not "the war").
+    let mut in_event = vec![false; a.tokens.len()];
+    for m in a.mentions.iter().filter(|m| m.alts.first().is_some_and(|r| r.class == Class::Event)) {
+        in_event[m.tokens.clone()].iter_mut().for_each(|x| *x = true);
+    }
+    a.groups = crate::language::verb_groups(&a.tokens, &a.tags, &lex.language)
+        .into_iter()
+        .filter(|g| !in_name[g.head] && !(in_event[g.head] && g.tokens.start == g.head))
+        .collect();
     a
 }
 

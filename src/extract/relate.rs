@@ -46,10 +46,11 @@ pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize>
             let possessor = matches!(a.items.get(q + 1), Some(Item::Mention(_))) && token_is(a, q + 2, "'s");
             // ", home of the Black Sea Fleet,", ", seat of the government,": a noun and "of".
             let possessor = possessor || (is_lower_word(a, q + 1) && token_is(a, q + 2, "of"));
-            // ", mediated by Qatar,", ", backed by the United States,": a participle.
-            let possessor = possessor
-                || matches!(a.items.get(q + 1), Some(Item::Token(t)) if a.tags.get(*t).is_some_and(|g| g.pos == crate::language::Pos::Verb && g.form == Some(crate::language::Form::Past)))
-                    && token_is(a, q + 2, "by");
+            // ", mediated by Qatar,", ", backed by the United States,": a participle; ", all
+            // run by military juntas,": one after a quantifier.
+            let participle = |i: usize| matches!(a.items.get(i), Some(Item::Token(t)) if a.tags.get(*t).is_some_and(|g| g.pos == crate::language::Pos::Verb && g.form == Some(crate::language::Form::Past)));
+            let quantifier = ["all", "both", "each", "most", "many"].iter().any(|w| token_is(a, q + 1, w));
+            let possessor = possessor || participle(q + 1) && token_is(a, q + 2, "by") || quantifier && (participle(q + 2) || token_is(a, q + 3, "by"));
             return (q + 1 < close && (possessor || OPENERS.iter().any(|w| token_is(a, q + 1, w)))).then_some(q);
         }
         if is_boundary(a, q) {

@@ -353,6 +353,14 @@ fn all_arguments(a: &Analysis, items: &[usize]) -> Vec<Args> {
             args[g].subject = if relative { args[h].subject } else { None };
         }
     }
+    // Coordinated verbs share their subject: "formed the AES and quit ECOWAS", "captured
+    // and held the town".
+    for g in 1..args.len() {
+        let start = items[a.groups[g].tokens.start];
+        if args[g].subject.is_none() && start != usize::MAX && start > 0 && matches!(word(a, start - 1), "and" | "or" | "but") {
+            args[g].subject = args[g - 1].subject;
+        }
+    }
     args
 }
 

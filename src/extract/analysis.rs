@@ -116,6 +116,8 @@ pub struct Mention {
     pub unknown_name: bool,
     /// For a person introduced with a title: (title index, office-holder entity, title span).
     pub title: Option<(usize, Option<EntRef>, Range<usize>)>,
+    /// A second title, in apposition after the name: "General X, Mali's president,".
+    pub also_title: Option<(usize, Option<EntRef>, Range<usize>)>,
     /// For a group named by a common noun: what the document-level anaphora needs.
     pub group: Option<GroupInfo>,
     /// For a group named by its relation to someone ("supporters of X", "fighters loyal to

@@ -20,8 +20,8 @@ pub(crate) fn attributes(
     let rules = &lexicon.rules;
     let mut found: Vec<Found> = Vec::new();
     // Titled people: "Russian President Vladimir Putin" → title, officialOf.
-    for (mi, m) in a.mentions.iter().enumerate() {
-        let (Some((t, office, tspan)), Some(person)) = (&m.title, m.alts.first()) else { continue };
+    for (mi, m, (t, office, tspan)) in a.mentions.iter().enumerate().flat_map(|(mi, m)| m.title.iter().chain(m.also_title.iter()).map(move |x| (mi, m, x))) {
+        let Some(person) = m.alts.first() else { continue };
         let title = &lexicon.titles[*t];
         if title.kind == lexicon::TitleKind::Honorific {
             continue;

@@ -224,6 +224,7 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                         title: None,
                         group: None,
                         relation: None,
+            also_title: None,
                     });
                     a.items[k] = Item::Mention(a.mentions.len() - 1);
                 }

@@ -209,6 +209,7 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
             title: None,
             group: None,
             relation: Some((predicate, to, a.mentions[tm].span.clone())),
+            also_title: None,
         });
         a.items.splice(k..=target, [Item::Mention(id)]);
         k += 1;
@@ -339,6 +340,7 @@ fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
             title: None,
             group: None,
             relation: None,
+            also_title: None,
         });
         // Replace the phrase's items by the new mention (mentions stay in text order for the
         // matcher: the pushed mention is the last one, so order them again).
@@ -351,7 +353,7 @@ fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
 fn push(a: &mut Analysis, text: &str, toks: Range<usize>, alts: Vec<EntRef>, value: Option<Value>, unknown: bool, title: Option<(usize, Option<EntRef>, Range<usize>)>) {
     let span = a.tokens[toks.start].span.start..a.tokens[toks.end - 1].span.end;
     let id = a.mentions.len();
-    a.mentions.push(Mention { tokens: toks, surface: text[span.clone()].to_owned(), span, alts, value, unknown_name: unknown, title, group: None, relation: None });
+    a.mentions.push(Mention { tokens: toks, surface: text[span.clone()].to_owned(), span, alts, value, unknown_name: unknown, title, group: None, relation: None, also_title: None });
     a.items.push(Item::Mention(id));
 }
 
@@ -415,6 +417,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         title: None,
         group: None,
         relation: None,
+            also_title: None,
     };
     let rules = &lex.rules;
     let military = rules.setting("national_forces");
@@ -670,6 +673,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             let _ = end;
             let mut m = mention(vec![person]);
             m.title = Some((t, office, tokens[i].span.start..tokens[tend - 1].span.end));
+            // "General Assimi Goita, Mali's president, …": a second title in apposition.
+            m.also_title = apposition_title(tokens, hits_at, nend, lex, text).filter(|(t2, _, _)| *t2 != t);
             return Some((nend, m));
         }
     }

@@ -460,6 +460,18 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
                         return Some((nend, m));
                     }
+                    // Two titles joined by "and": "Jordanian Deputy Prime Minister and Foreign
+                    // Minister Ayman Safadi" holds both, of the same owner.
+                    if tokens.get(tend).is_some_and(|t| t.lower == "and") {
+                        if let Some((tend2, t2)) = title_at(tend + 1) {
+                            if let Some((nend, person)) = person_after(tokens, hits_at, tend2, lex, ctx, text) {
+                                let mut m = mention(vec![person]);
+                                m.title = Some((t2, Some(owner.clone()), tokens[tend + 1].span.start..tokens[tend2 - 1].span.end));
+                                m.also_title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                                return Some((nend, m));
+                            }
+                        }
+                    }
                     // The name in apposition after the title: "The French defence minister,
                     // Sebastien Lecornu, said", "Rwanda's ambassador to the United States,
                     // Mathilde Mukantabana, said" (a complement "to X" may stand between).

@@ -810,6 +810,15 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     // Two or more capitalised words before a reporting verb are a person ("Olga Oliker said"),
     // and so is a name of the field's actor lists ("Salva Kiir", "Recep Tayyip Erdogan").
     let words = name.split_whitespace().count();
+    // A name of two to four words with a title in apposition is a person's: "Abdel Fattah
+    // al-Burhan, chairman of Sudan's Sovereignty Council, …".
+    if (2..=4).contains(&words) {
+        if let Some(title) = apposition_title(tokens, hits_at, end, lex, text) {
+            let mut m = mention(vec![ctx.person_ref(&name)]);
+            m.title = Some(title);
+            return Some((end, m));
+        }
+    }
     if (2..=4).contains(&words) && (rules.setting("reporting").iter().any(|w| w == next) || lex.known_people.contains(&fold(&name))) {
         return Some((end, mention(vec![ctx.person_ref(&name)])));
     }
@@ -976,6 +985,16 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
             let tend = k - 1;
             if let Some(h) = hits.iter().find(|h| h.is_proper()) {
                 office = owner_of(lex, *h, &text[tokens[tend + 1].span.start..tokens[oend - 1].span.end]).map(|o| o.0);
+            }
+            // "chairman of Sudan's Sovereignty Council": the body the possessor owns.
+            if tokens.get(oend).is_some_and(|t| t.lower == "'s") {
+                let body = hits_at.get(oend + 1).copied().flatten().and_then(|(bend, hs)| {
+                    hs.iter().find(|h| matches!(h, Hit::Org(_))).and_then(|h| owner_of(lex, *h, &text[tokens[oend + 1].span.start..tokens[bend - 1].span.end])).map(|o| o.0)
+                });
+                let named = || capitalised_run(tokens, hits_at, oend + 1, text, lex, false).map(|(_, name)| EntRef::unknown(Class::Organization, &name));
+                if let Some(b) = body.or_else(named) {
+                    office = Some(b);
+                }
             }
         }
     }

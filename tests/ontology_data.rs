@@ -127,6 +127,9 @@ fn every_data_file_says_where_its_facts_come_from() {
     for rel in [
         "gazetteer/countries.tsv", "gazetteer/regions.tsv", "gazetteer/cities.tsv", "lexicon/organizations.tsv",
         "lexicon/titles.tsv", "lexicon/nominals.tsv", "lexicon/org_suffixes.tsv", "lexicon/relations.toml",
+        "lexicon/cameo_frames.toml", "lexicon/cameo_verbs.tsv", "lexicon/cameo_predicates.tsv", "language/verbs.tsv",
+        "language/verb_forms.tsv", "language/adjectives.txt", "language/adverbs.txt", "language/person_nouns.tsv",
+        "language/function_words.tsv", "actors/people.tsv", "actors/codes.tsv", "actors/agents.tsv",
     ] {
         let text = std::fs::read_to_string(root.join(rel)).unwrap();
         assert!(text.lines().take(20).any(|l| l.to_lowercase().contains("source")), "{rel} names its source");

@@ -447,8 +447,9 @@ impl Language {
                     let first = text.get(n.span.clone()).and_then(|s| s.chars().next());
                     first.is_some_and(char::is_uppercase) || self.closed(&n.lower).iter().any(|c| matches!(c, Closed::Det | Closed::Possessive | Closed::Pronoun))
                 });
-                // After a preposition: "10 hours of talks", "for support".
-                let after_prep = matches!(prev, Some(Pos::Closed(Closed::Preposition)));
+                // After a preposition ("10 hours of talks", "for support") or a verb ("imposed
+                // sanctions on", "held talks"): a noun.
+                let after_prep = matches!(prev, Some(Pos::Closed(Closed::Preposition)) | Some(Pos::Verb));
                 // ("drones hit the capital": a past form like its base, "hit", "set", "cut").
                 if after_det || after_s || after_prep || after_noun && c.noun > 0 && !object_follows {
                     return Tag { pos: Pos::Noun, lemma: None, form: None };

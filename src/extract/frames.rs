@@ -343,7 +343,10 @@ fn all_arguments(a: &Analysis, items: &[usize]) -> Vec<Args> {
         // A bare participle modifies the noun before it, whoever governs that noun: "welcomed
         // the deal brokered by the UAE".
         let participle = a.groups[g].voice == Voice::Passive && a.groups[g].tokens.start == a.groups[g].head;
-        if participle {
+        // A subject found through a relative pronoun ("the faction that controls") stays.
+        let own_start = items[a.groups[g].tokens.start];
+        let through_relative = own_start != usize::MAX && own_start > 0 && matches!(pos_of(a, own_start - 1), Some(Pos::Closed(Closed::Relative)));
+        if participle || through_relative {
             continue;
         }
         let claimed = (0..g).rev().find(|&h| args[h].object == Some(s) || args[h].preps.iter().any(|(_, m, _)| *m == s));

@@ -168,7 +168,44 @@ pub struct Analysis {
     pub readings: Vec<Option<String>>,
 }
 
+impl Mention {
+    /// A mention over `tokens` (at `span`, reading `surface`) with these readings and nothing
+    /// else known yet (no value, title, group or relation).
+    pub fn new(tokens: Range<usize>, span: Range<usize>, surface: String, alts: Vec<EntRef>) -> Mention {
+        Mention { tokens, span, surface, alts, value: None, unknown_name: false, title: None, group: None, relation: None, also_title: None }
+    }
+}
+
 impl Analysis {
+    /// Renumbers the mentions in text order (after mentions were added out of order, or a
+    /// longer one replaced some in [`Analysis::items`]), dropping those no item refers to any
+    /// more; a titled person inside a longer mention ("supporters of President X") stays for
+    /// its title.
+    pub fn sort_mentions(&mut self) {
+        let mut used = vec![false; self.mentions.len()];
+        for item in &self.items {
+            if let Item::Mention(m) = item {
+                used[*m] = true;
+            }
+        }
+        let mut order: Vec<usize> = (0..self.mentions.len()).filter(|&m| used[m] || self.mentions[m].title.is_some()).collect();
+        order.sort_by_key(|&m| (self.mentions[m].span.start, std::cmp::Reverse(self.mentions[m].span.end)));
+        if order.len() == self.mentions.len() && order.windows(2).all(|w| w[0] < w[1]) {
+            return;
+        }
+        let mut new_index = vec![0; self.mentions.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let mut mentions: Vec<Option<Mention>> = std::mem::take(&mut self.mentions).into_iter().map(Some).collect();
+        self.mentions = order.iter().map(|&old| mentions[old].take().expect("each mention moved once")).collect();
+        for item in &mut self.items {
+            if let Item::Mention(m) = item {
+                *m = new_index[*m];
+            }
+        }
+    }
+
     /// Whether token `t` is word `w`: the same word, or a form of the verb `w`.
     pub fn token_is_word(&self, t: usize, w: &str) -> bool {
         self.tokens[t].lower == w || self.readings.get(t).and_then(Option::as_deref) == Some(w)

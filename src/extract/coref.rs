@@ -213,19 +213,8 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                 if let Some(p) = target {
                     let span = a.tokens[t].span.clone();
                     let surface = text[span.clone()].to_owned();
-                    a.mentions.push(Mention {
-                        tokens: t..t + 1,
-                        span,
-                        surface,
-                        // A pronoun is no name: the surface stays the entity's label.
-                        alts: vec![EntRef { surface: p.label.clone(), ..p }],
-                        value: None,
-                        unknown_name: false,
-                        title: None,
-                        group: None,
-                        relation: None,
-            also_title: None,
-                    });
+                    // A pronoun is no name: the surface stays the entity's label.
+                    a.mentions.push(Mention::new(t..t + 1, span, surface, vec![EntRef { surface: p.label.clone(), ..p }]));
                     a.items[k] = Item::Mention(a.mentions.len() - 1);
                 }
             }
@@ -233,18 +222,6 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
         k += 1;
     }
     // Keep mentions in text order, as the rest of the stage expects.
-    let mut order: Vec<usize> = (0..a.mentions.len()).collect();
-    order.sort_by_key(|&m| a.mentions[m].span.start);
-    let mut new_index = vec![0; order.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new;
-    }
-    let mut mentions: Vec<Option<Mention>> = std::mem::take(&mut a.mentions).into_iter().map(Some).collect();
-    a.mentions = order.iter().map(|&old| mentions[old].take().expect("each mention moved once")).collect();
-    for item in &mut a.items {
-        if let Item::Mention(m) = item {
-            *m = new_index[*m];
-        }
-    }
+    a.sort_mentions();
 }
 

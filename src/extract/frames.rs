@@ -429,9 +429,6 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
             // "is willing to", "ready to", "able to": the subject of "be" before the adjective.
             let to = g.tokens.start.saturating_sub(1);
             if to >= 2 && matches!(a.tags[to - 1].pos, Pos::Adj | Pos::Noun | Pos::Verb) {
-                if let Some(b) = a.groups.iter().rposition(|h| h.head < to - 1) {
-                    let _ = b;
-                }
                 let be = (to.saturating_sub(3)..to - 1).rev().find(|&t| a.tags[t].pos == Pos::Closed(Closed::Be));
                 if let Some(be) = be {
                     if items[be] != usize::MAX && items[be] > 0 {

@@ -104,7 +104,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
     for m in a.mentions.iter().filter(|m| m.alts.first().is_some_and(|r| r.class == Class::Event)) {
         in_event[m.tokens.clone()].iter_mut().for_each(|x| *x = true);
     }
-    a.groups = crate::language::verb_groups(&a.tokens, &a.tags, &lex.language)
+    a.groups = crate::language::verb_groups(&a.tokens, &a.tags)
         .into_iter()
         .filter(|g| !in_name[g.head] && !(in_event[g.head] && g.tokens.start == g.head))
         .collect();
@@ -199,50 +199,13 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
         let full = text[span.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
         let group = EntRef { class: Class::Group, key: slug(&full), label: text[head_span].to_lowercase(), wikidata: None, surface: full };
         let id = a.mentions.len();
-        a.mentions.push(Mention {
-            tokens: head_tokens.start..a.mentions[tm].tokens.end,
-            surface: text[span.clone()].to_owned(),
-            span,
-            alts: vec![group],
-            value: None,
-            unknown_name: false,
-            title: None,
-            group: None,
-            relation: Some((predicate, to, a.mentions[tm].span.clone())),
-            also_title: None,
-        });
+        let relation = Some((predicate, to, a.mentions[tm].span.clone()));
+        let tokens = head_tokens.start..a.mentions[tm].tokens.end;
+        a.mentions.push(Mention { relation, ..Mention::new(tokens, span.clone(), text[span].to_owned(), vec![group]) });
         a.items.splice(k..=target, [Item::Mention(id)]);
         k += 1;
     }
-    sort_mentions(a);
-}
-
-/// Renumbers mentions in text order (after mentions were added out of order), dropping those
-/// a longer mention replaced.
-fn sort_mentions(a: &mut Analysis) {
-    let mut used = vec![false; a.mentions.len()];
-    for item in &a.items {
-        if let Item::Mention(m) = item {
-            used[*m] = true;
-        }
-    }
-    // A titled person inside a longer mention ("supporters of President X") keeps its title.
-    let mut order: Vec<usize> = (0..a.mentions.len()).filter(|&m| used[m] || a.mentions[m].title.is_some()).collect();
-    order.sort_by_key(|&m| (a.mentions[m].span.start, std::cmp::Reverse(a.mentions[m].span.end)));
-    if order.len() == a.mentions.len() && order.windows(2).all(|w| w[0] < w[1]) {
-        return;
-    }
-    let mut new_index = vec![0; a.mentions.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new;
-    }
-    let mut mentions: Vec<Option<Mention>> = std::mem::take(&mut a.mentions).into_iter().map(Some).collect();
-    a.mentions = order.iter().map(|&old| mentions[old].take().expect("each mention moved once")).collect();
-    for item in &mut a.items {
-        if let Item::Mention(m) = item {
-            *m = new_index[*m];
-        }
-    }
+    a.sort_mentions();
 }
 
 /// People counted by a noun no list names: "two Iraqi youths", "500 computer hackers", "12
@@ -330,30 +293,19 @@ fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
         let label = text[span.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
         let group = EntRef { class: Class::Group, key: slug(&label), label: label.clone(), wikidata: None, surface: label };
         let id = a.mentions.len();
-        a.mentions.push(Mention {
-            tokens: first_token..last + 1,
-            surface: text[span.clone()].to_owned(),
-            span,
-            alts: vec![group],
-            value: None,
-            unknown_name: false,
-            title: None,
-            group: None,
-            relation: None,
-            also_title: None,
-        });
+        a.mentions.push(Mention::new(first_token..last + 1, span.clone(), text[span].to_owned(), vec![group]));
         // Replace the phrase's items by the new mention (mentions stay in text order for the
         // matcher: the pushed mention is the last one, so order them again).
         a.items.splice(k + 1..=h, [Item::Mention(id)]);
         k += 2;
     }
-    sort_mentions(a);
+    a.sort_mentions();
 }
 
 fn push(a: &mut Analysis, text: &str, toks: Range<usize>, alts: Vec<EntRef>, value: Option<Value>, unknown: bool, title: Option<(usize, Option<EntRef>, Range<usize>)>) {
     let span = a.tokens[toks.start].span.start..a.tokens[toks.end - 1].span.end;
     let id = a.mentions.len();
-    a.mentions.push(Mention { tokens: toks, surface: text[span.clone()].to_owned(), span, alts, value, unknown_name: unknown, title, group: None, relation: None, also_title: None });
+    a.mentions.push(Mention { value, unknown_name: unknown, title, ..Mention::new(toks, span.clone(), text[span].to_owned(), alts) });
     a.items.push(Item::Mention(id));
 }
 
@@ -407,18 +359,8 @@ fn owner_of(lex: &Lexicon, hit: Hit, surface: &str) -> Option<(EntRef, String)> 
 /// A mention starting at token `i`, if any; returns its end and the mention (spans filled by the caller).
 fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, lex: &Lexicon, ctx: &DocContext, text: &str) -> Option<(usize, Mention)> {
     let surface = |r: Range<usize>| text[tokens[r.start].span.start..tokens[r.end - 1].span.end].to_owned();
-    let mention = |alts: Vec<EntRef>| Mention {
-        tokens: 0..0,
-        span: 0..0,
-        surface: String::new(),
-        alts,
-        value: None,
-        unknown_name: false,
-        title: None,
-        group: None,
-        relation: None,
-            also_title: None,
-    };
+    // Tokens, span and surface are filled by the caller.
+    let mention = |alts: Vec<EntRef>| Mention::new(0..0, 0..0, String::new(), alts);
     let rules = &lex.rules;
     let military = rules.setting("national_forces");
     let non_state = rules.setting("non_state_modifiers");

@@ -147,8 +147,7 @@ pub struct Language {
     person_plurals: HashMap<String, String>,
 }
 
-fn lines<'t>(path: &'t Path, text: &'t str) -> impl Iterator<Item = (usize, Vec<&'t str>)> + 't {
-    let _ = path;
+fn lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
     text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty()).map(|(i, l)| (i + 1, l.split('\t').map(str::trim).collect()))
 }
 
@@ -178,14 +177,14 @@ impl Language {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             match name.as_str() {
                 "function_words.tsv" => {
-                    for (line, f) in lines(path, text) {
+                    for (line, f) in lines(text) {
                         let [word, class, ..] = f[..] else { return Err(syntax(path, line, "expected a word and its class".into())) };
                         let class = Closed::parse(class).ok_or_else(|| syntax(path, line, format!("unknown word class {class:?}")))?;
                         l.closed.entry(word.to_lowercase()).or_default().push(class);
                     }
                 }
                 "verbs.tsv" => {
-                    for (line, f) in lines(path, text) {
+                    for (line, f) in lines(text) {
                         let num = |i: usize| -> Result<u32> {
                             f.get(i).unwrap_or(&"0").parse().map_err(|_| syntax(path, line, format!("column {} is not a count", i + 1)))
                         };
@@ -193,15 +192,15 @@ impl Language {
                     }
                 }
                 "verb_forms.tsv" => {
-                    for (line, f) in lines(path, text) {
+                    for (line, f) in lines(text) {
                         let [form, lemma, ..] = f[..] else { return Err(syntax(path, line, "expected a form and its lemma".into())) };
                         l.irregular.entry(form.to_lowercase()).or_default().push(lemma.to_lowercase());
                     }
                 }
-                "adjectives.txt" => l.adjectives.extend(lines(path, text).map(|(_, f)| f[0].to_lowercase())),
-                "adverbs.txt" => l.adverbs.extend(lines(path, text).map(|(_, f)| f[0].to_lowercase())),
+                "adjectives.txt" => l.adjectives.extend(lines(text).map(|(_, f)| f[0].to_lowercase())),
+                "adverbs.txt" => l.adverbs.extend(lines(text).map(|(_, f)| f[0].to_lowercase())),
                 "person_nouns.tsv" => {
-                    for (_, f) in lines(path, text) {
+                    for (_, f) in lines(text) {
                         let noun = f[0].to_lowercase();
                         for plural in f.get(1).unwrap_or(&"").split('|').filter(|p| !p.is_empty()) {
                             l.person_plurals.insert(plural.to_lowercase(), noun.clone());
@@ -512,8 +511,7 @@ pub struct VerbGroup {
 }
 
 /// Finds the verb groups of a tagged sentence, left to right.
-pub fn verb_groups(tokens: &[Token], tags: &[Tag], lang: &Language) -> Vec<VerbGroup> {
-    let _ = lang;
+pub fn verb_groups(tokens: &[Token], tags: &[Tag]) -> Vec<VerbGroup> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < tags.len() {
@@ -600,7 +598,7 @@ mod tests {
         let lang = Language::builtin();
         let tokens = text::tokenize(s, 0);
         let tags = lang.tag(&tokens, s);
-        verb_groups(&tokens, &tags, lang).into_iter().map(|g| (g.lemma, g.voice, g.tense, g.negated, g.modal)).collect()
+        verb_groups(&tokens, &tags).into_iter().map(|g| (g.lemma, g.voice, g.tense, g.negated, g.modal)).collect()
     }
 
     #[test]

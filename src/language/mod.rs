@@ -30,6 +30,23 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("language/person_nouns.tsv", include_str!("../../ontology/language/person_nouns.tsv")),
 ];
 
+/// The data files `files` (paths relative to `ontology/`, with their built-in copies): read
+/// from the `ontology/` folder `dir`, or the copies compiled into the binary when there is none.
+/// Each comes with the path its errors name.
+pub fn data_files(dir: Option<&Path>, files: &[(&str, &str)]) -> Result<Vec<(PathBuf, String)>> {
+    files
+        .iter()
+        .map(|(rel, builtin)| match dir {
+            Some(dir) => {
+                let path = dir.join(rel);
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                Ok((path, text))
+            }
+            None => Ok((PathBuf::from("ontology").join(rel), (*builtin).to_owned())),
+        })
+        .collect()
+}
+
 /// A closed word class of English grammar (`function_words.tsv`'s second column).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Closed {
@@ -155,10 +172,7 @@ impl Language {
     /// The built-in word lists.
     pub fn builtin() -> &'static Language {
         static BUILT: std::sync::OnceLock<Language> = std::sync::OnceLock::new();
-        BUILT.get_or_init(|| {
-            let files: Vec<(PathBuf, String)> = BUILTIN.iter().map(|(rel, text)| (PathBuf::from("ontology").join(rel), (*text).to_owned())).collect();
-            Language::load(&files).expect("the built-in word lists are valid")
-        })
+        BUILT.get_or_init(|| Language::load(&data_files(None, BUILTIN).expect("built-in files need no reading")).expect("the built-in word lists are valid"))
     }
 
     /// Reads the files of `ontology/language/` (path, text), recognised by name.

@@ -62,17 +62,7 @@ impl LexiconBuilder {
 
     /// Loads and compiles the lexicon.
     pub fn build(self) -> Result<Lexicon> {
-        let mut files: Vec<(PathBuf, String)> = Vec::new();
-        for (rel, builtin) in BUILTIN {
-            match &self.dir {
-                Some(dir) => {
-                    let path = dir.join(rel);
-                    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-                    files.push((path, text));
-                }
-                None => files.push((PathBuf::from("ontology").join(rel), (*builtin).to_owned())),
-            }
-        }
+        let mut files = crate::language::data_files(self.dir.as_deref(), BUILTIN)?;
         for path in &self.extra {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
             files.push((path.clone(), text));
@@ -108,15 +98,7 @@ impl LexiconBuilder {
         }
         lexicon.language = match &self.dir {
             None => crate::language::Language::builtin().clone(),
-            Some(dir) => {
-                let mut files = Vec::new();
-                for (rel, _) in crate::language::BUILTIN {
-                    let path = dir.join(rel);
-                    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-                    files.push((path, text));
-                }
-                crate::language::Language::load(&files)?
-            }
+            Some(dir) => crate::language::Language::load(&crate::language::data_files(Some(dir), crate::language::BUILTIN)?)?,
         };
         lexicon.rules = Rules::load(&rule_files)?;
         // A frame's verb must be one the linguistic layer knows, or it would never fire.

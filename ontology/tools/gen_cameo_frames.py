@@ -33,7 +33,7 @@ GENERIC = {
     "master", "overshadow", "overtake", "surmount", "pit", "quarrel", "struggle", "wrestle", "grapple",
     "scuffle", "tarnish", "mar", "spoil", "vitiate", "ruin", "tear", "rip", "ring", "hang", "abuse",
     "mistreat", "cane", "flog", "whip", "slap", "kick", "thump", "bruise", "lash", "hammer", "pelt", "stone",
-    "overthrow", "retaliate", "repel", "repulse", "reave", "ravish", "match", "foray",
+    "overthrow", "retaliate", "repel", "repulse", "reave", "ravish", "foray",
     "upset", "bother", "disturb", "annoy", "irk", "vex", "plague", "torment", "provoke", "arouse",
     "enkindle", "agitate", "agonise", "agonize", "discomfit", "disconcert", "disquiet", "lecture",
     "irritate", "riot", "loot", "rag", "savage", "harass", "harry", "hassle", "pester", "badger",

@@ -392,9 +392,6 @@ fn controller(groups: &[VerbGroup], gi: usize, a: &Analysis) -> Option<usize> {
     groups[..gi].iter().rposition(|h| h.head < to && to - h.head <= 3 && (h.head + 1..to).all(|t| !matches!(a.tags[t].pos, Pos::Verb | Pos::Punct)))
 }
 
-/// Governing verbs that make what follows "to" a commitment, not yet a fact: lower confidence.
-const HEDGING: &[&str] = &["offer", "promise", "vow", "pledge", "prepare", "expect", "agree", "decide"];
-
 /// Applies every frame to the verb groups of a sentence.
 pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let mut out = Vec::new();
@@ -421,7 +418,7 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
             if gov.negated || rules.setting("irrealis").contains(&gov.lemma) {
                 continue;
             }
-            hedged |= gov.modal || gov.tense == Tense::Future || HEDGING.contains(&gov.lemma.as_str());
+            hedged |= gov.modal || gov.tense == Tense::Future || rules.setting("commitments").contains(&gov.lemma);
             if here.subject.is_none() {
                 here.subject = args[c].subject;
             }

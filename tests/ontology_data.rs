@@ -155,3 +155,22 @@ fn cue_lists_hold_no_inflections_of_a_listed_verb() {
     // And a form matches through its lemma: "retook" is a form of "retake".
     assert_eq!(lemma("retook"), "retake");
 }
+
+#[test]
+fn a_typo_in_a_frame_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let frame = |object: &str, class: &str| {
+        format!("[[frame]]\nid = \"x\"\npredicate = \"signed\"\nverbs = [\"sign\"]\nsubject = [\"agent\"]\nsubject_class = [\"actor\"]\nobject = [\"{object}\"]\nobject_class = [\"{class}\"]\n")
+    };
+    let load = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        LexiconBuilder::new().dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology")).extra(path).build().map(|_| ()).unwrap_err().to_string()
+    };
+    // A role that is neither agent, patient nor a preposition would never fire.
+    let error = load("roles.toml", frame("pateint", "Agreement"));
+    assert!(error.contains("frame x") && error.contains("\"pateint\""), "{error}");
+    // A slot class is checked where it is written: the file and its line.
+    let error = load("slots.toml", frame("patient", "Agreemnt"));
+    assert!(error.contains("slots.toml:8") && error.contains("\"Agreemnt\""), "{error}");
+}

@@ -101,10 +101,22 @@ impl LexiconBuilder {
             Some(dir) => crate::language::Language::load(&crate::language::data_files(Some(dir), crate::language::BUILTIN)?)?,
         };
         lexicon.rules = Rules::load(&rule_files)?;
-        // A frame's verb must be one the linguistic layer knows, or it would never fire.
+        // A frame's verb must be one the linguistic layer knows, and a prepositional role end
+        // in a preposition ("from", "out of", "control of"), or the frame would never fire.
+        use crate::language::Closed;
         for f in &lexicon.rules.frames {
             if let Some(v) = f.verbs.iter().find(|v| !lexicon.language.is_verb(v)) {
                 return Err(Error::Invalid(format!("frame {}: {v:?} is not a verb of ontology/language/verbs.tsv", f.id)));
+            }
+            for role in f.subject.iter().chain(&f.object) {
+                let super::rules::Role::Prep(p) = role else { continue };
+                let last = p.rsplit(' ').next().unwrap_or("");
+                if !(lexicon.language.is(last, Closed::Preposition) || lexicon.language.is(last, Closed::To)) {
+                    return Err(Error::Invalid(format!(
+                        "frame {}: role {p:?} is neither agent, patient nor a preposition of ontology/language/function_words.tsv",
+                        f.id
+                    )));
+                }
             }
         }
         lexicon.compile()?;

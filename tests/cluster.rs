@@ -97,6 +97,18 @@ fn kgraph_binary() -> &'static OsStr {
     BIN.get_or_init(|| assert_cmd::cargo::cargo_bin("kgraph")).as_os_str()
 }
 
+/// Runs `examples/{engine}_extract.py` with the engine's own options, three partitions and this
+/// kgraph on the corpus; returns the folder it wrote.
+fn pipe(tmp: &Path, corpus: &Path, engine: &str, options: &[&str]) -> PathBuf {
+    let out = tmp.join(format!("{engine}-out"));
+    let script = format!("examples/{engine}_extract.py");
+    let mut args: Vec<&OsStr> = vec![OsStr::new(&script)];
+    args.extend(options.iter().map(OsStr::new));
+    args.extend([OsStr::new("--partitions"), OsStr::new("3"), OsStr::new("--kgraph"), kgraph_binary(), corpus.as_os_str(), out.as_os_str()]);
+    python_run(&args);
+    out
+}
+
 fn assert_same(name: &str, got: &[String], expected: &[String]) {
     assert!(expected.len() > 1000, "too little to compare: {} quads", expected.len());
     let missing: Vec<&String> = expected.iter().filter(|q| got.binary_search(q).is_err()).take(5).collect();
@@ -119,18 +131,7 @@ fn spark_local_pipes_partitions_through_kgraph_extract_into_the_same_store_as_a_
     }
     let tmp = TempDir::new().unwrap();
     let corpus = corpus(tmp.path());
-    let out = tmp.path().join("spark-out");
-    python_run(&[
-        OsStr::new("examples/spark_extract.py"),
-        OsStr::new("--master"),
-        OsStr::new("local[2]"),
-        OsStr::new("--partitions"),
-        OsStr::new("3"),
-        OsStr::new("--kgraph"),
-        kgraph_binary(),
-        corpus.as_os_str(),
-        out.as_os_str(),
-    ]);
+    let out = pipe(tmp.path(), &corpus, "spark", &["--master", "local[2]"]);
     assert!(out.join("_SUCCESS").is_file(), "Spark did not finish its job");
     assert_same("spark", &merged(tmp.path(), "spark", &out), &reference(tmp.path(), &corpus));
 }
@@ -142,17 +143,6 @@ fn a_dask_local_cluster_pipes_partitions_through_kgraph_extract_into_the_same_st
     }
     let tmp = TempDir::new().unwrap();
     let corpus = corpus(tmp.path());
-    let out = tmp.path().join("dask-out");
-    python_run(&[
-        OsStr::new("examples/dask_extract.py"),
-        OsStr::new("--workers"),
-        OsStr::new("2"),
-        OsStr::new("--partitions"),
-        OsStr::new("3"),
-        OsStr::new("--kgraph"),
-        kgraph_binary(),
-        corpus.as_os_str(),
-        out.as_os_str(),
-    ]);
+    let out = pipe(tmp.path(), &corpus, "dask", &["--workers", "2"]);
     assert_same("dask", &merged(tmp.path(), "dask", &out), &reference(tmp.path(), &corpus));
 }

@@ -69,7 +69,7 @@ pub(crate) fn attributes(
                 // Defence Minister X said"): what is done there is done by someone else.
                 // A reported speaker ("…, Defence Minister X said") speaks for the country that
                 // acts, never for one named in a prepositional phrase.
-                let speaker = a.tokens.get(m.tokens.end).is_some_and(|t| rules.setting("reporting").iter().any(|w| a.token_is_word(m.tokens.end, w) || *w == t.lower));
+                let speaker = m.tokens.end < a.tokens.len() && rules.setting("reporting").iter().any(|w| a.token_is_word(m.tokens.end, w));
                 let candidates = || a.mentions[..mi].iter().rev().filter(|x| !a.tokens.get(x.tokens.end).is_some_and(|t| t.lower == "'s"));
                 let country = |x: &crate::extract::analysis::Mention| x.alts.iter().find(|r| r.class == Class::Country).cloned();
                 let here = candidates()

@@ -95,14 +95,17 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
     counted_people(&mut a, text, lex);
     // Verb groups outside names and entity nouns: "Support" in "Rapid Support Forces" and
     // "troops" in "Government troops" are no verbs (event nouns may be: "shelling").
-    let mut in_name = vec![false; a.tokens.len()];
-    for m in a.mentions.iter().filter(|m| !super::rules::transparent(m) || m.alts.first().is_some_and(|r| r.class != Class::Event)) {
-        in_name[m.tokens.clone()].iter_mut().for_each(|x| *x = true);
-    }
     // Inside an event noun only a verb with an auxiliary is one ("is shelling", not "the war").
+    let mut in_name = vec![false; a.tokens.len()];
     let mut in_event = vec![false; a.tokens.len()];
-    for m in a.mentions.iter().filter(|m| m.alts.first().is_some_and(|r| r.class == Class::Event)) {
-        in_event[m.tokens.clone()].iter_mut().for_each(|x| *x = true);
+    for m in &a.mentions {
+        let event = m.alts.first().is_some_and(|r| r.class == Class::Event);
+        if !super::rules::transparent(m) || m.alts.first().is_some_and(|r| r.class != Class::Event) {
+            in_name[m.tokens.clone()].iter_mut().for_each(|x| *x = true);
+        }
+        if event {
+            in_event[m.tokens.clone()].iter_mut().for_each(|x| *x = true);
+        }
     }
     a.groups = crate::language::verb_groups(&a.tokens, &a.tags)
         .into_iter()

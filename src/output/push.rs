@@ -319,10 +319,8 @@ pub fn select_graphs(kg: &KgStore, vocab: &Vocab, graphs: &[String], documents: 
     let mut out: Vec<GraphName> = Vec::new();
     for name in graphs {
         let g = export::graph_named(vocab, name);
-        if !store.contains_named_graph(g.as_ref())? {
-            return Err(Error::Invalid(format!("no graph {g} in the store (see `kgraph stats` for the documents)")));
-        }
-        out.push(g.into());
+        export::check_graph(store, g.as_ref())?;
+        out.push(g);
     }
     if !documents.is_empty() {
         let known = kg.documents()?;

@@ -366,6 +366,12 @@ pub struct PushArgs {
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
 
+    /// Send the default graph (the facts) to this named graph rather than to the remote
+    /// default graph: for stores whose default graph is the union of their named graphs
+    /// (Virtuoso), where the facts are then seen by default too.
+    #[arg(long, value_name = "IRI", value_parser = parse_iri)]
+    pub default_graph: Option<oxigraph::model::NamedNode>,
+
     /// Give up on a request after this many seconds.
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_seconds)]
     pub timeout: std::time::Duration,
@@ -614,4 +620,9 @@ mod tests {
     fn the_cli_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+/// An absolute IRI.
+fn parse_iri(s: &str) -> Result<oxigraph::model::NamedNode, String> {
+    oxigraph::model::NamedNode::new(s).map_err(|e| format!("not an absolute IRI: {e}"))
 }

@@ -588,6 +588,7 @@ fn run_push(global: &Global, vocab: &Vocab, args: PushArgs) -> Result<Outcome> {
         retry_wait: args.retry_wait,
         batch_size: args.batch_size,
         ca_cert: args.ca_cert,
+        default_graph: args.default_graph,
         ..PushOptions::new(&endpoint, protocol)
     };
     let bar = if global.quiet || !std::io::stderr().is_terminal() {

@@ -177,6 +177,14 @@ fn every_query_is_documented_parses_and_runs() {
 }
 
 #[test]
+fn provenance_gives_one_row_per_sentence_of_the_fact() {
+    // "Russia brokered" is stated by two sentences of the seeds (in 001 and 004): an OPTIONAL
+    // on an unbound variable once multiplied them by every label of the store.
+    let Answer::Rows(_, rows) = answer("provenance.rq") else { panic!("provenance.rq is a SELECT") };
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+}
+
+#[test]
 fn queries_that_need_no_extraction_give_their_rows() {
     check_expected(|f| WITHOUT_EXTRACTION.contains(&f));
 }

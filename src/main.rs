@@ -194,6 +194,12 @@ fn run_query(global: &Global, vocab: &Vocab, args: QueryArgs) -> Result<Outcome>
     let prepared = query::prepare(&text, origin.as_deref())?;
     let kg = KgStore::open_read_only(&global.store)?;
     let stdout = std::io::stdout();
+    if args.explain {
+        let mut out = BufWriter::new(stdout.lock());
+        query::explain(kg.store(), prepared, args.timeout, &mut out).map_err(|e| name_output(e, Path::new("<stdout>")))?;
+        out.flush().map_err(|e| kgraph::Error::io("<stdout>", e))?;
+        return Ok(Outcome::Done);
+    }
     let options = query::QueryOptions {
         format: args.format,
         terminal: stdout.is_terminal(),

@@ -147,6 +147,10 @@ fn extraction_cases() {
             let x = extract(&doc, &sentences, &lexicon, None);
             let diff = differences(case, &x);
             let name = format!("{} case {} ({:.60})", file.file_name().unwrap().to_string_lossy(), k + 1, case.text);
+            // KGRAPH_CASES_SHOW=1 prints what each known gap still gets wrong.
+            if case.gap.is_some() && !diff.is_empty() && std::env::var_os("KGRAPH_CASES_SHOW").is_some() {
+                eprintln!("gap: {name}\n    {}", diff.join("\n    "));
+            }
             match (&case.gap, diff.is_empty()) {
                 (None, false) => failures.push(format!("{name}\n    {}", diff.join("\n    "))),
                 (Some(_), true) => failures.push(format!("{name}\n    passes now: remove its `gap` mark")),

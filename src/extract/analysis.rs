@@ -62,6 +62,39 @@ impl Class {
     }
 }
 
+/// The contract's predicates (local names, as minted).
+pub const PREDICATES: [&str; 24] = [
+    "brokered",
+    "signed",
+    "supports",
+    "suppliesWeaponsTo",
+    "allyOf",
+    "memberOf",
+    "officialOf",
+    "title",
+    "deployed",
+    "deployedTo",
+    "count",
+    "deathToll",
+    "controls",
+    "captured",
+    "withdrawsFrom",
+    "locatedIn",
+    "capitalOf",
+    "hasMilitaryBaseIn",
+    "accused",
+    "attacked",
+    "protestedAgainst",
+    "stormed",
+    "welcomed",
+    "date",
+];
+
+/// The contract predicate spelled `name` in any case ("allyof" → "allyOf").
+pub fn predicate(name: &str) -> Option<&'static str> {
+    PREDICATES.iter().copied().find(|p| p.eq_ignore_ascii_case(name.trim()))
+}
+
 /// The object of a statement.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Value {

@@ -163,7 +163,7 @@ struct RuleFile {
 #[serde(deny_unknown_fields)]
 struct FrameDef {
     id: String,
-    predicate: String,
+    predicate: toml::Spanned<String>,
     verbs: Vec<String>,
     subject: Vec<toml::Spanned<String>>,
     subject_class: Vec<toml::Spanned<String>>,
@@ -179,7 +179,7 @@ struct FrameDef {
 #[serde(deny_unknown_fields)]
 struct RuleDef {
     id: String,
-    predicate: String,
+    predicate: toml::Spanned<String>,
     #[serde(default)]
     pattern: Option<String>,
     #[serde(default)]
@@ -224,6 +224,15 @@ pub struct Rules {
     cue_index: HashMap<String, HashMap<String, Vec<Vec<String>>>>,
     /// The same for `not_cues`.
     not_cue_index: HashMap<String, HashMap<String, Vec<Vec<String>>>>,
+}
+
+/// Settings whose entries are "phrase>predicate".
+const RELATION_SETTINGS: &[&str] = &["relation_nouns", "relation_phrases"];
+
+/// An error in setting `name` of a rule file, at the line that names the setting.
+fn setting_error(path: &std::path::Path, text: &str, name: &str, message: String) -> Error {
+    let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{name} ")) || l.trim_start().starts_with(&format!("{name}="))).map_or(0, |i| i + 1);
+    Error::Syntax { path: path.to_owned(), line, message: format!("setting {name}: {message}") }
 }
 
 /// [`Rules::cue_index`] of a phrase list.
@@ -302,7 +311,23 @@ impl Rules {
                 rules.not_cues.entry(name).or_default().extend(phrases.iter().map(|p| phrase_tokens(p)));
             }
             for (name, words) in file.settings {
-                rules.settings.entry(name).or_default().extend(words.into_iter().map(|w| w.to_lowercase()));
+                let mut list = Vec::with_capacity(words.len());
+                for w in words {
+                    let mut w = w.to_lowercase();
+                    // "supporter>supports": the predicate after '>' is spelled as the contract
+                    // spells it (settings are matched lower-case, predicates are minted as is).
+                    if RELATION_SETTINGS.contains(&name.as_str()) {
+                        let Some((phrase, p)) = w.split_once('>') else {
+                            return Err(setting_error(path, text, &name, format!("{w:?} is not \"phrase>predicate\"")));
+                        };
+                        let Some(p) = super::analysis::predicate(p) else {
+                            return Err(setting_error(path, text, &name, format!("{w:?}: {p:?} is no contract predicate")));
+                        };
+                        w = format!("{phrase}>{p}");
+                    }
+                    list.push(w);
+                }
+                rules.settings.entry(name).or_default().extend(list);
             }
             defs.extend(file.rule.into_iter().map(|d| (path.clone(), text.as_str(), d)));
             frame_defs.extend(file.frame.into_iter().map(|d| (path.clone(), text.as_str(), d)));
@@ -324,6 +349,10 @@ impl Rules {
                 })
                 .collect()
         };
+        // A predicate is the contract's, spelled as minted.
+        let contract = |path: &PathBuf, text: &str, what: &str, id: &str, p: &toml::Spanned<String>| -> Result<String> {
+            super::analysis::predicate(p.get_ref()).map(str::to_owned).ok_or_else(|| at(path, text, p.span(), format!("{what} {id}: {:?} is no contract predicate", p.get_ref())))
+        };
         for (path, text, def) in frame_defs {
             let roles = |list: &[toml::Spanned<String>]| -> Result<Vec<Role>> {
                 list.iter()
@@ -332,7 +361,7 @@ impl Rules {
             };
             let frame = Frame {
                 id: def.id.clone(),
-                predicate: def.predicate.clone(),
+                predicate: contract(&path, text, "frame", &def.id, &def.predicate)?,
                 verbs: def.verbs.iter().map(|v| v.trim().to_lowercase()).collect(),
                 subject: roles(&def.subject)?,
                 subject_class: slots(&path, text, "frame", &def.id, &def.subject_class)?,
@@ -356,6 +385,7 @@ impl Rules {
             rules.frames.push(frame);
         }
         for (path, text, def) in defs {
+            let predicate = contract(&path, text, "rule", &def.id, &def.predicate)?;
             let subject_slots = slots(&path, text, "rule", &def.id, &def.subject)?;
             let object_slots = slots(&path, text, "rule", &def.id, &def.object)?;
             let bad = |message: String| Error::Invalid(format!("{}: rule {}: {message}", path.display(), def.id));
@@ -403,7 +433,7 @@ impl Rules {
                 }
                 rules.rules.push(Rule {
                     id,
-                    predicate: def.predicate.clone(),
+                    predicate: predicate.clone(),
                     pattern,
                     anchor,
                     subject: subject_slots.clone(),

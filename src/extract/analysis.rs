@@ -156,7 +156,29 @@ pub struct Mention {
     /// For a group named by its relation to someone ("supporters of X", "fighters loyal to
     /// X"): the predicate and the one it relates to, with that mention's span.
     pub relation: Option<(String, EntRef, Range<usize>)>,
+    /// For an agreement named by a common noun ("the ceasefire", "a separate deal"): what
+    /// tells it apart from the document's other agreements.
+    pub agreement: Option<AgreementInfo>,
 }
+
+/// How an agreement was named, for telling the agreements of a document apart: its noun
+/// (whose role in nominals.tsv is its kind) and a modifier that marks it as another one
+/// than those named before ("a separate deal", "the previous truce").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgreementInfo {
+    /// Index of the nominal in the lexicon.
+    pub nominal: usize,
+    /// Introduced with "a", "an" or "another": no agreement of another time named before.
+    pub indefinite: bool,
+    /// "a separate deal", "another truce": an agreement not named before.
+    pub distinct: bool,
+    /// "the previous ceasefire", "an earlier truce": not the one the story is about.
+    pub earlier: bool,
+}
+
+/// The key an agreement mention carries until the document's agreements are told apart: its
+/// byte offset, after this prefix (no real key starts with it).
+pub const PROVISIONAL: &str = "@";
 
 /// How a group (or national body, or event) was named: "Russian peacekeepers" is owned, "the
 /// peacekeepers" is not and refers back to an owned one of the same noun or of a compatible
@@ -205,7 +227,7 @@ impl Mention {
     /// A mention over `tokens` (at `span`, reading `surface`) with these readings and nothing
     /// else known yet (no value, title, group or relation).
     pub fn new(tokens: Range<usize>, span: Range<usize>, surface: String, alts: Vec<EntRef>) -> Mention {
-        Mention { tokens, span, surface, alts, value: None, unknown_name: false, title: None, group: None, relation: None, also_title: None }
+        Mention { tokens, span, surface, alts, value: None, unknown_name: false, title: None, group: None, relation: None, also_title: None, agreement: None }
     }
 }
 
@@ -271,4 +293,16 @@ pub struct Found {
     pub rule: String,
     /// Confidence.
     pub confidence: f32,
+}
+
+/// One sentence as the stages above recognition leave it: its analysis (mentions resolved),
+/// the statements found in it, and who says them when it is reported speech.
+#[derive(Clone, Debug)]
+pub struct SentenceFacts {
+    /// The sentence's analysis.
+    pub analysis: Analysis,
+    /// Its statements, before entities are numbered.
+    pub found: Vec<Found>,
+    /// The speaker of reported speech ("…, Aliyev said").
+    pub speaker: Option<EntRef>,
 }

@@ -97,6 +97,38 @@ pub(crate) fn resolve_groups(
     }
 }
 
+/// Qualified groups anywhere in the document ("Russian peacekeepers"), for a headline's
+/// "peacekeepers" that only the body later qualifies.
+pub(crate) fn qualified_groups(analyses: &[Analysis]) -> Vec<(GroupInfo, Vec<EntRef>)> {
+    analyses
+        .iter()
+        .flat_map(|a| a.mentions.iter())
+        .filter_map(|m| m.group.as_ref().filter(|g| g.owned).map(|g| (g.clone(), m.alts.clone())))
+        .collect()
+}
+
+/// Who says a sentence that is reported speech: a person, organisation or country right
+/// before a reporting verb or just after it ("…, Aliyev said", "said Aliyev", "the ministry
+/// said"). The first reporting verb with one decides.
+pub(crate) fn reported_speaker(a: &Analysis, rules: &Rules) -> Option<EntRef> {
+    let reporting = rules.setting("reporting");
+    for (k, item) in a.items.iter().enumerate() {
+        let Item::Token(t) = *item else { continue };
+        if !reporting.contains(&a.tokens[t].lower) {
+            continue;
+        }
+        let near = [k.checked_sub(1), Some(k + 1), Some(k + 2)];
+        for x in near.into_iter().flatten() {
+            if let Some(Item::Mention(mi)) = a.items.get(x) {
+                if let Some(r) = a.mentions[*mi].alts.iter().find(|r| matches!(r.class, Class::Person | Class::Organization | Class::Country)) {
+                    return Some(r.clone());
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Aliases a document introduces: "Shusha, known as Shushi in Armenian", "Mohamed Hamdan
 /// Dagalo, widely known as Hemedti": the unknown name takes the named entity's readings, here
 /// and wherever the document uses it again.

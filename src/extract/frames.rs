@@ -381,6 +381,50 @@ impl Frame {
     }
 }
 
+/// The time adjunct of verb group `g`, with its span: a date after a time preposition after
+/// the verb ("on Saturday", "in 2015"), a date right after its object ("signed the truce
+/// yesterday"; not "until Friday": `time_bounds`), or a date opening its clause ("On Friday,
+/// X and Y agreed", "and on Sunday the rebels signed"), which also dates a verb coordinated
+/// with that clause's ("On July 22, A signed X and B signed Y").
+fn time_adjunct(a: &Analysis, rules: &Rules, g: &VerbGroup, items: &[usize], args: &Args, o_item: usize) -> Option<(Value, Range<usize>)> {
+    let prepositions = rules.setting("time_prepositions");
+    let bounds = rules.setting("time_bounds");
+    let date_of = |m: usize| match a.items.get(m) {
+        Some(Item::Mention(d)) => a.mentions[*d].value.clone().filter(|v| matches!(v, Value::Date(_) | Value::Year(_))).map(|v| (v, a.mentions[*d].span.clone())),
+        _ => None,
+    };
+    if let Some(d) = args.preps.iter().filter(|(p, _, _)| prepositions.iter().any(|q| q == p)).find_map(|(_, m, _)| date_of(*m)) {
+        return Some(d);
+    }
+    let bare = (o_item + 1..(o_item + 3).min(a.items.len())).find(|&k| date_of(k).is_some() && !bounds.iter().any(|b| b == word(a, k - 1)));
+    if let Some(d) = bare.and_then(date_of) {
+        return Some(d);
+    }
+    // Leftwards to the clause's start, over its subject.
+    let start = items[g.tokens.start];
+    if start == usize::MAX {
+        return None;
+    }
+    let mut k = start;
+    let mut coordinated = false;
+    while k > 0 {
+        k -= 1;
+        if let Some(d) = date_of(k) {
+            let opens = k == 0 || word(a, k - 1) == "," || prepositions.iter().any(|p| p == word(a, k - 1)) && (k == 1 || relate::is_boundary(a, k - 2) || matches!(word(a, k - 2), "and" | "but"));
+            return opens.then_some(d);
+        }
+        match pos_of(a, k) {
+            Some(Pos::Closed(Closed::Conjunction)) => coordinated = true,
+            // Another verb: this clause is coordinated with its clause, or is no main clause.
+            Some(Pos::Verb) if coordinated => coordinated = false,
+            Some(Pos::Verb | Pos::Closed(Closed::Relative | Closed::Subordinator)) => return None,
+            _ if relate::is_boundary(a, k) && word(a, k) != "," => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Verb groups whose subject is another group's: "X agreed to sign", "X is willing to withdraw".
 fn controller(groups: &[VerbGroup], gi: usize, a: &Analysis) -> Option<usize> {
     let g = &groups[gi];
@@ -453,6 +497,7 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
             continue;
         }
         for f in frames {
+            let items = &items;
             if accusation_content.is_some_and(|c| head_item > c + 1) && rules.setting("alleged_predicates").contains(&f.predicate.to_lowercase()) {
                 continue;
             }
@@ -481,17 +526,11 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 Voice::Passive => "passive",
             };
             let confidence = if hedged { f.confidence * 0.8 } else { f.confidence };
-            // The verb's time adjunct dates the agreement signed: "signed the truce on
-            // Saturday", "signed a pact in 2015" (not when the signing is only planned).
-            if f.predicate == "signed" && !hedged {
-                let date_of = |m: usize| match a.items[m] {
-                    Item::Mention(d) => a.mentions[d].value.clone().filter(|v| matches!(v, Value::Date(_) | Value::Year(_))).map(|v| (v, a.mentions[d].span.clone())),
-                    _ => None,
-                };
-                // "on Saturday", "in 2015", or a bare "yesterday" right after the object.
-                let bare = (o_item + 1..(o_item + 3).min(a.items.len())).find(|&k| date_of(k).is_some() && !matches!(word(a, k - 1), "until" | "by" | "from" | "since" | "before" | "after" | "to"));
-                let date = here.preps.iter().filter(|(p, _, _)| matches!(p.as_str(), "on" | "in")).find_map(|(_, m, _)| date_of(*m)).or_else(|| bare.and_then(date_of));
-                if let (Some((v, span)), Item::Mention(om)) = (date, a.items[o_item]) {
+            // The verb's time adjunct dates its object: "signed the truce on Saturday",
+            // "brokered a pact in 2015", "On Friday, X and Y agreed to a ceasefire" (not when
+            // the act is only planned).
+            if f.dates_object && !hedged {
+                if let (Some((v, span)), Item::Mention(om)) = (time_adjunct(a, rules, g, items, &here, o_item), a.items[o_item]) {
                     if let Some(agreement) = a.mentions[om].alts.iter().find(|r| r.class == super::Class::Agreement) {
                         out.push(Found {
                             subject: agreement.clone(),
@@ -502,6 +541,15 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
                             rule: format!("frame/{}/date", f.id),
                             confidence: f.confidence * 0.9,
                         });
+                    }
+                }
+            }
+            // "X signed a deal with Y": Y is a subject too.
+            let mut subjects = subjects;
+            for p in &f.partner {
+                for (_, m, _) in here.preps.iter().filter(|(q, _, _)| q == p) {
+                    if let Some((more, _)) = relate::slot_at(a, *m, 1, &f.subject_class, super::Class::Place) {
+                        subjects.extend(more);
                     }
                 }
             }

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use crate::language::dates::{find_dates, DateValue};
-pub use super::analysis::{Analysis, EntRef, GroupInfo, Item, Mention};
+pub use super::analysis::{AgreementInfo, Analysis, EntRef, GroupInfo, Item, Mention, PROVISIONAL};
 use super::lexicon::{Hit, Lexicon, TitleKind};
 pub use super::scan::{scan, Scan};
 use crate::language::numbers::number_at;
@@ -34,7 +34,13 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
     let n = tokens.len();
     let start_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.start).ok();
     let end_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.end).ok();
-    let future = tokens.iter().any(|t| lex.rules.setting("future").contains(&t.lower));
+    // A sentence that looks forward ("will take effect", "starting Saturday", "is to meet")
+    // puts a weekday ahead of the document's date, else before it. A phrase of the list is
+    // matched word by word.
+    let future = lex.rules.setting("future").iter().any(|p| {
+        let words: Vec<&str> = p.split_whitespace().collect();
+        !words.is_empty() && tokens.windows(words.len()).any(|w| w.iter().zip(&words).all(|(t, x)| t.lower == *x))
+    });
     let mut dates_at: Vec<Option<(usize, DateValue)>> = vec![None; n];
     for (r, d) in find_dates(s, ctx.date, future) {
         if let (Some(a), Some(b)) = (start_of(r.start + sentence.start), end_of(r.end + sentence.start)) {
@@ -83,6 +89,12 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
             }
             let id = a.mentions.len();
             let span = a.tokens[start].span.start..a.tokens[end - 1].span.end;
+            let mut mention = mention;
+            if mention.agreement.is_some() {
+                for r in mention.alts.iter_mut().filter(|r| r.class == Class::Agreement && r.key.is_empty()) {
+                    r.key = format!("{PROVISIONAL}{}", span.start);
+                }
+            }
             a.mentions.push(Mention { tokens: start..end, surface: text[span.clone()].to_owned(), span, ..mention });
             a.items.push(Item::Mention(id));
             i = end;
@@ -441,8 +453,15 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 let nom = &lex.nominals[nidx];
                 let named = is_capitalised(&text[tokens[end].span.clone()]);
                 let place = nom.class == Class::Place && ["feature", "building", "landmark"].contains(&nom.role.as_str());
-                if named && (nom.class == Class::Agreement || place) {
-                    return Some((nend, mention(vec![EntRef::unknown(nom.class, &surface(i..nend))])));
+                // A city names the agreement made there, in lower case too: "the Pretoria
+                // agreement", "the Doha accord" (a region or country does not: "the Ukraine deal").
+                let city = matches!(hit, Hit::Place(p) if matches!(lex.places[p].kind.as_str(), "city" | "capital")) && !possessive;
+                if nom.class == Class::Agreement && (named || city && !is_plural(lex, nidx, &surface(end..nend))) || named && place {
+                    let mut m = mention(vec![EntRef::unknown(nom.class, &surface(i..nend))]);
+                    if nom.class == Class::Agreement {
+                        m.agreement = Some(AgreementInfo { nominal: nidx, indefinite: false, distinct: false, earlier: false });
+                    }
+                    return Some((nend, m));
                 }
             }
             // A region's or people's own forces: "the Nagorno-Karabakh military", "Karabakh forces".
@@ -655,7 +674,18 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
                 return Some((nend, m));
             }
-            Class::Agreement if !plural => Some(ctx.agreement(&surf)),
+            Class::Agreement if !plural => {
+                // A provisional key, the mention's own, until the document's agreements are
+                // told apart (see `agreements`).
+                let mut m = mention(vec![EntRef { key: String::new(), ..ctx.agreement(&surf) }]);
+                let before = |list: &str| -> Option<&str> {
+                    // The modifiers between the determiner and the noun: "a separate bilateral deal".
+                    (i.saturating_sub(3)..i).rev().map(|k| tokens[k].lower.as_str()).take_while(|w| !matches!(*w, "," | "." | ";")).find(|w| rules.setting(list).iter().any(|x| x == w))
+                };
+                let indefinite = (i.saturating_sub(4)..i).rev().map(|k| tokens[k].lower.as_str()).find(|w| matches!(*w, "a" | "an" | "the" | "this" | "that" | "its" | "their" | "another")).is_some_and(|w| matches!(w, "a" | "an" | "another"));
+                m.agreement = Some(AgreementInfo { nominal: nidx, indefinite, distinct: indefinite && before("distinct_referent").is_some(), earlier: before("earlier_referent").is_some() });
+                return Some((nend, m));
+            }
             Class::Event => {
                 let year = event_year(tokens, i, nend);
                 let dated = year.is_some();
@@ -729,7 +759,9 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if let Some((nend, nidx)) = nominal_at(end) {
         let nom = &lex.nominals[nidx];
         if nom.class == Class::Agreement && is_capitalised(&text[tokens[end].span.clone()]) {
-            return Some((nend, mention(vec![EntRef::unknown(Class::Agreement, &surface(i..nend))])));
+            let mut m = mention(vec![EntRef::unknown(Class::Agreement, &surface(i..nend))]);
+            m.agreement = Some(AgreementInfo { nominal: nidx, indefinite: false, distinct: false, earlier: false });
+            return Some((nend, m));
         }
         // Not a plural noun, which belongs to a list: "the Terter and Agdam regions of X".
         let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
@@ -770,6 +802,13 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     let mut m = mention(vec![]);
     m.unknown_name = true;
     Some((end, m))
+}
+
+/// Whether a nominal's surface is its plural ("accords"), which names a set, not one.
+fn is_plural(lex: &Lexicon, nominal: usize, surface: &str) -> bool {
+    let nom = &lex.nominals[nominal];
+    let s = fold(surface);
+    s != fold(&nom.name) && s == fold(&nom.plural)
 }
 
 /// The year an event noun names next to it: "the 1991-94 war", "a war in the early 1990s",

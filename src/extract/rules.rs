@@ -56,6 +56,11 @@ pub struct Frame {
     /// A cue list one of whose phrases must stand between the verb and the object ("supplied
     /// *weapons* to X").
     pub via: Option<String>,
+    /// Prepositions whose noun phrase is another subject beside the verb's: "X signed a deal
+    /// *with* Y" (Y signed it too).
+    pub partner: Vec<String>,
+    /// The verb's time adjunct dates its object: the day of the signing is the agreement's.
+    pub dates_object: bool,
     /// Base confidence.
     pub confidence: f32,
 }
@@ -171,6 +176,10 @@ struct FrameDef {
     object_class: Vec<toml::Spanned<String>>,
     #[serde(default)]
     via: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    partner: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    dates_object: bool,
     #[serde(default = "default_confidence")]
     confidence: f32,
 }
@@ -373,6 +382,15 @@ impl Rules {
                     }
                     v => v.as_ref().map(|v| v.get_ref().clone()),
                 },
+                partner: def
+                    .partner
+                    .iter()
+                    .map(|p| match Role::parse(p.get_ref()) {
+                        Some(Role::Prep(p)) => Ok(p),
+                        _ => Err(at(&path, text, p.span(), format!("frame {}: a partner is a preposition, not {:?}", def.id, p.get_ref()))),
+                    })
+                    .collect::<Result<_>>()?,
+                dates_object: def.dates_object,
                 confidence: def.confidence.clamp(0.0, 1.0),
             };
             if frame.subject.is_empty() || frame.object.is_empty() || frame.verbs.is_empty() {

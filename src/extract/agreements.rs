@@ -206,19 +206,22 @@ pub(crate) fn distinguish(sentences: &mut [SentenceFacts], lex: &Lexicon, ctx: &
                 return (document.key.clone(), Some(document.label.clone()));
             }
             let (when_key, when_label) = match (&g.date, ctx.date) {
-                (Some(Value::Date(d)), _) => (d.to_string(), d.format("%-d %B %Y").to_string()),
-                (Some(Value::Year(y)), _) => (y.to_string(), y.to_string()),
-                (_, Some(d)) => (d.to_string(), d.format("%-d %B %Y").to_string()),
+                (Some(Value::Date(d)), _) => (d.to_string(), format!("of {}", d.format("%-d %B %Y"))),
+                (Some(Value::Year(y)), _) => (y.to_string(), format!("of {y}")),
+                (_, Some(d)) => (d.to_string(), format!("of {}", d.format("%-d %B %Y"))),
                 _ => (format!("doc-{}", slug(&ctx.doc_id)), format!("reported in {}", ctx.doc_id)),
             };
+            // Two agreements of one noun and time are told apart by their order.
             let mut key = format!("{when_key}-{}", slug(&g.noun));
+            let mut label = format!("{} {when_label}", g.noun);
             let mut n = 2;
-            while used.contains(&key) {
+            while used.contains(&key) || label == document.label {
                 key = format!("{when_key}-{}-{n}", slug(&g.noun));
+                label = format!("{} {when_label} ({n})", g.noun);
                 n += 1;
             }
             used.insert(key.clone());
-            (key, Some(format!("{} of {when_label}", g.noun)))
+            (key, Some(label))
         })
         .collect();
     let rename: foldhash::HashMap<&str, &(String, Option<String>)> = nouns.iter().zip(&of_noun).map(|(n, &k)| (n.key.as_str(), &names[k])).collect();

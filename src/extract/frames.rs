@@ -455,11 +455,16 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
             continue;
         }
         let mut here = args[gi].clone();
+        // "may have supplied", "could seize", "must withdraw": a possibility or a duty is no fact.
+        let irrealis_modal = |g: &VerbGroup| a.tokens[g.tokens.clone()].iter().any(|t| rules.setting("irrealis_modals").contains(&t.lower));
+        if irrealis_modal(g) {
+            continue;
+        }
         let mut hedged = g.modal || g.tense == Tense::Future;
         // "X agreed to sign Y": the controlling verb's subject; "refused to sign" is no fact.
         if let Some(c) = controller(&a.groups, gi, a) {
             let gov = &a.groups[c];
-            if gov.negated || rules.setting("irrealis").contains(&gov.lemma) {
+            if gov.negated || rules.setting("irrealis").contains(&gov.lemma) || irrealis_modal(gov) {
                 continue;
             }
             hedged |= gov.modal || gov.tense == Tense::Future || rules.setting("commitments").contains(&gov.lemma);

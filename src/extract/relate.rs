@@ -10,6 +10,7 @@
 //! | `word`, `,`, `'s` | that token (case-insensitive); `a|an` either of them |
 //! | `word?`, `a|an?` | that token (or either), optionally |
 //! | `~`, `~N` | a gap of up to 6 (or N) tokens that does not cross a clause boundary |
+//! | `$` | the phrase ends: punctuation, a preposition, "'s", a date or nothing follows |
 //!
 //! Slot classes are the contract classes plus `actor` (Country, Organization, Person or
 //! Group, but no civilians), `Force` (a Group that is neither civilians nor protesters),
@@ -171,6 +172,16 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
             break;
         }
         let Item::Mention(m2) = a.items[k as usize] else { break };
+        // Going left, a preposition opening the clause makes a place of time or place, no
+        // conjunct: "In Doha, Congo and the M23 signed" (but "mediated by France, Russia and").
+        let ku = k as usize;
+        if dir < 0
+            && ku >= 1
+            && matches!(a.items[ku - 1], Item::Token(t) if a.tags[t].pos == crate::language::Pos::Closed(crate::language::Closed::Preposition))
+            && (ku == 1 || is_boundary(a, ku - 2))
+        {
+            break;
+        }
         let Some(f) = fit(&a.mentions[m2], types, unknown) else { break };
         has_conj |= saw_conj;
         pending.push((f, a.mentions[m2].span.clone(), k as usize, saw_conj));
@@ -266,6 +277,14 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 if !found {
                     return false;
                 }
+            }
+            Elem::End => {
+                if !phrase_ends(a, pos) {
+                    return false;
+                }
+                // Matches no item: the position stays.
+                i += 1;
+                continue;
             }
             Elem::Opt(w) => {
                 if inb(pos) && word_is(a, pos as usize, w) {
@@ -371,6 +390,22 @@ fn elem_matches_at(a: &Analysis, rules: &Rules, rule: &Rule, e: &Elem, p: usize,
         Elem::Subject => matches!(a.items[p], Item::Mention(m) if fit(&a.mentions[m], &rule.subject, rule.unknown).is_some()),
         Elem::Object => matches!(a.items[p], Item::Mention(m) if fit(&a.mentions[m], &rule.object, rule.unknown).is_some()),
         Elem::Gap(_) => true,
+        Elem::End => phrase_ends(a, p as isize),
+    }
+}
+
+/// Whether a noun phrase ends before item `pos` (see [`Elem::End`]).
+fn phrase_ends(a: &Analysis, pos: isize) -> bool {
+    if pos < 0 {
+        return true;
+    }
+    match a.items.get(pos as usize) {
+        None => true,
+        Some(Item::Mention(m)) => a.mentions[*m].value.is_some(),
+        Some(Item::Token(t)) => {
+            use crate::language::{Closed, Pos};
+            matches!(a.tags[*t].pos, Pos::Punct | Pos::Closed(Closed::Preposition | Closed::To | Closed::Possessive)) || a.tokens[*t].lower == "'s"
+        }
     }
 }
 
@@ -406,6 +441,15 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 _ => continue,
             };
             if accusation_content.is_some_and(|c| p > c + 1) && rules.setting("alleged_predicates").contains(&rule.predicate.to_lowercase()) {
+                continue;
+            }
+            // "may have supplied", "could seize", "must withdraw": a possibility or a duty is
+            // no fact (the modal right before the cue, past "have", "be" and adverbs).
+            let irrealis_modal = (p.saturating_sub(3)..p).rev().map_while(|k| match a.items[k] {
+                Item::Token(t) => Some(t),
+                Item::Mention(_) => None,
+            }).any(|t| rules.setting("irrealis_modals").contains(&a.tokens[t].lower));
+            if irrealis_modal {
                 continue;
             }
             // "threatened to shell X", "plans to seize Y": what follows is no fact.

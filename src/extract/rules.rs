@@ -80,6 +80,10 @@ pub enum Elem {
     Opt(String),
     /// A gap of up to this many tokens.
     Gap(usize),
+    /// The phrase ends here: what follows (if anything) is punctuation, a preposition, "'s" or
+    /// a date or number, not a conjunct or a verb ("in Kyiv, Ukraine, on Monday", not "In
+    /// Doha, Congo and the M23 signed").
+    End,
 }
 
 /// What a slot of a rule or frame accepts: a contract class or one of the derived slot
@@ -519,6 +523,7 @@ fn parse_pattern(p: &str) -> std::result::Result<Vec<Elem>, String> {
             "S" => Elem::Subject,
             "O" => Elem::Object,
             "~" => Elem::Gap(6),
+            "$" => Elem::End,
             _ if w.starts_with('~') => Elem::Gap(w[1..].parse().map_err(|_| format!("bad gap {w}"))?),
             _ if w.starts_with('@') && w.len() > 1 => Elem::Cue(w[1..].to_owned()),
             _ if w.ends_with('?') && w.len() > 1 => Elem::Opt(w[..w.len() - 1].to_lowercase().replace('’', "'")),

@@ -178,6 +178,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Ve
             let mut found = attributes::attributes(&a, text, lexicon, &last_country, &main_war, &mut titles_said);
             found.extend(relate::relate(&a, rules));
             found.extend(frames::apply(&a, rules));
+            keep_participants(&mut found, rules);
             let speaker = coref::reported_speaker(&a, rules);
             if let Some(c) = a.mentions.iter().rev().find_map(|m| m.alts.iter().find(|r| r.class == Class::Country)) {
                 last_country = Some(c.clone());
@@ -219,6 +220,25 @@ fn number(facts: Vec<analysis::SentenceFacts>) -> Extraction {
         }
     }
     out
+}
+
+/// Statements of rules that want a participant ([`rules::Rule::participant`]) stand only when
+/// their subject is an argument of another statement of the same sentence.
+fn keep_participants(found: &mut Vec<analysis::Found>, rules: &rules::Rules) {
+    if !found.iter().any(|f| rules.wants_participant(&f.rule)) {
+        return;
+    }
+    let takes_part = |k: usize, r: &analysis::EntRef| {
+        found.iter().enumerate().any(|(j, f)| {
+            j != k && !rules.wants_participant(&f.rule) && (f.subject.key == r.key && f.subject.class == r.class || matches!(&f.object, analysis::Filler::Entity(o) if o.key == r.key && o.class == r.class))
+        })
+    };
+    let keep: Vec<bool> = found.iter().enumerate().map(|(k, f)| !rules.wants_participant(&f.rule) || takes_part(k, &f.subject)).collect();
+    let mut k = 0;
+    found.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
 }
 
 /// "Juba, the capital of South Sudan": the sentence states capitalOf, which implies locatedIn;

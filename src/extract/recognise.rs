@@ -103,6 +103,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
         a.items.push(Item::Token(i));
         i += 1;
     }
+    compound_sites(&mut a, text);
     relational_groups(&mut a, text, lex);
     counted_people(&mut a, text, lex);
     // Verb groups outside names and entity nouns: "Support" in "Rapid Support Forces" and
@@ -124,6 +125,35 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
         .filter(|g| !in_name[g.head] && !(in_event[g.head] && g.tokens.start == g.head))
         .collect();
     a
+}
+
+/// Sites named with the body or group they serve: "the army headquarters", "a police
+/// station", "the party headquarters". A common-noun organisation or group right before a
+/// building noun is part of the place's name (the place, not the army, is what was stormed).
+fn compound_sites(a: &mut Analysis, text: &str) {
+    let site = |m: &Mention| m.group.as_ref().is_some_and(|g| g.role == "building") && super::rules::transparent(m) && m.alts.first().is_some_and(|r| r.class == Class::Place);
+    let body = |m: &Mention| super::rules::transparent(m) && m.alts.first().is_some_and(|r| matches!(r.class, Class::Organization | Class::Group)) && m.agreement.is_none();
+    let mut k = 0;
+    let mut changed = false;
+    while k + 1 < a.items.len() {
+        if let (Item::Mention(b), Item::Mention(s)) = (a.items[k], a.items[k + 1]) {
+            if body(&a.mentions[b]) && site(&a.mentions[s]) && a.mentions[b].span.end < a.mentions[s].span.start {
+                let span = a.mentions[b].span.start..a.mentions[s].span.end;
+                let surface = text[span.clone()].to_owned();
+                let label = surface.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+                let r = EntRef { class: Class::Place, key: slug(&label), label, wikidata: None, surface: surface.clone() };
+                let id = a.mentions.len();
+                let group = a.mentions[s].group.clone();
+                a.mentions.push(Mention { group, ..Mention::new(a.mentions[b].tokens.start..a.mentions[s].tokens.end, span, surface, vec![r]) });
+                a.items.splice(k..=k + 1, [Item::Mention(id)]);
+                changed = true;
+            }
+        }
+        k += 1;
+    }
+    if changed {
+        a.sort_mentions();
+    }
 }
 
 /// Groups named by their relation to someone: "supporters of Imran Khan", "fighters loyal to
@@ -452,14 +482,18 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             if let Some((nend, nidx)) = nominal_at(end) {
                 let nom = &lex.nominals[nidx];
                 let named = is_capitalised(&text[tokens[end].span.clone()]);
-                let place = nom.class == Class::Place && ["feature", "building", "landmark"].contains(&nom.role.as_str());
+                let place = nom.class == Class::Place && ["feature", "building", "base", "landmark"].contains(&nom.role.as_str());
                 // A city names the agreement made there, in lower case too: "the Pretoria
                 // agreement", "the Doha accord" (a region or country does not: "the Ukraine deal").
                 let city = matches!(hit, Hit::Place(p) if matches!(lex.places[p].kind.as_str(), "city" | "capital")) && !possessive;
-                if nom.class == Class::Agreement && (named || city && !is_plural(lex, nidx, &surface(end..nend))) || named && place {
+                // So does a site named after its city: "the Zaporizhzhia nuclear power plant".
+                let site = nom.class == Class::Place && nom.role == "building";
+                if (nom.class == Class::Agreement || site) && (named || city && !is_plural(lex, nidx, &surface(end..nend))) || named && place {
                     let mut m = mention(vec![EntRef::unknown(nom.class, &surface(i..nend))]);
                     if nom.class == Class::Agreement {
                         m.agreement = Some(AgreementInfo { nominal: nidx, indefinite: false, distinct: false, earlier: false });
+                    } else {
+                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
                     }
                     return Some((nend, m));
                 }
@@ -703,8 +737,11 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     r
                 })
             }
-            Class::Place if ["landmark", "building"].contains(&nom.role.as_str()) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
-                Some(EntRef { class: Class::Place, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf })
+            Class::Place if ["landmark", "building", "base"].contains(&nom.role.as_str()) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
+                // The noun's role says what kind of place it is (a site: "building").
+                let mut m = mention(vec![EntRef { class: Class::Place, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf }]);
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                return Some((nend, m));
             }
             // "its defence forces", "their army": the armed men of an actor named before.
             Class::Organization if det && military.iter().any(|w| lower == *w || lower.ends_with(&format!(" {w}"))) => {
@@ -765,14 +802,19 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         }
         // Not a plural noun, which belongs to a list: "the Terter and Agdam regions of X".
         let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
-        // A capitalised feature or building noun names it: "Snake Island", "the Hayat Hotel".
-        let named = is_capitalised(&text[tokens[end].span.clone()]) && ["feature", "building"].contains(&nom.role.as_str());
+        // A feature or building noun after a name names it: "Snake Island", "the Hayat Hotel",
+        // "the Al-Shifa hospital".
+        let named = ["feature", "building", "base"].contains(&nom.role.as_str());
         if nom.class == Class::Place && (nom.role == "admin" || nom.role == "landmark" || named) && !plural {
             // "Donetsk region" is Donetsk; "Snake Island", "the Red Sea" keep their noun.
             let full = surface(i..nend);
             let mut r = EntRef::unknown(Class::Place, if nom.role == "admin" { &name } else { &full });
             r.surface = full;
-            return Some((nend, mention(vec![r])));
+            let mut m = mention(vec![r]);
+            if nom.role == "building" {
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+            }
+            return Some((nend, m));
         }
     }
     // "the town of X", "the village of X".

@@ -123,6 +123,7 @@ pub fn fit(m: &Mention, types: &[Slot], unknown: Class) -> Option<Filler> {
             Slot::StateActor => matches!(alt.class, Class::Country | Class::Organization | Class::Person),
             Slot::Class(c) => *c == alt.class,
             Slot::NamedPlace => alt.class == Class::Place && !transparent(m),
+            Slot::Site => alt.class == Class::Place && m.group.as_ref().is_some_and(|g| g.role == "building"),
             Slot::Number | Slot::Date | Slot::Name => false,
         });
         if ok {

@@ -109,6 +109,8 @@ pub enum Slot {
     /// A place named by a proper name ("the Republican Palace"), not by a common noun ("the
     /// military base").
     NamedPlace,
+    /// A building or site, named or not ("the presidential palace", "a police station").
+    Site,
 }
 
 impl Slot {
@@ -123,6 +125,7 @@ impl Slot {
             "Date" => Slot::Date,
             "Name" => Slot::Name,
             "NamedPlace" => Slot::NamedPlace,
+            "Site" => Slot::Site,
             other => Slot::Class(Class::ALL.into_iter().find(|c| c.name() == other)?),
         })
     }
@@ -151,6 +154,10 @@ pub struct Rule {
     pub pairwise: bool,
     /// A fixed object literal (e.g. a title) instead of an object slot.
     pub literal_object: Option<String>,
+    /// The statement stands only when its subject takes part in another statement of the
+    /// sentence: a site is named for what happens there ("stormed the palace in Brasilia"),
+    /// not for where something else is ("prisoners rioted at this jail in Israel").
+    pub participant: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -209,6 +216,8 @@ struct RuleDef {
     pairwise: bool,
     #[serde(default)]
     value: Option<String>,
+    #[serde(default)]
+    participant: bool,
 }
 
 fn default_confidence() -> f32 {
@@ -357,7 +366,7 @@ impl Rules {
             list.iter()
                 .map(|s| {
                     Slot::parse(s.get_ref()).ok_or_else(|| {
-                        at(path, text, s.span(), format!("{what} {id}: unknown slot class {:?} (a contract class, actor, state_actor, Force, attacker, Number, Date, Name or NamedPlace)", s.get_ref()))
+                        at(path, text, s.span(), format!("{what} {id}: unknown slot class {:?} (a contract class, actor, state_actor, Force, attacker, Number, Date, Name, NamedPlace or Site)", s.get_ref()))
                     })
                 })
                 .collect()
@@ -464,10 +473,17 @@ impl Rules {
                     confidence: def.confidence.clamp(0.0, 1.0),
                     pairwise: def.pairwise,
                     literal_object: def.value.clone(),
+                    participant: def.participant,
                 });
             }
         }
         Ok(rules)
+    }
+
+    /// Whether the rule `id` (as recorded in evidence) wants its subject to take part in
+    /// another statement of the sentence (see [`Rule::participant`]).
+    pub fn wants_participant(&self, id: &str) -> bool {
+        self.rules.iter().any(|r| r.participant && r.id == id)
     }
 
     /// The frames of a verb lemma.

@@ -179,6 +179,9 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
             continue;
         }
         // The head: a plain plural noun for people, or a group noun no one owns.
+        // A plain noun for people, or a group noun for people who are no force ("residents").
+        let plain = matches!(a.items[k], Item::Token(_))
+            || matches!(a.items[k], Item::Mention(m) if a.mentions[m].unknown_name || a.mentions[m].group.as_ref().is_some_and(|g| !g.owned && ["civilian", "protest"].contains(&g.role.as_str())));
         let (head_tokens, head_noun) = match a.items[k] {
             Item::Token(t) => match lex.language.person_noun(&a.tokens[t].lower) {
                 Some((noun, true)) => (t..t + 1, noun),
@@ -220,12 +223,18 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
                 }
             }
         }
-        let Some(predicate) = relation else {
+        // "Relatives of the hostages", "residents of Gaza": a plain noun for people heads its
+        // phrase and is who acts, with no relation to state; "leaders of X", "members of X"
+        // act for X (`acts_for_nouns`).
+        let bare = relation.is_none() && word(a, k + 1) == "of" && plain && !lex.rules.setting("acts_for_nouns").contains(&head_noun);
+        if relation.is_none() && !bare {
             k += 1;
             continue;
-        };
-        // Past "the", "former": the one related to.
-        while word(a, target) == "the" || matches!(a.items.get(target), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Adj) {
+        }
+        // Past "the", "former", "detained": the one related to.
+        while word(a, target) == "the"
+            || matches!(a.items.get(target), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Adj || a.tags[*t].pos == crate::language::Pos::Verb && a.tags[*t].form == Some(crate::language::Form::Past))
+        {
             target += 1;
         }
         let Some(Item::Mention(tm)) = a.items.get(target).copied() else {
@@ -235,7 +244,7 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
         // A name no list knows after "supporters of" is a person's or a party's: a person.
         let named = &a.mentions[tm];
         let to = if named.unknown_name { Some(EntRef::unknown(Class::Person, &named.surface)) } else { named.alts.first().cloned() };
-        let Some(to) = to.filter(|r| r.class != Class::Place && named.value.is_none()) else {
+        let Some(to) = to.filter(|r| (bare || r.class != Class::Place) && named.value.is_none()) else {
             k += 1;
             continue;
         };
@@ -244,7 +253,7 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
         let full = text[span.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
         let group = EntRef { class: Class::Group, key: slug(&full), label: text[head_span].to_lowercase(), wikidata: None, surface: full };
         let id = a.mentions.len();
-        let relation = Some((predicate, to, a.mentions[tm].span.clone()));
+        let relation = relation.map(|predicate| (predicate, to, a.mentions[tm].span.clone()));
         let tokens = head_tokens.start..a.mentions[tm].tokens.end;
         a.mentions.push(Mention { relation, ..Mention::new(tokens, span.clone(), text[span].to_owned(), vec![group]) });
         a.items.splice(k..=target, [Item::Mention(id)]);

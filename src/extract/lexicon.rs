@@ -199,7 +199,8 @@ pub enum TitleKind {
     Expert,
     /// Journalists, editors.
     Media,
-    /// "counterpart": names whose office it is (the modifier's), not a title of its own.
+    /// "counterpart", "military ruler": say whose office it is (the modifier's), but are no
+    /// title of their own.
     Counterpart,
     /// Anything else.
     Other,

@@ -476,11 +476,19 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         comma = (tend + 1..(tend + 7).min(tokens.len())).find(|&k| tokens[k].lower == ",").unwrap_or(tend);
                     }
                     if tokens.get(comma).is_some_and(|t| t.lower == ",") {
-                        if let Some((nend, person)) = person_after(tokens, hits_at, comma + 1, lex, ctx, text) {
-                            let closes = tokens.get(nend).is_none_or(|t| matches!(t.lower.as_str(), "," | "." | ";"));
-                            if closes {
+                        let closes = |nend: usize| tokens.get(nend).is_none_or(|t| matches!(t.lower.as_str(), "," | "." | ";"));
+                        if let Some((nend, person)) = person_after(tokens, hits_at, comma + 1, lex, ctx, text).filter(|(nend, _)| closes(*nend)) {
+                            let mut m = mention(vec![person]);
+                            m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                            return Some((nend, m));
+                        }
+                        // A rank before the name in apposition: "Pakistan's army chief, Field
+                        // Marshal Asim Munir," holds both, of the same owner.
+                        if let Some((t2end, t2)) = title_at(comma + 1) {
+                            if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text).filter(|(nend, _)| closes(*nend)) {
                                 let mut m = mention(vec![person]);
-                                m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                                m.title = Some((t2, Some(owner.clone()), tokens[comma + 1].span.start..tokens[t2end - 1].span.end));
+                                m.also_title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
                                 return Some((nend, m));
                             }
                         }

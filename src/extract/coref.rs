@@ -129,6 +129,76 @@ pub(crate) fn reported_speaker(a: &Analysis, rules: &Rules) -> Option<EntRef> {
     None
 }
 
+/// Appositions: "Kataib Hezbollah, an Iran-backed Iraqi militia,", "Viv Ansanm, a gang
+/// coalition led by X": the common noun after a name and a comma (past an article and its
+/// modifiers) describes the named organisation or place, so it takes the name's readings (what
+/// is said of "the militia" is said of Kataib Hezbollah). Its surface is no name of it.
+pub(crate) fn resolve_appositions(a: &mut Analysis) {
+    use crate::language::Pos;
+    // A known organisation or place, or a name no list knows, which the noun then types
+    // ("Kataib Sayyid al-Shuhada, an Iran-backed militia," is an organisation).
+    let named = |m: &Mention| !super::rules::transparent(m) && m.value.is_none() && (m.unknown_name || m.alts.first().is_some_and(|r| matches!(r.class, Class::Organization | Class::Place)));
+    let fits = |name: Class, noun: &Mention| match (name, noun.alts.first().map(|r| r.class)) {
+        (Class::Organization, Some(Class::Organization | Class::Group)) => true,
+        (Class::Place, Some(Class::Place)) => true,
+        _ => false,
+    };
+    for k in 0..a.items.len() {
+        let Item::Mention(x) = a.items[k] else { continue };
+        if !named(&a.mentions[x]) || !matches!(a.items.get(k + 1), Some(Item::Token(t)) if a.tokens[*t].lower == ",") {
+            continue;
+        }
+        // ", a|an|the" and up to four modifiers (adjectives, nouns, "-", a nationality) before the noun.
+        let mut j = k + 2;
+        if !matches!(a.items.get(j), Some(Item::Token(t)) if matches!(a.tokens[*t].lower.as_str(), "a" | "an" | "the")) {
+            continue;
+        }
+        j += 1;
+        let limit = j + 5;
+        while j < limit {
+            match a.items.get(j) {
+                Some(Item::Token(t)) if matches!(a.tags[*t].pos, Pos::Adj | Pos::Noun | Pos::Adv) || a.tokens[*t].lower == "-" => j += 1,
+                Some(Item::Mention(m)) if !super::rules::transparent(&a.mentions[*m]) && a.items.get(j + 1).is_some_and(|i| matches!(i, Item::Token(t) if a.tokens[*t].lower == "-")) => j += 1,
+                // A nationality or a capitalised adjective no list knows ("Shiite").
+                Some(Item::Mention(m))
+                    if a.mentions[*m].tokens.len() == 1
+                        && (a.mentions[*m].unknown_name || a.mentions[*m].alts.first().is_some_and(|r| r.class == Class::Country))
+                        && matches!(a.items.get(j + 1), Some(Item::Mention(_))) =>
+                {
+                    j += 1
+                }
+                _ => break,
+            }
+        }
+        let Some(Item::Mention(n)) = a.items.get(j).copied() else { continue };
+        let class = match (a.mentions[x].alts.first(), a.mentions[n].alts.first()) {
+            (Some(r), _) => r.class,
+            (None, Some(r)) if matches!(r.class, Class::Organization | Class::Group) => Class::Organization,
+            (None, Some(r)) => r.class,
+            (None, None) => continue,
+        };
+        // A common noun ("militia"), or one a nationality qualifies ("Iraqi militia"); not a
+        // possessor ("the region's second town").
+        let common = super::rules::transparent(&a.mentions[n]) || a.mentions[n].group.is_some() && !a.mentions[n].unknown_name && a.mentions[n].title.is_none();
+        let possessor = matches!(a.items.get(j + 1), Some(Item::Token(t)) if a.tokens[*t].lower == "'s");
+        if n == x || !common || possessor || a.mentions[n].agreement.is_some() || !fits(class, &a.mentions[n]) {
+            continue;
+        }
+        if a.mentions[x].unknown_name {
+            // Only an armed group or a body makes an organisation of a name; a place noun a place.
+            let typed = class == Class::Place || a.mentions[n].group.as_ref().is_some_and(|g| ["armed", "irregular", "national_body"].contains(&g.role.as_str()));
+            if !typed {
+                continue;
+            }
+            let surface = a.mentions[x].surface.clone();
+            a.mentions[x].alts = vec![EntRef::unknown(class, &surface)];
+            a.mentions[x].unknown_name = false;
+        }
+        let alts: Vec<EntRef> = a.mentions[x].alts.iter().map(|r| EntRef { surface: r.label.clone(), ..r.clone() }).collect();
+        a.mentions[n].alts = alts;
+    }
+}
+
 /// Aliases a document introduces: "Shusha, known as Shushi in Armenian", "Mohamed Hamdan
 /// Dagalo, widely known as Hemedti": the unknown name takes the named entity's readings, here
 /// and wherever the document uses it again.

@@ -173,6 +173,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Ve
         .enumerate()
         .map(|(index, mut a)| {
             coref::resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref());
+            coref::resolve_appositions(&mut a);
             coref::resolve_pronouns(&mut a, text, index, &mut last, rules);
             coref::resolve_aliases(&mut a, &mut known_as);
             let mut found = attributes::attributes(&a, text, lexicon, &last_country, &main_war, &mut titles_said);

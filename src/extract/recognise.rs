@@ -1011,11 +1011,15 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
             }
         }
     }
-    let (tend, hits) = hits_at.get(k).copied().flatten()?;
+    let (mut tend, hits) = hits_at.get(k).copied().flatten()?;
     let t = hits.iter().find_map(|h| match h {
         Hit::Title(t) if lex.titles[*t].kind != TitleKind::Honorific => Some(*t),
         _ => None,
     })?;
+    // A title written with its "of" ("head of"): the "of" opens the complement.
+    if tend > k + 1 && tokens[tend - 1].lower == "of" {
+        tend -= 1;
+    }
     // The apposition ends with the title (or "of X"): ", Cambodia's prime minister, said".
     let after = tokens.get(tend).map(|t| t.lower.as_str()).unwrap_or(",");
     // ", Ukraine's envoy to the United Nations,": a complement after the title.
@@ -1024,6 +1028,14 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
     }
     if office.is_none() && (after == "of" || after == "for") {
         let k = if tokens.get(tend + 1).is_some_and(|t| t.lower == "the") { tend + 2 } else { tend + 1 };
+        // An organisation no list knows, by its suffix: "head of the Congo River Alliance".
+        if hits_at.get(k).copied().flatten().is_none() {
+            if let Some((nend, name)) = capitalised_run(tokens, hits_at, k, text, lex, false) {
+                if lex.org_suffixes.contains_key(&fold(&text[tokens[nend - 1].span.clone()])) {
+                    office = Some(EntRef::unknown(Class::Organization, &name));
+                }
+            }
+        }
         if let Some((oend, hits)) = hits_at.get(k).copied().flatten() {
             let tend = k - 1;
             if let Some(h) = hits.iter().find(|h| h.is_proper()) {
@@ -1097,7 +1109,25 @@ pub fn titled_names(text: &str, scan: &Scan<'_>, lex: &Lexicon) -> Vec<String> {
                 hits_at.get(k).copied().flatten().is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h, Hit::Org(_))))
                     && tokens[k..].iter().any(|t| reporting.iter().any(|w| *w == t.lower))
             };
-            if (2..=4).contains(&words) && !org_like && (said || apposition || of_org_said) {
+            // "led by Khalifa Haftar", "headed by X": whoever a frame of officialOf names.
+            let led_by = i >= 2
+                && tokens[i - 1].lower == "by"
+                && scan.readings.get(i - 2).and_then(Option::as_deref).is_some_and(|lemma| lex.rules.frames_for(lemma).any(|f| f.predicate == "officialOf"));
+            // "Mohamed Hamdan Dagalo, widely known as Hemedti,": a one-word alias, no acronym.
+            let known_as = next == "," && {
+                let mut k = end + 1;
+                if tokens.get(k).is_some_and(|t| ["also", "widely", "better", "popularly"].contains(&t.lower.as_str())) {
+                    k += 1;
+                }
+                tokens.get(k).is_some_and(|t| t.lower == "known")
+                    && tokens.get(k + 1).is_some_and(|t| t.lower == "as")
+                    && tokens.get(k + 2).is_some_and(|t| {
+                        let w = &text[t.span.clone()];
+                        is_capitalised(w) && w.chars().any(char::is_lowercase)
+                    })
+                    && tokens.get(k + 3).is_none_or(|t| !is_capitalised(&text[t.span.clone()]))
+            };
+            if (2..=4).contains(&words) && !org_like && (said || apposition || of_org_said || led_by || known_as) {
                 out.push(name);
             }
             i = end;

@@ -51,7 +51,9 @@ pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize>
             // run by military juntas,": one after a quantifier.
             let participle = |i: usize| matches!(a.items.get(i), Some(Item::Token(t)) if a.tags.get(*t).is_some_and(|g| g.pos == crate::language::Pos::Verb && g.form == Some(crate::language::Form::Past)));
             let quantifier = ["all", "both", "each", "most", "many"].iter().any(|w| token_is(a, q + 1, w));
-            let possessor = possessor || participle(q + 1) && token_is(a, q + 2, "by") || quantifier && (participle(q + 2) || token_is(a, q + 3, "by"));
+            // ", widely known as Hemedti,", ", also known as X,": another name.
+            let known = token_is(a, q + 1, "known") || token_is(a, q + 2, "known") && matches!(a.items.get(q + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Adv);
+            let possessor = possessor || participle(q + 1) && token_is(a, q + 2, "by") || quantifier && (participle(q + 2) || token_is(a, q + 3, "by")) || known;
             return (q + 1 < close && (possessor || OPENERS.iter().any(|w| token_is(a, q + 1, w)))).then_some(q);
         }
         if is_boundary(a, q) {

@@ -123,7 +123,7 @@ fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
                     k -= 1;
                     back += 1;
                 }
-                return (k >= 0 && is_mention(a, k as usize)).then_some(k as usize);
+                return (k >= 0 && is_mention(a, k as usize)).then(|| relative_antecedent(a, k as usize));
             }
             Some(Pos::Punct) if word(a, ku) == "," => {
                 // An inserted clause or apposition: "Egypt, which backs the army, welcomed".
@@ -138,6 +138,23 @@ fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
         k -= 1;
     }
     None
+}
+
+/// The antecedent of a relative pronoun whose nearest noun is the mention at `k`: that
+/// mention, or the agreement or event a prepositional phrase ending in it qualifies ("the
+/// ceasefire between Thailand and Cambodia, which took effect", "the truce in Yemen, which
+/// the UN brokered").
+fn relative_antecedent(a: &Analysis, k: usize) -> usize {
+    let mut j = k;
+    while j >= 2 && matches!(word(a, j - 1), "and" | "," | "or") && is_mention(a, j - 2) {
+        j -= 2;
+    }
+    let head = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| matches!(r.class, super::Class::Agreement | super::Class::Event)));
+    if j >= 2 && matches!(pos_of(a, j - 1), Some(Pos::Closed(Closed::Preposition))) && head(j - 2) && !head(k) {
+        j - 2
+    } else {
+        k
+    }
 }
 
 /// Going right from item `k` to the head mention of a noun phrase: past determiners,
@@ -251,13 +268,21 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
         while q >= 2 && matches!(word(a, q - 1), "and" | "," | "or") && is_mention(a, q - 2) {
             q -= 2;
         }
+        // "which the United Nations brokered": past the subject's article.
+        if q >= 2 && matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Det))) {
+            q -= 1;
+        }
         if q >= 2 && matches!(word(a, q - 1), "that" | "which" | "whom") && word(a, q - 1) != "" {
             let mut r = q - 2;
+            // ", which the UN brokered": past the comma.
+            if r > 0 && word(a, r) == "," {
+                r -= 1;
+            }
             while r > 0 && !is_mention(a, r) && matches!(pos_of(a, r), Some(Pos::Noun | Pos::Adj)) {
                 r -= 1;
             }
             if is_mention(a, r) {
-                args.object_relative = Some(r);
+                args.object_relative = Some(relative_antecedent(a, r));
             }
         }
     }
@@ -612,6 +637,9 @@ pub fn explain(a: &Analysis, text: &str) -> Vec<String> {
             if let Some(o) = args.object {
                 line.push_str(&format!(" object {:?}", span(o)));
             }
+            if let Some(o) = args.object_relative {
+                line.push_str(&format!(" relative {:?}", span(o)));
+            }
             for (p, m, _) in &args.preps {
                 line.push_str(&format!(" {p} {:?}", span(*m)));
             }
@@ -653,6 +681,11 @@ mod tests {
             ("Settlers in Hebron attacked the offices.", &[r#"verb "attacked" → attack Past Active subject "Settlers""#]),
             // Negation is read off the group.
             ("Egypt did not sign the accord.", &[r#"verb "did not sign" → sign Past Active negated subject "Egypt" object "accord""#]),
+            // An object relative's antecedent: the agreement a place qualifies, past the comma.
+            (
+                "Iran welcomed the truce in Yemen, which the United Nations brokered.",
+                &[r#"verb "welcomed" → welcome Past Active subject "Iran" object "truce" in "Yemen""#, r#"verb "brokered" → broker Past Active subject "United Nations" relative "truce""#],
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(groups(text), *expected, "{text}");

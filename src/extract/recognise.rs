@@ -436,6 +436,20 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let possessive = tokens.get(end).is_some_and(|t| t.lower == "'s");
         let after = if possessive { end + 1 } else { end };
         let is_demonym = matches!(hit, Hit::Demonym(_));
+        // A country's or city's name as a given name, when a surname follows and an
+        // apposition gives the person's title or a reporting verb follows: "Israel Katz,
+        // Israel's defence minister, said".
+        if end == i + 1 && !possessive && matches!(hit, Hit::Country(_) | Hit::Place(_)) {
+            if let Some((nend, name)) = capitalised_run(tokens, hits_at, i, text, lex, true).filter(|(nend, _)| *nend > end && *nend - i <= 4) {
+                let said = tokens.get(nend).is_some_and(|t| rules.setting("reporting").contains(&t.lower));
+                let title = apposition_title(tokens, hits_at, nend, lex, text);
+                if title.is_some() || said {
+                    let mut m = mention(vec![ctx.person_ref(&name)]);
+                    m.title = title;
+                    return Some((nend, m));
+                }
+            }
+        }
         // "Kyiv's forces", "Moscow's troops": a capital's possessive owns for its country.
         let hit = match hit {
             Hit::Place(p) if possessive && lex.places[p].capital_of.is_some() && nominal_at(after).is_some() => Hit::Country(lex.places[p].capital_of.unwrap_or_default()),

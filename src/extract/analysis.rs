@@ -149,8 +149,9 @@ pub struct Mention {
     pub unknown_name: bool,
     /// For a person introduced with a title: (title index, office-holder entity, title span).
     pub title: Option<(usize, Option<EntRef>, Range<usize>)>,
-    /// A second title, in apposition after the name: "General X, Mali's president,".
-    pub also_title: Option<(usize, Option<EntRef>, Range<usize>)>,
+    /// More titles: in apposition after the name ("General X, Mali's president,"), joined by
+    /// "and" ("prime minister and foreign minister").
+    pub also_title: Vec<(usize, Option<EntRef>, Range<usize>)>,
     /// For a group named by a common noun: what the document-level anaphora needs.
     pub group: Option<GroupInfo>,
     /// For a group named by its relation to someone ("supporters of X", "fighters loyal to
@@ -227,7 +228,7 @@ impl Mention {
     /// A mention over `tokens` (at `span`, reading `surface`) with these readings and nothing
     /// else known yet (no value, title, group or relation).
     pub fn new(tokens: Range<usize>, span: Range<usize>, surface: String, alts: Vec<EntRef>) -> Mention {
-        Mention { tokens, span, surface, alts, value: None, unknown_name: false, title: None, group: None, relation: None, also_title: None, agreement: None }
+        Mention { tokens, span, surface, alts, value: None, unknown_name: false, title: None, group: None, relation: None, also_title: Vec::new(), agreement: None }
     }
 }
 

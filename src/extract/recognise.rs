@@ -477,7 +477,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             if let Some((nend, person)) = person_after(tokens, hits_at, tend2, lex, ctx, text) {
                                 let mut m = mention(vec![person]);
                                 m.title = Some((t2, Some(owner.clone()), tokens[tend + 1].span.start..tokens[tend2 - 1].span.end));
-                                m.also_title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                                m.also_title = vec![(t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end)];
                                 return Some((nend, m));
                             }
                         }
@@ -502,7 +502,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text).filter(|(nend, _)| closes(*nend)) {
                                 let mut m = mention(vec![person]);
                                 m.title = Some((t2, Some(owner.clone()), tokens[comma + 1].span.start..tokens[t2end - 1].span.end));
-                                m.also_title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                                m.also_title = vec![(t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end)];
                                 return Some((nend, m));
                             }
                         }
@@ -715,7 +715,11 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             let mut m = mention(vec![person]);
             m.title = Some((t, office, tokens[i].span.start..tokens[tend - 1].span.end));
             // "General Assimi Goita, Mali's president, …": a second title in apposition.
-            m.also_title = apposition_title(tokens, hits_at, nend, lex, text).filter(|(t2, _, _)| *t2 != t);
+            if let Some(second) = apposition_title(tokens, hits_at, nend, lex, text).filter(|(t2, _, _)| *t2 != t) {
+                // "…, Qatar's prime minister and foreign minister,": a third.
+                m.also_title.extend(joined_title(tokens, hits_at, &second, lex));
+                m.also_title.insert(0, second);
+            }
             return Some((nend, m));
         }
     }
@@ -820,6 +824,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if let Some(p) = ctx.person(&name) {
         let mut m = mention(vec![p]);
         m.title = apposition_title(tokens, hits_at, end, lex, text);
+        m.also_title = m.title.as_ref().and_then(|t| joined_title(tokens, hits_at, t, lex)).into_iter().collect();
         return Some((end, m));
     }
     // "X district/province/region", "X corridor": a place; "the Pretoria Agreement": an
@@ -865,6 +870,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if (2..=4).contains(&words) {
         if let Some(title) = apposition_title(tokens, hits_at, end, lex, text) {
             let mut m = mention(vec![ctx.person_ref(&name)]);
+            m.also_title = joined_title(tokens, hits_at, &title, lex).into_iter().collect();
             m.title = Some(title);
             return Some((end, m));
         }
@@ -1068,6 +1074,21 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
         }
     }
     Some((t, office, tokens[k].span.start..tokens[tend - 1].span.end))
+}
+
+/// A second title joined to an apposition's title by "and", of the same office: ", Qatar's
+/// prime minister and foreign minister,".
+fn joined_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], first: &(usize, Option<EntRef>, Range<usize>), lex: &Lexicon) -> Option<(usize, Option<EntRef>, Range<usize>)> {
+    let last = tokens.iter().position(|t| t.span.end == first.2.end)?;
+    if tokens.get(last + 1)?.lower != "and" {
+        return None;
+    }
+    let (tend, hits) = hits_at.get(last + 2).copied().flatten()?;
+    let t = hits.iter().find_map(|h| match h {
+        Hit::Title(t) if lex.titles[*t].kind != TitleKind::Honorific && *t != first.0 => Some(*t),
+        _ => None,
+    })?;
+    Some((t, first.1.clone(), tokens[last + 2].span.start..tokens[tend - 1].span.end))
 }
 
 /// Whether the words from `k` describe a person's role: "a member of", "the Russian

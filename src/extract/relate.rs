@@ -64,6 +64,15 @@ pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize>
     None
 }
 
+/// A hyphenated modifier read as a name no list knows ("Kurdish-led", "Iran-backed" when
+/// the first part is unknown): capitalised, ending in a lower-case part after a hyphen.
+fn compound_modifier(a: &Analysis, i: usize) -> bool {
+    matches!(a.items.get(i), Some(Item::Mention(m)) if {
+        let m = &a.mentions[*m];
+        m.unknown_name && m.surface.rsplit_once('-').is_some_and(|(_, last)| last.chars().next().is_some_and(char::is_lowercase))
+    })
+}
+
 /// A plain lower-case word (no mention, no punctuation).
 fn is_lower_word(a: &Analysis, i: usize) -> bool {
     matches!(a.items.get(i), Some(Item::Token(t)) if a.tokens[*t].kind == crate::language::text::TokenKind::Word && a.tokens[*t].lower.chars().all(char::is_alphabetic))
@@ -166,6 +175,8 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
             } else if saw_conj && dir > 0 && k > 0 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {
                 // "X and the paramilitary Y": one adjective after "the".
             } else if dir < 0 && ku >= 1 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {
+            } else if (saw_conj || saw_comma) && dir > 0 && compound_modifier(a, ku) && matches!(a.items.get(ku + 1), Some(Item::Mention(_))) {
+                // "X and the Kurdish-led Syrian Democratic Forces": a compound modifier.
             } else {
                 break;
             }

@@ -33,6 +33,16 @@ pub(crate) fn resolve_groups(
         .filter(|m| !a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "-" && t.span.start == m.span.end))
         .filter_map(|m| m.alts.iter().find(|r| r.class == Class::Country).map(|r| (m.span.start, r.clone())))
         .collect();
+    // The first state the sentence names, in any reading (a state's body too), or the first
+    // organisation, for "its forces" after "Russia's Defence Ministry said".
+    // An organisation named by its name owns its forces too ("The Sudanese army said its
+    // forces retook X", the army being the Sudanese Armed Forces).
+    let first_state: Option<(usize, EntRef)> = a.mentions.iter().find_map(|m| {
+        m.alts
+            .iter()
+            .find(|r| r.class == Class::Country || r.class == Class::Organization && m.group.is_none() && !super::rules::transparent(m) && m.title.is_none())
+            .map(|r| (m.span.start, r.clone()))
+    });
     for m in &mut a.mentions {
         let Some(info) = &m.group else { continue };
         // "its servicemen", "their troops": the owner is named in the same sentence.
@@ -68,10 +78,12 @@ pub(crate) fn resolve_groups(
             }
         }
         let here = if possessed { &antecedents[this_sentence..] } else { &antecedents[..0] };
-        // "Its forces" with no owner in the sentence: the forces of the country named last.
-        let armed = ["armed", "peacekeeping"].contains(&info.role.as_str());
+        // "Its forces" with no group of its owner in the sentence: the forces of the first state
+        // the sentence names, else of the country named last.
+        let armed = ["armed", "peacekeeping", "irregular"].contains(&info.role.as_str());
         if possessed && armed && !here.iter().any(|(g, _)| g.nominal == info.nominal || compatible(g)) {
-            if let Some(c) = last_country {
+            let in_sentence = first_state.as_ref().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r);
+            if let Some(c) = in_sentence.or(last_country) {
                 let mut state = c.clone();
                 state.surface = state.label.clone();
                 m.alts.insert(0, state);

@@ -634,7 +634,13 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         Class::Organization => {
                             let label = format!("{adj} {}", title_case(&nom.name));
                             let r = EntRef { class: Class::Organization, key: slug(&format!("{} {}", owner.key, nom.name)), label, wikidata: None, surface: all };
-                            let mut m = mention(vec![r]);
+                            // A state's body is read as the body; its state is the second
+                            // reading ("its forces" after "Russia's Defence Ministry said").
+                            let mut alts = vec![r];
+                            if owner_country {
+                                alts.push(EntRef { surface: owner.label.clone(), ..owner.clone() });
+                            }
+                            let mut m = mention(alts);
                             m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
                             return Some((nend, m));
                         }

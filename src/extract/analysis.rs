@@ -160,6 +160,9 @@ pub struct Mention {
     /// For an agreement named by a common noun ("the ceasefire", "a separate deal"): what
     /// tells it apart from the document's other agreements.
     pub agreement: Option<AgreementInfo>,
+    /// The other referents of a plural mention ("the two countries": the second of the two
+    /// states named last); slots take them as conjuncts.
+    pub also: Vec<EntRef>,
 }
 
 /// How an agreement was named, for telling the agreements of a document apart: its noun
@@ -228,7 +231,7 @@ impl Mention {
     /// A mention over `tokens` (at `span`, reading `surface`) with these readings and nothing
     /// else known yet (no value, title, group or relation).
     pub fn new(tokens: Range<usize>, span: Range<usize>, surface: String, alts: Vec<EntRef>) -> Mention {
-        Mention { tokens, span, surface, alts, value: None, unknown_name: false, title: None, group: None, relation: None, also_title: Vec::new(), agreement: None }
+        Mention { tokens, span, surface, alts, value: None, unknown_name: false, title: None, group: None, relation: None, also_title: Vec::new(), agreement: None, also: Vec::new() }
     }
 }
 

@@ -141,6 +141,59 @@ pub(crate) fn reported_speaker(a: &Analysis, rules: &Rules) -> Option<EntRef> {
     None
 }
 
+/// Plural anaphors: "the two countries", "both sides" stand for the two states named last
+/// (in this sentence before them, else in the sentences before), as a list of two. `recent`
+/// holds the states named so far, the latest last; nouns that may be such an anaphor are
+/// `plural_anaphors`.
+pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, recent: &mut Vec<EntRef>, rules: &Rules) {
+    use super::analysis::Value;
+    let nouns = rules.setting("plural_anaphors");
+    let mut k = 0;
+    let mut changed = false;
+    while k < a.items.len() {
+        // "the two countries", "both countries".
+        let two = match a.items[k] {
+            Item::Mention(m) => a.mentions[m].value == Some(Value::Integer(2)) && k > 0 && matches!(a.items[k - 1], Item::Token(t) if a.tokens[t].lower == "the"),
+            Item::Token(t) => a.tokens[t].lower == "both",
+        };
+        let noun = matches!(a.items.get(k + 1), Some(Item::Token(t)) if nouns.contains(&a.tokens[*t].lower));
+        let states: Vec<&EntRef> = {
+            let mut seen: Vec<&EntRef> = Vec::new();
+            for r in recent.iter().rev() {
+                if !seen.iter().any(|s| s.key == r.key) {
+                    seen.push(r);
+                }
+            }
+            seen
+        };
+        if two && noun && states.len() >= 2 {
+            let first = match a.items[k] {
+                Item::Mention(m) => a.mentions[m].tokens.start,
+                Item::Token(t) => t,
+            };
+            let Some(Item::Token(last)) = a.items.get(k + 1).copied() else { break };
+            let span = a.tokens[first].span.start..a.tokens[last].span.end;
+            let (older, newer) = (states[1].clone(), states[0].clone());
+            let mut m = Mention::new(first..last + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: older.label.clone(), ..older }]);
+            m.also = vec![EntRef { surface: newer.label.clone(), ..newer }];
+            a.mentions.push(m);
+            a.items.splice(k..=k + 1, [Item::Mention(a.mentions.len() - 1)]);
+            changed = true;
+        } else if let Item::Mention(m) = a.items[k] {
+            if let Some(r) = a.mentions[m].alts.first().filter(|r| r.class == Class::Country && a.mentions[m].value.is_none()) {
+                recent.push(r.clone());
+                if recent.len() > 8 {
+                    recent.remove(0);
+                }
+            }
+        }
+        k += 1;
+    }
+    if changed {
+        a.sort_mentions();
+    }
+}
+
 /// Appositions: "Kataib Hezbollah, an Iran-backed Iraqi militia,", "Viv Ansanm, a gang
 /// coalition led by X": the common noun after a name and a comma (past an article and its
 /// modifiers) describes the named organisation or place, so it takes the name's readings (what

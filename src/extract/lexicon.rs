@@ -313,6 +313,8 @@ pub struct Lexicon {
     pub rules: Rules,
     /// The linguistic layer's word knowledge (`ontology/language/`).
     pub language: crate::language::Language,
+    /// Keys of the organisations whose kind is `alliance` (NATO, CSTO): their members are allies.
+    alliances: HashSet<String>,
     patterns: Vec<String>,
     pattern_index: HashMap<String, usize>,
     hits: Vec<Vec<Hit>>,
@@ -399,6 +401,7 @@ impl Lexicon {
             org_suffixes: HashMap::new(),
             org_prefixes: HashMap::new(),
             known_people: HashSet::default(),
+            alliances: HashSet::default(),
             rules: Rules::default(),
             language: crate::language::Language::default(),
             patterns: Vec::new(),
@@ -638,7 +641,14 @@ impl Lexicon {
             .build(&self.patterns)
             .map_err(|e| Error::Invalid(format!("cannot compile the lexicon: {e}")))?;
         self.automaton = Some(ac);
+        self.alliances = (0..self.orgs.len()).filter(|&o| self.orgs[o].kind == "alliance").map(|o| self.org_key(o)).collect();
         Ok(())
+    }
+
+    /// Whether the organisation keyed `key` is a military alliance (its kind in
+    /// `organizations.tsv` is `alliance`).
+    pub fn is_alliance(&self, key: &str) -> bool {
+        self.alliances.contains(key)
     }
 
     /// Every lexicon match in `text` at word boundaries, with the byte range and what it is.

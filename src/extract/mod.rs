@@ -142,9 +142,27 @@ pub fn extract(
     let mut out = number(facts);
     keep_one_office(&mut out);
     keep_best_evidence(&mut out);
+    keep_one_direction(&mut out);
     drop_implied(&mut out);
     out
 }
+
+/// A symmetric predicate (allyOf) is stated once per pair and sentence: "A and B are allies"
+/// gives A allyOf B, not also B allyOf A (the ontology declares it symmetric).
+fn keep_one_direction(out: &mut Extraction) {
+    let mut seen: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
+    out.statements.retain(|s| {
+        let Value::Entity(o) = s.object else { return true };
+        if !SYMMETRIC.contains(&s.predicate.as_str()) {
+            return true;
+        }
+        let pair = (s.subject.min(o), s.subject.max(o), s.evidence.sentence.start);
+        seen.insert(pair)
+    });
+}
+
+/// The contract's symmetric predicates.
+const SYMMETRIC: &[&str] = &["allyOf"];
 
 /// Sentences → their analyses: each scanned once, the document context built from all the
 /// scans (titled names, acronyms, the salient region), then each recognised.
@@ -168,18 +186,21 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Ve
     let mut last = coref::Antecedents::default();
     let mut known_as = foldhash::HashMap::default();
     let mut titles_said = foldhash::HashMap::default();
+    let mut recent_states = Vec::new();
     analyses
         .into_iter()
         .enumerate()
         .map(|(index, mut a)| {
             coref::resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref());
             coref::resolve_appositions(&mut a);
+            coref::resolve_plurals(&mut a, text, &mut recent_states, rules);
             coref::resolve_pronouns(&mut a, text, index, &mut last, rules);
             coref::resolve_aliases(&mut a, &mut known_as);
             let mut found = attributes::attributes(&a, text, lexicon, &last_country, &main_war, &mut titles_said);
             found.extend(relate::relate(&a, rules));
             found.extend(frames::apply(&a, rules));
             keep_participants(&mut found, rules);
+            allies_by_membership(&mut found, lexicon);
             let speaker = coref::reported_speaker(&a, rules);
             if let Some(c) = a.mentions.iter().rev().find_map(|m| m.alts.iter().find(|r| r.class == Class::Country)) {
                 last_country = Some(c.clone());
@@ -221,6 +242,42 @@ fn number(facts: Vec<analysis::SentenceFacts>) -> Extraction {
         }
     }
     out
+}
+
+/// States a sentence makes members of one military alliance are allies: "X and Y are members
+/// of the CSTO", "X, like Y a NATO member" (each ordered pair, from the memberships' evidence).
+fn allies_by_membership(found: &mut Vec<analysis::Found>, lexicon: &Lexicon) {
+    let mut members: Vec<&analysis::Found> = found
+        .iter()
+        .filter(|f| f.predicate == "memberOf" && f.rule.starts_with("memberOf/apposition") && f.subject.class == Class::Country && matches!(&f.object, analysis::Filler::Entity(o) if lexicon.is_alliance(&o.key)))
+        .collect();
+    // One membership per state and alliance (several patterns may state it).
+    let mut seen = BTreeSet::new();
+    members.retain(|f| seen.insert((f.subject.key.clone(), match &f.object {
+        analysis::Filler::Entity(o) => o.key.clone(),
+        analysis::Filler::Value(_) => String::new(),
+    })));
+    if members.len() < 2 {
+        return;
+    }
+    let mut allies = Vec::new();
+    for x in &members {
+        for y in &members {
+            let same = matches!((&x.object, &y.object), (analysis::Filler::Entity(a), analysis::Filler::Entity(b)) if a.key == b.key);
+            if same && x.subject.key != y.subject.key {
+                allies.push(analysis::Found {
+                    subject: x.subject.clone(),
+                    subject_span: x.subject_span.clone(),
+                    predicate: "allyOf".into(),
+                    object: analysis::Filler::Entity(y.subject.clone()),
+                    object_span: y.subject_span.clone(),
+                    rule: "allyOf/members-of-one-alliance".into(),
+                    confidence: x.confidence.min(y.confidence) * 0.9,
+                });
+            }
+        }
+    }
+    found.extend(allies);
 }
 
 /// Statements of rules that want a participant ([`rules::Rule::participant`]) stand only when

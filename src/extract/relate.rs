@@ -150,6 +150,13 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
     let Item::Mention(m) = *a.items.get(pos)? else { return None };
     let first = fit(&a.mentions[m], types, unknown)?;
     let mut out = vec![(first, a.mentions[m].span.clone())];
+    // "the two countries": its other referents are conjuncts.
+    for r in &a.mentions[m].also {
+        let one = Mention { alts: vec![r.clone()], ..a.mentions[m].clone() };
+        if let Some(f) = fit(&one, types, unknown) {
+            out.push((f, a.mentions[m].span.clone()));
+        }
+    }
     let mut end = pos;
     // Extend over ", X", "and X", ", and X", "or X"; commas count only in lists that also have "and"/"or".
     let mut pending = Vec::new();
@@ -348,6 +355,12 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                             pos = q as isize;
                         }
                     }
+                    // A compound modifier before the head: "the Moscow-led Collective Security
+                    // Treaty Organization", "the Saudi-led coalition".
+                    if matches!(a.items[p], Item::Mention(_)) && token_is(a, p + 1, "-") && is_lower_word(a, p + 2) && matches!(a.items.get(p + 3), Some(Item::Mention(_))) {
+                        pos = p as isize + 3;
+                    }
+                    let p = pos as usize;
                     // A nationality before a common noun that the phrase then names: "the
                     // Ukrainian capital, Kyiv", "the Iraqi city of Basra".
                     let nationality = matches!(a.items[p], Item::Mention(m) if a.mentions[m].tokens.len() == 1 && a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Country));

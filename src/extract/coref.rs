@@ -141,6 +141,30 @@ pub(crate) fn reported_speaker(a: &Analysis, rules: &Rules) -> Option<EntRef> {
     None
 }
 
+/// Sites named again by a generic noun: "stormed the building" after "the government
+/// headquarters", "the compound" after "the embassy" — the last site (a building noun's place)
+/// of this or the two sentences before; otherwise such a noun names nothing. `last` holds the
+/// last site with its sentence; generic site nouns are `generic_sites`.
+pub(crate) fn resolve_sites(a: &mut Analysis, sentence: usize, last: &mut Option<(usize, EntRef)>, lexicon: &Lexicon) {
+    let generic = lexicon.rules.setting("generic_sites");
+    for k in 0..a.items.len() {
+        let Item::Mention(m) = a.items[k] else { continue };
+        let mention = &a.mentions[m];
+        let Some(info) = mention.group.as_ref().filter(|g| g.role == "building") else { continue };
+        let Some(r) = mention.alts.first().filter(|r| r.class == Class::Place) else { continue };
+        let definite = k > 0 && matches!(a.items[k - 1], Item::Token(t) if matches!(a.tokens[t].lower.as_str(), "the" | "this" | "that"));
+        if generic.contains(&lexicon.nominals[info.nominal].name) && super::rules::transparent(mention) {
+            // Unresolved, a generic site noun names nothing ("both buildings").
+            a.mentions[m].alts = match last.as_ref().filter(|(s, _)| definite && sentence <= s + 2) {
+                Some((_, site)) => vec![EntRef { surface: site.label.clone(), ..site.clone() }],
+                None => Vec::new(),
+            };
+            continue;
+        }
+        *last = Some((sentence, r.clone()));
+    }
+}
+
 /// Plural anaphors: "the two countries", "both sides" stand for the two states named last
 /// (in this sentence before them, else in the sentences before), as a list of two. `recent`
 /// holds the states named so far, the latest last; nouns that may be such an anaphor are
@@ -313,6 +337,26 @@ pub(crate) struct Antecedents {
     group: Option<(usize, EntRef)>,
 }
 
+/// Whether item `k` opens a coordinated clause: "but", "and", "yet" before it (after a comma).
+fn after_conjunction(a: &Analysis, k: usize) -> bool {
+    k >= 2 && matches!(a.items[k - 1], Item::Token(t) if matches!(a.tokens[t].lower.as_str(), "but" | "and" | "yet")) && matches!(a.items[k - 2], Item::Token(t) if a.tokens[t].lower == ",")
+        || k >= 1 && matches!(a.items[k - 1], Item::Token(t) if a.tokens[t].lower == "but")
+}
+
+/// The subject of a sentence's first clause when it opens the sentence and names a place,
+/// state or organisation ("Karabakh is …", "The region has …").
+fn sentence_subject(a: &Analysis) -> Option<EntRef> {
+    let first = match a.items.first()? {
+        Item::Token(t) if a.tokens[*t].lower == "the" => a.items.get(1)?,
+        item => item,
+    };
+    let Item::Mention(m) = *first else { return None };
+    let r = a.mentions[m].alts.first().filter(|r| matches!(r.class, Class::Place | Class::Country | Class::Organization))?;
+    // It must be the subject: a verb follows it.
+    let next = a.items.iter().position(|i| *i == Item::Mention(m))? + 1;
+    matches!(a.items.get(next), Some(Item::Token(t)) if matches!(a.tags[*t].pos, crate::language::Pos::Verb | crate::language::Pos::Closed(crate::language::Closed::Be | crate::language::Closed::Have | crate::language::Closed::Modal))).then(|| r.clone())
+}
+
 /// Pronouns stand for what was named last: "He hailed the truce" (the last person), "hailed
 /// it" (an agreement of this or the previous sentence), "they would be deployed" (a group of
 /// this or the previous sentence). Lists: `person_pronouns`, `thing_pronouns`, `group_pronouns`.
@@ -370,6 +414,10 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                             .cloned(),
                         _ => None,
                     })
+                } else if rules.setting("thing_pronouns").contains(word) && after_conjunction(a, k) && sentence_subject(a).is_some() {
+                    // "Karabakh is recognised as part of Azerbaijan, but it is held by …": the
+                    // subject of the sentence's first clause.
+                    sentence_subject(a)
                 } else if rules.setting("thing_pronouns").contains(word) {
                     recent(&last.agreement)
                 } else if rules.setting("group_pronouns").contains(word) {

@@ -187,6 +187,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Ve
     let mut known_as = foldhash::HashMap::default();
     let mut titles_said = foldhash::HashMap::default();
     let mut recent_states = Vec::new();
+    let mut last_site = None;
     analyses
         .into_iter()
         .enumerate()
@@ -194,6 +195,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Ve
             coref::resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref());
             coref::resolve_appositions(&mut a);
             coref::resolve_plurals(&mut a, text, &mut recent_states, rules);
+            coref::resolve_sites(&mut a, index, &mut last_site, lexicon);
             coref::resolve_pronouns(&mut a, text, index, &mut last, rules);
             coref::resolve_aliases(&mut a, &mut known_as);
             let mut found = attributes::attributes(&a, text, lexicon, &last_country, &main_war, &mut titles_said);

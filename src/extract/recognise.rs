@@ -436,6 +436,20 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let possessive = tokens.get(end).is_some_and(|t| t.lower == "'s");
         let after = if possessive { end + 1 } else { end };
         let is_demonym = matches!(hit, Hit::Demonym(_));
+        // "ethnic Armenians": the people's armed community, as "ethnic Armenian forces" is.
+        if ethnic && is_demonym && lex.language.person_noun(&tokens[i].lower).is_some_and(|(_, plural)| plural) {
+            let adj = match hit {
+                Hit::Demonym(c) => lex.countries[c].demonym.clone().unwrap_or_else(|| lex.countries[c].name.clone()),
+                _ => String::new(),
+            };
+            let label = format!("ethnic {adj} forces");
+            let r = EntRef { class: Class::Group, key: slug(&label), label, wikidata: None, surface: format!("{} {}", tokens[i - 1].lower, surface(i..end)) };
+            let mut m = mention(vec![r]);
+            if let Some(nidx) = lex.nominals.iter().position(|n| n.class == Class::Group && n.role == "irregular") {
+                m.group = Some(GroupInfo { nominal: nidx, role: "ethnic".into(), owned: true });
+            }
+            return Some((end, m));
+        }
         // A country's or city's name as a given name, when a surname follows and an
         // apposition gives the person's title or a reporting verb follows: "Israel Katz,
         // Israel's defence minister, said".
@@ -749,6 +763,9 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
                 return Some((nend, m));
             }
+            // "a statement", "the document" name an agreement only when signed: "signed a
+            // statement on ending the war", not "said in a statement" (`signed_only_nouns`).
+            Class::Agreement if rules.setting("signed_only_nouns").contains(&fold(&nom.name)) && !signed_before(tokens, i, lex) => None,
             Class::Agreement if !plural => {
                 // A provisional key, the mention's own, until the document's agreements are
                 // told apart (see `agreements`).
@@ -772,7 +789,13 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 }
                 return Some((nend, m));
             }
-            Class::Place if ["admin", "feature"].contains(&nom.role.as_str()) && det && ctx.salient_region.is_some() && rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
+            // "the region", "the breakaway territory": the document's main region.
+            Class::Place
+                if ["admin", "feature"].contains(&nom.role.as_str())
+                    && (det || i > 1 && matches!(tokens[i - 2].lower.as_str(), "the" | "this" | "that" | "its") && tokens[i - 1].kind == TokenKind::Word && !is_capitalised(&text[tokens[i - 1].span.clone()]) && lex.language.closed(&tokens[i - 1].lower).is_empty())
+                    && ctx.salient_region.is_some()
+                    && rules.setting("region_anaphors").contains(&fold(&nom.name)) =>
+            {
                 ctx.salient_region.clone().map(|mut r| {
                     r.surface = surf.clone();
                     r
@@ -887,6 +910,14 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     let mut m = mention(vec![]);
     m.unknown_name = true;
     Some((end, m))
+}
+
+/// Whether a form of a verb of a signing frame stands before token `i`, past an article and
+/// up to two modifiers ("signed a joint statement", "inked the document").
+fn signed_before(tokens: &[Token], i: usize, lex: &Lexicon) -> bool {
+    (i.saturating_sub(4)..i).rev().any(|k| {
+        lex.language.verb_ref(&tokens[k].lower).is_some_and(|(lemma, _)| lex.rules.frames_for(lemma).any(|f| f.predicate == "signed" && f.object_class.contains(&super::rules::Slot::Class(Class::Agreement)) && f.object.contains(&super::rules::Role::Patient)))
+    })
 }
 
 /// Whether a nominal's surface is its plural ("accords"), which names a set, not one.

@@ -431,7 +431,9 @@ fn phrase_ends(a: &Analysis, pos: isize) -> bool {
         Some(Item::Mention(m)) => a.mentions[*m].value.is_some(),
         Some(Item::Token(t)) => {
             use crate::language::{Closed, Pos};
-            matches!(a.tags[*t].pos, Pos::Punct | Pos::Closed(Closed::Preposition | Closed::To | Closed::Possessive)) || a.tokens[*t].lower == "'s"
+            // "and" before a verb opens another clause: "the palace in Colombo and stormed it".
+            let clause = a.tags[*t].pos == Pos::Closed(Closed::Conjunction) && matches!(a.items.get(pos as usize + 1), Some(Item::Token(v)) if a.tags[*v].pos == Pos::Verb);
+            clause || matches!(a.tags[*t].pos, Pos::Punct | Pos::Closed(Closed::Preposition | Closed::To | Closed::Possessive)) || a.tokens[*t].lower == "'s"
         }
     }
 }

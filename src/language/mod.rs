@@ -572,7 +572,11 @@ pub fn verb_groups(tokens: &[Token], tags: &[Tag]) -> Vec<VerbGroup> {
         while start < head && tags[start].pos == Pos::Adv {
             start += 1;
         }
-        let form = tags[head].form.unwrap_or(Form::Base);
+        let mut form = tags[head].form.unwrap_or(Form::Base);
+        // "has been run by", "was hit": a participle like its base form, after "be".
+        if form == Form::Base && be_before {
+            form = Form::Past;
+        }
         // "was signed", "were killed", "has been taken", "being deployed"; "got killed".
         let passive = form == Form::Past && (be_before || (start < head && tokens[start..head].iter().any(|t| t.lower == "got" || t.lower == "get")));
         // "the deal signed by X", "troops killed by": a bare participle before "by".
@@ -638,6 +642,8 @@ mod tests {
         assert_eq!(groups("Three soldiers were killed."), vec![("kill".into(), Passive, Past, false, false)]);
         assert_eq!(groups("The army may have shelled the village."), vec![("shell".into(), Active, Past, false, true)]);
         assert_eq!(groups("the truce brokered by Qatar"), vec![("broker".into(), Passive, Past, false, false)]);
+        // A participle spelled like its base form.
+        assert_eq!(groups("The region has been run by rebels."), vec![("run".into(), Passive, Past, false, false)]);
     }
 
     #[test]

@@ -139,7 +139,7 @@ pub(crate) fn attributes(
         let mut j = k + 1;
         // "an 800-strong contingent": the number's "-strong" is part of the count.
         if matches!(a.items.get(j), Some(Item::Token(t)) if a.tokens[*t].lower == "-")
-            && matches!(a.items.get(j + 1), Some(Item::Token(t)) if crate::language::numbers::SIZE_SUFFIXES.contains(&a.tokens[*t].lower.as_str()))
+            && matches!(a.items.get(j + 1), Some(Item::Token(t)) if lexicon.language.is_size_suffix(&a.tokens[*t].lower))
         {
             j += 2;
         }

@@ -7,7 +7,7 @@ use super::frames;
 
 /// Writes the trace of `facts` (sentences of a document whose text is `text`) to `w`.
 /// Write errors are ignored: the trace is for reading, never for the data.
-pub fn write(w: &mut dyn std::io::Write, text: &str, facts: &[SentenceFacts]) {
+pub fn write(w: &mut dyn std::io::Write, text: &str, facts: &[SentenceFacts], lexicon: &super::Lexicon) {
     for s in facts {
         let a = &s.analysis;
         let _ = writeln!(w, "\n[{}..{}] {}", a.sentence.start, a.sentence.end, &text[a.sentence.clone()]);
@@ -20,7 +20,7 @@ pub fn write(w: &mut dyn std::io::Write, text: &str, facts: &[SentenceFacts]) {
             };
             let _ = writeln!(w, "  mention {:?} → {what}", &text[m.span.clone()]);
         }
-        for line in frames::explain(a, text) {
+        for line in frames::explain(a, text, &lexicon.language) {
             let _ = writeln!(w, "  {line}");
         }
         if let Some(r) = &s.speaker {

@@ -15,7 +15,7 @@ use super::analysis::{Analysis, Item};
 use super::relate::{self, Filler, Found};
 pub use super::rules::{Frame, Role, Rules};
 use super::Value;
-use crate::language::{Closed, Pos, Tense, VerbGroup, Voice};
+use crate::language::{Closed, Language, Pos, Tense, VerbGroup, Voice};
 
 
 /// The grammatical arguments of one verb group, as item indices.
@@ -76,7 +76,7 @@ fn np_filler(a: &Analysis, k: usize) -> bool {
 /// Going left from item `k` (inclusive) to the subject of a verb: past adverbs, time
 /// phrases ("on Saturday"), inserted clauses between commas, a relative pronoun (to its
 /// antecedent).
-fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
+fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
     let mut steps = 0;
     while k >= 0 && steps < 12 {
         steps += 1;
@@ -86,7 +86,7 @@ fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
             if let Item::Mention(m) = a.items[ku] {
                 if a.mentions[m].value.is_some() {
                     k -= 1;
-                    if k >= 0 && matches!(word(a, k as usize), "on" | "in" | "last" | "this" | "late" | "early") {
+                    if k >= 0 && (matches!(pos_of(a, k as usize), Some(Pos::Closed(Closed::Preposition))) || lang.is_floating(word(a, k as usize))) {
                         k -= 1;
                     }
                     continue;
@@ -132,7 +132,7 @@ fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
                     None => return None,
                 }
             }
-            _ if matches!(word(a, ku), "also" | "then" | "later" | "jointly" | "both" | "all" | "each" | "finally" | "now" | "today" | "yesterday" | "tonight") => {}
+            _ if lang.is_floating(word(a, ku)) => {}
             _ => return None,
         }
         k -= 1;
@@ -159,14 +159,14 @@ fn relative_antecedent(a: &Analysis, k: usize) -> usize {
 
 /// Going right from item `k` to the head mention of a noun phrase: past determiners,
 /// adjectives, numbers and a possessor ("the region's second town Shusha").
-fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
+fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option<usize> {
     let end = (k + limit).min(a.items.len());
     while k < end {
         // A number counts the head: "killed 60 soldiers", "more than 100 Palestinians", "a
         // 4,000-strong contingent".
         if matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_)))) && k + 1 < end {
             k += 1;
-            if word(a, k) == "-" && crate::language::numbers::SIZE_SUFFIXES.contains(&word(a, k + 1)) {
+            if word(a, k) == "-" && lang.is_size_suffix(word(a, k + 1)) {
                 k += 2;
             }
             continue;
@@ -235,7 +235,7 @@ fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
 }
 
 /// The grammatical arguments of verb group `g`.
-fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
+fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> Args {
     let mut args = Args::default();
     let start = items[g.tokens.start];
     let head = items[g.head];
@@ -250,7 +250,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
     if g.gerund && opener {
         let comma = (head + 1..a.items.len()).find(|&k| word(a, k) == "," || word(a, k) == ";");
         if let Some(c) = comma.filter(|_| word(a, comma.unwrap_or(0)) == ",") {
-            if let Some(s) = np_right(a, c + 1, 4) {
+            if let Some(s) = np_right(a, lang, c + 1, 4) {
                 args.subject = Some((s, 1));
             }
         }
@@ -258,7 +258,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
         // A participle in apposition: "The truce, mediated by Qatar and Egypt, …".
         args.subject = Some((start - 2, -1));
     } else if start > 0 {
-        args.subject = subject_left(a, start as isize - 1).map(|s| (s, -1));
+        args.subject = subject_left(a, lang, start as isize - 1).map(|s| (s, -1));
     }
     // An object relative: "the ceasefire that Thailand and Cambodia signed", "the town which
     // the rebels seized": the antecedent before "that"/"which" is the object.
@@ -308,7 +308,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
                     p = format!("{p} {}", word(a, j));
                     j += 1;
                 }
-                if let Some(m) = np_right(a, j, 5) {
+                if let Some(m) = np_right(a, lang, j, 5) {
                     let last = p.rsplit(' ').next().unwrap_or("").to_owned();
                     args.preps.push((p.clone(), m, k));
                     if last != p {
@@ -324,7 +324,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
             }
             // "by Congo and the M23 in Doha": a conjunct of the phrase before, then on.
             Some(Pos::Closed(Closed::Conjunction)) if k > 0 && is_mention(a, k - 1) => {
-                if let Some(m) = np_right(a, k + 1, 3) {
+                if let Some(m) = np_right(a, lang, k + 1, 3) {
                     k = m + 1;
                     continue;
                 }
@@ -334,7 +334,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
             _ => {}
         }
         if first {
-            if let Some(m) = np_right(a, k, 5) {
+            if let Some(m) = np_right(a, lang, k, 5) {
                 args.object = Some(m);
                 k = m + 1;
                 first = false;
@@ -343,7 +343,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
             // "took control of X", "regained control over X": the noun and its preposition
             // name the role.
             if matches!(pos_of(a, k), Some(Pos::Noun)) && matches!(pos_of(a, k + 1), Some(Pos::Closed(Closed::Preposition))) {
-                if let Some(m) = np_right(a, k + 2, 5) {
+                if let Some(m) = np_right(a, lang, k + 2, 5) {
                     args.preps.push((format!("{} {}", word(a, k), word(a, k + 1)), m, k + 1));
                     k = m + 1;
                     first = false;
@@ -358,8 +358,8 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
 }
 
 /// The arguments of every verb group of the sentence, in order.
-fn all_arguments(a: &Analysis, items: &[usize]) -> Vec<Args> {
-    let mut args: Vec<Args> = a.groups.iter().map(|g| arguments(a, g, items)).collect();
+fn all_arguments(a: &Analysis, lang: &Language, items: &[usize]) -> Vec<Args> {
+    let mut args: Vec<Args> = a.groups.iter().map(|g| arguments(a, lang, g, items)).collect();
     // "The faction that controls Afghanistan refused": a subject found left of a verb that is
     // the object of a relative clause just before is not that verb's subject; the relative
     // clause's antecedent is.
@@ -462,13 +462,13 @@ fn controller(groups: &[VerbGroup], gi: usize, a: &Analysis) -> Option<usize> {
 }
 
 /// Applies every frame to the verb groups of a sentence.
-pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
+pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
     let mut out = Vec::new();
     if rules.frames.is_empty() || !a.groups.iter().any(|g| rules.frames_for(&g.lemma).next().is_some()) {
         return out;
     }
     let items = item_of(a);
-    let args = all_arguments(a, &items);
+    let args = all_arguments(a, lang, &items);
     let accusation_content = relate::accusation_content(a, rules);
     let negators = rules.setting("negators");
     for (gi, g) in a.groups.iter().enumerate() {
@@ -503,7 +503,7 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 let be = (to.saturating_sub(3)..to - 1).rev().find(|&t| a.tags[t].pos == Pos::Closed(Closed::Be));
                 if let Some(be) = be {
                     if items[be] != usize::MAX && items[be] > 0 {
-                        here.subject = subject_left(a, items[be] as isize - 1).map(|s| (s, -1));
+                        here.subject = subject_left(a, lang, items[be] as isize - 1).map(|s| (s, -1));
                         hedged = true;
                     }
                 }
@@ -609,13 +609,13 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
 
 /// One line per verb group for `--explain`: tokens, lemma, tense, voice, negation,
 /// modality, and its arguments.
-pub fn explain(a: &Analysis, text: &str) -> Vec<String> {
+pub fn explain(a: &Analysis, text: &str, lang: &Language) -> Vec<String> {
     let items = item_of(a);
     let span = |k: usize| -> String {
         let r: Range<usize> = a.item_span(k);
         text[r].to_owned()
     };
-    let all = all_arguments(a, &items);
+    let all = all_arguments(a, lang, &items);
     a.groups
         .iter()
         .zip(&all)
@@ -662,7 +662,7 @@ mod tests {
         let titled = vec![recognise::titled_names(text, &scan, lex)];
         let ctx = resolve::DocContext::build(&doc, std::slice::from_ref(&scan), &titled, lex);
         let a = recognise::recognise(text, scan, lex, &ctx);
-        explain(&a, text)
+        explain(&a, text, &lex.language)
     }
 
     #[test]

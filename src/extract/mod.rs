@@ -137,7 +137,7 @@ pub fn extract(
     let mut facts = state(&document.text, analyses, lexicon);
     agreements::distinguish(&mut facts, lexicon, &ctx);
     if let Some(w) = explain {
-        explain::write(w, &document.text, &facts);
+        explain::write(w, &document.text, &facts, lexicon);
     }
     let mut out = number(facts);
     keep_one_office(&mut out);
@@ -200,7 +200,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Ve
             coref::resolve_aliases(&mut a, &mut known_as);
             let mut found = attributes::attributes(&a, text, lexicon, &last_country, &main_war, &mut titles_said);
             found.extend(relate::relate(&a, rules));
-            found.extend(frames::apply(&a, rules));
+            found.extend(frames::apply(&a, rules, &lexicon.language));
             keep_participants(&mut found, rules);
             allies_by_membership(&mut found, lexicon);
             let speaker = coref::reported_speaker(&a, rules);

@@ -60,7 +60,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
             i = end;
             continue;
         }
-        if let Some(num) = number_at(&a.tokens, i) {
+        if let Some(num) = number_at(&a.tokens, i, &lex.language) {
             push(&mut a, text, i..num.end, vec![], Some(Value::Integer(num.value)), false, None);
             i = num.end;
             continue;

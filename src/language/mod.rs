@@ -162,6 +162,8 @@ pub struct Language {
     closed: HashMap<String, Vec<Closed>>,
     person_nouns: HashSet<String>,
     person_plurals: HashMap<String, String>,
+    floating: HashSet<String>,
+    size_suffixes: HashSet<String>,
 }
 
 fn lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
@@ -185,6 +187,8 @@ impl Language {
             closed: HashMap::new(),
             person_nouns: HashSet::with_capacity(11000),
             person_plurals: HashMap::new(),
+            floating: HashSet::new(),
+            size_suffixes: HashSet::new(),
         };
         let syntax = |path: &Path, line: usize, message: String| Error::Syntax { path: path.to_owned(), line, message };
         for (path, text) in files {
@@ -193,8 +197,19 @@ impl Language {
                 "function_words.tsv" => {
                     for (line, f) in lines(text) {
                         let [word, class, ..] = f[..] else { return Err(syntax(path, line, "expected a word and its class".into())) };
-                        let class = Closed::parse(class).ok_or_else(|| syntax(path, line, format!("unknown word class {class:?}")))?;
-                        l.closed.entry(word.to_lowercase()).or_default().push(class);
+                        // Two lists beside the closed classes, which leave a word's tag alone.
+                        match class {
+                            "floating" => {
+                                l.floating.insert(word.to_lowercase());
+                            }
+                            "size" => {
+                                l.size_suffixes.insert(word.to_lowercase());
+                            }
+                            _ => {
+                                let class = Closed::parse(class).ok_or_else(|| syntax(path, line, format!("unknown word class {class:?}")))?;
+                                l.closed.entry(word.to_lowercase()).or_default().push(class);
+                            }
+                        }
                     }
                 }
                 "verbs.tsv" => {
@@ -236,6 +251,18 @@ impl Language {
     /// Whether a word is one of the closed class `c`.
     pub fn is(&self, lower: &str, c: Closed) -> bool {
         self.closed(lower).contains(&c)
+    }
+
+    /// Whether a word may stand between a subject and its verb ("X also signed", "X and Y
+    /// both signed", "X on Saturday signed": `floating` in function_words.tsv).
+    pub fn is_floating(&self, lower: &str) -> bool {
+        self.floating.contains(lower)
+    }
+
+    /// Whether a word glued to a number by a hyphen makes it the size of what follows ("a
+    /// 1,000-strong force", "a 500-man unit": `size` in function_words.tsv).
+    pub fn is_size_suffix(&self, lower: &str) -> bool {
+        self.size_suffixes.contains(lower)
     }
 
     /// Whether the lemma is a known verb.

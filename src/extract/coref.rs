@@ -180,17 +180,19 @@ pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, recent: &mut Vec<Ent
             Item::Mention(m) => a.mentions[m].value == Some(Value::Integer(2)) && k > 0 && matches!(a.items[k - 1], Item::Token(t) if a.tokens[t].lower == "the"),
             Item::Token(t) => a.tokens[t].lower == "both",
         };
-        let noun = matches!(a.items.get(k + 1), Some(Item::Token(t)) if nouns.contains(&a.tokens[*t].lower));
-        let states: Vec<&EntRef> = {
-            let mut seen: Vec<&EntRef> = Vec::new();
+        let noun = two && matches!(a.items.get(k + 1), Some(Item::Token(t)) if nouns.contains(&a.tokens[*t].lower));
+        // The two distinct states named last, the latest first.
+        let states = |recent: &[EntRef]| -> Vec<EntRef> {
+            let mut seen: Vec<EntRef> = Vec::new();
             for r in recent.iter().rev() {
-                if !seen.iter().any(|s| s.key == r.key) {
-                    seen.push(r);
+                if seen.len() < 2 && !seen.iter().any(|s| s.key == r.key) {
+                    seen.push(r.clone());
                 }
             }
             seen
         };
-        if two && noun && states.len() >= 2 {
+        let states = if noun { states(recent) } else { Vec::new() };
+        if noun && states.len() >= 2 {
             let first = match a.items[k] {
                 Item::Mention(m) => a.mentions[m].tokens.start,
                 Item::Token(t) => t,

@@ -38,8 +38,8 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
     // puts a weekday ahead of the document's date, else before it. A phrase of the list is
     // matched word by word.
     let future = lex.rules.setting("future").iter().any(|p| {
-        let words: Vec<&str> = p.split_whitespace().collect();
-        !words.is_empty() && tokens.windows(words.len()).any(|w| w.iter().zip(&words).all(|(t, x)| t.lower == *x))
+        let first = p.split_whitespace().next().unwrap_or("");
+        (0..tokens.len()).any(|i| tokens[i].lower == first && p.split_whitespace().enumerate().all(|(k, x)| tokens.get(i + k).is_some_and(|t| t.lower == x)))
     });
     let mut dates_at: Vec<Option<(usize, DateValue)>> = vec![None; n];
     for (r, d) in find_dates(s, ctx.date, future) {

@@ -239,6 +239,8 @@ pub struct Rules {
     pub frames: Vec<Frame>,
     /// Verb lemma → frames of that verb.
     frames_by_verb: HashMap<String, Vec<usize>>,
+    /// Ids of the rules that want a participant (few: looked up for every statement).
+    participant_rules: Vec<String>,
     /// First token of an anchor phrase → rules anchored on it.
     by_anchor: HashMap<String, Vec<usize>>,
     /// Cue list → first token of a phrase → the list's phrases starting with it, so that
@@ -475,6 +477,9 @@ impl Rules {
                     literal_object: def.value.clone(),
                     participant: def.participant,
                 });
+                if def.participant {
+                    rules.participant_rules.push(rules.rules[index].id.clone());
+                }
             }
         }
         Ok(rules)
@@ -483,7 +488,7 @@ impl Rules {
     /// Whether the rule `id` (as recorded in evidence) wants its subject to take part in
     /// another statement of the sentence (see [`Rule::participant`]).
     pub fn wants_participant(&self, id: &str) -> bool {
-        self.rules.iter().any(|r| r.participant && r.id == id)
+        !self.participant_rules.is_empty() && self.participant_rules.iter().any(|r| r == id)
     }
 
     /// The frames of a verb lemma.

@@ -441,7 +441,7 @@ fn phrase_ends(a: &Analysis, pos: isize) -> bool {
 /// "X accused Y of supplying weapons to Z": what follows "of" is the accusation's content,
 /// not a fact; only the accusation itself is stated. The item of the accusing cue, if any.
 pub(crate) fn accusation_content(a: &Analysis, rules: &Rules) -> Option<usize> {
-    (0..a.items.len()).find(|&i| rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of")))
+    (0..a.items.len()).find(|&i| rules.may_start("accuse", a, i) && rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of")))
 }
 
 /// Applies every rule anchored in the sentence.
@@ -460,6 +460,10 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
         let surface = rules.anchored_at(&a.tokens[t].lower);
         for &ri in surface.iter().chain(by_lemma.iter().filter(|r| !surface.contains(r))) {
             let rule = &rules.rules[ri];
+            // A literal the pattern needs that the sentence lacks: no match, wherever it starts.
+            if !rules.required[ri].iter().all(|alts| alts.iter().any(|w| a.tokens.iter().any(|t| t.lower == *w))) {
+                continue;
+            }
             // The anchor itself must match here.
             let anchor_len = match &rule.pattern[rule.anchor] {
                 Elem::Cue(c) => match rules.cue_at(c, a, p) {

@@ -241,6 +241,9 @@ pub struct Rules {
     frames_by_verb: HashMap<String, Vec<usize>>,
     /// Ids of the rules that want a participant (few: looked up for every statement).
     participant_rules: Vec<String>,
+    /// For each rule, the literals its pattern needs besides the anchor (each a list of
+    /// alternatives): a sentence without one of them cannot match, whatever the anchor.
+    pub(crate) required: Vec<Vec<Vec<String>>>,
     /// First token of an anchor phrase → rules anchored on it.
     by_anchor: HashMap<String, Vec<usize>>,
     /// Cue list → first token of a phrase → the list's phrases starting with it, so that
@@ -316,6 +319,18 @@ impl Rules {
             return None;
         }
         candidates(&self.cue_index)
+    }
+
+    /// Whether a phrase of cue list `list` may start at item `pos`: its first word, or its
+    /// verb's lemma, starts one (a quick look before [`Rules::cue_at`]).
+    pub fn may_start(&self, list: &str, a: &Analysis, pos: usize) -> bool {
+        let Some(by_first) = self.cue_index.get(list) else { return false };
+        let t = match a.items.get(pos) {
+            Some(Item::Token(t)) => *t,
+            Some(Item::Mention(m)) => a.mentions[*m].tokens.start,
+            None => return false,
+        };
+        by_first.contains_key("") || by_first.contains_key(a.tokens[t].lower.as_str()) || a.readings.get(t).and_then(Option::as_deref).is_some_and(|r| by_first.contains_key(r))
     }
 
     /// Loads rule files (TOML), later files adding to earlier ones.
@@ -480,6 +495,17 @@ impl Rules {
                 if def.participant {
                     rules.participant_rules.push(rules.rules[index].id.clone());
                 }
+                let required = rules.rules[index]
+                    .pattern
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, e)| k != anchor && matches!(e, Elem::Lit(_)))
+                    .filter_map(|(_, e)| match e {
+                        Elem::Lit(w) => Some(w.split('|').map(str::to_owned).collect()),
+                        _ => None,
+                    })
+                    .collect();
+                rules.required.push(required);
             }
         }
         Ok(rules)

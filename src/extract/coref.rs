@@ -361,7 +361,8 @@ fn sentence_subject(a: &Analysis) -> Option<EntRef> {
 
 /// Pronouns stand for what was named last: "He hailed the truce" (the last person), "hailed
 /// it" (an agreement of this or the previous sentence), "they would be deployed" (a group of
-/// this or the previous sentence). Lists: `person_pronouns`, `thing_pronouns`, `group_pronouns`.
+/// this or the previous sentence; "some" or "many" before a verb too). Lists: `person_pronouns`,
+/// `thing_pronouns`, `group_pronouns`, `partitive_pronouns`.
 pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, last: &mut Antecedents, rules: &Rules) {
     let recent = |x: &Option<(usize, EntRef)>| x.as_ref().filter(|(k, _)| sentence <= k + 1).map(|(_, r)| r.clone());
     let mut k = 0;
@@ -423,6 +424,10 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                 } else if rules.setting("thing_pronouns").contains(word) {
                     recent(&last.agreement)
                 } else if rules.setting("group_pronouns").contains(word) {
+                    recent(&last.group)
+                } else if rules.setting("partitive_pronouns").contains(word) && matches!(a.items.get(k + 1), Some(Item::Token(v)) if a.tags[*v].pos == crate::language::Pos::Verb) {
+                    // "Some demanded the resignation of X", "Many fled": part of the group
+                    // named last, standing alone before its verb.
                     recent(&last.group)
                 } else {
                     None

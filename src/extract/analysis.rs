@@ -196,6 +196,9 @@ pub struct GroupInfo {
     pub role: String,
     /// Whether a nationality, country or organisation qualifies it.
     pub owned: bool,
+    /// A noun that names nothing unless it refers back ("the ministry" to "Armenia's Defence
+    /// Ministry"): without an antecedent it is dropped.
+    pub anaphoric: bool,
 }
 
 /// An element of a sentence for matching: a plain token or a mention.

@@ -54,7 +54,12 @@ pub(crate) fn resolve_groups(
         // Other nouns than the same one only for generic ones ("servicemen" may be the
         // peacekeepers named before; "reservists" are not the troops named before).
         let is_generic = generic.iter().any(|g| *g == lexicon.nominals[info.nominal].name);
-        let compatible = |g: &GroupInfo| is_generic && anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())));
+        // A body's head noun names it again: "the ministry" for "the Defence Ministry".
+        let head = format!(" {}", lexicon.nominals[info.nominal].name);
+        let compatible = |g: &GroupInfo| {
+            is_generic && anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())))
+                || info.anaphoric && lexicon.nominals[g.nominal].name.ends_with(&head)
+        };
         // "Russia has deployed troops": with exactly one country named before it in the
         // sentence, an armed group noun is that country's.
         let before: BTreeSet<String> = countries.iter().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r.key.clone()).collect();
@@ -97,6 +102,10 @@ pub(crate) fn resolve_groups(
             .or_else(|| antecedents.iter().rev().find(|(g, _)| g.nominal == info.nominal))
             .or_else(|| antecedents.iter().rev().find(|(g, _)| compatible(g)))
             .or_else(|| qualified.iter().find(|(g, _)| g.nominal == info.nominal));
+        if found.is_none() && info.anaphoric {
+            m.alts.clear();
+            continue;
+        }
         if let Some((_, alts)) = found {
             let Some(own) = m.alts.first().cloned() else { continue };
             // The group (body, event) gains this surface form as an alias; the state a force

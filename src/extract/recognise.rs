@@ -446,7 +446,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             let r = EntRef { class: Class::Group, key: slug(&label), label, wikidata: None, surface: format!("{} {}", tokens[i - 1].lower, surface(i..end)) };
             let mut m = mention(vec![r]);
             if let Some(nidx) = lex.nominals.iter().position(|n| n.class == Class::Group && n.role == "irregular") {
-                m.group = Some(GroupInfo { nominal: nidx, role: "ethnic".into(), owned: true });
+                m.group = Some(GroupInfo { nominal: nidx, role: "ethnic".into(), owned: true, anaphoric: false });
             }
             return Some((end, m));
         }
@@ -538,7 +538,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     if nom.class == Class::Agreement {
                         m.agreement = Some(AgreementInfo { nominal: nidx, indefinite: false, distinct: false, earlier: false });
                     } else {
-                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
                     }
                     return Some((nend, m));
                 }
@@ -559,7 +559,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             surface: surface(i..nend),
                         };
                         let mut m = mention(vec![r]);
-                        m.group = Some(GroupInfo { nominal: nidx, role: "ethnic".into(), owned: true });
+                        m.group = Some(GroupInfo { nominal: nidx, role: "ethnic".into(), owned: true, anaphoric: false });
                         return Some((nend, m));
                     }
                 }
@@ -581,7 +581,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         let mut org = owner.clone();
                         org.surface = org.label.clone();
                         let mut m = mention(vec![org, body]);
-                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
                         return Some((nend, m));
                     }
                 }
@@ -642,7 +642,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             let mut state = owner.clone();
                             state.surface = all;
                             let mut m = mention(vec![state, body]);
-                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
                         Class::Organization => {
@@ -655,7 +655,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                                 alts.push(EntRef { surface: owner.label.clone(), ..owner.clone() });
                             }
                             let mut m = mention(alts);
-                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
                         Class::Group => {
@@ -670,7 +670,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             let r = EntRef { class: Class::Group, key, label, wikidata: None, surface: all };
                             let mut m = mention(vec![r]);
                             let role = if ethnic { "ethnic".to_owned() } else { nom.role.clone() };
-                            m.group = Some(GroupInfo { nominal: nidx, role, owned: true });
+                            m.group = Some(GroupInfo { nominal: nidx, role, owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
                         Class::Event => {
@@ -688,7 +688,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                                 alts.push(owner.clone());
                             }
                             let mut m = mention(alts);
-                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
                         _ => {}
@@ -760,7 +760,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 let prefix = if ethnic { format!("{} ", tokens[i - 1].lower) } else { String::new() };
                 let r = EntRef { class: Class::Group, key: slug(&format!("{prefix}{}", nom.name)), label: format!("{prefix}{}", nom.plural), wikidata: None, surface: surf };
                 let mut m = mention(vec![r]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             // "a statement", "the document" name an agreement only when signed: "signed a
@@ -785,7 +785,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 // An event of the document's own time may be one a modifier named elsewhere
                 // ("the protests" after "Armenian protests").
                 if !dated {
-                    m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                    m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
                 }
                 return Some((nend, m));
             }
@@ -804,27 +804,33 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             Class::Place if ["landmark", "building", "base"].contains(&nom.role.as_str()) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
                 // The noun's role says what kind of place it is (a site: "building").
                 let mut m = mention(vec![EntRef { class: Class::Place, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf }]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             // "its defence forces", "their army": the armed men of an actor named before.
             Class::Organization if det && military.iter().any(|w| lower == *w || lower.ends_with(&format!(" {w}"))) => {
                 let r = EntRef { class: Class::Group, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf };
                 let mut m = mention(vec![r]);
-                m.group = Some(GroupInfo { nominal: nidx, role: "armed".into(), owned: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: "armed".into(), owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             // "the National Assembly", "the Defence Ministry": a body named with capitals is
             // a name, "the ministry" is too vague to be one.
             Class::Organization if !plural && det && is_capitalised(&surf) && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
                 let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: surf.clone(), wikidata: None, surface: surf }]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
                 return Some((nend, m));
             }
-            Class::Organization if !plural && det => None,
-            Class::Organization if !plural && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
+            Class::Organization if !plural && !det && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
                 let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf }]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+                return Some((nend, m));
+            }
+            // "the ministry", "the government", "Ministry spokeswoman X": a body named before
+            // ("Armenia's Defence Ministry"), or nothing (see coref::resolve_groups).
+            Class::Organization if !plural => {
+                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf }]);
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: true });
                 return Some((nend, m));
             }
             _ => None,
@@ -877,7 +883,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             r.surface = full;
             let mut m = mention(vec![r]);
             if nom.role == "building" {
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
             }
             return Some((nend, m));
         }

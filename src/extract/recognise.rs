@@ -753,7 +753,9 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let nom = &lex.nominals[nidx];
         let surf = surface(i..nend);
         let lower = fold(&surf);
-        let plural = lower != fold(&nom.name) && lower.ends_with('s') && !fold(&nom.name).ends_with('s');
+        // "declarations" is plural, "declaration of principles" is not: the head before "of".
+        let head = lower.split(" of ").next().unwrap_or(&lower);
+        let plural = head != fold(&nom.name) && head.ends_with('s') && !fold(&nom.name).ends_with('s');
         let det = i > 0 && matches!(tokens[i - 1].lower.as_str(), "the" | "this" | "that" | "its");
         let r = match nom.class {
             Class::Group => {

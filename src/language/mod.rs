@@ -457,13 +457,16 @@ impl Language {
         // Left context that makes a noun: a determiner, a possessive, an adjective, a number,
         // "'s", or a noun ("peace talks"), unless the word is a past or -ing form after a noun
         // (a verb then: "troops withdrew", "rebels holding").
-        let after_det = matches!(prev, Some(Pos::Closed(Closed::Det | Closed::Possessive)) | Some(Pos::Adj) | Some(Pos::Num));
+        // A floating word ("later", "also", "both") before a verb form is an adverb: "the M23
+        // later signed", "X and Y both agreed".
+        let prev_floating = i > 0 && self.floating.contains(&tokens[i - 1].lower) && matches!(prev, Some(Pos::Adj | Pos::Adv));
+        let after_det = matches!(prev, Some(Pos::Closed(Closed::Det | Closed::Possessive)) | Some(Pos::Adj) | Some(Pos::Num)) && !prev_floating;
         let after_s = i > 0 && tokens[i - 1].lower == "'s";
         let after_noun = matches!(prev, Some(Pos::Noun));
         // Right after an auxiliary, a modal, "to" or a pronoun subject it is a verb.
         let after_aux = matches!(prev, Some(Pos::Closed(Closed::Be | Closed::Have | Closed::Do | Closed::Modal | Closed::Negation | Closed::Pronoun | Closed::Relative)));
         let after_to = matches!(prev, Some(Pos::Closed(Closed::To)));
-        let after_adv = matches!(prev, Some(Pos::Adv));
+        let after_adv = matches!(prev, Some(Pos::Adv)) || prev_floating;
         let verb_tag = Tag { pos: Pos::Verb, lemma: Some(lemma.clone()), form: Some(form) };
         let adj_reading = self.adjectives.contains(w);
         match form {

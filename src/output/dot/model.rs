@@ -254,7 +254,7 @@ impl Model {
             Some(g) => read_document_facts(store, vocab, g, &predicates)?,
         };
         model.ontology = ontology;
-        read_entities(store, &mut model, graph.as_ref())?;
+        read_entities(store, &mut model, graph.as_ref(), Some(GraphNameRef::DefaultGraph))?;
         Ok(model)
     }
 
@@ -291,7 +291,7 @@ impl Model {
             }
         }
         model.ontology = ontology;
-        read_entities(&result, &mut model, None)?;
+        read_entities(&result, &mut model, None, None)?;
         // What the result does not say about its resources, the store may.
         let missing: Vec<String> = model
             .entities
@@ -714,7 +714,16 @@ fn read_result_facts(result: &Store, store: &Store, vocab: &Vocab) -> Result<Vec
 /// The entities of `store`: those typed with an ontology class (in the default graph, where
 /// each entity's type and label are; with `document`, only those that document names) and those
 /// the facts name, with their labels (and the surface forms the documents give them) and classes.
-fn read_entities(store: &Store, model: &mut Model, document: Option<&NamedNode>) -> Result<()> {
+///
+/// `label_graph` is where canonical labels are: the default graph of a kgraph store (its documents'
+/// `rdfs:label`s, hundreds of thousands in a large store, are not read), anywhere in a CONSTRUCT
+/// result.
+fn read_entities(
+    store: &Store,
+    model: &mut Model,
+    document: Option<&NamedNode>,
+    label_graph: Option<GraphNameRef<'_>>,
+) -> Result<()> {
     let rdf_type = NamedNode::new_unchecked(format!("{}type", ns::RDF));
     let in_document: Option<HashSet<NamedOrBlankNode>> = match document {
         None => None,
@@ -760,7 +769,8 @@ fn read_entities(store: &Store, model: &mut Model, document: Option<&NamedNode>)
         (iri(ns::SCHEMA, "alternateName"), None),
     ];
     for (p, rank) in &properties {
-        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, None) {
+        let graph = if *rank == Some(1) { label_graph } else { None };
+        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, graph) {
             let q = q?;
             let Term::Literal(l) = &q.object else { continue };
             let e = subject_of(&q.subject);
@@ -769,11 +779,8 @@ fn read_entities(store: &Store, model: &mut Model, document: Option<&NamedNode>)
             }
             let entry = labels.entry(e).or_default();
             match rank {
-                // An rdfs:label in a document graph is that document's: an alias of the entity.
-                Some(rank) if q.graph_name.is_default_graph() || *rank != 1 => {
-                    entry.0.insert((*rank, l.value().to_owned()))
-                }
-                _ => entry.1.insert(l.value().to_owned()),
+                Some(rank) => entry.0.insert((*rank, l.value().to_owned())),
+                None => entry.1.insert(l.value().to_owned()),
             };
         }
     }

@@ -81,9 +81,7 @@ pub fn build(
         };
         crate::parallel::process_in_order(pipeline, paths, &options.read, options.jobs, |step| {
             match step {
-                Step::Reading { source, index, total, offset, total_bytes } => {
-                    on_event(Event::Reading { source, index, total, offset, total_bytes })
-                }
+                Step::Reading(reading) => on_event(Event::Reading(reading)),
                 Step::Document(Ok(p)) => {
                     if let Err(e) = ids.take(&p) {
                         summary.counts.failed += 1;

@@ -312,6 +312,30 @@ fn recompute(tx: &mut Transaction<'_>, touched: &Contribution, t: &Terms) -> Res
     Ok(())
 }
 
+/// Summary values added up over documents: per fact its documents and best confidence, per
+/// entity its documents and how many give each label.
+#[derive(Debug, Default)]
+struct Totals {
+    facts: HashMap<NamedNode, Tally>,
+    entities: HashMap<NamedNode, (u64, HashMap<String, u64>)>,
+}
+
+impl Totals {
+    /// Counts one more document.
+    fn add(&mut self, c: Contribution) {
+        for (f, best) in c.facts {
+            self.facts.entry(f).or_default().add(&Tally { documents: 1, best, label: None });
+        }
+        for (e, labels) in c.entities {
+            let entry = self.entities.entry(e).or_default();
+            entry.0 += 1;
+            for l in labels {
+                *entry.1.entry(l).or_default() += 1;
+            }
+        }
+    }
+}
+
 impl Contribution {
     fn merge(&mut self, other: Contribution) {
         for (f, c) in other.facts {
@@ -371,21 +395,11 @@ impl KgStore {
         loader.commit()?;
 
         // Counted after the load (see the module documentation for a crash in between).
-        let mut facts: HashMap<NamedNode, Tally> = HashMap::new();
-        let mut entities: HashMap<NamedNode, (u64, HashMap<String, u64>)> = HashMap::new();
+        let mut totals = Totals::default();
         for d in &new {
-            let c = Contribution::of(d.quads.iter().map(Quad::as_ref), &t);
-            for (f, best) in c.facts {
-                facts.entry(f).or_default().add(&Tally { documents: 1, best, label: None });
-            }
-            for (e, labels) in c.entities {
-                let entry = entities.entry(e).or_default();
-                entry.0 += 1;
-                for l in labels {
-                    *entry.1.entry(l).or_default() += 1;
-                }
-            }
+            totals.add(Contribution::of(d.quads.iter().map(Quad::as_ref), &t));
         }
+        let Totals { facts, entities } = totals;
         let mut tx = self.store.start_transaction()?;
         let mut facts: Vec<(NamedNode, Tally)> = facts.into_iter().collect();
         facts.sort_by(|a, b| a.0.cmp(&b.0));
@@ -451,8 +465,7 @@ impl KgStore {
     /// their counts do not).
     pub fn summarise(&self, vocab: &Vocab) -> Result<SummaryCounts> {
         let t = Terms::new(vocab);
-        let mut facts: HashMap<NamedNode, Tally> = HashMap::new();
-        let mut entities: HashMap<NamedNode, (u64, HashMap<String, u64>)> = HashMap::new();
+        let mut totals = Totals::default();
         let mut counts = SummaryCounts::default();
         let mut tx = self.store.start_transaction()?;
         let graphs: Vec<NamedOrBlankNode> = tx.named_graphs().collect::<std::result::Result<_, _>>()?;
@@ -466,17 +479,9 @@ impl KgStore {
                 continue;
             }
             counts.documents += 1;
-            for (f, best) in c.facts {
-                facts.entry(f).or_default().add(&Tally { documents: 1, best, label: None });
-            }
-            for (e, labels) in c.entities {
-                let entry = entities.entry(e).or_default();
-                entry.0 += 1;
-                for l in labels {
-                    *entry.1.entry(l).or_default() += 1;
-                }
-            }
+            totals.add(c);
         }
+        let Totals { facts, entities } = totals;
         tx.remove_named_graph(t.summary.as_ref())?;
         let summary = GraphNameRef::NamedNode(t.summary.as_ref());
         for (f, tally) in &facts {

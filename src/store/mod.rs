@@ -334,32 +334,8 @@ mod tests {
     use std::collections::HashSet;
     use crate::extract::Class;
 
-    const CONTRACT: [&str; 24] = [
-        "brokered",
-        "signed",
-        "supports",
-        "suppliesWeaponsTo",
-        "allyOf",
-        "memberOf",
-        "officialOf",
-        "title",
-        "deployed",
-        "deployedTo",
-        "count",
-        "deathToll",
-        "controls",
-        "captured",
-        "withdrawsFrom",
-        "locatedIn",
-        "capitalOf",
-        "hasMilitaryBaseIn",
-        "accused",
-        "attacked",
-        "protestedAgainst",
-        "stormed",
-        "welcomed",
-        "date",
-    ];
+    /// The contract's predicates, as the extraction mints them.
+    const CONTRACT: [&str; 24] = crate::extract::analysis::PREDICATES;
 
     fn local(iri: &str) -> &str {
         iri.rsplit(['#', '/']).next().unwrap_or(iri)

@@ -28,7 +28,7 @@ use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
 use oxigraph::model::{BlankNode, GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::{StorageError, Store};
 
-pub use facts::{DocumentQuads, SummaryCounts};
+pub use facts::{DocumentQuads, SummaryCounts, SummaryLedger};
 
 use crate::graph::vocab::{iri, ns, DEFAULT_BASE};
 use crate::graph::Vocab;
@@ -372,6 +372,8 @@ mod tests {
             "fact",
             "sentence",
             "spans",
+            "by",
+            "Method",
             "rule",
             "confidence",
             "speaker",

@@ -174,6 +174,8 @@ fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
     let mut words = 0usize;
     let mut stop = 0usize;
     let mut capitalised = 0usize;
+    // Lower-case content words ("supported", "visit"): prose has them, menus and name lists not.
+    let mut lower_content = 0usize;
     for w in s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
         if !w.chars().any(char::is_alphabetic) {
             continue;
@@ -184,6 +186,8 @@ fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
         }
         if w.chars().next().is_some_and(char::is_uppercase) {
             capitalised += 1;
+        } else if w.len() > 2 && w.chars().all(char::is_lowercase) && !STOPWORDS.contains(w) {
+            lower_content += 1;
         }
     }
     let chars = s.len().max(1);
@@ -195,9 +199,10 @@ fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
         Quality::Bad("mostly links")
     } else if repeated && (words < 12 || !terminal) {
         Quality::Bad("repeated widget text")
-    } else if words >= 5 && stop_ratio < 0.12 && capitalised * 10 >= words * 6 && !(terminal && words >= 8 && stop >= 2) {
+    } else if words >= 5 && stop_ratio < 0.12 && capitalised * 10 >= words * 6 && !(terminal && words >= 8 && (stop >= 2 || lower_content >= 1 && stop + lower_content >= 2)) {
         // A sentence dense with names ("Arab League Secretary General X undertook mediation
-        // between Syria and Y.") is still a sentence: it ends like one and has function words.
+        // between Syria and Y.", "Ivorian President X received Ghanaian President Y in
+        // Abidjan.") is still a sentence: it ends like one and has function or content words.
         Quality::Bad("list of names or menu items")
     } else if s.starts_with(|c: char| c.is_ascii_digit()) && s[1..].trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(' ') && words < 20 && !terminal {
         Quality::Bad("numbered list item")
@@ -272,5 +277,16 @@ mod tests {
         let kept = body_text(text);
         assert_eq!(kept.len(), 3, "{kept:?}");
         assert!(!kept.iter().any(|b| b.contains("Skip") || b.contains("Daily Planet")));
+    }
+
+    #[test]
+    fn a_wire_sentence_dense_with_names_is_the_body() {
+        for text in [
+            "Russian President Vladimir Putin has long supported Venezuelan President Nicolas Maduro.\n",
+            "Ivorian President Alassane Ouattara received Ghanaian President John Mahama in Abidjan.\n",
+        ] {
+            assert_eq!(body_text(text).len(), 1, "{text}");
+        }
+        assert!(body_text("Home News World Africa Middle East Ukraine Sport Business Opinion.\n").is_empty());
     }
 }

@@ -444,6 +444,16 @@ pub(crate) fn accusation_content(a: &Analysis, rules: &Rules) -> Option<usize> {
     (0..a.items.len()).find(|&i| rules.may_start("accuse", a, i) && rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of")))
 }
 
+/// Whether the word at item `p` is a noun by its context: a common-noun mention ("the
+/// strikes", an event), or a word after a determiner, a possessive or an adjective.
+fn noun_at(a: &Analysis, p: usize) -> bool {
+    use crate::language::{Closed, Pos};
+    if matches!(a.items[p], Item::Mention(m) if transparent(&a.mentions[m])) {
+        return true;
+    }
+    p > 0 && matches!(a.items[p - 1], Item::Token(t) if matches!(a.tags[t].pos, Pos::Closed(Closed::Det | Closed::Possessive) | Pos::Adj) || a.tokens[t].lower == "'s")
+}
+
 /// Applies every rule anchored in the sentence.
 pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let mut out = Vec::new();
@@ -473,6 +483,12 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 Elem::Lit(_) => 1,
                 _ => continue,
             };
+            // A one-word cue of a verb list ("strikes", "attacks", "holds") that is a noun here
+            // (one the lexicon names an event by, or after a determiner: "said the strikes on
+            // X were defensive") states nothing.
+            if anchor_len == 1 && matches!(&rule.pattern[rule.anchor], Elem::Cue(c) if rules.setting("verb_cues").contains(c)) && noun_at(a, p) {
+                continue;
+            }
             if accusation_content.is_some_and(|c| p > c + 1) && rules.setting("alleged_predicates").contains(&rule.predicate.to_lowercase()) {
                 continue;
             }

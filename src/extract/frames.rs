@@ -100,6 +100,17 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                 if matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Preposition))) && word(a, q - 1) != "of" {
                     break;
                 }
+                // "The trial of the officers was moved": a common noun before "of" heads the
+                // phrase, unless it is one of number or part ("hundreds of protesters").
+                if word(a, q - 1) == "of" && q >= 2 && matches!(pos_of(a, q - 2), Some(Pos::Noun)) && !lang.is_quantity(word(a, q - 2)) {
+                    return None;
+                }
+                // So does a common noun for a place, event or agreement before "of" a name of
+                // another class ("the headquarters of the UN mission was moved"; but "the town
+                // of Kunduz" names the town).
+                if word(a, q - 1) == "of" && q >= 2 && common_head(a, q - 2).is_some_and(|c| Some(c) != class_of(a, ku)) {
+                    return Some(q - 2);
+                }
                 q -= 1;
                 hops += 1;
             }
@@ -138,6 +149,24 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
         k -= 1;
     }
     None
+}
+
+/// The class of a common-noun mention at item `k` that names a place, an event or an
+/// agreement ("the headquarters", "the trial", "the deal").
+fn common_head(a: &Analysis, k: usize) -> Option<super::Class> {
+    use super::Class::{Agreement, Event, Place};
+    match a.items.get(k) {
+        Some(Item::Mention(m)) if relate::transparent(&a.mentions[*m]) => a.mentions[*m].alts.first().map(|r| r.class).filter(|c| matches!(c, Place | Event | Agreement)),
+        _ => None,
+    }
+}
+
+/// The class of the first reading of the mention at item `k`.
+fn class_of(a: &Analysis, k: usize) -> Option<super::Class> {
+    match a.items.get(k) {
+        Some(Item::Mention(m)) => a.mentions[*m].alts.first().map(|r| r.class),
+        _ => None,
+    }
 }
 
 /// The antecedent of a relative pronoun whose nearest noun is the mention at `k`: that

@@ -160,6 +160,11 @@ pub(crate) fn attributes(
         }
         let Some(Item::Mention(gi)) = a.items.get(j) else { continue };
         let Some(group) = a.mentions[*gi].alts.iter().find(|r| r.class == Class::Group) else { continue };
+        // "one activist group", "two militia commanders": the group noun modifies the head
+        // that follows, which the number counts.
+        if matches!(a.items.get(j + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Noun) {
+            continue;
+        }
         // Counts are for units and equipment, not for victims or bystanders.
         if a.mentions[*gi].group.as_ref().is_some_and(|g| rules.setting("uncounted_groups").contains(&lexicon.nominals[g.nominal].name)) {
             continue;
@@ -167,7 +172,8 @@ pub(crate) fn attributes(
         let dies = (j + 1..(j + 8).min(a.items.len())).any(|x| one_word_cue(&a, x, death));
         // "killing two crew members": the number counts the dead, not a unit.
         let killed = k >= 1 && one_word_cue(&a, k - 1, kills);
-        if dies || killed || n <= 0 {
+        // A group of one is no group: "one opposition party", "one activist".
+        if dies || killed || n <= 1 {
             continue;
         }
         found.push(Found {

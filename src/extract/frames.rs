@@ -374,6 +374,8 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
             if matches!(pos_of(a, k), Some(Pos::Noun)) && matches!(pos_of(a, k + 1), Some(Pos::Closed(Closed::Preposition))) {
                 if let Some(m) = np_right(a, lang, k + 2, 5) {
                     args.preps.push((format!("{} {}", word(a, k), word(a, k + 1)), m, k + 1));
+                    // "opened fire on X": the preposition alone names the role too.
+                    args.preps.push((word(a, k + 1).to_owned(), m, k + 1));
                     k = m + 1;
                     first = false;
                     continue;
@@ -407,7 +409,13 @@ fn all_arguments(a: &Analysis, lang: &Language, items: &[usize]) -> Vec<Args> {
         if let Some(h) = claimed {
             let start = items[a.groups[h].tokens.start];
             let relative = start != usize::MAX && start > 0 && matches!(pos_of(a, start - 1), Some(Pos::Closed(Closed::Relative)));
-            args[g].subject = if relative { args[h].subject } else { None };
+            // "said the security forces had fired", "claimed the army shelled": a finite verb
+            // right after the object opens a clause whose subject that noun is (the object
+            // stays the first verb's too: "Taliban ruled Afghanistan has been sharing").
+            let clause = !relative && args[h].object == Some(s) && own_start == s + 1 && !a.groups[g].infinitive && !a.groups[g].gerund;
+            if !clause {
+                args[g].subject = if relative { args[h].subject } else { None };
+            }
         }
     }
     // Coordinated verbs share their subject: "formed the AES and quit ECOWAS", "captured
@@ -432,6 +440,19 @@ impl Frame {
             (Role::Patient, Voice::Passive) => args.subject,
             (Role::Prep(p), _) => prep(p),
         }
+    }
+}
+
+impl Frame {
+    /// The argument filling the first of `roles` the verb has; of several prepositional
+    /// phrases, the one nearest the verb ("deployed along the frontline in X" is the
+    /// frontline, whatever order the frame lists "in" and "along").
+    fn first_argument(&self, roles: &[Role], g: &VerbGroup, args: &Args) -> Option<(usize, isize)> {
+        let (k, found) = roles.iter().enumerate().find_map(|(k, r)| self.argument(r, g, args).map(|x| (k, x)))?;
+        if !matches!(roles[k], Role::Prep(_)) {
+            return Some(found);
+        }
+        roles[k..].iter().filter(|r| matches!(r, Role::Prep(_))).filter_map(|r| self.argument(r, g, args)).min_by_key(|&(item, _)| item)
     }
 }
 
@@ -560,8 +581,8 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             if accusation_content.is_some_and(|c| head_item > c + 1) && rules.setting("alleged_predicates").contains(&f.predicate.to_lowercase()) {
                 continue;
             }
-            let Some((s_item, s_dir)) = f.subject.iter().find_map(|r| f.argument(r, g, &here)) else { continue };
-            let Some((o_item, o_dir)) = f.object.iter().find_map(|r| f.argument(r, g, &here)) else { continue };
+            let Some((s_item, s_dir)) = f.first_argument(&f.subject, g, &here) else { continue };
+            let Some((o_item, o_dir)) = f.first_argument(&f.object, g, &here) else { continue };
             if s_item == o_item {
                 continue;
             }

@@ -489,6 +489,13 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             if anchor_len == 1 && matches!(&rule.pattern[rule.anchor], Elem::Cue(c) if rules.setting("verb_cues").contains(c)) && noun_at(a, p) {
                 continue;
             }
+            // A pattern of the active voice (subject before the cue, object after it) does
+            // not read a passive verb: "drones were shot down over X" is no attack by them.
+            let active_shape = rule.pattern[..rule.anchor].contains(&Elem::Subject) && rule.pattern[rule.anchor + 1..].contains(&Elem::Object);
+            let verb_cue = matches!(&rule.pattern[rule.anchor], Elem::Cue(c) if rules.setting("verb_cues").contains(c));
+            if active_shape && verb_cue && a.groups.iter().any(|g| g.head == t && g.voice == crate::language::Voice::Passive) {
+                continue;
+            }
             if accusation_content.is_some_and(|c| p > c + 1) && rules.setting("alleged_predicates").contains(&rule.predicate.to_lowercase()) {
                 continue;
             }

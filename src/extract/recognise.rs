@@ -987,6 +987,9 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
                     // name word follows.
                     Hit::Country(_) => tokens.get(j + 1).is_some_and(|t| t.kind == TokenKind::Word && is_capitalised(&text[t.span.clone()])) && hits_at.get(j + 1).copied().flatten().is_none(),
                     Hit::Title(t) => matches!(lex.titles[*t].kind, TitleKind::Religious | TitleKind::Honorific),
+                    // "Foreign Minister Therese Kayikwamba Wagner": a one-word organisation's
+                    // name that ends a name is its surname.
+                    Hit::Org(_) => j > i && !tokens.get(j + 1).is_some_and(|t| t.kind == TokenKind::Word && is_capitalised(&text[t.span.clone()])),
                     _ => false,
                 })
         }

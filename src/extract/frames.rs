@@ -200,6 +200,11 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
             }
             continue;
         }
+        // "much of X", "dozens of X", "large parts of X": a quantity's "of" leads to the head.
+        if word(a, k + 1) == "of" && matches!(a.items[k], Item::Token(_)) && lang.is_quantity(word(a, k)) {
+            k += 2;
+            continue;
+        }
         if is_mention(a, k) {
             // A compound of common nouns: "the army headquarters" is the headquarters.
             let common = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if relate::transparent(&a.mentions[*m]) && !a.mentions[*m].alts.is_empty());

@@ -315,6 +315,8 @@ pub struct Lexicon {
     pub language: crate::language::Language,
     /// Keys of the organisations whose kind is `alliance` (NATO, CSTO): their members are allies.
     alliances: HashSet<String>,
+    /// Keys of the gazetteer's places by size: 0 a city, 1 a region (any other kind).
+    place_sizes: HashMap<String, u8>,
     patterns: Vec<String>,
     pattern_index: HashMap<String, usize>,
     hits: Vec<Vec<Hit>>,
@@ -402,6 +404,7 @@ impl Lexicon {
             org_prefixes: HashMap::new(),
             known_people: HashSet::default(),
             alliances: HashSet::default(),
+            place_sizes: HashMap::default(),
             rules: Rules::default(),
             language: crate::language::Language::default(),
             patterns: Vec::new(),
@@ -642,6 +645,7 @@ impl Lexicon {
             .map_err(|e| Error::Invalid(format!("cannot compile the lexicon: {e}")))?;
         self.automaton = Some(ac);
         self.alliances = (0..self.orgs.len()).filter(|&o| self.orgs[o].kind == "alliance").map(|o| self.org_key(o)).collect();
+        self.place_sizes = (0..self.places.len()).map(|p| (self.place_key(p), u8::from(!matches!(self.places[p].kind.as_str(), "city" | "capital")))).collect();
         Ok(())
     }
 
@@ -649,6 +653,12 @@ impl Lexicon {
     /// `organizations.tsv` is `alliance`).
     pub fn is_alliance(&self, key: &str) -> bool {
         self.alliances.contains(key)
+    }
+
+    /// The size of the gazetteer's place keyed `key`: 0 a city, 1 a region; None for a place
+    /// no list knows.
+    pub fn place_size(&self, key: &str) -> Option<u8> {
+        self.place_sizes.get(key).copied()
     }
 
     /// Every lexicon match in `text` at word boundaries, with the byte range and what it is.

@@ -202,6 +202,11 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Ve
             found.extend(relate::relate(&a, rules));
             found.extend(frames::apply(&a, rules, &lexicon.language));
             keep_participants(&mut found, rules);
+            // A region lies in no city ("the conflict over the Karabakh region in Baku").
+            found.retain(|f| {
+                let analysis::Filler::Entity(o) = &f.object else { return true };
+                !(f.predicate == "locatedIn" && o.class == Class::Place && lexicon.place_size(&f.subject.key) == Some(1) && lexicon.place_size(&o.key) == Some(0))
+            });
             allies_by_membership(&mut found, lexicon);
             let speaker = coref::reported_speaker(&a, rules);
             if let Some(c) = a.mentions.iter().rev().find_map(|m| m.alts.iter().find(|r| r.class == Class::Country)) {

@@ -429,6 +429,21 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         })
     };
 
+    // 0. A direction before a known place or country names another place: "West Kordofan",
+    // "South Lebanon", "East Jerusalem" (with an administrative noun: "West Kordofan state").
+    if hits_at[i].is_none()
+        && is_capitalised(&text[tokens[i].span.clone()])
+        && rules.setting("place_directions").contains(&tokens[i].lower)
+        && hits_at.get(i + 1).copied().flatten().is_some_and(|(_, hits)| hits.iter().any(|h| matches!(h, Hit::Place(_) | Hit::Country(_))))
+    {
+        let (pend, _) = hits_at[i + 1].unwrap_or((i + 2, &[]));
+        let name = surface(i..pend);
+        let end = admin_noun_after(tokens, hits_at, pend, lex, text).unwrap_or(pend);
+        let mut r = EntRef::unknown(Class::Place, &name);
+        r.surface = surface(i..end);
+        return Some((end, mention(vec![r])));
+    }
+
     // 1. A modifier (demonym, country's, place's, organisation) and what follows it.
     let first_hit = hits_at[i].and_then(|(end, hits)| hits.iter().find(|h| h.is_proper()).map(|h| (end, *h)));
     let ethnic = i > 0 && non_state.contains(&tokens[i - 1].lower);
@@ -698,11 +713,19 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             // A plain modifier: the country, place or organisation itself. A capital may act
             // for its country.
             let mut alts = vec![owner];
+            let mut end = end;
             if let Hit::Place(p) = hit {
                 if let Some(c) = lex.places[p].capital_of {
                     // The capital's name is no alias of the country.
                     let country = country_ref(lex, c, "");
                     alts.push(EntRef { surface: country.label.clone(), ..country });
+                } else if !possessive && !matches!(lex.places[p].kind.as_str(), "city" | "capital") {
+                    // "South Kordofan state", "Borno province": the administrative noun is part
+                    // of the region's name (and no verb).
+                    if let Some(aend) = admin_noun_after(tokens, hits_at, end, lex, text) {
+                        alts[0].surface = surface(i..aend);
+                        end = aend;
+                    }
                 }
             }
             return Some((end, mention(alts)));
@@ -878,6 +901,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         // A feature or building noun after a name names it: "Snake Island", "the Hayat Hotel",
         // "the Al-Shifa hospital".
         let named = ["feature", "building", "base"].contains(&nom.role.as_str());
+        // A capitalised plural feature is one place: "the Nuba Mountains", "the Golan Heights".
+        let plural = plural && !(nom.role == "feature" && is_capitalised(&text[tokens[end].span.clone()]));
         if nom.class == Class::Place && (nom.role == "admin" || nom.role == "landmark" || named) && !plural {
             // "Donetsk region" is Donetsk; "Snake Island", "the Red Sea" keep their noun.
             let full = surface(i..nend);
@@ -918,6 +943,16 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     let mut m = mention(vec![]);
     m.unknown_name = true;
     Some((end, m))
+}
+
+/// The end of a singular administrative noun ("state", "province", "region") at token `k`,
+/// from nominals.tsv (role `admin`), if one stands there.
+fn admin_noun_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], k: usize, lex: &Lexicon, text: &str) -> Option<usize> {
+    let (end, hits) = hits_at.get(k).copied().flatten()?;
+    let nidx = hits.iter().find_map(|h| if let Hit::Nominal(n) = h { Some(*n) } else { None })?;
+    let nom = &lex.nominals[nidx];
+    let surf = fold(&text[tokens[k].span.start..tokens[end - 1].span.end]);
+    (nom.class == Class::Place && nom.role == "admin" && surf == fold(&nom.name)).then_some(end)
 }
 
 /// Whether a form of a verb of a signing frame stands before token `i`, past an article and
@@ -1003,10 +1038,17 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
                 && t.lower != "'s"
         })
     };
-    if !is_name_word(i) {
+    // "el-Fula", "al-Hasakah": a particle glued to a capitalised name starts it.
+    let glued = |a: usize, b: usize| tokens.get(a).zip(tokens.get(b)).is_some_and(|(x, y)| x.span.end == y.span.start);
+    let particle_start = tokens.get(i).is_some_and(|t| particles.contains(&t.lower) && !is_capitalised(&text[t.span.clone()]))
+        && tokens.get(i + 1).is_some_and(|t| t.lower == "-")
+        && glued(i, i + 1)
+        && glued(i + 1, i + 2)
+        && is_name_word(i + 2);
+    if !is_name_word(i) && !particle_start {
         return None;
     }
-    let mut end = i + 1;
+    let mut end = if particle_start { i + 3 } else { i + 1 };
     loop {
         if is_name_word(end) {
             end += 1;

@@ -212,6 +212,19 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
                 k += 1;
                 continue;
             }
+            // A common noun that modifies a plain noun heads nothing: "a military alliance";
+            // "a military cooperation agreement" is the agreement.
+            if common(k) && matches!(pos_of(a, k + 1), Some(Pos::Noun)) {
+                let mut q = k + 1;
+                while q < k + 4 && matches!(pos_of(a, q), Some(Pos::Noun)) {
+                    q += 1;
+                }
+                if common(q) {
+                    k = q;
+                    continue;
+                }
+                return None;
+            }
             // "military and civilian personnel": coordinated noun modifiers.
             if common(k) && matches!(word(a, k + 1), "and" | "or") && common(k + 2) && common(k + 3) {
                 k += 2;

@@ -251,6 +251,10 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
                 if word(a, q) == "," && place_at(q + 1) {
                     return Some(q + 1);
                 }
+                // "the Somali capital Mogadishu": named right after the noun.
+                if q > k + 1 && place_at(q) && matches!(a.items.get(q), Some(Item::Mention(m)) if !relate::transparent(&a.mentions[*m])) {
+                    return Some(q);
+                }
                 // Otherwise the nationality stands for its state ("bombed Cambodian military
                 // positions", "withdraw from Lebanese territory").
                 return Some(if word(a, q) == "of" && is_mention(a, q + 1) { q + 1 } else { k });

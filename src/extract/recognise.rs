@@ -492,12 +492,33 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 let qualified = tokens.get(after).is_some_and(|t| t.kind == TokenKind::Word && !is_capitalised(&text[t.span.clone()]) && lex.language.closed(&t.lower).is_empty())
                     && hits_at[after].is_none_or(|(end, hits)| end == after + 1 && hits.iter().all(|h| matches!(h, Hit::Nominal(_))));
                 let title = title_at(after).map(|x| (after, x)).or_else(|| if qualified { title_at(after + 1).map(|x| (after + 1, x)) } else { None });
+                // The state holds no office of a non-state leader: "Angolan rebel leader X",
+                // "Congolese opposition leader Y", "Somali warlord Z" (`non_state_modifiers`),
+                // nor of an ethnic community's: "Kosovo Albanian leader",
+                // "Bosnian Serb leader" (a people named after a place).
+                let non_state_title = title.is_some_and(|(tstart, (tend, _))| {
+                    let held_elsewhere = (after..tend).any(|k| non_state.contains(&tokens[k].lower));
+                    let qualifier = tstart > after && non_state.contains(&tokens[after].lower);
+                    let community = is_demonym && (i.saturating_sub(3)..i).any(|j| hits_at[j].is_some_and(|(e, hits)| e == i && hits.iter().any(|h| matches!(h, Hit::Country(_) | Hit::Place(_) | Hit::Demonym(_)))));
+                    held_elsewhere || qualifier || community
+                });
+                let office = if non_state_title { None } else { Some(owner.clone()) };
                 if let Some((tstart, (tend, t))) = title {
                     let after = tstart;
                     if let Some((nend, person)) = person_after(tokens, hits_at, tend, lex, ctx, text) {
                         let mut m = mention(vec![person]);
-                        m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                        m.title = Some((t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end));
                         return Some((nend, m));
+                    }
+                    // A rank between the title and the name: "Pakistani army chief General
+                    // X", "Indonesian military spokesman Major General Y" hold both.
+                    if let Some((t2end, t2)) = title_at(tend) {
+                        if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text) {
+                            let mut m = mention(vec![person]);
+                            m.title = Some((t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end));
+                            m.also_title = vec![(t2, None, tokens[tend].span.start..tokens[t2end - 1].span.end)];
+                            return Some((nend, m));
+                        }
                     }
                     // Two titles joined by "and": "Jordanian Deputy Prime Minister and Foreign
                     // Minister Ayman Safadi" holds both, of the same owner.
@@ -505,8 +526,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         if let Some((tend2, t2)) = title_at(tend + 1) {
                             if let Some((nend, person)) = person_after(tokens, hits_at, tend2, lex, ctx, text) {
                                 let mut m = mention(vec![person]);
-                                m.title = Some((t2, Some(owner.clone()), tokens[tend + 1].span.start..tokens[tend2 - 1].span.end));
-                                m.also_title = vec![(t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end)];
+                                m.title = Some((t2, office.clone(), tokens[tend + 1].span.start..tokens[tend2 - 1].span.end));
+                                m.also_title = vec![(t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end)];
                                 return Some((nend, m));
                             }
                         }
@@ -522,7 +543,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         let closes = |nend: usize| tokens.get(nend).is_none_or(|t| matches!(t.lower.as_str(), "," | "." | ";"));
                         if let Some((nend, person)) = person_after(tokens, hits_at, comma + 1, lex, ctx, text).filter(|(nend, _)| closes(*nend)) {
                             let mut m = mention(vec![person]);
-                            m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                            m.title = Some((t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end));
                             return Some((nend, m));
                         }
                         // A rank before the name in apposition: "Pakistan's army chief, Field
@@ -530,8 +551,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         if let Some((t2end, t2)) = title_at(comma + 1) {
                             if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text).filter(|(nend, _)| closes(*nend)) {
                                 let mut m = mention(vec![person]);
-                                m.title = Some((t2, Some(owner.clone()), tokens[comma + 1].span.start..tokens[t2end - 1].span.end));
-                                m.also_title = vec![(t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end)];
+                                m.title = Some((t2, office.clone(), tokens[comma + 1].span.start..tokens[t2end - 1].span.end));
+                                m.also_title = vec![(t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end)];
                                 return Some((nend, m));
                             }
                         }

@@ -370,8 +370,12 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                             q += 1;
                         }
                         let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == Class::Place));
+                        let named_place = |i: usize| place(i) && matches!(a.items.get(i), Some(Item::Mention(m)) if !transparent(&a.mentions[*m]));
                         if (token_is(a, q, ",") || token_is(a, q, "of")) && place(q + 1) {
                             pos = q as isize + 1;
+                        } else if q > p + 1 && named_place(q) && (p + 1..q).all(|x| matches!(a.items[x], Item::Token(t) if matches!(a.tags[t].pos, crate::language::Pos::Noun | crate::language::Pos::Adj))) {
+                            // "the Somali capital Mogadishu".
+                            pos = q as isize;
                         }
                     }
                 }

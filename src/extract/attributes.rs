@@ -33,6 +33,7 @@ pub(crate) fn attributes(
     a: &Analysis,
     text: &str,
     lexicon: &Lexicon,
+    date: Option<chrono::NaiveDate>,
     last_country: &Option<EntRef>,
     main_war: &Option<EntRef>,
     titles_said: &mut foldhash::HashMap<(String, usize), String>,
@@ -77,8 +78,27 @@ pub(crate) fn attributes(
         let possessed = (m.tokens.start > 0 && matches!(a.tokens[m.tokens.start - 1].lower.as_str(), "its" | "their"))
             .then(|| a.mentions[..mi].iter().find_map(|x| x.alts.iter().find(|r| matches!(r.class, Class::Organization | Class::Country)).cloned()))
             .flatten();
+        // A person of the actor lists holds the office their dated role gives at the
+        // document's date ("President Joe Biden" in 2024: the United States), or none then.
+        use lexicon::TitleKind as K;
+        let civil = !matches!(title.kind, K::Military | K::Honorific | K::Religious | K::Expert | K::Media | K::Counterpart | K::Local | K::Party | K::Legislative);
+        let known = date.filter(|_| civil).and_then(|d| lexicon.office_at(&person.label, d).or_else(|| lexicon.office_at(&person.surface, d)));
         let (office, rule, confidence) = match office.clone().or(body_before).or(possessed) {
             Some(o) => (Some(o), "officialOf/title-modifier", 0.9),
+            None if known.is_some() => match known {
+                Some(lexicon::Office::Country(c)) => {
+                    let country = &lexicon.countries[c];
+                    let r = EntRef { class: Class::Country, key: lexicon.country_key(c), label: country.name.clone(), wikidata: country.wikidata.clone(), surface: country.name.clone() };
+                    (Some(r), "officialOf/known-role", 0.7)
+                }
+                Some(lexicon::Office::Org(o)) => {
+                    let org = &lexicon.orgs[o];
+                    let label = org.name.split(" (").next().unwrap_or(&org.name).to_owned();
+                    let r = EntRef { class: Class::Organization, key: lexicon.org_key(o), label: label.clone(), wikidata: org.wikidata.clone(), surface: label };
+                    (Some(r), "officialOf/known-role", 0.7)
+                }
+                _ => (None, "", 0.0),
+            },
             // An official named as an object or a possessor ("met with President X", "welcomed
             // President X's statement") is another country's, as often as not: no guess.
             None if national && !governed(a, m.tokens.start, false) && !a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "'s") => {

@@ -30,6 +30,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("lexicon/relations.toml", include_str!("../../ontology/lexicon/relations.toml")),
     ("lexicon/cameo_frames.toml", include_str!("../../ontology/lexicon/cameo_frames.toml")),
     ("actors/people.tsv", include_str!("../../ontology/actors/people.tsv")),
+    ("actors/codes.tsv", include_str!("../../ontology/actors/codes.tsv")),
 ];
 
 /// Where a lexicon's data comes from.
@@ -89,6 +90,8 @@ impl LexiconBuilder {
                 lexicon.load_suffixes(path, text)?;
             } else if name.contains("people") {
                 lexicon.load_people(path, text)?;
+            } else if name.contains("codes") {
+                lexicon.load_codes(path, text)?;
             } else {
                 return Err(Error::Invalid(format!(
                     "{}: unknown lexicon file (name it after the file it extends, e.g. my-organizations.tsv, or use .toml for rules)",
@@ -309,6 +312,10 @@ pub struct Lexicon {
     /// People of the field's actor lists (`actors/people.tsv`, from Phoenix), by folded full
     /// name or alias of two words or more: a bare name the text gives is a person's.
     pub known_people: HashSet<String>,
+    /// The dated roles of those people (CAMEO codes), by folded name or alias.
+    people_roles: HashMap<String, Vec<ActorRole>>,
+    /// International organisations by CAMEO code (`actors/codes.tsv`): "UNO" → United Nations.
+    igo_codes: HashMap<String, String>,
     /// The relation rules, frames and cue lists.
     pub rules: Rules,
     /// The linguistic layer's word knowledge (`ontology/language/`).
@@ -324,6 +331,32 @@ pub struct Lexicon {
     exact_case: Vec<bool>,
     automaton: Option<AhoCorasick>,
     iso2: HashMap<String, usize>,
+    iso3: HashMap<String, usize>,
+}
+
+/// When the actor lists (PETRARCH2's Phoenix dictionaries, commit 676801cd) were last changed:
+/// (year, month).
+const ACTOR_LISTS_MADE: (i32, u32) = (2019, 3);
+
+/// A dated role of a person of the actor lists: a CAMEO code ("RUSGOV", "IGOUNO") held from
+/// one date to another (either end open); undated, the role that holds when no dated one does.
+#[derive(Clone, Debug)]
+struct ActorRole {
+    code: String,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    dated: bool,
+}
+
+/// The office a person of the actor lists holds at a date, by their role then.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Office {
+    /// In the government (or armed forces) of a country, an index into [`Lexicon::countries`].
+    Country(usize),
+    /// In an international organisation, an index into [`Lexicon::orgs`].
+    Org(usize),
+    /// Known, but in no office then (elite, opposition, rebels).
+    None,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -403,6 +436,8 @@ impl Lexicon {
             org_suffixes: HashMap::new(),
             org_prefixes: HashMap::new(),
             known_people: HashSet::default(),
+            people_roles: HashMap::default(),
+            igo_codes: HashMap::default(),
             alliances: HashSet::default(),
             place_sizes: HashMap::default(),
             rules: Rules::default(),
@@ -413,6 +448,7 @@ impl Lexicon {
             exact_case: Vec::new(),
             automaton: None,
             iso2: HashMap::new(),
+            iso3: HashMap::new(),
         }
     }
 
@@ -466,6 +502,9 @@ impl Lexicon {
             }
             let c = self.countries.len();
             self.iso2.insert(row.get(1).to_ascii_uppercase(), c);
+            if !row.get(2).is_empty() {
+                self.iso3.insert(row.get(2).to_ascii_uppercase(), c);
+            }
             self.countries.push(Country {
                 name: name.clone(),
                 wikidata: qid(row.get(0)),
@@ -618,13 +657,62 @@ impl Lexicon {
         // name aliases roles: only names of two words or more (a surname alone is too often
         // another word or another person: "Rice", "Ford").
         for row in rows(path, text, 1)? {
+            let mut roles = Vec::new();
+            for r in row.get(2).split(';').map(str::trim).filter(|r| !r.is_empty()) {
+                let (code, dates) = r.split_once('@').unwrap_or((r, ""));
+                let date = |d: &str| if d.is_empty() { Ok(None) } else { d.parse().map(Some) };
+                let (from, to) = dates.split_once("..").unwrap_or((dates, ""));
+                let (Ok(from), Ok(to)) = (date(from), date(to)) else {
+                    return Err(Error::Syntax { path: path.into(), line: row.line, message: format!("role {r:?}: expected CODE@YYYY-MM-DD..YYYY-MM-DD") });
+                };
+                roles.push(ActorRole { code: code.to_ascii_uppercase(), from, to, dated: r.contains('@') });
+            }
             for name in std::iter::once(row.get(0)).chain(row.list(1)) {
                 if name.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2 {
                     self.known_people.insert(fold(name));
+                    if !roles.is_empty() {
+                        self.people_roles.entry(fold(name)).or_insert_with(|| roles.clone());
+                    }
                 }
             }
         }
         Ok(())
+    }
+
+    fn load_codes(&mut self, path: &Path, text: &str) -> Result<()> {
+        // code type meaning iso2 organization title_kind official
+        for row in rows(path, text, 2)? {
+            if row.get(1) == "organization" && !row.get(4).is_empty() {
+                self.igo_codes.insert(row.get(0).to_ascii_uppercase(), row.get(4).to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// The office the person named `name` (full name or alias of the actor lists) holds on
+    /// `date` by their dated roles: a country's government or armed forces ("RUSGOV"), an
+    /// international organisation ("IGOUNO"), none (elite, opposition, rebels); `None` for a
+    /// person the lists do not know.
+    pub fn office_at(&self, name: &str, date: chrono::NaiveDate) -> Option<Office> {
+        let roles = self.people_roles.get(&fold(name))?;
+        let covers = |r: &&ActorRole| r.dated && r.from.is_none_or(|f| f <= date) && r.to.is_none_or(|t| date <= t);
+        // The latest-starting dated role that covers the date, else the undated default.
+        // After the lists were made, only a dated role still open says anything: a default
+        // ("elite") may be stale (Phoenix, March 2019: someone in office since then is not).
+        let dated = roles.iter().filter(covers).max_by_key(|r| r.from);
+        if dated.is_none() && (chrono::Datelike::year(&date), chrono::Datelike::month(&date)) > ACTOR_LISTS_MADE {
+            return None;
+        }
+        let role = dated.or_else(|| roles.iter().find(|r| !r.dated));
+        let Some(role) = role else { return Some(Office::None) };
+        let code = role.code.as_str();
+        if let Some(org) = code.strip_prefix("IGO").and_then(|rest| rest.get(..3)).and_then(|c| self.igo_codes.get(c)) {
+            return Some(self.orgs.iter().position(|o| o.name == *org).map_or(Office::None, Office::Org));
+        }
+        match (code.get(..3).and_then(|c| self.iso3.get(c)), code.get(3..6)) {
+            (Some(&c), Some("GOV" | "MIL")) => Some(Office::Country(c)),
+            _ => Some(Office::None),
+        }
     }
 
     fn load_suffixes(&mut self, path: &Path, text: &str) -> Result<()> {

@@ -134,7 +134,7 @@ pub fn extract(
     explain: Option<&mut dyn std::io::Write>,
 ) -> Extraction {
     let (analyses, ctx) = analyse(document, sentences, lexicon);
-    let mut facts = state(&document.text, analyses, lexicon);
+    let mut facts = state(&document.text, analyses, lexicon, ctx.date);
     agreements::distinguish(&mut facts, lexicon, &ctx);
     if let Some(w) = explain {
         explain::write(w, &document.text, &facts, lexicon);
@@ -177,7 +177,7 @@ fn analyse(document: &crate::document::Document, sentences: &[crate::document::S
 /// Analyses → what each sentence states: its mentions resolved against the sentences before
 /// (group nouns, pronouns, aliases), then the statements of its mentions, its pattern rules and
 /// its verb frames, and its reported speaker.
-fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Vec<analysis::SentenceFacts> {
+fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date: Option<chrono::NaiveDate>) -> Vec<analysis::SentenceFacts> {
     let rules = &lexicon.rules;
     let qualified = coref::qualified_groups(&analyses);
     let main_war = attributes::main_war(&analyses);
@@ -198,7 +198,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Ve
             coref::resolve_sites(&mut a, index, &mut last_site, lexicon);
             coref::resolve_pronouns(&mut a, text, index, &mut last, rules);
             coref::resolve_aliases(&mut a, &mut known_as);
-            let mut found = attributes::attributes(&a, text, lexicon, &last_country, &main_war, &mut titles_said);
+            let mut found = attributes::attributes(&a, text, lexicon, date, &last_country, &main_war, &mut titles_said);
             found.extend(relate::relate(&a, rules));
             found.extend(frames::apply(&a, rules, &lexicon.language));
             keep_participants(&mut found, rules);

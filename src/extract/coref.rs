@@ -43,6 +43,14 @@ pub(crate) fn resolve_groups(
             .find(|r| r.class == Class::Country || r.class == Class::Organization && m.group.is_none() && !super::rules::transparent(m) && m.title.is_none())
             .map(|r| (m.span.start, r.clone()))
     });
+    // Where each actor named by a proper name (a state, an organisation) starts, for "Russia
+    // has deployed troops" (Russia's) against "…, and the SADC deployed a force" (not Russia's).
+    let actors: Vec<(usize, String)> = a
+        .mentions
+        .iter()
+        .filter(|m| !super::rules::transparent(m) && m.title.is_none())
+        .filter_map(|m| m.alts.first().filter(|r| matches!(r.class, Class::Country | Class::Organization)).map(|r| (m.span.start, r.key.clone())))
+        .collect();
     for m in &mut a.mentions {
         let Some(info) = &m.group else { continue };
         // "its servicemen", "their troops": the owner is named in the same sentence.
@@ -63,7 +71,9 @@ pub(crate) fn resolve_groups(
         // "Russia has deployed troops": with exactly one country named before it in the
         // sentence, an armed group noun is that country's.
         let before: BTreeSet<String> = countries.iter().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r.key.clone()).collect();
-        if ["armed", "peacekeeping"].contains(&info.role.as_str()) && before.len() == 1 && !possessed {
+        let last_actor = actors.iter().rev().find(|(at, _)| *at < m.span.start).map(|(_, k)| k);
+        let nearest_is_state = last_actor.is_some_and(|k| before.contains(k));
+        if ["armed", "peacekeeping"].contains(&info.role.as_str()) && before.len() == 1 && nearest_is_state && !possessed {
             let (_, state) = countries.iter().find(|(at, _)| *at < m.span.start).expect("one country before");
             if let Some(c) = (0..lexicon.countries.len()).find(|&c| lexicon.country_key(c) == state.key) {
                 let nom = &lexicon.nominals[info.nominal];
@@ -81,6 +91,14 @@ pub(crate) fn resolve_groups(
                 m.alts = vec![st, group];
                 continue;
             }
+        }
+        // "a regional force", "another contingent": an indefinite noun introduces a new group.
+        let mut d = m.tokens.start;
+        while d > 0 && matches!(a.tags[d - 1].pos, crate::language::Pos::Adj | crate::language::Pos::Adv) {
+            d -= 1;
+        }
+        if d > 0 && matches!(a.tokens[d - 1].lower.as_str(), "a" | "an" | "another") && !info.anaphoric {
+            continue;
         }
         let here = if possessed { &antecedents[this_sentence..] } else { &antecedents[..0] };
         // "Its forces" with no group of its owner in the sentence: the forces of the first state

@@ -581,6 +581,18 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
                 }
             }
         }
+        // "began firing rockets at X", "continued shelling Y": an -ing form right after a verb
+        // of aspect has that verb's subject (and its negation or modality).
+        if g.gerund && here.subject.is_none() && gi > 0 {
+            let h = &a.groups[gi - 1];
+            if h.head + 1 == g.tokens.start && rules.setting("aspect_verbs").contains(&h.lemma) {
+                if h.negated || irrealis_modal(h) {
+                    continue;
+                }
+                hedged |= h.modal || h.tense == Tense::Future;
+                here.subject = args[gi - 1].subject;
+            }
+        }
         // An infinitive of purpose: "Turkey sent troops to Tripoli to back the GNA" — the
         // main clause's subject, when nothing stands between but its own phrases.
         if g.infinitive && here.subject.is_none() {

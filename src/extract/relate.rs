@@ -203,6 +203,17 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
         {
             break;
         }
+        // Going left over ", and", a noun phrase that is another verb's object is no conjunct:
+        // "sent troops to help Mozambique's army, and the SADC deployed a force".
+        if dir < 0 && saw_comma && saw_conj {
+            let mut q = ku;
+            while q > 0 && token_is(a, q - 1, "the") {
+                q -= 1;
+            }
+            if q > 0 && matches!(a.items[q - 1], Item::Token(t) if a.tags[t].pos == crate::language::Pos::Verb) {
+                break;
+            }
+        }
         let Some(f) = fit(&a.mentions[m2], types, unknown) else { break };
         has_conj |= saw_conj;
         pending.push((f, a.mentions[m2].span.clone(), k as usize, saw_conj));
@@ -513,7 +524,10 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 continue;
             }
             // "threatened to shell X", "plans to seize Y": what follows is no fact.
-            if p >= 2 && token_is(a, p - 1, "to") && (2..=3).any(|d| p >= d && matches!(a.items[p - d], Item::Token(g) if rules.setting("irrealis").iter().any(|w| a.token_is_word(g, w)))) {
+            // Past a verb of aspect too: "threatened to resume attacking ships".
+            let aspect = p >= 1 && matches!(a.items[p - 1], Item::Token(g) if rules.setting("aspect_verbs").iter().any(|w| a.token_is_word(g, w)));
+            let q = if aspect { p - 1 } else { p };
+            if q >= 2 && token_is(a, q - 1, "to") && (2..=3).any(|d| q >= d && matches!(a.items[q - d], Item::Token(g) if rules.setting("irrealis").iter().any(|w| a.token_is_word(g, w)))) {
                 continue;
             }
             let mut m = Matched { subjects: vec![], objects: vec![], lo: p, hi: p + anchor_len - 1 };

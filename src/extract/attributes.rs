@@ -274,10 +274,11 @@ pub(crate) fn attributes(
 /// Whether the noun phrase starting at token `t` is a preposition's object: a preposition
 /// before it, past a determiner or an adjective ("in Liberia", "with the Ethiopian army");
 /// "of" counts only with `genitive` ("the resignation of Prime Minister X" is still about X).
-fn governed(a: &Analysis, t: usize, genitive: bool) -> bool {
+pub(crate) fn governed(a: &Analysis, t: usize, genitive: bool) -> bool {
     use crate::language::{Closed, Pos};
     let mut k = t;
-    while k > 0 && matches!(a.tags[k - 1].pos, Pos::Closed(Closed::Det) | Pos::Adj) {
+    // Past determiners and modifiers, a participle too ("into neighbouring Chad").
+    while k > 0 && (matches!(a.tags[k - 1].pos, Pos::Closed(Closed::Det) | Pos::Adj) || a.tags[k - 1].pos == Pos::Verb && a.tags[k - 1].form == Some(crate::language::Form::Gerund) && k >= 2 && matches!(a.tags[k - 2].pos, Pos::Closed(Closed::Preposition | Closed::Det))) {
         k -= 1;
     }
     k > 0 && matches!(a.tags[k - 1].pos, Pos::Closed(Closed::Preposition | Closed::To)) && (genitive || a.tokens[k - 1].lower != "of")

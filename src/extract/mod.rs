@@ -182,6 +182,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
     let qualified = coref::qualified_groups(&analyses);
     let main_war = attributes::main_war(&analyses);
     let mut last_country: Option<analysis::EntRef> = None;
+    let mut spoken_country: Option<analysis::EntRef> = None;
     let mut groups = Vec::new();
     let mut last = coref::Antecedents::default();
     let mut known_as = foldhash::HashMap::default();
@@ -198,7 +199,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             coref::resolve_sites(&mut a, index, &mut last_site, lexicon);
             coref::resolve_pronouns(&mut a, text, index, &mut last, rules);
             coref::resolve_aliases(&mut a, &mut known_as);
-            let mut found = attributes::attributes(&a, text, lexicon, date, &last_country, &main_war, &mut titles_said);
+            let mut found = attributes::attributes(&a, text, lexicon, date, &spoken_country, &main_war, &mut titles_said);
             found.extend(relate::relate(&a, rules));
             found.extend(frames::apply(&a, rules, &lexicon.language));
             keep_participants(&mut found, rules);
@@ -211,6 +212,14 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             let speaker = coref::reported_speaker(&a, rules);
             if let Some(c) = a.mentions.iter().rev().find_map(|m| m.alts.iter().find(|r| r.class == Class::Country)) {
                 last_country = Some(c.clone());
+            }
+            // The country the document last spoke of, for an official's office: one that acts
+            // or is spoken of, not one in a prepositional phrase ("near the border with
+            // Venezuela"), unless none was yet.
+            let country = |m: &analysis::Mention| m.alts.iter().find(|r| r.class == Class::Country).cloned();
+            let free = a.mentions.iter().rev().filter(|m| !attributes::governed(&a, m.tokens.start, false)).find_map(country);
+            if let Some(c) = free.or_else(|| if spoken_country.is_none() { last_country.clone() } else { None }) {
+                spoken_country = Some(c);
             }
             analysis::SentenceFacts { analysis: a, found, speaker }
         })

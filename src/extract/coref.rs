@@ -20,6 +20,7 @@ pub(crate) fn resolve_groups(
     qualified: &[(GroupInfo, Vec<EntRef>)],
     lexicon: &Lexicon,
     last_country: Option<&EntRef>,
+    salient_country: Option<&EntRef>,
 ) {
     let anaphora = lexicon.rules.setting("group_anaphora");
     let generic = lexicon.rules.setting("generic_group_nouns");
@@ -121,7 +122,13 @@ pub(crate) fn resolve_groups(
             .or_else(|| antecedents.iter().rev().find(|(g, _)| compatible(g)))
             .or_else(|| qualified.iter().find(|(g, _)| g.nominal == info.nominal));
         if found.is_none() && info.anaphoric {
-            m.alts.clear();
+            // "the government", "the junta" with no body named before: the state the document
+            // is about, when it has one.
+            let state_body = lexicon.rules.setting("state_bodies").contains(&lexicon.nominals[info.nominal].name);
+            match salient_country.filter(|_| state_body) {
+                Some(c) => m.alts = vec![EntRef { surface: c.label.clone(), ..c.clone() }],
+                None => m.alts.clear(),
+            }
             continue;
         }
         if let Some((_, alts)) = found {

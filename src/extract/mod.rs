@@ -134,7 +134,7 @@ pub fn extract(
     explain: Option<&mut dyn std::io::Write>,
 ) -> Extraction {
     let (analyses, ctx) = analyse(document, sentences, lexicon);
-    let mut facts = state(&document.text, analyses, lexicon, ctx.date);
+    let mut facts = state(&document.text, analyses, lexicon, ctx.date, ctx.salient_country.as_ref());
     agreements::distinguish(&mut facts, lexicon, &ctx);
     if let Some(w) = explain {
         explain::write(w, &document.text, &facts, lexicon);
@@ -177,7 +177,7 @@ fn analyse(document: &crate::document::Document, sentences: &[crate::document::S
 /// Analyses → what each sentence states: its mentions resolved against the sentences before
 /// (group nouns, pronouns, aliases), then the statements of its mentions, its pattern rules and
 /// its verb frames, and its reported speaker.
-fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date: Option<chrono::NaiveDate>) -> Vec<analysis::SentenceFacts> {
+fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date: Option<chrono::NaiveDate>, salient_country: Option<&analysis::EntRef>) -> Vec<analysis::SentenceFacts> {
     let rules = &lexicon.rules;
     let qualified = coref::qualified_groups(&analyses);
     let main_war = attributes::main_war(&analyses);
@@ -193,7 +193,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
         .into_iter()
         .enumerate()
         .map(|(index, mut a)| {
-            coref::resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref());
+            coref::resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref(), salient_country);
             coref::resolve_appositions(&mut a);
             coref::resolve_plurals(&mut a, text, &mut recent_states, rules);
             coref::resolve_sites(&mut a, index, &mut last_site, lexicon);

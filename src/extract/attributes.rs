@@ -152,7 +152,6 @@ pub(crate) fn attributes(
     }
     // Counted groups: "1,960 military personnel", "90 armored personnel carriers".
     let death: &[Vec<String>] = rules.cues.get("die").map(Vec::as_slice).unwrap_or(&[]);
-    let kills: &[Vec<String>] = rules.cues.get("kill_verb").map(Vec::as_slice).unwrap_or(&[]);
     for (k, item) in a.items.iter().enumerate() {
         let Item::Mention(mi) = *item else { continue };
         let Some(Value::Integer(n)) = a.mentions[mi].value else { continue };
@@ -191,7 +190,7 @@ pub(crate) fn attributes(
         }
         let dies = (j + 1..(j + 8).min(a.items.len())).any(|x| one_word_cue(&a, x, death));
         // "killing two crew members": the number counts the dead, not a unit.
-        let killed = k >= 1 && one_word_cue(&a, k - 1, kills);
+        let killed = (1..=3).any(|len| k >= len && rules.cue_at("kill_verb", a, k - len) == Some(len));
         // A group of one is no group: "one opposition party", "one activist".
         if dies || killed || n <= 1 {
             continue;

@@ -497,6 +497,18 @@ fn time_adjunct(a: &Analysis, rules: &Rules, g: &VerbGroup, items: &[usize], arg
     if let Some(d) = bare.and_then(date_of) {
         return Some(d);
     }
+    // Past the places and appositions after the object, up to another verb or clause: "signed
+    // a peace accord in Lusaka, the Zambian capital, on Sunday".
+    let mut k = o_item + 1;
+    while k < (o_item + 14).min(a.items.len()) {
+        if date_of(k).is_some() && prepositions.iter().any(|p| p == word(a, k - 1)) {
+            return date_of(k);
+        }
+        if matches!(pos_of(a, k), Some(Pos::Verb | Pos::Closed(Closed::Relative | Closed::Subordinator | Closed::Conjunction))) || matches!(word(a, k), ";" | ":" | "(" | "\"" | "“") {
+            break;
+        }
+        k += 1;
+    }
     // Leftwards to the clause's start, over its subject.
     let start = items[g.tokens.start];
     if start == usize::MAX {

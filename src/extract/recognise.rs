@@ -900,6 +900,20 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if let Some(r) = ctx.acronym(&name) {
         return Some((end, mention(vec![r])));
     }
+    // An acronym no list knows before a noun for fighters is their organisation: "UNITA
+    // rebels", "RENAMO guerrillas" (read as the group, acting for the organisation).
+    let acronym = end == i + 1 && (2..=8).contains(&name.len()) && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) && name.chars().filter(char::is_ascii_uppercase).count() >= 2;
+    if let Some((nend, nidx)) = nominal_at(end).filter(|_| acronym) {
+        let nom = &lex.nominals[nidx];
+        if nom.class == Class::Group && ["irregular", "armed"].contains(&nom.role.as_str()) {
+            let org = EntRef::unknown(Class::Organization, &name);
+            let label = format!("{name} {}", nom.plural);
+            let group = EntRef { class: Class::Group, key: slug(&format!("{name} {}", nom.name)), label, wikidata: None, surface: surface(i..nend) };
+            let mut m = mention(vec![org, group]);
+            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
+            return Some((nend, m));
+        }
+    }
     // A person already introduced in this document, by full name or surname; an apposition
     // may give the title: "Abiy Ahmed, Ethiopia's prime minister, …".
     if let Some(p) = ctx.person(&name) {

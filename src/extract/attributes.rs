@@ -70,7 +70,8 @@ pub(crate) fn attributes(
         let body_before = mi.checked_sub(1).and_then(|b| {
             let prev = &a.mentions[b];
             let between = text.get(prev.span.end..tspan.start).unwrap_or("x");
-            (between.trim().is_empty()).then(|| prev.alts.iter().find(|r| r.class == Class::Organization).cloned()).flatten()
+            // A named body ("Parliament Speaker"), not a common noun ("military spokesman").
+            (between.trim().is_empty() && !super::rules::transparent(prev)).then(|| prev.alts.iter().find(|r| r.class == Class::Organization).cloned()).flatten()
         });
         // "The rebel Kurdistan Workers' Party … its leader Abdullah Ocalan": a possessive
         // pronoun before the title is the sentence's subject, the first organisation (or state)

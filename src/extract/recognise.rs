@@ -766,6 +766,15 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 }
             }
         }
+        // A rank between the title and the name: "military spokesman Major General X".
+        if let Some((t2end, t2)) = title_at(nstart).filter(|&(_, t2)| t2 != t) {
+            if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text) {
+                let mut m = mention(vec![person]);
+                m.title = Some((t, office, tokens[i].span.start..tokens[tend - 1].span.end));
+                m.also_title = vec![(t2, None, tokens[nstart].span.start..tokens[t2end - 1].span.end)];
+                return Some((nend, m));
+            }
+        }
         if let Some((nend, person)) = person_after(tokens, hits_at, nstart, lex, ctx, text) {
             let mut end = nend;
             // "President Ilham Aliyev of Azerbaijan"

@@ -158,6 +158,10 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
         }
     }
     let mut end = pos;
+    // The first part of a compound modifier ("Russian-backed") is one name, no list's end.
+    if dir < 0 && token_is(a, pos + 1, "-") {
+        return Some((out, pos));
+    }
     // Extend over ", X", "and X", ", and X", "or X"; commas count only in lists that also have "and"/"or".
     let mut pending = Vec::new();
     let mut has_conj = false;
@@ -182,6 +186,9 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
             } else if saw_conj && dir > 0 && k > 0 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {
                 // "X and the paramilitary Y": one adjective after "the".
             } else if dir < 0 && ku >= 1 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {
+            } else if dir < 0 && !saw_conj && !saw_comma && ku >= 2 && is_lower_word(a, ku) && token_is(a, ku - 1, "-") && matches!(a.items[ku - 2], Item::Mention(_)) {
+                // "X and Russian-backed separatists": the conjunct's compound modifier.
+                k -= 2 * dir.abs();
             } else if (saw_conj || saw_comma) && dir > 0 && compound_modifier(a, ku) && matches!(a.items.get(ku + 1), Some(Item::Mention(_))) {
                 // "X and the Kurdish-led Syrian Democratic Forces": a compound modifier.
             } else {
@@ -393,6 +400,11 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 if !inb(pos) {
                     return false;
                 }
+                // Going right, a common noun that modifies a plain noun is no head: "attacked
+                // paramilitary posts", "a military alliance".
+                if dir > 0 && matches!(a.items[pos as usize], Item::Mention(m) if transparent(&a.mentions[m])) && matches!(a.items.get(pos as usize + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Noun) {
+                    return false;
+                }
                 let subject = elems[i] == Elem::Subject;
                 let types = if subject { &rule.subject } else { &rule.object };
                 let Some((fillers, after)) = slot_at(a, pos as usize, dir, types, rule.unknown) else {
@@ -502,6 +514,12 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             // (one the lexicon names an event by, or after a determiner: "said the strikes on
             // X were defensive") states nothing.
             if anchor_len == 1 && matches!(&rule.pattern[rule.anchor], Elem::Cue(c) if rules.setting("verb_cues").contains(c)) && noun_at(a, p) {
+                continue;
+            }
+            // A cue inside a compound modifier ("Russian-backed separatists") is read only by
+            // the patterns of compounds ("S - @back O").
+            let compound = p >= 2 && token_is(a, p - 1, "-") && a.item_span(p - 2).end == a.item_span(p - 1).start && a.item_span(p - 1).end == a.item_span(p).start;
+            if compound && !(rule.anchor >= 1 && matches!(&rule.pattern[rule.anchor - 1], Elem::Lit(w) if w == "-")) {
                 continue;
             }
             // A pattern of the active voice (subject before the cue, object after it) does

@@ -124,6 +124,8 @@ pub(crate) fn attributes(
             }
             None => (None, "", 0.0),
         };
+        // A cleric holds no office of the state ("Iraq's top Shiite cleric, Grand Ayatollah X").
+        let office = office.filter(|o| !(title.kind == lexicon::TitleKind::Religious && o.class == Class::Country));
         if let Some(o) = office {
             if matches!(o.class, Class::Country | Class::Organization | Class::Place) {
                 found.push(Found {

@@ -668,10 +668,15 @@ impl Lexicon {
                 roles.push(ActorRole { code: code.to_ascii_uppercase(), from, to, dated: r.contains('@') });
             }
             for name in std::iter::once(row.get(0)).chain(row.list(1)) {
-                if name.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2 {
+                let words: Vec<&str> = name.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).collect();
+                if words.len() >= 2 {
                     self.known_people.insert(fold(name));
                     if !roles.is_empty() {
                         self.people_roles.entry(fold(name)).or_insert_with(|| roles.clone());
+                        // "Ali Khamenei" for "Ali Hoseini Khamenei": given name and surname.
+                        if words.len() >= 3 {
+                            self.people_roles.entry(fold(&format!("{} {}", words[0], words[words.len() - 1]))).or_insert_with(|| roles.clone());
+                        }
                     }
                 }
             }

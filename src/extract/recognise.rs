@@ -1142,6 +1142,25 @@ fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize,
     if words > 4 {
         return None;
     }
+    // A religious title opening the name is no part of it when two name words remain:
+    // "Ayatollah Ali Khamenei" is Ali Khamenei (the surface keeps it); "Sheikh Hasina" and
+    // the Gulf's "Sheikh" names (`name_titles`) keep theirs.
+    let mut j = i;
+    while let Some((tend, hits)) = hits_at.get(j).copied().flatten() {
+        let religious = hits.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].kind == TitleKind::Religious));
+        if !religious || tend >= end || lex.rules.setting("name_titles").contains(&tokens[j].lower) {
+            break;
+        }
+        j = tend;
+    }
+    if j > i {
+        let rest = text[tokens[j].span.start..tokens[end - 1].span.end].to_owned();
+        if rest.split_whitespace().filter(|w| !particles.contains(&w.to_lowercase())).count() >= 2 {
+            let mut r = ctx.person_ref(&rest);
+            r.surface = name;
+            return Some((end, r));
+        }
+    }
     Some((end, ctx.person_ref(&name)))
 }
 

@@ -1193,6 +1193,12 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
     if tend > k + 1 && tokens[tend - 1].lower == "of" {
         tend -= 1;
     }
+    // A plural is no one person's title: "for Orthodox Christmas, Ukrainian officials said".
+    let said = fold(&text[tokens[k].span.start..tokens[tend - 1].span.end]);
+    let canonical = fold(&lex.titles[t].name);
+    if said != canonical && said.ends_with('s') && !canonical.ends_with('s') && said.trim_end_matches('s') == canonical.trim_end_matches('s') || said == format!("{canonical}s") {
+        return None;
+    }
     // The apposition ends with the title (or "of X"): ", Cambodia's prime minister, said".
     let after = tokens.get(tend).map(|t| t.lower.as_str()).unwrap_or(",");
     // ", Ukraine's envoy to the United Nations,": a complement after the title.

@@ -522,6 +522,12 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             if compound && !(rule.anchor >= 1 && matches!(&rule.pattern[rule.anchor - 1], Elem::Lit(w) if w == "-")) {
                 continue;
             }
+            // A verb cue followed by an -ing verb is that verb's aspect: "kept shelling X" is no
+            // holding of X.
+            let gerund_next = matches!(a.items.get(p + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Verb && a.tags[*t].form == Some(crate::language::Form::Gerund));
+            if anchor_len == 1 && gerund_next && matches!(&rule.pattern[rule.anchor], Elem::Cue(c) if rules.setting("verb_cues").contains(c)) {
+                continue;
+            }
             // A pattern of the active voice (subject before the cue, object after it) does
             // not read a passive verb: "drones were shot down over X" is no attack by them.
             let active_shape = rule.pattern[..rule.anchor].contains(&Elem::Subject) && rule.pattern[rule.anchor + 1..].contains(&Elem::Object);

@@ -1174,6 +1174,10 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
     if tokens.get(k).is_some_and(|t| ["a", "an", "the"].contains(&t.lower.as_str())) {
         k += 1;
     }
+    // ", a senior TPLF official,", ", the top Hamas negotiator,": a modifier before the office.
+    if tokens.get(k).is_some_and(|t| lex.rules.setting("rank_modifiers").contains(&t.lower)) && hits_at.get(k).copied().flatten().is_none() {
+        k += 1;
+    }
     let mut office = None;
     if let Some((oend, hits)) = hits_at.get(k).copied().flatten() {
         if let Some(h) = hits.iter().find(|h| matches!(h, Hit::Country(_) | Hit::Demonym(_) | Hit::Org(_))) {

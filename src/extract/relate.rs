@@ -173,6 +173,15 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
         while k >= 0 && (k as usize) < a.items.len() {
             let ku = k as usize;
             if token_is(a, ku, ",") {
+                // Going left after "and", an apposition of the conjunct before is skipped whole:
+                // "A, the adviser to Prime Minister B, and C signed" is A and C.
+                if dir < 0 && saw_conj {
+                    if let Some(q) = inserted_clause_start(a, ku).filter(|&q| q > 0 && matches!(a.items[q - 1], Item::Mention(_))) {
+                        k = q as isize - 1;
+                        saw_comma = true;
+                        break;
+                    }
+                }
                 saw_comma = true;
             } else if token_is(a, ku, "and") || token_is(a, ku, "or") || token_is(a, ku, "&") {
                 saw_conj = true;

@@ -155,9 +155,17 @@ pub fn clean(doc: &Document) -> Body {
         let s = text[b.span.clone()].trim_end_matches(['"', '”', '’', '\'', ')', ']', '}']);
         matches!(b.quality, Quality::Neutral) && b.words >= 6 && s.ends_with(['.', '!', '?'])
     };
+    // Photo captions state facts of the story ("Palestinians celebrate in Khan Younis, southern
+    // Gaza, January 15, 2025. REUTERS/Name"), above the body or inside it.
+    let captions: Vec<bool> = (0..classified.len())
+        .map(|i| {
+            let next = classified.get(i + 1).map(|n| &text[n.span.clone()]);
+            caption(&text[classified[i].span.clone()], next)
+        })
+        .collect();
     let mut body = Body { headline: headline.map(|h| classified[h].span.clone()), ..Body::default() };
     for (i, b) in classified.into_iter().enumerate() {
-        if Some(i) == headline || fallback && sentence_like(&b) {
+        if Some(i) == headline || fallback && sentence_like(&b) || captions[i] && !matches!(b.quality, Quality::Bad("mostly links")) {
             body.blocks.push(b.span);
         } else if !best_range.contains(&i) {
             body.dropped.push(Dropped { span: b.span, reason: "outside the article body" });
@@ -168,6 +176,34 @@ pub fn clean(doc: &Document) -> Body {
         }
     }
     body
+}
+
+/// Photo credits that close or follow a caption.
+const CREDITS: &[&str] = &["reuters/", "(ap photo", "ap photo/", "getty images", "afp via", "/afp", "(photo by", "(photo:", "photo credit", "epa-efe", "/handout", "via reuters", "image courtesy", "(photo courtesy"];
+
+/// Whether a block is a photo caption: a sentence of six words or more that carries a photo
+/// credit or is followed by one, or that ends with a place and the day the photo was taken
+/// ("… in Yerevan, Armenia 27 October 2020").
+fn caption(s: &str, next: Option<&str>) -> bool {
+    let lower = s.to_lowercase();
+    let credit_at = CREDITS.iter().filter_map(|c| lower.find(c)).min();
+    let words = |t: &str| t.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
+    let lowercase_word = |t: &str| t.split_whitespace().any(|w| w.len() > 2 && w.chars().all(|c| c.is_lowercase()) && !STOPWORDS.contains(w));
+    let sentence = |t: &str| words(t) >= 6 && lowercase_word(t);
+    if let Some(at) = credit_at {
+        return sentence(&s[..at]);
+    }
+    let credit_follows = next.is_some_and(|n| {
+        let n = n.to_lowercase();
+        words(&n) <= 8 && CREDITS.iter().any(|c| n.contains(c))
+    });
+    if credit_follows && sentence(s) {
+        return true;
+    }
+    // Ends with a full date after a comma-separated place: "… in Kyiv, Ukraine, January 5, 2023."
+    let trimmed = s.trim_end_matches(['.', ' ']);
+    let dates = crate::language::dates::absolute_dates(trimmed);
+    dates.last().is_some_and(|(r, _)| r.end == trimmed.len() && trimmed[..r.start].contains(", ")) && sentence(trimmed) && words(s) <= 40
 }
 
 fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
@@ -288,5 +324,21 @@ mod tests {
             assert_eq!(body_text(text).len(), 1, "{text}");
         }
         assert!(body_text("Home News World Africa Middle East Ukraine Sport Business Opinion.\n").is_empty());
+    }
+
+    #[test]
+    fn photo_captions_are_kept() {
+        let body = "The army said on Monday that its troops had pushed the rebels out of the town after two days of fighting, and that the road to the capital was open again.\n\
+            Officials said the talks between the two sides would resume next week in the capital, under the mediation of the regional bloc, if the truce held.\n";
+        for caption in [
+            "Palestinians celebrate in Khan Younis, southern Gaza, January 15, 2025. REUTERS/Hatem Khaled",
+            "A Ukrainian soldier walks past trenches near Debaltseve, Ukraine, February 16, 2015. (AP Photo/Ivan Petrov)",
+            "Displaced families shelter in a school in Port Sudan, Sudan, June 3, 2024",
+        ] {
+            let text = format!("Skip to content\n{caption}\nPublished 3 June 2024\n{body}Sign up for our newsletter\n");
+            let kept = body_text(&text);
+            assert!(kept.iter().any(|b| b == caption), "{caption}: {kept:?}");
+            assert!(!kept.iter().any(|b| b.starts_with("Skip") || b.starts_with("Published") || b.starts_with("Sign up")), "{kept:?}");
+        }
     }
 }

@@ -603,6 +603,10 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             // An organisation's fighters: "RSF fighters", "Hamas militants", "NATO troops" act
             // for the organisation.
             if let Hit::Org(_) = hit {
+                // "Hamas-led fighters": the organisation's too.
+                let glued = |k: usize| tokens.get(k).zip(tokens.get(k + 1)).is_some_and(|(x, y)| x.span.end == y.span.start);
+                let led = !possessive && tokens.get(after).is_some_and(|t| t.lower == "-") && glued(after - 1) && glued(after) && tokens.get(after + 1).is_some_and(|t| matches!(t.lower.as_str(), "led" | "commanded" | "dominated"));
+                let after = if led { after + 2 } else { after };
                 if let Some((nend, nidx)) = nominal_at(after) {
                     let nom = &lex.nominals[nidx];
                     if nom.class == Class::Group && ["armed", "irregular", "peacekeeping"].contains(&nom.role.as_str()) {

@@ -203,6 +203,14 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             found.extend(relate::relate(&a, rules));
             found.extend(frames::apply(&a, rules, &lexicon.language));
             keep_participants(&mut found, rules);
+            // A site stormed is not also captured ("rebels seized a hospital").
+            let stormed: Vec<(String, String)> = found.iter().filter(|f| f.predicate == "stormed").filter_map(|f| match &f.object {
+                analysis::Filler::Entity(o) => Some((f.subject.key.clone(), o.key.clone())),
+                analysis::Filler::Value(_) => None,
+            }).collect();
+            if !stormed.is_empty() {
+                found.retain(|f| !(f.predicate == "captured" && matches!(&f.object, analysis::Filler::Entity(o) if stormed.iter().any(|(s, k)| *s == f.subject.key && *k == o.key) || stormed.iter().any(|(_, k)| *k == o.key))));
+            }
             // A region lies in no city ("the conflict over the Karabakh region in Baku").
             found.retain(|f| {
                 let analysis::Filler::Entity(o) = &f.object else { return true };

@@ -174,8 +174,9 @@ pub(crate) fn attributes(
         while j < a.items.len() && j <= k + 4 && matches!(a.items[j], Item::Token(t) if modifier(t)) {
             j += 1;
         }
-        // "800-strong Bangladeshi contingent": a nationality before the group is the group's.
-        if matches!(a.items.get(j), Some(Item::Mention(m)) if a.mentions[*m].tokens.len() == 1 && a.mentions[*m].alts.first().is_some_and(|r| r.class == Class::Country))
+        // "800-strong Bangladeshi contingent", "25,000 Rohingya refugees": a nationality or a
+        // people's name no list knows before the group is the group's.
+        if matches!(a.items.get(j), Some(Item::Mention(m)) if a.mentions[*m].tokens.len() == 1 && (a.mentions[*m].alts.first().is_some_and(|r| r.class == Class::Country) || a.mentions[*m].unknown_name))
             && matches!(a.items.get(j + 1), Some(Item::Mention(m)) if a.mentions[*m].alts.iter().any(|r| r.class == Class::Group))
         {
             j += 1;

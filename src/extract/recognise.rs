@@ -913,6 +913,20 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if let Some(r) = ctx.acronym(&name) {
         return Some((end, mention(vec![r])));
     }
+    // A people's or creed's name no list knows before a group noun names the group: "Rohingya
+    // refugees", "Islamist militants", "Tuareg rebels" (not a sentence's first word that is an
+    // English adjective: "Local residents").
+    let people_word = end == i + 1 && !name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) && !(i == 0 && lex.language.is_adjective(&tokens[i].lower));
+    if let Some((nend, nidx)) = nominal_at(end).filter(|_| people_word) {
+        let nom = &lex.nominals[nidx];
+        if nom.class == Class::Group && nom.role != "equipment" && fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) {
+            let label = format!("{name} {}", nom.plural);
+            let r = EntRef { class: Class::Group, key: slug(&format!("{name} {}", nom.name)), label, wikidata: None, surface: surface(i..nend) };
+            let mut m = mention(vec![r]);
+            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
+            return Some((nend, m));
+        }
+    }
     // An acronym no list knows before a noun for fighters is their organisation: "UNITA
     // rebels", "RENAMO guerrillas" (read as the group, acting for the organisation).
     let acronym = end == i + 1 && (2..=8).contains(&name.len()) && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) && name.chars().filter(char::is_ascii_uppercase).count() >= 2;

@@ -276,6 +276,11 @@ impl Language {
         self.quantities.contains(lower)
     }
 
+    /// Whether a (lower-case) word is an English adjective ("local", "foreign").
+    pub fn is_adjective(&self, lower: &str) -> bool {
+        self.adjectives.contains(lower)
+    }
+
     /// Whether the lemma is a known verb.
     pub fn is_verb(&self, lemma: &str) -> bool {
         self.verbs.contains_key(lemma)

@@ -203,6 +203,9 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             found.extend(relate::relate(&a, rules));
             found.extend(frames::apply(&a, rules, &lexicon.language));
             keep_participants(&mut found, rules);
+            // One who leads leads one body: "forces loyal to X and the RSF, led by Y" is Y
+            // leading the RSF, the conjunct nearest the participle, not the forces too.
+            nearest_led(&mut found);
             // A site stormed is not also captured ("rebels seized a hospital").
             let stormed: Vec<(String, String)> = found.iter().filter(|f| f.predicate == "stormed").filter_map(|f| match &f.object {
                 analysis::Filler::Entity(o) => Some((f.subject.key.clone(), o.key.clone())),
@@ -232,6 +235,25 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             analysis::SentenceFacts { analysis: a, found, speaker }
         })
         .collect()
+}
+
+/// Of the bodies a sentence says one person leads ("X and Y, led by Z"), the one nearest
+/// the person's mention.
+fn nearest_led(found: &mut Vec<analysis::Found>) {
+    let led = |f: &analysis::Found| f.predicate == "officialOf" && (f.rule.starts_with("officialOf/led-by") || f.rule.starts_with("frame/lead/"));
+    if found.iter().filter(|f| led(f)).count() < 2 {
+        return;
+    }
+    let distance = |f: &analysis::Found| f.subject_span.start.abs_diff(f.object_span.end).min(f.subject_span.end.abs_diff(f.object_span.start));
+    let mut best: Vec<(String, usize)> = Vec::new();
+    for f in found.iter().filter(|f| led(f)) {
+        let d = distance(f);
+        match best.iter_mut().find(|(k, _)| *k == f.subject.key) {
+            Some(b) => b.1 = b.1.min(d),
+            None => best.push((f.subject.key.clone(), d)),
+        }
+    }
+    found.retain(|f| !led(f) || best.iter().any(|(k, d)| *k == f.subject.key && *d == distance(f)));
 }
 
 /// Sentences' facts → entities and statements: entities numbered in order of first mention

@@ -1139,7 +1139,11 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
             break;
         } else if tokens.get(end).is_some_and(|t| particles.contains(&t.lower))
             && tokens.get(end + 1).is_some_and(|t| t.lower == "-" && t.span.start == tokens[end].span.end)
-            && is_name_word(end + 2)
+            && (is_name_word(end + 2)
+                // "Abdul-Malik al-Houthi": a name glued to its particle is a surname, even one
+                // an organisation is named after.
+                || tokens.get(end + 2).is_some_and(|t| t.span.start == tokens[end + 1].span.end && is_capitalised(&text[t.span.clone()]))
+                    && hits_at.get(end + 2).copied().flatten().is_some_and(|(e, hits)| e == end + 3 && hits.iter().all(|h| matches!(h, Hit::Org(_)))))
         {
             // "al-Sisi", "bin-Salman", "El-Kebir"
             end += 3;

@@ -47,6 +47,12 @@ pub(crate) fn attributes(
         if title.kind == lexicon::TitleKind::Honorific {
             continue;
         }
+        // A religious title beside an office is no title of its own: "Iran's religious leader
+        // Ayatollah X" holds one title, said two ways.
+        let offices = m.title.iter().chain(m.also_title.iter()).filter(|(o, _, _)| lexicon.titles[*o].kind != lexicon::TitleKind::Religious).count();
+        if title.kind == lexicon::TitleKind::Religious && offices > 0 {
+            continue;
+        }
         // The title as the text says it ("chairman", "Defense Secretary"), not the
         // lexicon's canonical name; one run of spaces.
         // A person's title said two ways in one document ("Prime Minister", later "PM") is

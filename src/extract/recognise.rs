@@ -505,6 +505,17 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 let office = if non_state_title { None } else { Some(owner.clone()) };
                 if let Some((tstart, (tend, t))) = title {
                     let after = tstart;
+                    // A religious title between the office and the name is a second title:
+                    // "Iran's Supreme Leader Ayatollah Ali Khamenei".
+                    let religious = title_at(tend).filter(|&(_, t2)| lex.titles[t2].kind == TitleKind::Religious && !rules.setting("name_titles").contains(&tokens[tend].lower));
+                    if let Some((t2end, t2)) = religious {
+                        if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text).filter(|(nend, _)| nend - t2end >= 2) {
+                            let mut m = mention(vec![person]);
+                            m.title = Some((t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end));
+                            m.also_title = vec![(t2, None, tokens[tend].span.start..tokens[t2end - 1].span.end)];
+                            return Some((nend, m));
+                        }
+                    }
                     if let Some((nend, person)) = person_after(tokens, hits_at, tend, lex, ctx, text) {
                         let mut m = mention(vec![person]);
                         m.title = Some((t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end));
@@ -1164,9 +1175,17 @@ fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize,
     if words > 4 {
         return None;
     }
-    // A religious title opening the name is no part of it when two name words remain:
-    // "Ayatollah Ali Khamenei" is Ali Khamenei (the surface keeps it); "Sheikh Hasina" and
-    // the Gulf's "Sheikh" names (`name_titles`) keep theirs.
+    let bare = bare_name(tokens, hits_at, i, end, lex, text);
+    let mut r = ctx.person_ref(&bare);
+    r.surface = name;
+    Some((end, r))
+}
+
+/// The name from token `i` to `end` without a religious title opening it, when two name
+/// words remain: "Ayatollah Ali Khamenei" is Ali Khamenei (the surface keeps the title);
+/// "Sheikh Hasina" and the Gulf's "Sheikh" names (`name_titles`) keep theirs.
+fn bare_name(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, end: usize, lex: &Lexicon, text: &str) -> String {
+    let particles = lex.rules.setting("name_particles");
     let mut j = i;
     while let Some((tend, hits)) = hits_at.get(j).copied().flatten() {
         let religious = hits.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].kind == TitleKind::Religious));
@@ -1175,15 +1194,8 @@ fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize,
         }
         j = tend;
     }
-    if j > i {
-        let rest = text[tokens[j].span.start..tokens[end - 1].span.end].to_owned();
-        if rest.split_whitespace().filter(|w| !particles.contains(&w.to_lowercase())).count() >= 2 {
-            let mut r = ctx.person_ref(&rest);
-            r.surface = name;
-            return Some((end, r));
-        }
-    }
-    Some((end, ctx.person_ref(&name)))
+    let from = if j > i && text[tokens[j].span.start..tokens[end - 1].span.end].split_whitespace().filter(|w| !particles.contains(&w.to_lowercase())).count() >= 2 { j } else { i };
+    text[tokens[from].span.start..tokens[end - 1].span.end].to_owned()
 }
 
 /// The title an apposition after a name gives: ", Ethiopia's prime minister", ", the
@@ -1307,7 +1319,7 @@ pub fn titled_names(text: &str, scan: &Scan<'_>, lex: &Lexicon) -> Vec<String> {
             if hits.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].before_name)) {
                 if let Some((end, name)) = capitalised_run(&tokens, &hits_at, tend, text, lex, true) {
                     if name.split_whitespace().count() <= 4 {
-                        out.push(name);
+                        out.push(bare_name(tokens, hits_at, tend, end, lex, text));
                     }
                     i = end;
                     continue;

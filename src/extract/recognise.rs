@@ -484,6 +484,26 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             Hit::Place(p) if possessive && lex.places[p].capital_of.is_some() && nominal_at(after).is_some() => Hit::Country(lex.places[p].capital_of.unwrap_or_default()),
             h => h,
         };
+        // "Sudanese army chief X": a national body's name whose last word opens a title ("army
+        // chief") is the state's title, not the body's "chief".
+        if let Hit::Org(o) = hit {
+            if let (Some(c), false) = (lex.orgs[o].country, possessive) {
+                let from = tokens[end - 1].span.start;
+                let title = (end + 1..(end + 3).min(tokens.len()) + 1).rev().find_map(|k| {
+                    let phrase = &text[from..tokens[k - 1].span.end];
+                    lex.find(phrase).into_iter().find(|(r, _)| *r == (0..phrase.len())).and_then(|(_, hits)| {
+                        hits.iter().find_map(|h| if let Hit::Title(t) = h { Some((k, *t)) } else { None }).filter(|&(_, t)| lex.titles[t].holder != "Organization")
+                    })
+                });
+                if let Some((tend, t)) = title {
+                    if let Some((nend, person)) = person_after(tokens, hits_at, tend, lex, ctx, text) {
+                        let mut m = mention(vec![person]);
+                        m.title = Some((t, Some(country_ref(lex, c, &surface(i..end - 1))), from..tokens[tend - 1].span.end));
+                        return Some((nend, m));
+                    }
+                }
+            }
+        }
         if let Some((owner, adj)) = owner_of(lex, hit, &surface(i..end)) {
             // Title + name: "Russian President Vladimir Putin", "Kremlin spokesman Dmitry Peskov".
             if is_demonym || possessive || matches!(hit, Hit::Org(_) | Hit::Place(_) | Hit::Country(_)) {

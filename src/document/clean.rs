@@ -157,15 +157,12 @@ pub fn clean(doc: &Document) -> Body {
     };
     // Photo captions state facts of the story ("Palestinians celebrate in Khan Younis, southern
     // Gaza, January 15, 2025. REUTERS/Name"), above the body or inside it.
-    let captions: Vec<bool> = (0..classified.len())
-        .map(|i| {
-            let next = classified.get(i + 1).map(|n| &text[n.span.clone()]);
-            caption(&text[classified[i].span.clone()], next)
-        })
-        .collect();
+    let spans: Vec<Range<usize>> = classified.iter().map(|b| b.span.clone()).collect();
+    let caption_at = |i: usize| caption(&text[spans[i].clone()], spans.get(i + 1).map(|n| &text[n.clone()]));
     let mut body = Body { headline: headline.map(|h| classified[h].span.clone()), ..Body::default() };
     for (i, b) in classified.into_iter().enumerate() {
-        if Some(i) == headline || fallback && sentence_like(&b) || captions[i] && !matches!(b.quality, Quality::Bad("mostly links")) {
+        let kept_anyway = best_range.contains(&i) && !matches!(b.quality, Quality::Bad(_));
+        if Some(i) == headline || fallback && sentence_like(&b) || !kept_anyway && !matches!(b.quality, Quality::Bad("mostly links")) && caption_at(i) {
             body.blocks.push(b.span);
         } else if !best_range.contains(&i) {
             body.dropped.push(Dropped { span: b.span, reason: "outside the article body" });
@@ -185,6 +182,10 @@ const CREDITS: &[&str] = &["reuters/", "(ap photo", "ap photo/", "getty images",
 /// credit or is followed by one, or that ends with a place and the day the photo was taken
 /// ("… in Yerevan, Armenia 27 October 2020").
 fn caption(s: &str, next: Option<&str>) -> bool {
+    // Captions are short.
+    if s.len() > 400 {
+        return false;
+    }
     let lower = s.to_lowercase();
     let credit_at = CREDITS.iter().filter_map(|c| lower.find(c)).min();
     let words = |t: &str| t.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
@@ -202,6 +203,9 @@ fn caption(s: &str, next: Option<&str>) -> bool {
     }
     // Ends with a full date after a comma-separated place: "… in Kyiv, Ukraine, January 5, 2023."
     let trimmed = s.trim_end_matches(['.', ' ']);
+    if !trimmed.ends_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     let dates = crate::language::dates::absolute_dates(trimmed);
     dates.last().is_some_and(|(r, _)| r.end == trimmed.len() && trimmed[..r.start].contains(", ")) && sentence(trimmed) && words(s) <= 40
 }
@@ -217,12 +221,13 @@ fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
             continue;
         }
         words += 1;
-        if STOPWORDS.contains(w.to_lowercase().as_str()) {
+        let is_stop = STOPWORDS.contains(w.to_lowercase().as_str());
+        if is_stop {
             stop += 1;
         }
         if w.chars().next().is_some_and(char::is_uppercase) {
             capitalised += 1;
-        } else if w.len() > 2 && w.chars().all(char::is_lowercase) && !STOPWORDS.contains(w) {
+        } else if !is_stop && w.len() > 2 && w.bytes().all(|b| b.is_ascii_lowercase()) {
             lower_content += 1;
         }
     }

@@ -312,8 +312,10 @@ pub struct Lexicon {
     /// People of the field's actor lists (`actors/people.tsv`, from Phoenix), by folded full
     /// name or alias of two words or more: a bare name the text gives is a person's.
     pub known_people: HashSet<String>,
-    /// The dated roles of those people (CAMEO codes), by folded name or alias.
-    people_roles: HashMap<String, Vec<ActorRole>>,
+    /// The dated roles of those people (CAMEO codes), by folded name or alias: an index into
+    /// `roles`.
+    people_roles: HashMap<String, u32>,
+    roles: Vec<Vec<ActorRole>>,
     /// International organisations by CAMEO code (`actors/codes.tsv`): "UNO" → United Nations.
     igo_codes: HashMap<String, String>,
     /// The relation rules, frames and cue lists.
@@ -437,6 +439,7 @@ impl Lexicon {
             org_prefixes: HashMap::new(),
             known_people: HashSet::default(),
             people_roles: HashMap::default(),
+            roles: Vec::new(),
             igo_codes: HashMap::default(),
             alliances: HashSet::default(),
             place_sizes: HashMap::default(),
@@ -667,18 +670,30 @@ impl Lexicon {
                 };
                 roles.push(ActorRole { code: code.to_ascii_uppercase(), from, to, dated: r.contains('@') });
             }
+            let index = self.roles.len() as u32;
+            let has_roles = !roles.is_empty();
+            if has_roles {
+                self.roles.push(roles);
+            }
             for name in std::iter::once(row.get(0)).chain(row.list(1)) {
-                let words: Vec<&str> = name.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).collect();
-                if words.len() >= 2 {
-                    self.known_people.insert(fold(name));
-                    if !roles.is_empty() {
-                        self.people_roles.entry(fold(name)).or_insert_with(|| roles.clone());
-                        // "Ali Khamenei" for "Ali Hoseini Khamenei": given name and surname.
-                        if words.len() >= 3 {
-                            self.people_roles.entry(fold(&format!("{} {}", words[0], words[words.len() - 1]))).or_insert_with(|| roles.clone());
-                        }
+                let mut words = name.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic));
+                // Names of two words or more: first word, last word, how many.
+                let (first, last, count) = match (words.next(), words.next()) {
+                    (Some(a), Some(b)) => {
+                        let (last, more) = words.fold((b, 0), |(_, n), w| (w, n + 1));
+                        (a, last, 2 + more)
+                    }
+                    _ => continue,
+                };
+                let folded = fold(name);
+                if has_roles {
+                    self.people_roles.entry(folded.clone()).or_insert(index);
+                    // "Ali Khamenei" for "Ali Hoseini Khamenei": given name and surname.
+                    if count >= 3 {
+                        self.people_roles.entry(fold(&format!("{first} {last}"))).or_insert(index);
                     }
                 }
+                self.known_people.insert(folded);
             }
         }
         Ok(())
@@ -699,7 +714,7 @@ impl Lexicon {
     /// international organisation ("IGOUNO"), none (elite, opposition, rebels); `None` for a
     /// person the lists do not know.
     pub fn office_at(&self, name: &str, date: chrono::NaiveDate) -> Option<Office> {
-        let roles = self.people_roles.get(&fold(name))?;
+        let roles = &self.roles[*self.people_roles.get(&fold(name))? as usize];
         let covers = |r: &&ActorRole| r.dated && r.from.is_none_or(|f| f <= date) && r.to.is_none_or(|t| date <= t);
         // The latest-starting dated role that covers the date, else the undated default.
         // After the lists were made, only a dated role still open says anything: a default

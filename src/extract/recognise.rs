@@ -432,9 +432,9 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     // 0. A direction before a known place or country names another place: "West Kordofan",
     // "South Lebanon", "East Jerusalem" (with an administrative noun: "West Kordofan state").
     if hits_at[i].is_none()
+        && hits_at.get(i + 1).copied().flatten().is_some_and(|(_, hits)| hits.iter().any(|h| matches!(h, Hit::Place(_) | Hit::Country(_))))
         && is_capitalised(&text[tokens[i].span.clone()])
         && rules.setting("place_directions").contains(&tokens[i].lower)
-        && hits_at.get(i + 1).copied().flatten().is_some_and(|(_, hits)| hits.iter().any(|h| matches!(h, Hit::Place(_) | Hit::Country(_))))
     {
         let (pend, _) = hits_at[i + 1].unwrap_or((i + 2, &[]));
         let name = surface(i..pend);
@@ -486,7 +486,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         };
         // "Sudanese army chief X": a national body's name whose last word opens a title ("army
         // chief") is the state's title, not the body's "chief".
-        if let Hit::Org(o) = hit {
+        let title_next = hits_at.get(end).copied().flatten().is_some_and(|(_, hits)| hits.iter().any(|h| matches!(h, Hit::Title(_))));
+        if let (Hit::Org(o), true) = (hit, title_next) {
             if let (Some(c), false) = (lex.orgs[o].country, possessive) {
                 let from = tokens[end - 1].span.start;
                 let title = (end + 1..(end + 3).min(tokens.len()) + 1).rev().find_map(|k| {
@@ -1133,12 +1134,14 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
     };
     // "el-Fula", "al-Hasakah": a particle glued to a capitalised name starts it.
     let glued = |a: usize, b: usize| tokens.get(a).zip(tokens.get(b)).is_some_and(|(x, y)| x.span.end == y.span.start);
-    let particle_start = tokens.get(i).is_some_and(|t| particles.contains(&t.lower) && !is_capitalised(&text[t.span.clone()]))
+    let name_start = is_name_word(i);
+    let particle_start = !name_start
         && tokens.get(i + 1).is_some_and(|t| t.lower == "-")
         && glued(i, i + 1)
         && glued(i + 1, i + 2)
+        && tokens.get(i).is_some_and(|t| particles.contains(&t.lower) && !is_capitalised(&text[t.span.clone()]))
         && is_name_word(i + 2);
-    if !is_name_word(i) && !particle_start {
+    if !name_start && !particle_start {
         return None;
     }
     let mut end = if particle_start { i + 3 } else { i + 1 };

@@ -522,7 +522,7 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             // A one-word cue of a verb list ("strikes", "attacks", "holds") that is a noun here
             // (one the lexicon names an event by, or after a determiner: "said the strikes on
             // X were defensive") states nothing.
-            if anchor_len == 1 && matches!(&rule.pattern[rule.anchor], Elem::Cue(c) if rules.setting("verb_cues").contains(c)) && noun_at(a, p) {
+            if anchor_len == 1 && rule.verb_cue && noun_at(a, p) {
                 continue;
             }
             // A cue inside a compound modifier ("Russian-backed separatists") is read only by
@@ -534,14 +534,13 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             // A verb cue followed by an -ing verb is that verb's aspect: "kept shelling X" is no
             // holding of X.
             let gerund_next = matches!(a.items.get(p + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Verb && a.tags[*t].form == Some(crate::language::Form::Gerund));
-            if anchor_len == 1 && gerund_next && matches!(&rule.pattern[rule.anchor], Elem::Cue(c) if rules.setting("verb_cues").contains(c)) {
+            if anchor_len == 1 && gerund_next && rule.verb_cue {
                 continue;
             }
             // A pattern of the active voice (subject before the cue, object after it) does
             // not read a passive verb: "drones were shot down over X" is no attack by them.
             let active_shape = rule.pattern[..rule.anchor].contains(&Elem::Subject) && rule.pattern[rule.anchor + 1..].contains(&Elem::Object);
-            let verb_cue = matches!(&rule.pattern[rule.anchor], Elem::Cue(c) if rules.setting("verb_cues").contains(c));
-            if active_shape && verb_cue && a.groups.iter().any(|g| g.head == t && g.voice == crate::language::Voice::Passive) {
+            if active_shape && rule.verb_cue && a.groups.iter().any(|g| g.head == t && g.voice == crate::language::Voice::Passive) {
                 continue;
             }
             if accusation_content.is_some_and(|c| p > c + 1) && rules.setting("alleged_predicates").contains(&rule.predicate.to_lowercase()) {

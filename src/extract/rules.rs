@@ -158,6 +158,9 @@ pub struct Rule {
     /// sentence: a site is named for what happens there ("stormed the palace in Brasilia"),
     /// not for where something else is ("prisoners rioted at this jail in Israel").
     pub participant: bool,
+    /// The anchor is a cue list of verbs (`verb_cues`): a one-word cue there must be no noun,
+    /// and a pattern of the active voice reads no passive verb.
+    pub verb_cue: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -491,6 +494,7 @@ impl Rules {
                     pairwise: def.pairwise,
                     literal_object: def.value.clone(),
                     participant: def.participant,
+                    verb_cue: false,
                 });
                 if def.participant {
                     rules.participant_rules.push(rules.rules[index].id.clone());
@@ -507,6 +511,10 @@ impl Rules {
                     .collect();
                 rules.required.push(required);
             }
+        }
+        let verb_cues = rules.setting("verb_cues").to_vec();
+        for rule in &mut rules.rules {
+            rule.verb_cue = matches!(rule.pattern.get(rule.anchor), Some(Elem::Cue(c)) if verb_cues.contains(c));
         }
         Ok(rules)
     }

@@ -557,7 +557,7 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             }
             // "threatened to shell X", "plans to seize Y": what follows is no fact.
             // Past a verb of aspect too: "threatened to resume attacking ships".
-            let aspect = p >= 1 && matches!(a.items[p - 1], Item::Token(g) if rules.setting("aspect_verbs").iter().any(|w| a.token_is_word(g, w)));
+            let aspect = p >= 3 && token_is(a, p - 2, "to") && matches!(a.items[p - 1], Item::Token(g) if rules.setting("aspect_verbs").iter().any(|w| a.token_is_word(g, w)));
             let q = if aspect { p - 1 } else { p };
             if q >= 2 && token_is(a, q - 1, "to") && (2..=3).any(|d| q >= d && matches!(a.items[q - d], Item::Token(g) if rules.setting("irrealis").iter().any(|w| a.token_is_word(g, w)))) {
                 continue;

@@ -570,6 +570,12 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             continue;
         }
         let mut hedged = g.modal || g.tense == Tense::Future;
+        // "X will withdraw unless Y …", "X would send troops if …": a future under a condition
+        // is no fact.
+        let condition_after = |g: &VerbGroup| a.tokens[g.head + 1..].iter().any(|t| t.lower == "unless" || t.lower == "if");
+        if hedged && condition_after(g) {
+            continue;
+        }
         // "X agreed to sign Y": the controlling verb's subject; "refused to sign" is no fact.
         if let Some(c) = controller(&a.groups, gi, a) {
             let gov = &a.groups[c];

@@ -582,6 +582,11 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             }
             let hedged = (m.lo.saturating_sub(4)..=m.hi.min(a.items.len() - 1))
                 .any(|i| matches!(a.items[i], Item::Token(t) if modals.iter().any(|n| *n == a.tokens[t].lower)));
+            // A future under a condition is no fact: "X will withdraw unless …".
+            let future = (m.lo.saturating_sub(4)..=m.hi.min(a.items.len() - 1)).any(|i| matches!(a.items[i], Item::Token(t) if matches!(a.tokens[t].lower.as_str(), "will" | "would" | "shall")));
+            if (hedged || future) && a.tokens[a.tokens.len().min(t + 1)..].iter().any(|x| x.lower == "unless" || x.lower == "if") {
+                continue;
+            }
             let confidence = if hedged { rule.confidence * 0.8 } else { rule.confidence };
             let mut emit = |s: &(Filler, std::ops::Range<usize>), o: (Filler, std::ops::Range<usize>)| {
                 let Filler::Entity(subject) = &s.0 else { return };

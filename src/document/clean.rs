@@ -182,13 +182,13 @@ const CREDITS: &[&str] = &["reuters/", "(ap photo", "ap photo/", "getty images",
 /// credit or is followed by one, or that ends with a place and the day the photo was taken
 /// ("… in Yerevan, Armenia 27 October 2020").
 fn caption(s: &str, next: Option<&str>) -> bool {
-    // Captions are short.
-    if s.len() > 400 {
+    let words = |t: &str| t.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
+    // Captions are short sentences.
+    if s.len() > 400 || words(s) < 6 {
         return false;
     }
     let lower = s.to_lowercase();
     let credit_at = CREDITS.iter().filter_map(|c| lower.find(c)).min();
-    let words = |t: &str| t.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
     let lowercase_word = |t: &str| t.split_whitespace().any(|w| w.len() > 2 && w.chars().all(|c| c.is_lowercase()) && !STOPWORDS.contains(w));
     let sentence = |t: &str| words(t) >= 6 && lowercase_word(t);
     if let Some(at) = credit_at {
@@ -203,7 +203,7 @@ fn caption(s: &str, next: Option<&str>) -> bool {
     }
     // Ends with a full date after a comma-separated place: "… in Kyiv, Ukraine, January 5, 2023."
     let trimmed = s.trim_end_matches(['.', ' ']);
-    if !trimmed.ends_with(|c: char| c.is_ascii_digit()) {
+    if !trimmed.ends_with(|c: char| c.is_ascii_digit()) || !trimmed.contains(", ") || !sentence(trimmed) {
         return false;
     }
     let dates = crate::language::dates::absolute_dates(trimmed);

@@ -313,9 +313,9 @@ pub struct Lexicon {
     /// name or alias of two words or more: a bare name the text gives is a person's.
     pub known_people: HashSet<String>,
     /// The dated roles of those people (CAMEO codes), by folded name or alias: an index into
-    /// `roles`.
+    /// `roles`, each person's roles as the file writes them.
     people_roles: HashMap<String, u32>,
-    roles: Vec<Vec<ActorRole>>,
+    roles: Vec<String>,
     /// International organisations by CAMEO code (`actors/codes.tsv`): "UNO" → United Nations.
     igo_codes: HashMap<String, String>,
     /// The relation rules, frames and cue lists.
@@ -660,20 +660,21 @@ impl Lexicon {
         // name aliases roles: only names of two words or more (a surname alone is too often
         // another word or another person: "Rice", "Ford").
         for row in rows(path, text, 1)? {
-            let mut roles = Vec::new();
-            for r in row.get(2).split(';').map(str::trim).filter(|r| !r.is_empty()) {
+            // Roles are read when asked for (few people of a corpus are), checked here only for
+            // their shape: CODE, or CODE@FROM..TO with ISO dates.
+            let roles = row.get(2);
+            for r in roles.split(';').map(str::trim).filter(|r| !r.is_empty()) {
                 let (code, dates) = r.split_once('@').unwrap_or((r, ""));
-                let date = |d: &str| if d.is_empty() { Ok(None) } else { d.parse().map(Some) };
+                let date_like = |d: &str| d.is_empty() || d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-';
                 let (from, to) = dates.split_once("..").unwrap_or((dates, ""));
-                let (Ok(from), Ok(to)) = (date(from), date(to)) else {
+                if code.is_empty() || !date_like(from) || !date_like(to) {
                     return Err(Error::Syntax { path: path.into(), line: row.line, message: format!("role {r:?}: expected CODE@YYYY-MM-DD..YYYY-MM-DD") });
-                };
-                roles.push(ActorRole { code: code.to_ascii_uppercase(), from, to, dated: r.contains('@') });
+                }
             }
             let index = self.roles.len() as u32;
             let has_roles = !roles.is_empty();
             if has_roles {
-                self.roles.push(roles);
+                self.roles.push(roles.to_owned());
             }
             for name in std::iter::once(row.get(0)).chain(row.list(1)) {
                 let mut words = name.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic));
@@ -714,7 +715,17 @@ impl Lexicon {
     /// international organisation ("IGOUNO"), none (elite, opposition, rebels); `None` for a
     /// person the lists do not know.
     pub fn office_at(&self, name: &str, date: chrono::NaiveDate) -> Option<Office> {
-        let roles = &self.roles[*self.people_roles.get(&fold(name))? as usize];
+        let text = &self.roles[*self.people_roles.get(&fold(name))? as usize];
+        let roles: Vec<ActorRole> = text
+            .split(';')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                let (code, dates) = r.split_once('@').unwrap_or((r, ""));
+                let (from, to) = dates.split_once("..").unwrap_or((dates, ""));
+                ActorRole { code: code.to_ascii_uppercase(), from: from.parse().ok(), to: to.parse().ok(), dated: r.contains('@') }
+            })
+            .collect();
         let covers = |r: &&ActorRole| r.dated && r.from.is_none_or(|f| f <= date) && r.to.is_none_or(|t| date <= t);
         // The latest-starting dated role that covers the date, else the undated default.
         // After the lists were made, only a dated role still open says anything: a default

@@ -527,20 +527,17 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             }
             // A cue inside a compound modifier ("Russian-backed separatists") is read only by
             // the patterns of compounds ("S - @back O").
-            let compound = p >= 2 && token_is(a, p - 1, "-") && a.item_span(p - 2).end == a.item_span(p - 1).start && a.item_span(p - 1).end == a.item_span(p).start;
-            if compound && !(rule.anchor >= 1 && matches!(&rule.pattern[rule.anchor - 1], Elem::Lit(w) if w == "-")) {
+            if !rule.compound && p >= 2 && token_is(a, p - 1, "-") && a.item_span(p - 2).end == a.item_span(p - 1).start && a.item_span(p - 1).end == a.item_span(p).start {
                 continue;
             }
             // A verb cue followed by an -ing verb is that verb's aspect: "kept shelling X" is no
             // holding of X.
-            let gerund_next = matches!(a.items.get(p + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Verb && a.tags[*t].form == Some(crate::language::Form::Gerund));
-            if anchor_len == 1 && gerund_next && rule.verb_cue {
+            if anchor_len == 1 && rule.verb_cue && matches!(a.items.get(p + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Verb && a.tags[*t].form == Some(crate::language::Form::Gerund)) {
                 continue;
             }
             // A pattern of the active voice (subject before the cue, object after it) does
             // not read a passive verb: "drones were shot down over X" is no attack by them.
-            let active_shape = rule.pattern[..rule.anchor].contains(&Elem::Subject) && rule.pattern[rule.anchor + 1..].contains(&Elem::Object);
-            if active_shape && rule.verb_cue && a.groups.iter().any(|g| g.head == t && g.voice == crate::language::Voice::Passive) {
+            if rule.active_shape && rule.verb_cue && a.groups.iter().any(|g| g.head == t && g.voice == crate::language::Voice::Passive) {
                 continue;
             }
             if accusation_content.is_some_and(|c| p > c + 1) && rules.setting("alleged_predicates").contains(&rule.predicate.to_lowercase()) {

@@ -161,6 +161,10 @@ pub struct Rule {
     /// The anchor is a cue list of verbs (`verb_cues`): a one-word cue there must be no noun,
     /// and a pattern of the active voice reads no passive verb.
     pub verb_cue: bool,
+    /// The subject stands before the anchor and the object after it: the active voice.
+    pub active_shape: bool,
+    /// A literal "-" stands right before the anchor ("S - @back O"): a compound's pattern.
+    pub compound: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -495,6 +499,8 @@ impl Rules {
                     literal_object: def.value.clone(),
                     participant: def.participant,
                     verb_cue: false,
+                    active_shape: false,
+                    compound: false,
                 });
                 if def.participant {
                     rules.participant_rules.push(rules.rules[index].id.clone());
@@ -515,6 +521,8 @@ impl Rules {
         let verb_cues = rules.setting("verb_cues").to_vec();
         for rule in &mut rules.rules {
             rule.verb_cue = matches!(rule.pattern.get(rule.anchor), Some(Elem::Cue(c)) if verb_cues.contains(c));
+            rule.active_shape = rule.pattern[..rule.anchor].contains(&Elem::Subject) && rule.pattern[rule.anchor + 1..].contains(&Elem::Object);
+            rule.compound = rule.anchor >= 1 && matches!(&rule.pattern[rule.anchor - 1], Elem::Lit(w) if w == "-");
         }
         Ok(rules)
     }

@@ -141,10 +141,33 @@ pub fn extract(
     }
     let mut out = number(facts);
     keep_one_office(&mut out);
+    keep_one_date(&mut out);
     keep_best_evidence(&mut out);
     keep_one_direction(&mut out);
     drop_implied(&mut out);
     out
+}
+
+/// One date per agreement or event and document: the day the document states most often
+/// (the first stated on ties). "Signed on Saturday … takes effect on Monday" names one truce,
+/// which the gold dates once (either day).
+fn keep_one_date(out: &mut Extraction) {
+    // (subject, day, sentences stating it, first sentence)
+    let mut days: Vec<(usize, Value, BTreeSet<usize>, usize)> = Vec::new();
+    for s in out.statements.iter().filter(|s| s.predicate == "date") {
+        match days.iter_mut().find(|(subject, v, _, _)| *subject == s.subject && *v == s.object) {
+            Some(d) => {
+                d.2.insert(s.evidence.sentence.start);
+            }
+            None => days.push((s.subject, s.object.clone(), BTreeSet::from([s.evidence.sentence.start]), s.evidence.sentence.start)),
+        }
+    }
+    if days.len() < 2 {
+        return;
+    }
+    let best = |subject: usize| days.iter().filter(|d| d.0 == subject).max_by_key(|d| (d.2.len(), std::cmp::Reverse(d.3))).map(|d| d.1.clone());
+    let keep: Vec<(usize, Option<Value>)> = days.iter().map(|d| (d.0, best(d.0))).collect();
+    out.statements.retain(|s| s.predicate != "date" || keep.iter().any(|(subject, v)| *subject == s.subject && v.as_ref() == Some(&s.object)));
 }
 
 /// A symmetric predicate (allyOf) is stated once per pair and sentence: "A and B are allies"

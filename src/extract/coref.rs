@@ -52,7 +52,17 @@ pub(crate) fn resolve_groups(
         .filter(|m| !super::rules::transparent(m) && m.title.is_none())
         .filter_map(|m| m.alts.first().filter(|r| matches!(r.class, Class::Country | Class::Organization)).map(|r| (m.span.start, r.key.clone())))
         .collect();
-    for m in &mut a.mentions {
+    // "the government in Tripoli", "the junta in Myanmar": the state a body is placed in.
+    let placed_in: Vec<Option<EntRef>> = (0..a.mentions.len())
+        .map(|k| {
+            let m = &a.mentions[k];
+            let next = a.mentions.get(k + 1)?;
+            (a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "in") && next.tokens.start == m.tokens.end + 1)
+                .then(|| next.alts.iter().find(|r| r.class == Class::Country).cloned())
+                .flatten()
+        })
+        .collect();
+    for (k, m) in a.mentions.iter_mut().enumerate() {
         let Some(info) = &m.group else { continue };
         // "its servicemen", "their troops": the owner is named in the same sentence.
         let possessed = m.tokens.start > 0 && ["its", "their"].contains(&a.tokens[m.tokens.start - 1].lower.as_str());
@@ -122,10 +132,10 @@ pub(crate) fn resolve_groups(
             .or_else(|| antecedents.iter().rev().find(|(g, _)| compatible(g)))
             .or_else(|| qualified.iter().find(|(g, _)| g.nominal == info.nominal));
         if found.is_none() && info.anaphoric {
-            // "the government", "the junta" with no body named before: the state the document
-            // is about, when it has one.
+            // "the government", "the junta" with no body named before: the state it is placed
+            // in ("the junta in Myanmar"), else the state the document is about, if it has one.
             let state_body = lexicon.rules.setting("state_bodies").contains(&lexicon.nominals[info.nominal].name);
-            match salient_country.filter(|_| state_body) {
+            match placed_in[k].as_ref().or(salient_country).filter(|_| state_body) {
                 Some(c) => m.alts = vec![EntRef { surface: c.label.clone(), ..c.clone() }],
                 None => m.alts.clear(),
             }

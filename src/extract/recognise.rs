@@ -309,6 +309,15 @@ fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
                 // A nationality ("two Iraqi youths"); another mention ends the phrase.
                 Item::Mention(m) => {
                     let mention = &a.mentions[m];
+                    // "5,000 Yazidis", "300 Tutsis": a people no list names, by its plural.
+                    let people = mention.unknown_name && mention.tokens.len() == 1 && count != 1 && {
+                        let lower = &a.tokens[mention.tokens.start].lower;
+                        lex.language.person_noun(lower).is_some_and(|(_, plural)| plural) || lower.len() > 4 && lower.ends_with('s') && !lower.ends_with("ss")
+                    };
+                    if people {
+                        head = Some(j);
+                        break;
+                    }
                     let is_nationality = mention.alts.first().is_some_and(|r| r.class == Class::Country) && mention.tokens.len() == 1;
                     if !is_nationality {
                         break;

@@ -64,6 +64,22 @@ pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize>
     None
 }
 
+/// The closing comma of a parenthetical report opening at the comma at `open`: ", it said,",
+/// ", officials say,", ", according to the army," (up to five items, one a reporting word).
+fn parenthetical_report(a: &Analysis, rules: &Rules, open: usize) -> Option<usize> {
+    let reporting = rules.setting("reporting");
+    let close = (open + 2..(open + 7).min(a.items.len())).find(|&q| token_is(a, q, ","))?;
+    let reports = (open + 1..close).any(|q| matches!(a.items[q], Item::Token(t) if reporting.iter().any(|w| a.token_is_word(t, w))));
+    let plain = (open + 1..close).all(|q| !is_boundary(a, q));
+    (reports && plain).then_some(close)
+}
+
+/// The opening comma of a parenthetical report closing at the comma at `close`.
+fn parenthetical_report_left(a: &Analysis, rules: &Rules, close: usize) -> Option<usize> {
+    let open = (close.saturating_sub(6)..close.saturating_sub(1)).rev().find(|&q| token_is(a, q, ","))?;
+    (parenthetical_report(a, rules, open) == Some(close)).then_some(open)
+}
+
 /// A hyphenated modifier read as a name no list knows ("Kurdish-led", "Iran-backed" when
 /// the first part is unknown): capitalised, ending in a lower-case part after a hyphen.
 fn compound_modifier(a: &Analysis, i: usize) -> bool {
@@ -281,9 +297,20 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                     // whole: "Egypt, which backs the army, welcomed …", "Chad, a member of the
                     // AU, received …".
                     if dir < 0 && token_is(a, p as usize, ",") {
-                        if let Some(q) = inserted_clause_start(a, p as usize) {
+                        if let Some(q) = inserted_clause_start(a, p as usize).or_else(|| parenthetical_report_left(a, rules, p as usize)) {
                             skipped += p - q as isize + 1;
                             p = q as isize - 1;
+                            if !inb(p) {
+                                break;
+                            }
+                        }
+                    }
+                    // Going right, a parenthetical report is skipped whole: "where, it said, 100
+                    // people were killed", "which, officials say, took effect".
+                    if dir > 0 && token_is(a, p as usize, ",") {
+                        if let Some(q) = parenthetical_report(a, rules, p as usize) {
+                            skipped += (q - p as usize + 1) as isize;
+                            p = q as isize + 1;
                             if !inb(p) {
                                 break;
                             }

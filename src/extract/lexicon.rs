@@ -310,11 +310,10 @@ pub struct Lexicon {
     /// Words that start an organisation name ("Ministry of …").
     pub org_prefixes: HashMap<String, bool>,
     /// People of the field's actor lists (`actors/people.tsv`, from Phoenix), by folded full
-    /// name or alias of two words or more: a bare name the text gives is a person's.
-    pub known_people: HashSet<String>,
-    /// The dated roles of those people (CAMEO codes), by folded name or alias: an index into
-    /// `roles`, each person's roles as the file writes them.
-    people_roles: HashMap<String, u32>,
+    /// name or alias of two words or more (a bare name the text gives is a person's), with the
+    /// index of their roles in `roles` (`NO_ROLES` for none).
+    people: HashMap<String, u32>,
+    /// The dated roles of those people (CAMEO codes), each person's as the file writes them.
     roles: Vec<String>,
     /// International organisations by CAMEO code (`actors/codes.tsv`): "UNO" → United Nations.
     igo_codes: HashMap<String, String>,
@@ -324,8 +323,10 @@ pub struct Lexicon {
     pub language: crate::language::Language,
     /// Keys of the organisations whose kind is `alliance` (NATO, CSTO): their members are allies.
     alliances: HashSet<String>,
-    /// Keys of the gazetteer's places by size: 0 a city, 1 a region (any other kind).
-    place_sizes: HashMap<String, u8>,
+    /// Keys of the gazetteer's places that are no city (regions, provinces, territories), and
+    /// of its cities, gathered when first asked for.
+    regions: HashSet<String>,
+    cities: std::sync::OnceLock<HashSet<String>>,
     patterns: Vec<String>,
     pattern_index: HashMap<String, usize>,
     hits: Vec<Vec<Hit>>,
@@ -335,6 +336,9 @@ pub struct Lexicon {
     iso2: HashMap<String, usize>,
     iso3: HashMap<String, usize>,
 }
+
+/// The index of a person of the actor lists who has no roles.
+const NO_ROLES: u32 = u32::MAX;
 
 /// When the actor lists (PETRARCH2's Phoenix dictionaries, commit 676801cd) were last changed:
 /// (year, month).
@@ -437,12 +441,12 @@ impl Lexicon {
             nominals: Vec::new(),
             org_suffixes: HashMap::new(),
             org_prefixes: HashMap::new(),
-            known_people: HashSet::default(),
-            people_roles: HashMap::default(),
+            people: HashMap::default(),
             roles: Vec::new(),
             igo_codes: HashMap::default(),
             alliances: HashSet::default(),
-            place_sizes: HashMap::default(),
+            regions: HashSet::default(),
+            cities: std::sync::OnceLock::new(),
             rules: Rules::default(),
             language: crate::language::Language::default(),
             patterns: Vec::new(),
@@ -686,15 +690,11 @@ impl Lexicon {
                     }
                     _ => continue,
                 };
-                let folded = fold(name);
-                if has_roles {
-                    self.people_roles.entry(folded.clone()).or_insert(index);
-                    // "Ali Khamenei" for "Ali Hoseini Khamenei": given name and surname.
-                    if count >= 3 {
-                        self.people_roles.entry(fold(&format!("{first} {last}"))).or_insert(index);
-                    }
+                self.people.entry(fold(name)).or_insert(if has_roles { index } else { NO_ROLES });
+                // "Ali Khamenei" for "Ali Hoseini Khamenei": given name and surname.
+                if has_roles && count >= 3 {
+                    self.people.entry(fold(&format!("{first} {last}"))).or_insert(index);
                 }
-                self.known_people.insert(folded);
             }
         }
         Ok(())
@@ -715,7 +715,7 @@ impl Lexicon {
     /// international organisation ("IGOUNO"), none (elite, opposition, rebels); `None` for a
     /// person the lists do not know.
     pub fn office_at(&self, name: &str, date: chrono::NaiveDate) -> Option<Office> {
-        let text = &self.roles[*self.people_roles.get(&fold(name))? as usize];
+        let text = self.roles.get(*self.people.get(&fold(name))? as usize)?;
         let roles: Vec<ActorRole> = text
             .split(';')
             .map(str::trim)
@@ -764,7 +764,7 @@ impl Lexicon {
             .map_err(|e| Error::Invalid(format!("cannot compile the lexicon: {e}")))?;
         self.automaton = Some(ac);
         self.alliances = (0..self.orgs.len()).filter(|&o| self.orgs[o].kind == "alliance").map(|o| self.org_key(o)).collect();
-        self.place_sizes = (0..self.places.len()).map(|p| (self.place_key(p), u8::from(!matches!(self.places[p].kind.as_str(), "city" | "capital")))).collect();
+        self.regions = (0..self.places.len()).filter(|&p| !matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.place_key(p)).collect();
         Ok(())
     }
 
@@ -774,10 +774,19 @@ impl Lexicon {
         self.alliances.contains(key)
     }
 
+    /// Whether a (folded) name of two words or more is one of the actor lists' people.
+    pub fn is_known_person(&self, folded: &str) -> bool {
+        self.people.contains_key(folded)
+    }
+
     /// The size of the gazetteer's place keyed `key`: 0 a city, 1 a region; None for a place
-    /// no list knows.
+    /// no list knows. The cities' keys are gathered the first time one is asked for.
     pub fn place_size(&self, key: &str) -> Option<u8> {
-        self.place_sizes.get(key).copied()
+        if self.regions.contains(key) {
+            return Some(1);
+        }
+        let cities = self.cities.get_or_init(|| (0..self.places.len()).filter(|&p| matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.place_key(p)).collect());
+        cities.contains(key).then_some(0)
     }
 
     /// Every lexicon match in `text` at word boundaries, with the byte range and what it is.

@@ -1040,7 +1040,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             return Some((end, m));
         }
     }
-    if (2..=4).contains(&words) && (rules.setting("reporting").iter().any(|w| w == next) || lex.known_people.contains(&fold(&name))) {
+    if (2..=4).contains(&words) && (rules.setting("reporting").iter().any(|w| w == next) || lex.is_known_person(&fold(&name))) {
         return Some((end, mention(vec![ctx.person_ref(&name)])));
     }
     let mut m = mention(vec![]);

@@ -601,6 +601,14 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         }
         // "began firing rockets at X", "continued shelling Y": an -ing form right after a verb
         // of aspect has that verb's subject (and its negation or modality).
+        if g.gerund && gi > 0 {
+            // "considering sending troops", "denied shelling": an -ing complement of a plan, a
+            // wish or a refusal is no fact.
+            let h = &a.groups[gi - 1];
+            if h.head + 1 == g.tokens.start && rules.setting("irrealis").contains(&h.lemma) {
+                continue;
+            }
+        }
         if g.gerund && here.subject.is_none() && gi > 0 {
             let h = &a.groups[gi - 1];
             if h.head + 1 == g.tokens.start && rules.setting("aspect_verbs").contains(&h.lemma) {

@@ -586,6 +586,11 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             if q >= 2 && token_is(a, q - 1, "to") && (2..=3).any(|d| q >= d && matches!(a.items[q - d], Item::Token(g) if rules.setting("irrealis").iter().any(|w| a.token_is_word(g, w)))) {
                 continue;
             }
+            // "considering sending troops", "denied shelling": an -ing form right after a plan,
+            // a wish or a refusal.
+            if p >= 1 && matches!(a.items[p], Item::Token(g) if a.tags[g].form == Some(crate::language::Form::Gerund)) && matches!(a.items[p - 1], Item::Token(g) if rules.setting("irrealis").iter().any(|w| a.token_is_word(g, w))) {
+                continue;
+            }
             let mut m = Matched { subjects: vec![], objects: vec![], lo: p, hi: p + anchor_len - 1 };
             let left: Vec<Elem> = rule.pattern[..rule.anchor].iter().rev().cloned().collect();
             let right = &rule.pattern[rule.anchor + 1..];

@@ -35,6 +35,7 @@ pub(crate) fn attributes(
     lexicon: &Lexicon,
     date: Option<chrono::NaiveDate>,
     last_country: &Option<EntRef>,
+    salient_country: Option<&EntRef>,
     main_war: &Option<EntRef>,
     titles_said: &mut foldhash::HashMap<(String, usize), String>,
 ) -> Vec<Found> {
@@ -125,7 +126,10 @@ pub(crate) fn attributes(
                     .or_else(|| if speaker { None } else { candidates().find_map(country) });
                 match here {
                     Some(c) => (Some(c), "officialOf/title-context-sentence", 0.6),
-                    None => (last_country.clone(), "officialOf/title-context-document", 0.5),
+                    // From the document only when the country it last spoke of is the one it is
+                    // about (named most): "President-elect Donald Trump" after a sentence about
+                    // Qatar in a story about Israel is no guess.
+                    None => (last_country.clone().filter(|c| salient_country.is_none_or(|s| s.key == c.key)), "officialOf/title-context-document", 0.5),
                 }
             }
             None => (None, "", 0.0),

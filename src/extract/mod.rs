@@ -222,7 +222,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             coref::resolve_sites(&mut a, index, &mut last_site, lexicon);
             coref::resolve_pronouns(&mut a, text, index, &mut last, rules);
             coref::resolve_aliases(&mut a, &mut known_as);
-            let mut found = attributes::attributes(&a, text, lexicon, date, &spoken_country, &main_war, &mut titles_said);
+            let mut found = attributes::attributes(&a, text, lexicon, date, &spoken_country, salient_country, &main_war, &mut titles_said);
             found.extend(relate::relate(&a, rules));
             found.extend(frames::apply(&a, rules, &lexicon.language));
             keep_participants(&mut found, rules);

@@ -125,7 +125,7 @@ fn build(global: &Global, vocab: &Vocab, args: BuildArgs) -> Result<Outcome> {
     };
     let bar = input_progress(global);
     let summary = drive::build(&kg, &pipeline, &args.paths, &options, |event| match event {
-        Event::Reading { .. } => advance(&bar, &event),
+        Event::Reading(_) => advance(&bar, &event),
         Event::Loaded(p) => {
             advance(&bar, &event);
             if global.verbose {
@@ -655,7 +655,7 @@ fn input_progress(global: &Global) -> ProgressBar {
 /// input bytes of each document done.
 fn advance(bar: &ProgressBar, event: &Event<'_>) {
     match event {
-        Event::Reading { source, total_bytes, .. } => {
+        Event::Reading(kgraph::drive::Reading { source, total_bytes, .. }) => {
             bar.set_length(*total_bytes);
             bar.set_message(source.display());
         }

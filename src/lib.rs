@@ -4,7 +4,8 @@
 //! parts of speech, verb groups: the word knowledge everything above reads) →
 //! [`document`] (read, clean, segment) → [`extract`] (lexicon, mentions, entities,
 //! relations) → [`graph`] (IRIs, quads, provenance) → [`store`] → [`output`]
-//! (query, export, stats, dot pictures). [`parallel`] runs the per-document stages on all
+//! (query, export, stats, dot pictures); [`serve`] answers SPARQL and a page over HTTP on top of
+//! them. [`parallel`] runs the per-document stages on all
 //! cores in a bounded, ordered stream; [`corpus`] generates articles for benchmarks. Knowledge
 //! (gazetteer, titles, relation cues) lives in the data files under `ontology/`, loaded into a
 //! [`extract::Lexicon`].
@@ -19,6 +20,7 @@ pub mod output;
 pub mod parallel;
 pub mod pipeline;
 pub mod resolution;
+pub mod serve;
 pub mod shard;
 pub mod store;
 

@@ -1,0 +1,1114 @@
+//! The page's requests → JSON, from fixed SPARQL queries parsed once at start, whose parameters
+//! are bound as terms (never pasted into the text), on the fact layer: facts, entities and fact
+//! nodes in the default graph, evidence records in the document graphs, document and confidence
+//! counts in the summary graph (the README's data model). Search and paths read a catalog of
+//! the entities (class, labels, aliases, documents) and of the links between them, loaded by
+//! three of those queries at start and again after each update: an analyst types a name and
+//! expects an answer at once, and SPARQL offers neither a text index nor a path search.
+//!
+//! Endpoints (under `/api`): `meta`, `examples`, `search?q=`, `entity/{key}`,
+//! `neighbours?entity=&limit=`, `evidence?s=&p=&o=`, `document?id=`, `path?from=&to=`, `labels`
+//! (POST, IRIs → labels), `dot` (POST, a view → the DOT `kgraph dot` writes).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::{Arc, RwLock};
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use oxigraph::model::{NamedNode, Term};
+use oxigraph::sparql::{CancellationToken, QuerySolution};
+use oxigraph::store::Store;
+use serde::{Deserialize, Serialize};
+
+use super::{AppState, Failure, Rows};
+use crate::graph::vocab::ns;
+use crate::graph::Vocab;
+use crate::output::dot::model::Ontology;
+use crate::output::dot::{self, write::class_style};
+use crate::output::query::{self, Parsed};
+use crate::Result;
+
+/// Neighbours listed per predicate and direction unless `limit` says otherwise: a hub (a
+/// country in every article) shows its best-attested neighbours first, and the rest as a count.
+pub const DEFAULT_NEIGHBOURS: usize = 25;
+
+/// Documents listed for an entity (the count is always complete).
+const MAX_DOCUMENTS: usize = 200;
+
+/// Sentences listed for one fact.
+const MAX_SENTENCES: usize = 500;
+
+/// How many relations a path may have.
+const MAX_PATH: usize = 8;
+
+/// The routes of the API.
+pub(crate) fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/meta", get(meta))
+        .route("/examples", get(super::page::examples_json))
+        .route("/search", get(search))
+        .route("/entity", get(entity_by_iri))
+        .route("/entity/{*key}", get(entity_by_key))
+        .route("/neighbours", get(neighbours))
+        .route("/evidence", get(evidence))
+        .route("/document", get(document))
+        .route("/path", get(path))
+        .route("/labels", post(labels))
+        .route("/dot", post(dot_view))
+}
+
+/// The fixed queries, the ontology and the catalog.
+pub(crate) struct Api {
+    queries: Queries,
+    ontology: RwLock<Arc<Ontology>>,
+    catalog: RwLock<Arc<Catalog>>,
+}
+
+/// The API's SPARQL, parsed once. Only the prologue depends on the store (`--base`); requests
+/// bind their parameters with [`query::Prepared::bind`].
+struct Queries {
+    entities: Parsed,
+    names: Parsed,
+    links: Parsed,
+    neighbours: Parsed,
+    own: Parsed,
+    documents_of: Parsed,
+    evidence: Parsed,
+    document: Parsed,
+    document_facts: Parsed,
+}
+
+impl Queries {
+    fn new(vocab: &Vocab) -> Result<Self> {
+        let prologue = format!(
+            "PREFIX rdf: <{}>\nPREFIX rdfs: <{}>\nPREFIX skos: <{}>\nPREFIX owl: <{}>\nPREFIX dcterms: <{}>\n\
+             PREFIX kg: <{}>\nPREFIX kgraph: <{}>\n",
+            ns::RDF,
+            ns::RDFS,
+            ns::SKOS,
+            ns::OWL,
+            ns::DCTERMS,
+            vocab.ontology_ns(),
+            vocab.base()
+        );
+        let parse = |name: &str, body: &str| query::parse(&format!("{prologue}{body}"), Some(name));
+        Ok(Self {
+            // Every typed resource of the default graph, with its label and how many documents
+            // mention it.
+            entities: parse(
+                "api:entities",
+                "SELECT ?e ?class ?label ?documents WHERE {
+                   ?e a ?class .
+                   OPTIONAL { ?e rdfs:label ?label }
+                   OPTIONAL { GRAPH kgraph:summary { ?e kg:documents ?documents } }
+                 }",
+            )?,
+            // Every name a document gives an entity.
+            names: parse(
+                "api:names",
+                "SELECT DISTINCT ?e ?name WHERE { GRAPH ?g { ?e rdfs:label|skos:altLabel ?name } }",
+            )?,
+            // Every fact between two resources, through its fact node.
+            links: parse(
+                "api:links",
+                "SELECT ?s ?p ?o WHERE { ?f rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . FILTER(isIRI(?o)) }",
+            )?,
+            // The facts of ?e with another resource, either way, with their documents and best
+            // confidence.
+            neighbours: parse(
+                "api:neighbours",
+                "SELECT ?e ?p ?n ?out ?documents ?confidence WHERE {
+                   { ?f rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?n . BIND(true AS ?out) }
+                   UNION
+                   { ?f rdf:object ?e ; rdf:predicate ?p ; rdf:subject ?n . BIND(false AS ?out) }
+                   FILTER(isIRI(?n))
+                   OPTIONAL { GRAPH kgraph:summary { ?f kg:documents ?documents } }
+                   OPTIONAL { GRAPH kgraph:summary { ?f kg:confidence ?confidence } }
+                 }",
+            )?,
+            // What ?e is: its classes, labels, identities and literal facts (with documents).
+            own: parse(
+                "api:own",
+                "SELECT ?e ?p ?o ?documents WHERE {
+                   ?e ?p ?o
+                   FILTER(!isIRI(?o) || ?p = rdf:type || ?p = owl:sameAs)
+                   OPTIONAL {
+                     ?f rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o .
+                     GRAPH kgraph:summary { ?f kg:documents ?documents }
+                   }
+                 }",
+            )?,
+            // The documents that mention ?e.
+            documents_of: parse(
+                "api:documents",
+                "SELECT ?e ?g ?id ?title ?date WHERE {
+                   GRAPH ?g {
+                     ?e rdfs:label ?label .
+                     ?g dcterms:identifier ?id .
+                     OPTIONAL { ?g dcterms:title ?title }
+                     OPTIONAL { ?g dcterms:date ?date }
+                   }
+                 }",
+            )?,
+            // Every sentence that states ?s ?p ?o, with its document, offsets, rule,
+            // confidence and speaker.
+            evidence: parse(
+                "api:evidence",
+                "SELECT ?s ?p ?o ?g ?id ?title ?date ?text ?start ?spans ?rule ?confidence ?speaker WHERE {
+                   ?f rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+                   GRAPH ?g {
+                     ?v kg:fact ?f ; kg:sentence ?sentence ; kg:spans ?spans ; kg:rule ?rule ; kg:confidence ?confidence .
+                     OPTIONAL { ?v kg:speaker ?speaker }
+                     ?sentence kg:text ?text ; kg:start ?start .
+                     ?g dcterms:identifier ?id .
+                     OPTIONAL { ?g dcterms:title ?title }
+                     OPTIONAL { ?g dcterms:date ?date }
+                   }
+                 }",
+            )?,
+            // A document's description.
+            document: parse(
+                "api:document",
+                "SELECT ?g ?id ?title ?date ?source WHERE {
+                   GRAPH ?g {
+                     ?g dcterms:identifier ?id .
+                     OPTIONAL { ?g dcterms:title ?title }
+                     OPTIONAL { ?g dcterms:date ?date }
+                     OPTIONAL { ?g dcterms:source ?source }
+                   }
+                 }",
+            )?,
+            // What a document states (its triples; the contract's are kept).
+            document_facts: parse("api:document-facts", "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")?,
+        })
+    }
+}
+
+impl Api {
+    /// Parses the queries and loads the ontology and the catalog from `store`.
+    pub(crate) fn load(store: &Store, vocab: &Vocab) -> Result<Self> {
+        let queries = Queries::new(vocab)?;
+        let ontology = Arc::new(Ontology::read(store, vocab)?);
+        let catalog = Arc::new(Catalog::load(store, vocab, &queries, &ontology)?);
+        Ok(Self { queries, ontology: RwLock::new(ontology), catalog: RwLock::new(catalog) })
+    }
+
+    /// Reads the ontology and the catalog again (after an update).
+    pub(crate) fn reload(&self, store: &Store, vocab: &Vocab) -> Result<()> {
+        let ontology = Arc::new(Ontology::read(store, vocab)?);
+        let catalog = Arc::new(Catalog::load(store, vocab, &self.queries, &ontology)?);
+        *self.ontology.write().unwrap_or_else(|e| e.into_inner()) = ontology;
+        *self.catalog.write().unwrap_or_else(|e| e.into_inner()) = catalog;
+        Ok(())
+    }
+
+    fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn ontology(&self) -> Arc<Ontology> {
+        self.ontology.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Entities and names in the catalog.
+    pub(crate) fn size(&self) -> (usize, usize) {
+        let c = self.catalog();
+        (c.entities.len(), c.index.len())
+    }
+}
+
+/// An entity as the catalog knows it.
+#[derive(Clone, Debug, Default)]
+struct Entry {
+    iri: String,
+    label: String,
+    class: Option<String>,
+    documents: u64,
+    names: Vec<String>,
+}
+
+/// The entities of the store, their names and the links between them, in memory.
+#[derive(Debug, Default)]
+struct Catalog {
+    base: String,
+    entities: Vec<Entry>,
+    by_iri: HashMap<String, usize>,
+    /// Every name (normalised) with its entity and the name as written.
+    index: Vec<(String, usize, usize)>,
+    /// Per entity: (other entity, predicate, whether the entity is the subject).
+    links: Vec<Vec<(usize, usize, bool)>>,
+    predicates: Vec<String>,
+}
+
+impl Catalog {
+    fn load(store: &Store, vocab: &Vocab, queries: &Queries, ontology: &Ontology) -> Result<Self> {
+        let mut catalog = Catalog { base: vocab.base().to_owned(), ..Catalog::default() };
+        let (rows, _) = query::solutions(store, queries.entities.prepare_on_default_graph(), None, None)?;
+        let mut found: BTreeMap<String, Entry> = BTreeMap::new();
+        for row in rows {
+            let Some(iri) = iri_of(&row, "e") else { continue };
+            let class = iri_of(&row, "class").filter(|c| ontology.classes.contains_key(c));
+            let Some(class) = class else { continue };
+            let entry = found.entry(iri.clone()).or_insert_with(|| Entry { iri, ..Entry::default() });
+            // Deterministic whatever the store's order: the smallest class, the shortest label.
+            if entry.class.as_ref().is_none_or(|c| class < *c) {
+                entry.class = Some(class);
+            }
+            if let Some(label) = text_of(&row, "label") {
+                if entry.label.is_empty() || (label.len(), &label) < (entry.label.len(), &entry.label) {
+                    entry.label = label;
+                }
+            }
+            entry.documents = entry.documents.max(number_of(&row, "documents").unwrap_or(0.0) as u64);
+        }
+        for (i, (iri, mut entry)) in found.into_iter().enumerate() {
+            if entry.label.is_empty() {
+                entry.label = local_name(&iri).to_owned();
+            }
+            entry.class = entry.class.map(|c| local_name(&c).to_owned());
+            entry.names.push(entry.label.clone());
+            catalog.by_iri.insert(iri, i);
+            catalog.entities.push(entry);
+        }
+        let (rows, _) = query::solutions(store, queries.names.prepare_on_default_graph(), None, None)?;
+        for row in rows {
+            let (Some(iri), Some(name)) = (iri_of(&row, "e"), text_of(&row, "name")) else { continue };
+            if let Some(&i) = catalog.by_iri.get(&iri) {
+                let names = &mut catalog.entities[i].names;
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        for (i, e) in catalog.entities.iter_mut().enumerate() {
+            e.names.sort();
+            for (n, name) in e.names.iter().enumerate() {
+                catalog.index.push((normalise(name), i, n));
+            }
+        }
+        let mut predicates: BTreeMap<String, usize> = BTreeMap::new();
+        catalog.links = vec![Vec::new(); catalog.entities.len()];
+        let (rows, _) = query::solutions(store, queries.links.prepare_on_default_graph(), None, None)?;
+        for row in rows {
+            let (Some(s), Some(p), Some(o)) = (iri_of(&row, "s"), iri_of(&row, "p"), iri_of(&row, "o")) else { continue };
+            let (Some(&s), Some(&o)) = (catalog.by_iri.get(&s), catalog.by_iri.get(&o)) else { continue };
+            if !ontology.predicates.contains_key(&p) {
+                continue;
+            }
+            let n = predicates.len();
+            let p = *predicates.entry(p).or_insert(n);
+            catalog.links[s].push((o, p, true));
+            if s != o {
+                catalog.links[o].push((s, p, false));
+            }
+        }
+        let mut names = vec![String::new(); predicates.len()];
+        for (iri, i) in predicates {
+            names[i] = iri;
+        }
+        catalog.predicates = names;
+        for l in &mut catalog.links {
+            l.sort_unstable();
+            l.dedup();
+        }
+        Ok(catalog)
+    }
+
+    fn reference(&self, i: usize) -> EntityRef {
+        let e = &self.entities[i];
+        EntityRef {
+            iri: e.iri.clone(),
+            key: self.key(&e.iri),
+            label: e.label.clone(),
+            class: e.class.clone(),
+            documents: e.documents,
+        }
+    }
+
+    /// A resource as the page shows it: from the catalog, else its IRI's local name.
+    fn describe(&self, iri: &str) -> EntityRef {
+        match self.by_iri.get(iri) {
+            Some(&i) => self.reference(i),
+            None => EntityRef { iri: iri.to_owned(), key: self.key(iri), label: local_name(iri).to_owned(), class: None, documents: 0 },
+        }
+    }
+
+    /// `country/Q399` for `BASE entity/country/Q399`; other IRIs are their own key.
+    fn key(&self, iri: &str) -> String {
+        iri.strip_prefix(&self.base).and_then(|r| r.strip_prefix("entity/")).unwrap_or(iri).to_owned()
+    }
+
+    /// Entities with a name containing `text`, best first: a whole name, then a name that
+    /// starts with it, a word that does, any match; then the most documented.
+    fn search(&self, text: &str, limit: usize) -> Vec<SearchHit> {
+        let wanted = normalise(text);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let mut best: HashMap<usize, (u8, usize)> = HashMap::new();
+        for (name, entity, n) in &self.index {
+            let rank = if *name == wanted {
+                0
+            } else if name.starts_with(&wanted) {
+                1
+            } else if name.split(' ').any(|w| w.starts_with(&wanted)) {
+                2
+            } else if name.contains(&wanted) {
+                3
+            } else {
+                continue;
+            };
+            let slot = best.entry(*entity).or_insert((rank, *n));
+            if rank < slot.0 {
+                *slot = (rank, *n);
+            }
+        }
+        let mut hits: Vec<(usize, u8, usize)> = best.into_iter().map(|(e, (rank, n))| (e, rank, n)).collect();
+        hits.sort_by(|a, b| {
+            let (ea, eb) = (&self.entities[a.0], &self.entities[b.0]);
+            (a.1, std::cmp::Reverse(ea.documents), &ea.label, &ea.iri).cmp(&(b.1, std::cmp::Reverse(eb.documents), &eb.label, &eb.iri))
+        });
+        hits.into_iter()
+            .take(limit)
+            .map(|(e, _, n)| SearchHit { entity: self.reference(e), matched: self.entities[e].names[n].clone() })
+            .collect()
+    }
+
+    /// The entity an API parameter names: its IRI, its key (`country/Q399`), or a name that
+    /// exactly one entity has.
+    fn resolve(&self, name: &str) -> std::result::Result<usize, Failure> {
+        let name = name.trim();
+        if let Some(&i) = self.by_iri.get(name).or_else(|| self.by_iri.get(&format!("{}entity/{name}", self.base))) {
+            return Ok(i);
+        }
+        let wanted = normalise(name);
+        let found: BTreeSet<usize> = self.index.iter().filter(|(n, _, _)| *n == wanted).map(|(_, e, _)| *e).collect();
+        match found.len() {
+            1 => Ok(*found.iter().next().unwrap_or(&0)),
+            0 => Err(Failure::not_found(format!("no entity named {name:?}"))),
+            n => {
+                let list: Vec<String> = found.iter().take(8).map(|&e| format!("{} <{}>", self.entities[e].label, self.entities[e].iri)).collect();
+                Err(Failure::bad_request(format!("{name:?} names {n} entities: {}; give the IRI", list.join("; "))))
+            }
+        }
+    }
+
+    /// A shortest chain of facts, either way, from `from` to `to` (breadth-first).
+    fn path(&self, from: usize, to: usize) -> Option<Vec<(usize, usize, usize)>> {
+        let mut previous: HashMap<usize, (usize, usize, bool)> = HashMap::new();
+        let mut queue = VecDeque::from([(from, 0)]);
+        previous.insert(from, (from, usize::MAX, true));
+        while let Some((node, depth)) = queue.pop_front() {
+            if node == to {
+                break;
+            }
+            if depth >= MAX_PATH {
+                continue;
+            }
+            for &(other, p, out) in &self.links[node] {
+                if let std::collections::hash_map::Entry::Vacant(v) = previous.entry(other) {
+                    v.insert((node, p, out));
+                    queue.push_back((other, depth + 1));
+                }
+            }
+        }
+        previous.get(&to)?;
+        let mut edges = Vec::new();
+        let mut node = to;
+        while node != from {
+            let (before, p, out) = previous[&node];
+            // `out`: `before` is the subject of the fact.
+            edges.push(if out { (before, p, node) } else { (node, p, before) });
+            node = before;
+        }
+        edges.reverse();
+        Some(edges)
+    }
+}
+
+/// Lower case, accents and punctuation dropped, spaces collapsed: how names are compared.
+fn normalise(text: &str) -> String {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    let folded: String = text
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn local_name(iri: &str) -> &str {
+    iri.rsplit(['#', '/']).next().filter(|l| !l.is_empty()).unwrap_or(iri)
+}
+
+fn iri_of(row: &QuerySolution, var: &str) -> Option<String> {
+    match row.get(var) {
+        Some(Term::NamedNode(n)) => Some(n.as_str().to_owned()),
+        _ => None,
+    }
+}
+
+fn text_of(row: &QuerySolution, var: &str) -> Option<String> {
+    match row.get(var) {
+        Some(Term::Literal(l)) => Some(l.value().to_owned()),
+        _ => None,
+    }
+}
+
+fn number_of(row: &QuerySolution, var: &str) -> Option<f64> {
+    text_of(row, var).and_then(|t| t.parse().ok())
+}
+
+fn named(iri: &str, what: &str) -> std::result::Result<NamedNode, Failure> {
+    NamedNode::new(iri.trim()).map_err(|e| Failure::bad_request(format!("{what} {iri:?} is not an IRI: {e}")))
+}
+
+/// An entity in an answer.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct EntityRef {
+    /// Its IRI.
+    pub iri: String,
+    /// Its IRI after `BASE entity/` (`country/Q399`), for `/api/entity/{key}`.
+    pub key: String,
+    /// Its label.
+    pub label: String,
+    /// Its class's local name (`Country`).
+    pub class: Option<String>,
+    /// How many documents mention it.
+    pub documents: u64,
+}
+
+/// A search result.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchHit {
+    /// The entity.
+    #[serde(flatten)]
+    pub entity: EntityRef,
+    /// The name that matched.
+    pub matched: String,
+}
+
+/// Runs `work` on the blocking pool with a token shared by its queries, and answers JSON with
+/// the number of rows for the log.
+async fn json_answer<T: Serialize + Send + 'static>(
+    state: &Arc<AppState>,
+    work: impl FnOnce(&AppState, &CancellationToken) -> std::result::Result<(T, usize), Failure> + Send + 'static,
+) -> std::result::Result<Response, Failure> {
+    let token = CancellationToken::new();
+    let shared = token.clone();
+    let outcome = state
+        .blocking(token, move |state| Ok(work(state, &shared)))
+        .await?;
+    let (value, rows) = outcome?;
+    let mut response = Json(value).into_response();
+    response.extensions_mut().insert(Rows(rows));
+    Ok(response)
+}
+
+/// Runs one of the API's queries with its parameters bound.
+fn select(
+    state: &AppState,
+    token: &CancellationToken,
+    parsed: &Parsed,
+    bindings: &[(&str, Term)],
+    limit: Option<usize>,
+) -> std::result::Result<(Vec<QuerySolution>, bool), Failure> {
+    let mut prepared = parsed.prepare_on_default_graph_with(token.clone());
+    for (var, value) in bindings {
+        prepared = prepared.bind(var, value.clone());
+    }
+    query::solutions(state.store(), prepared, limit, Some(state.options.timeout)).map_err(|e| state.failure(e))
+}
+
+/// `GET /api/meta`: classes (with the styles of `kgraph dot`), predicates, counts and limits.
+async fn meta(State(state): State<Arc<AppState>>) -> Response {
+    #[derive(Serialize)]
+    struct Class {
+        iri: String,
+        local: String,
+        label: String,
+        shape: &'static str,
+        fill: &'static str,
+        style: &'static str,
+    }
+    #[derive(Serialize)]
+    struct Predicate {
+        iri: String,
+        local: String,
+        label: String,
+        symmetric: bool,
+    }
+    let ontology = state.api.ontology();
+    let catalog = state.api.catalog();
+    let classes: Vec<Class> = ontology
+        .classes
+        .values()
+        .map(|c| {
+            let s = class_style(Some(&c.local));
+            Class { iri: c.iri.clone(), local: c.local.clone(), label: c.label.clone(), shape: s.shape, fill: s.fill, style: s.style }
+        })
+        .collect();
+    let predicates: Vec<Predicate> = ontology
+        .predicates
+        .values()
+        .map(|p| Predicate { iri: p.iri.clone(), local: p.local.clone(), label: p.label.clone(), symmetric: p.symmetric })
+        .collect();
+    let other = class_style(None);
+    let value = serde_json::json!({
+        "base": state.vocab.base(),
+        "classes": classes,
+        "other": { "shape": other.shape, "fill": other.fill, "style": other.style },
+        "predicates": predicates,
+        "entities": catalog.entities.len(),
+        "links": catalog.links.iter().map(Vec::len).sum::<usize>() / 2,
+        "limits": {
+            "timeout_ms": state.options.timeout.as_millis() as u64,
+            "max_rows": state.options.max_rows,
+            "max_bytes": state.options.max_bytes,
+            "max_concurrent": state.options.max_concurrent,
+        },
+        "update": state.options.allow_update,
+        "token_for_reads": state.options.token_for_reads,
+    });
+    Json(value).into_response()
+}
+
+/// `?q=TEXT&limit=N`.
+#[derive(Deserialize)]
+struct SearchParams {
+    q: String,
+    limit: Option<usize>,
+}
+
+/// `GET /api/search?q=`: entities by any label or alias, best match first, then by documents.
+async fn search(State(state): State<Arc<AppState>>, Query(p): Query<SearchParams>) -> Response {
+    let hits = state.api.catalog().search(&p.q, p.limit.unwrap_or(20).min(200));
+    let rows = hits.len();
+    let mut response = Json(hits).into_response();
+    response.extensions_mut().insert(Rows(rows));
+    response
+}
+
+/// `?iri=IRI`.
+#[derive(Deserialize)]
+struct IriParams {
+    iri: String,
+}
+
+async fn entity_by_iri(State(state): State<Arc<AppState>>, Query(p): Query<IriParams>) -> std::result::Result<Response, Failure> {
+    entity(state, p.iri).await
+}
+
+async fn entity_by_key(State(state): State<Arc<AppState>>, Path(key): Path<String>) -> std::result::Result<Response, Failure> {
+    let iri = format!("{}entity/{key}", state.vocab.base());
+    entity(state, iri).await
+}
+
+/// An entity's page: what it is, its literal facts, its relations counted by predicate, and
+/// the documents that mention it.
+#[derive(Serialize)]
+struct EntityPage {
+    entity: EntityRef,
+    labels: Vec<String>,
+    aliases: Vec<String>,
+    same_as: Vec<String>,
+    attributes: Vec<Attribute>,
+    relations: Vec<RelationCount>,
+    documents: Vec<DocumentRef>,
+    documents_listed: usize,
+}
+
+#[derive(Serialize)]
+struct Attribute {
+    predicate: String,
+    label: String,
+    value: String,
+    documents: u64,
+}
+
+#[derive(Serialize)]
+struct RelationCount {
+    predicate: String,
+    label: String,
+    direction: &'static str,
+    count: usize,
+}
+
+/// A document in an answer.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+struct DocumentRef {
+    date: Option<String>,
+    id: String,
+    iri: String,
+    title: Option<String>,
+}
+
+fn document_ref(row: &QuerySolution) -> Option<DocumentRef> {
+    Some(DocumentRef { date: text_of(row, "date"), id: text_of(row, "id")?, iri: iri_of(row, "g")?, title: text_of(row, "title") })
+}
+
+/// `GET /api/entity/{key}` (or `?iri=`).
+async fn entity(state: Arc<AppState>, iri: String) -> std::result::Result<Response, Failure> {
+    let node = named(&iri, "entity")?;
+    json_answer(&state, move |state, token| {
+        let catalog = state.api.catalog();
+        let ontology = state.api.ontology();
+        let Some(&index) = catalog.by_iri.get(node.as_str()) else {
+            return Err(Failure::not_found(format!("no entity <{node}> in this store")));
+        };
+        let e = Term::NamedNode(node.clone());
+        let (own, _) = select(state, token, &state.api.queries.own, &[("e", e.clone())], None)?;
+        let mut page = EntityPage {
+            entity: catalog.reference(index),
+            labels: Vec::new(),
+            aliases: Vec::new(),
+            same_as: Vec::new(),
+            attributes: Vec::new(),
+            relations: Vec::new(),
+            documents: Vec::new(),
+            documents_listed: 0,
+        };
+        let label_iri = format!("{}label", ns::RDFS);
+        let same_iri = format!("{}sameAs", ns::OWL);
+        for row in &own {
+            let Some(p) = iri_of(row, "p") else { continue };
+            match row.get("o") {
+                Some(Term::Literal(l)) if p == label_iri => page.labels.push(l.value().to_owned()),
+                Some(Term::NamedNode(o)) if p == same_iri => page.same_as.push(o.as_str().to_owned()),
+                Some(Term::Literal(l)) => {
+                    if let Some(info) = ontology.predicates.get(&p) {
+                        page.attributes.push(Attribute {
+                            predicate: p.clone(),
+                            label: info.label.clone(),
+                            value: l.value().to_owned(),
+                            documents: number_of(row, "documents").unwrap_or(0.0) as u64,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        page.labels.sort();
+        page.labels.dedup();
+        page.same_as.sort();
+        page.same_as.dedup();
+        page.attributes.sort_by(|a, b| (&a.label, &a.value).cmp(&(&b.label, &b.value)));
+        page.aliases = catalog.entities[index].names.iter().filter(|n| !page.labels.contains(n)).cloned().collect();
+        let mut counts: BTreeMap<(String, bool), usize> = BTreeMap::new();
+        for &(_, p, out) in &catalog.links[index] {
+            *counts.entry((catalog.predicates[p].clone(), out)).or_default() += 1;
+        }
+        page.relations = counts
+            .into_iter()
+            .map(|((predicate, out), count)| RelationCount {
+                label: ontology.predicates.get(&predicate).map_or_else(|| local_name(&predicate).to_owned(), |p| p.label.clone()),
+                predicate,
+                direction: if out { "out" } else { "in" },
+                count,
+            })
+            .collect();
+        let (rows, _) = select(state, token, &state.api.queries.documents_of, &[("e", e)], None)?;
+        let mut documents: Vec<DocumentRef> = rows.iter().filter_map(document_ref).collect();
+        documents.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+        documents.dedup_by(|a, b| a.iri == b.iri);
+        page.documents_listed = documents.len();
+        documents.truncate(MAX_DOCUMENTS);
+        page.documents = documents;
+        let rows = page.attributes.len() + page.relations.len() + page.documents.len();
+        Ok((page, rows))
+    })
+    .await
+}
+
+/// `?entity=IRI&limit=N`.
+#[derive(Deserialize)]
+struct NeighbourParams {
+    entity: String,
+    limit: Option<usize>,
+}
+
+/// The neighbours of an entity by one predicate in one direction.
+#[derive(Serialize)]
+struct NeighbourGroup {
+    predicate: String,
+    label: String,
+    direction: &'static str,
+    symmetric: bool,
+    total: usize,
+    neighbours: Vec<Neighbour>,
+}
+
+#[derive(Serialize)]
+struct Neighbour {
+    #[serde(flatten)]
+    entity: EntityRef,
+    /// Documents stating the fact.
+    fact_documents: u64,
+    /// The fact's best confidence.
+    confidence: Option<f64>,
+}
+
+/// `GET /api/neighbours?entity=&limit=`: the entity's facts with other entities, grouped by
+/// predicate and direction, each group its best-attested `limit` first, with the group's total.
+async fn neighbours(State(state): State<Arc<AppState>>, Query(p): Query<NeighbourParams>) -> std::result::Result<Response, Failure> {
+    let limit = p.limit.unwrap_or(DEFAULT_NEIGHBOURS).clamp(1, 10_000);
+    let catalog = state.api.catalog();
+    let index = catalog.resolve(&p.entity)?;
+    let node = named(&catalog.entities[index].iri, "entity")?;
+    json_answer(&state, move |state, token| {
+        let ontology = state.api.ontology();
+        let (rows, _) = select(state, token, &state.api.queries.neighbours, &[("e", Term::NamedNode(node))], None)?;
+        let mut groups: BTreeMap<(String, bool), Vec<Neighbour>> = BTreeMap::new();
+        for row in &rows {
+            let (Some(p), Some(n)) = (iri_of(row, "p"), iri_of(row, "n")) else { continue };
+            if !ontology.predicates.contains_key(&p) {
+                continue;
+            }
+            let out = text_of(row, "out").as_deref() == Some("true");
+            groups.entry((p, out)).or_default().push(Neighbour {
+                entity: catalog.describe(&n),
+                fact_documents: number_of(row, "documents").unwrap_or(0.0) as u64,
+                confidence: number_of(row, "confidence"),
+            });
+        }
+        let mut shown = 0;
+        let answer: Vec<NeighbourGroup> = groups
+            .into_iter()
+            .map(|((predicate, out), mut list)| {
+                list.sort_by(|a, b| {
+                    (std::cmp::Reverse(a.fact_documents), &a.entity.label, &a.entity.iri)
+                        .cmp(&(std::cmp::Reverse(b.fact_documents), &b.entity.label, &b.entity.iri))
+                });
+                list.dedup_by(|a, b| a.entity.iri == b.entity.iri);
+                let total = list.len();
+                list.truncate(limit);
+                shown += list.len();
+                let info = ontology.predicates.get(&predicate);
+                NeighbourGroup {
+                    label: info.map_or_else(|| local_name(&predicate).to_owned(), |i| i.label.clone()),
+                    symmetric: info.is_some_and(|i| i.symmetric),
+                    predicate,
+                    direction: if out { "out" } else { "in" },
+                    total,
+                    neighbours: list,
+                }
+            })
+            .collect();
+        let value = serde_json::json!({ "entity": catalog.reference(index), "limit": limit, "groups": answer });
+        Ok((value, shown))
+    })
+    .await
+}
+
+/// `?s=IRI&p=IRI&o=IRI` (or `o` a literal in N-Triples syntax).
+#[derive(Deserialize)]
+struct EvidenceParams {
+    s: String,
+    p: String,
+    o: String,
+}
+
+/// One sentence stating a fact.
+#[derive(Serialize)]
+struct Sentence {
+    document: DocumentRef,
+    rule: String,
+    confidence: Option<f64>,
+    speaker: Option<EntityRef>,
+    /// The sentence's offset in the document (characters).
+    start: u64,
+    /// The sentence cut where the subject and object begin and end.
+    parts: Vec<Part>,
+    /// Whether the fact is stated the other way round (a symmetric predicate).
+    reversed: bool,
+}
+
+/// A piece of a sentence: plain, the subject, the object (or both, where they overlap).
+#[derive(Serialize, Debug, PartialEq, Eq)]
+struct Part {
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mark: Option<&'static str>,
+}
+
+/// `GET /api/evidence?s=&p=&o=`: every sentence that states the fact (both ways for a
+/// symmetric predicate), with its document, the subject and object marked.
+async fn evidence(State(state): State<Arc<AppState>>, Query(p): Query<EvidenceParams>) -> std::result::Result<Response, Failure> {
+    let s = named(&p.s, "s")?;
+    let predicate = named(&p.p, "p")?;
+    let o: Term = match NamedNode::new(p.o.trim()) {
+        Ok(n) => n.into(),
+        Err(_) => p.o.trim().parse::<Term>().map_err(|e| Failure::bad_request(format!("o {:?} is neither an IRI nor an N-Triples term: {e}", p.o)))?,
+    };
+    json_answer(&state, move |state, token| {
+        let catalog = state.api.catalog();
+        let ontology = state.api.ontology();
+        let info = ontology.predicates.get(predicate.as_str());
+        let mut ways = vec![(Term::NamedNode(s.clone()), o.clone(), false)];
+        if info.is_some_and(|i| i.symmetric) {
+            if let Term::NamedNode(on) = &o {
+                ways.push((Term::NamedNode(on.clone()), Term::NamedNode(s.clone()), true));
+            }
+        }
+        let mut sentences = Vec::new();
+        let mut more = false;
+        for (subject, object, reversed) in ways {
+            let bindings = [("s", subject), ("p", Term::NamedNode(predicate.clone())), ("o", object)];
+            let (rows, cut) = select(state, token, &state.api.queries.evidence, &bindings, Some(MAX_SENTENCES))?;
+            more |= cut;
+            for row in &rows {
+                let Some(document) = document_ref(row) else { continue };
+                let text = text_of(row, "text").unwrap_or_default();
+                let start = number_of(row, "start").unwrap_or(0.0) as u64;
+                let spans = text_spans(&text_of(row, "spans").unwrap_or_default());
+                sentences.push(Sentence {
+                    document,
+                    rule: text_of(row, "rule").unwrap_or_default(),
+                    confidence: number_of(row, "confidence"),
+                    speaker: iri_of(row, "speaker").map(|sp| catalog.describe(&sp)),
+                    start,
+                    parts: mark(&text, start, spans),
+                    reversed,
+                });
+            }
+        }
+        sentences.sort_by(|a, b| (&a.document, a.start, &a.rule).cmp(&(&b.document, b.start, &b.rule)));
+        let object = match &o {
+            Term::NamedNode(n) => serde_json::to_value(catalog.describe(n.as_str())).unwrap_or_default(),
+            Term::Literal(l) => serde_json::json!({ "value": l.value() }),
+            other => serde_json::json!({ "value": other.to_string() }),
+        };
+        let rows = sentences.len();
+        let value = serde_json::json!({
+            "subject": catalog.describe(s.as_str()),
+            "predicate": predicate.as_str(),
+            "label": info.map_or_else(|| local_name(predicate.as_str()).to_owned(), |i| i.label.clone()),
+            "object": object,
+            "sentences": sentences,
+            "more": more,
+        });
+        Ok((value, rows))
+    })
+    .await
+}
+
+/// `kg:spans` ("ss-se os-oe": subject then object, character offsets in the document) as two
+/// ranges; what does not parse is left out.
+fn text_spans(spans: &str) -> Vec<(u64, u64, &'static str)> {
+    spans
+        .split_whitespace()
+        .zip(["subject", "object"])
+        .filter_map(|(span, mark)| {
+            let (a, b) = span.split_once('-')?;
+            Some((a.trim().parse().ok()?, b.trim().parse().ok()?, mark))
+        })
+        .collect()
+}
+
+/// The sentence `text` (starting at character `start` of its document) cut into parts at the
+/// spans, each part marked subject, object or both; spans outside the sentence are clipped.
+fn mark(text: &str, start: u64, spans: Vec<(u64, u64, &'static str)>) -> Vec<Part> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut marks: Vec<u8> = vec![0; chars.len()];
+    for (a, b, which) in spans {
+        let bit = if which == "subject" { 1 } else { 2 };
+        let from = a.saturating_sub(start).min(chars.len() as u64) as usize;
+        let to = b.saturating_sub(start).min(chars.len() as u64) as usize;
+        for m in marks.iter_mut().take(to).skip(from) {
+            *m |= bit;
+        }
+    }
+    let mut parts: Vec<Part> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let m = marks[i];
+        let mut j = i;
+        while j < chars.len() && marks[j] == m {
+            j += 1;
+        }
+        let mark = match m {
+            1 => Some("subject"),
+            2 => Some("object"),
+            3 => Some("both"),
+            _ => None,
+        };
+        parts.push(Part { text: chars[i..j].iter().collect(), mark });
+        i = j;
+    }
+    parts
+}
+
+/// `?id=DOCUMENT-ID` (or a graph IRI).
+#[derive(Deserialize)]
+struct DocumentParams {
+    id: String,
+}
+
+/// `GET /api/document?id=`: a document's description and the facts it states.
+async fn document(State(state): State<Arc<AppState>>, Query(p): Query<DocumentParams>) -> std::result::Result<Response, Failure> {
+    let graph = if p.id.contains(':') { named(&p.id, "id")? } else { state.vocab.document(p.id.trim()) };
+    json_answer(&state, move |state, token| {
+        let catalog = state.api.catalog();
+        let ontology = state.api.ontology();
+        let g = Term::NamedNode(graph.clone());
+        let (rows, _) = select(state, token, &state.api.queries.document, &[("g", g.clone())], Some(1))?;
+        let Some(row) = rows.first() else {
+            return Err(Failure::not_found(format!("no document {} in this store", p.id)));
+        };
+        let (facts, _) = select(state, token, &state.api.queries.document_facts, &[("g", g)], None)?;
+        let mut relations = Vec::new();
+        let mut values = Vec::new();
+        for f in &facts {
+            let (Some(s), Some(p)) = (iri_of(f, "s"), iri_of(f, "p")) else { continue };
+            let Some(info) = ontology.predicates.get(&p) else { continue };
+            if !catalog.by_iri.contains_key(&s) {
+                continue; // evidence records and sentences, not facts
+            }
+            match f.get("o") {
+                Some(Term::NamedNode(o)) => relations.push(serde_json::json!({
+                    "subject": catalog.describe(&s), "predicate": p, "label": info.label, "object": catalog.describe(o.as_str()),
+                })),
+                Some(Term::Literal(l)) => values.push(serde_json::json!({
+                    "subject": catalog.describe(&s), "predicate": p, "label": info.label, "value": l.value(),
+                })),
+                _ => {}
+            }
+        }
+        let rows = relations.len() + values.len();
+        let value = serde_json::json!({
+            "iri": graph.as_str(),
+            "id": text_of(row, "id"),
+            "title": text_of(row, "title"),
+            "date": text_of(row, "date"),
+            "source": text_of(row, "source"),
+            "facts": relations,
+            "values": values,
+        });
+        Ok((value, rows))
+    })
+    .await
+}
+
+/// `?from=&to=`: IRIs, keys or names.
+#[derive(Deserialize)]
+struct PathParams {
+    from: String,
+    to: String,
+}
+
+/// `GET /api/path?from=&to=`: a shortest chain of facts between two entities, either way.
+async fn path(State(state): State<Arc<AppState>>, Query(p): Query<PathParams>) -> std::result::Result<Response, Failure> {
+    let catalog = state.api.catalog();
+    let ontology = state.api.ontology();
+    let (from, to) = (catalog.resolve(&p.from)?, catalog.resolve(&p.to)?);
+    let Some(edges) = catalog.path(from, to) else {
+        return Err(Failure::not_found(format!(
+            "no chain of at most {MAX_PATH} facts links {} and {}",
+            catalog.entities[from].label, catalog.entities[to].label
+        )));
+    };
+    let mut nodes = vec![catalog.reference(from)];
+    let mut links = Vec::new();
+    for &(s, p, o) in &edges {
+        let predicate = &catalog.predicates[p];
+        let next = if nodes.last().is_some_and(|n| n.iri == catalog.entities[s].iri) { o } else { s };
+        nodes.push(catalog.reference(next));
+        links.push(serde_json::json!({
+            "s": catalog.entities[s].iri, "p": predicate, "o": catalog.entities[o].iri,
+            "label": ontology.predicates.get(predicate).map_or_else(|| local_name(predicate).to_owned(), |i| i.label.clone()),
+        }));
+    }
+    let rows = links.len();
+    let mut response = Json(serde_json::json!({ "nodes": nodes, "edges": links })).into_response();
+    response.extensions_mut().insert(Rows(rows));
+    Ok(response)
+}
+
+/// `{"iris": [...]}`.
+#[derive(Deserialize)]
+struct LabelsBody {
+    iris: Vec<String>,
+}
+
+/// `POST /api/labels`: what the catalog knows of each IRI (the results table shows labels).
+async fn labels(State(state): State<Arc<AppState>>, Json(body): Json<LabelsBody>) -> std::result::Result<Response, Failure> {
+    if body.iris.len() > 100_000 {
+        return Err(Failure::bad_request("at most 100000 IRIs at once"));
+    }
+    let catalog = state.api.catalog();
+    let found: BTreeMap<&str, EntityRef> =
+        body.iris.iter().filter_map(|i| catalog.by_iri.get(i).map(|&e| (i.as_str(), catalog.reference(e)))).collect();
+    let rows = found.len();
+    let mut response = Json(found).into_response();
+    response.extensions_mut().insert(Rows(rows));
+    Ok(response)
+}
+
+/// A view of the page to draw as DOT, with the page's filters.
+#[derive(Deserialize)]
+struct DotBody {
+    entities: Vec<String>,
+    #[serde(default)]
+    predicates: Vec<String>,
+    #[serde(default)]
+    types: Vec<String>,
+    document: Option<String>,
+    min_confidence: Option<f64>,
+}
+
+/// `POST /api/dot`: the DOT that `kgraph dot` writes for these entities (and filters).
+async fn dot_view(State(state): State<Arc<AppState>>, Json(body): Json<DotBody>) -> std::result::Result<Response, Failure> {
+    let token = CancellationToken::new();
+    let (text, nodes) = state
+        .blocking(token, move |state| {
+            let options = dot::DrawOptions {
+                filters: dot::Filters {
+                    predicates: body.predicates,
+                    types: body.types,
+                    document: body.document.filter(|d| !d.trim().is_empty()),
+                    min_confidence: body.min_confidence,
+                },
+                selection: dot::Selection::Entities(body.entities),
+                query: None,
+                max_nodes: 0,
+            };
+            let picture = dot::draw(state.store(), &state.vocab, &options)?;
+            let style = dot::DotStyle { layout: dot::Layout::Auto.resolve(picture.graph.node_count()), ..dot::DotStyle::default() };
+            let mut text = Vec::new();
+            dot::write_dot(&picture, &style, &mut text).map_err(|e| crate::Error::io("<dot>", e))?;
+            Ok((text, picture.graph.node_count()))
+        })
+        .await?;
+    let mut response = ([(header::CONTENT_TYPE, "text/vnd.graphviz; charset=utf-8")], text).into_response();
+    response.extensions_mut().insert(Rows(nodes));
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_are_cut_at_the_subject_and_object() {
+        let parts = mark("Russia brokered the deal.", 100, text_spans("100-106 116-124"));
+        let got: Vec<(&str, Option<&str>)> = parts.iter().map(|p| (p.text.as_str(), p.mark)).collect();
+        assert_eq!(got, [("Russia", Some("subject")), (" brokered ", None), ("the deal", Some("object")), (".", None)]);
+        // Offsets count characters, not bytes; spans outside the sentence are clipped.
+        let parts = mark("Ésope à Paris", 0, text_spans("0-5 8-99"));
+        let got: Vec<(&str, Option<&str>)> = parts.iter().map(|p| (p.text.as_str(), p.mark)).collect();
+        assert_eq!(got, [("Ésope", Some("subject")), (" à ", None), ("Paris", Some("object"))]);
+        // Garbage never panics.
+        assert_eq!(mark("abc", 10, text_spans("x-y 5-2")).len(), 1);
+        assert_eq!(mark("", 0, text_spans("0-3 1-2")), Vec::<Part>::new());
+    }
+
+    #[test]
+    fn names_compare_without_case_accents_or_punctuation() {
+        assert_eq!(normalise("  Nikol  PASHINYAN "), "nikol pashinyan");
+        assert_eq!(normalise("Élysée-Palace"), "elysee palace");
+    }
+}

@@ -552,3 +552,6 @@ mod tests {
         assert_eq!(good.check().unwrap(), vec![HeaderValue::from_static("http://localhost:3000")]);
     }
 }
+
+#[cfg(test)]
+mod routes;

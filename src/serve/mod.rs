@@ -26,6 +26,9 @@ pub mod api;
 pub mod page;
 pub mod sparql;
 
+#[cfg(test)]
+mod routes;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -167,6 +170,11 @@ impl Running {
         for token in self.tokens.lock().unwrap_or_else(|e| e.into_inner()).values() {
             token.cancel();
         }
+    }
+
+    /// How many queries are running.
+    fn count(&self) -> usize {
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     fn stopping(&self) -> bool {
@@ -388,8 +396,9 @@ fn router(state: Arc<AppState>, cors: Vec<HeaderValue>) -> Router {
     let reads = Router::new()
         .route("/sparql", get(sparql::query_get).post(sparql::query_post))
         .route("/query", get(sparql::query_get).post(sparql::query_post))
-        .nest("/api", api::routes())
+        .nest("/api", api::query_routes())
         .route_layer(cap.clone())
+        .merge(Router::new().nest("/api", api::lookup_routes()))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token_for_reads));
     let updates = Router::new()
         .route("/update", post(sparql::update))
@@ -552,6 +561,3 @@ mod tests {
         assert_eq!(good.check().unwrap(), vec![HeaderValue::from_static("http://localhost:3000")]);
     }
 }
-
-#[cfg(test)]
-mod routes;

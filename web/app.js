@@ -360,13 +360,18 @@
     limit: 25,
   };
 
+  // Node sizes from the label: about 6.5 px a character, wrapped at 110 px.
   function nodeData(entity) {
+    const chars = String(entity.label).length;
+    const lines = Math.max(1, Math.ceil((chars * 6.5) / 110));
     return {
       id: entity.iri,
       label: entity.label,
       cls: entity.class || 'Other',
       key: entity.key,
       documents: entity.documents || 0,
+      w: Math.min(110, chars * 6.5) + 18,
+      h: lines * 14 + 14,
     };
   }
 
@@ -380,7 +385,7 @@
         selector: 'node',
         style: {
           label: 'data(label)', 'font-size': 11, 'text-valign': 'center', 'text-halign': 'center',
-          'text-wrap': 'wrap', 'text-max-width': 110, width: 'label', height: 'label', padding: 8,
+          'text-wrap': 'wrap', 'text-max-width': 110, width: 'data(w)', height: 'data(h)',
           'background-color': state.meta.other.fill, 'border-width': 1, 'border-color': '#555',
           shape: 'ellipse', 'min-zoomed-font-size': 6,
         },
@@ -401,7 +406,7 @@
       { selector: 'edge.path', style: { 'line-color': '#b00020', 'target-arrow-color': '#b00020', width: 4 } },
       { selector: '.faded', style: { opacity: 0.15 } },
       { selector: '.filtered', style: { display: 'none' } },
-      { selector: ':selected', style: { 'overlay-color': '#2454c5', 'overlay-opacity': 0.15 } },
+      { selector: ':selected', style: { 'overlay-color': '#2454c5', 'overlay-opacity': 0.12, 'overlay-padding': 4 } },
     ];
     for (const c of state.meta.classes) {
       const s = SHAPES[c.shape] || SHAPES.ellipse;
@@ -413,7 +418,6 @@
     explore.cy = cytoscape({
       container: $('graph'),
       style,
-      wheelSensitivity: 0.3,
       textureOnViewport: true,
       hideEdgesOnViewport: false,
       pixelRatio: 1,
@@ -555,12 +559,14 @@
     $('undo').disabled = false;
     // New nodes on a circle around the expanded one: the rest of the picture stays put.
     const p = centre.position();
-    const r = 90 + 6 * fresh.length;
+    const r = 170 + 10 * fresh.length;
     fresh.forEach((node, i) => {
-      const a = (2 * Math.PI * i) / Math.max(fresh.length, 1);
+      const a = (2 * Math.PI * i) / Math.max(fresh.length, 1) + 0.4;
       node.position({ x: p.x + r * Math.cos(a), y: p.y + r * Math.sin(a) });
     });
-    if (before <= 1) layout(cy.elements());
+    // A small picture is laid out again from where it is (force-directed, so the new nodes
+    // find room); a large one keeps its positions and the new nodes stay on their circle.
+    if (before <= 1 || cy.nodes().length <= 150) layout(cy.elements());
     applyFilters();
     const shown = cy.getElementById(iri);
     if (shown.selected()) showEntity(shown.data());
@@ -601,9 +607,19 @@
     const n = eles.nodes().length;
     const options = n > 400
       ? { name: 'concentric', animate: false, minNodeSpacing: 10, concentric: (node) => node.degree() }
-      : { name: 'cose', animate: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 90, numIter: 600, randomize: false };
+      : { name: 'cose', animate: false, nodeRepulsion: () => 400000, idealEdgeLength: () => 120, nodeOverlap: 20, numIter: 800, randomize: false };
     eles.layout(options).run();
-    explore.cy.fit(eles, 30);
+    fit(eles);
+  }
+
+  // Fits the view to `eles`, but never closer than a readable zoom (two nodes fill no screen).
+  function fit(eles, padding) {
+    const cy = explore.cy;
+    cy.fit(eles, padding || 30);
+    if (cy.zoom() > 1.2) {
+      cy.zoom(1.2);
+      cy.center(eles);
+    }
   }
 
   function highlight(node) {
@@ -615,13 +631,14 @@
   function applyFilters() {
     const cy = explore.cy;
     const classes = new Set([...document.querySelectorAll('#class-filters input:checked')].map((i) => i.dataset.class));
-    const predicates = new Set([...document.querySelectorAll('#predicate-filters input:checked')].map((i) => i.dataset.predicate));
+    // Only the relations listed can be filtered out (a CONSTRUCT result may draw others).
+    const unchecked = new Set([...document.querySelectorAll('#predicate-filters input:not(:checked)')].map((i) => i.dataset.predicate));
     const min = Number($('min-confidence').value);
     cy.batch(() => {
       cy.nodes().forEach((n) => n.toggleClass('filtered', !classes.has(n.data('cls'))));
       cy.edges().forEach((e) => {
         const d = e.data();
-        const hidden = !predicates.has(d.predicate)
+        const hidden = unchecked.has(d.predicate)
           || (min > 0 && (d.confidence === undefined || d.confidence === null || d.confidence < min - 1e-9))
           || (explore.docFilter && !explore.docFilter.has(edgeId(d.source, d.predicate, d.target)));
         e.toggleClass('filtered', hidden);
@@ -679,7 +696,7 @@
       explore.steps.push(added);
       $('undo').disabled = false;
       applyFilters();
-      cy.fit(cy.elements('.path'), 60);
+      fit(cy.elements('.path'), 60);
       $('details').replaceChildren(el('h2', { text: `Path: ${plural(data.edges.length, 'relation')}` }),
         el('ol', {}, ...data.edges.map((e) => el('li', {}, `${(state.labels.get(e.s) || {}).label || label(e.s)} — ${e.label} → ${(state.labels.get(e.o) || {}).label || label(e.o)}`))));
     } catch (e) {

@@ -558,9 +558,12 @@ async fn meta(State(state): State<Arc<AppState>>) -> Response {
             Class { iri: c.iri.clone(), local: c.local.clone(), label: c.label.clone(), shape: s.shape, fill: s.fill, style: s.style }
         })
         .collect();
+    // The relations this store has between entities (not the literal ones: count, date…).
+    let linking: BTreeSet<&String> = catalog.predicates.iter().collect();
     let predicates: Vec<Predicate> = ontology
         .predicates
         .values()
+        .filter(|p| linking.contains(&p.iri))
         .map(|p| Predicate { iri: p.iri.clone(), local: p.local.clone(), label: p.label.clone(), symmetric: p.symmetric })
         .collect();
     let other = class_style(None);

@@ -513,8 +513,7 @@
     if (node.empty()) {
       const ext = cy.extent();
       node = cy.add({ group: 'nodes', data: nodeData(entity), position: { x: (ext.x1 + ext.x2) / 2, y: (ext.y1 + ext.y2) / 2 } });
-      explore.steps.push(node);
-      $('undo').disabled = false;
+      step(node);
     }
     cy.elements().unselect();
     node.select();
@@ -555,8 +554,7 @@
     explore.expanded.add(iri);
     centre.addClass('expanded');
     centre.data('groups', data.groups.map((g) => ({ label: g.label, direction: g.direction, total: g.total, shown: g.neighbours.length })));
-    explore.steps.push(added);
-    $('undo').disabled = false;
+    step(added, iri);
     // New nodes on a circle around the expanded one: the rest of the picture stays put.
     const p = centre.position();
     const r = 170 + 10 * fresh.length;
@@ -573,34 +571,24 @@
     return added;
   }
 
+  // Takes back the last step: the elements it added go, and the node it expanded is no longer
+  // expanded (steps are undone last first, so nothing a later step added is left).
   function undo() {
-    const added = explore.steps.pop();
-    if (added) {
-      for (const e of added) {
-        if (e.isNode()) explore.expanded.delete(e.id());
+    const step = explore.steps.pop();
+    if (step) {
+      step.added.remove();
+      if (step.expanded) {
+        explore.expanded.delete(step.expanded);
+        explore.cy.getElementById(step.expanded).removeClass('expanded');
       }
-      // The node whose expansion this was is no longer expanded.
-      added.connectedNodes().forEach((n) => {
-        if (!added.contains(n) && explore.expanded.has(n.id()) && n.connectedEdges().difference(added).length === 0) {
-          explore.expanded.delete(n.id());
-          n.removeClass('expanded');
-        }
-      });
-      for (const e of added) {
-        if (e.isNode()) continue;
-        const [s, o] = [e.data('source'), e.data('target')];
-        for (const id of [s, o]) if (!added.contains(explore.cy.getElementById(id))) {
-          const n = explore.cy.getElementById(id);
-          if (n.connectedEdges().difference(added).length === 0) {
-            explore.expanded.delete(id);
-            n.removeClass('expanded');
-          }
-        }
-      }
-      added.remove();
     }
     $('undo').disabled = explore.steps.length === 0;
     info();
+  }
+
+  function step(added, expanded) {
+    explore.steps.push({ added, expanded: expanded || null });
+    $('undo').disabled = false;
   }
 
   function layout(eles) {
@@ -693,8 +681,7 @@
         }
         edge.addClass('path');
       }
-      explore.steps.push(added);
-      $('undo').disabled = false;
+      step(added);
       applyFilters();
       fit(cy.elements('.path'), 60);
       $('details').replaceChildren(el('h2', { text: `Path: ${plural(data.edges.length, 'relation')}` }),
@@ -798,16 +785,14 @@
       el('button', { type: 'button', onclick: () => {
         const added = cy.collection();
         for (const f of doc.facts) added.merge(addFact(f));
-        explore.steps.push(added);
-        $('undo').disabled = false;
+        step(added);
         layout(cy.elements());
         applyFilters();
       } }, 'Show all in the graph'),
       el('h3', { text: `Facts (${doc.facts.length})` }),
       el('ul', { class: 'facts' }, ...doc.facts.map((f) => el('li', {}, el('a', { class: 'entity', onclick: () => {
         const added = addFact(f);
-        explore.steps.push(added);
-        $('undo').disabled = false;
+        step(added);
         if (added.length) layout(cy.elements());
         applyFilters();
       } }, `${f.subject.label} — ${f.label} → ${f.object.label}`)))),

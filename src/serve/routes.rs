@@ -205,3 +205,4 @@ async fn the_dot_export_is_what_kgraph_dot_writes() {
     assert!(!text.contains("Armenia"), "only the view's entities: {text}");
 }
 
+

@@ -102,13 +102,14 @@ impl Queries {
         );
         let parse = |name: &str, body: &str| query::parse(&format!("{prologue}{body}"), Some(name));
         Ok(Self {
-            // Every typed resource of the default graph, with its label and how many documents
-            // mention it.
+            // Every typed resource of the default graph, with its label (the one most
+            // documents give, from the summary, else any) and how many documents mention it.
             entities: parse(
                 "api:entities",
-                "SELECT ?e ?class ?label ?documents WHERE {
+                "SELECT ?e ?class ?label ?shown ?documents WHERE {
                    ?e a ?class .
                    OPTIONAL { ?e rdfs:label ?label }
+                   OPTIONAL { GRAPH kgraph:summary { ?e skos:prefLabel ?shown } }
                    OPTIONAL { GRAPH kgraph:summary { ?e kg:documents ?documents } }
                  }",
             )?,
@@ -132,7 +133,7 @@ impl Queries {
                    { ?f rdf:object ?e ; rdf:predicate ?p ; rdf:subject ?n . BIND(false AS ?out) }
                    FILTER(isIRI(?n))
                    OPTIONAL { GRAPH kgraph:summary { ?f kg:documents ?documents } }
-                   OPTIONAL { GRAPH kgraph:summary { ?f kg:confidence ?confidence } }
+                   OPTIONAL { GRAPH kgraph:summary { ?f kg:bestConfidence ?confidence } }
                  }",
             )?,
             // What ?e is: its classes, labels, identities and literal facts (with documents).
@@ -231,6 +232,8 @@ impl Api {
 struct Entry {
     iri: String,
     label: String,
+    /// While loading: the summary's `skos:prefLabel`, which becomes the label.
+    shown: Option<String>,
     class: Option<String>,
     documents: u64,
     names: Vec<String>,
@@ -263,6 +266,9 @@ impl Catalog {
             if entry.class.as_ref().is_none_or(|c| class < *c) {
                 entry.class = Some(class);
             }
+            if let Some(shown) = text_of(&row, "shown") {
+                entry.shown = Some(shown);
+            }
             if let Some(label) = text_of(&row, "label") {
                 if entry.label.is_empty() || (label.len(), &label) < (entry.label.len(), &entry.label) {
                     entry.label = label;
@@ -271,10 +277,14 @@ impl Catalog {
             entry.documents = entry.documents.max(number_of(&row, "documents").unwrap_or(0.0) as u64);
         }
         for (i, (iri, mut entry)) in found.into_iter().enumerate() {
+            if let Some(shown) = entry.shown.take() {
+                entry.names.push(std::mem::replace(&mut entry.label, shown));
+            }
             if entry.label.is_empty() {
                 entry.label = local_name(&iri).to_owned();
             }
             entry.class = entry.class.map(|c| local_name(&c).to_owned());
+            entry.names.retain(|n| !n.is_empty());
             entry.names.push(entry.label.clone());
             catalog.by_iri.insert(iri, i);
             catalog.entities.push(entry);

@@ -33,6 +33,7 @@ fn fixture() -> String {
         q.push(format!("{s} {label} \"{name}\" ."));
         q.push(format!("{s} {label} \"{name}\" {doc} ."));
         q.push(format!("{s} <{kg}documents> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> {summary} ."));
+        q.push(format!("{s} <http://www.w3.org/2004/02/skos/core#prefLabel> \"{name}\" {summary} ."));
     }
     q.push(format!("{pashinyan} {alt} \"Pashinyan\" {doc} ."));
     q.push(format!("{russia} {alt} \"Moscow\" {doc} ."));
@@ -52,7 +53,7 @@ fn fixture() -> String {
         q.push(format!("{fact} <{rdf}predicate> <{kg}{p}> ."));
         q.push(format!("{fact} <{rdf}object> {o} ."));
         q.push(format!("{fact} <{kg}documents> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> {summary} ."));
-        q.push(format!("{fact} <{kg}confidence> \"{confidence}\"^^<http://www.w3.org/2001/XMLSchema#decimal> {summary} ."));
+        q.push(format!("{fact} <{kg}bestConfidence> \"{confidence}\"^^<http://www.w3.org/2001/XMLSchema#decimal> {summary} ."));
         q.push(format!("{evidence} <{kg}fact> {fact} {doc} ."));
         q.push(format!("{evidence} <{kg}sentence> {sentence} {doc} ."));
         q.push(format!("{evidence} <{kg}spans> \"{spans}\" {doc} ."));

@@ -268,12 +268,33 @@ fn choose<'a, T: Copy>(headers: &HeaderMap, offered: &'a [(&'a str, T)]) -> Resu
         Some(Err(_)) => return Err(Failure::bad_request("the Accept header is not valid")),
     };
     let types: Vec<MediaType<'_>> = offered.iter().filter_map(|(m, _)| MediaType::parse(m).ok()).collect();
-    let best = accept.negotiate(types.iter()).ok_or_else(|| {
+    // A range with parameters (`application/sparql-results+json;charset=utf-8`) matches only
+    // the same parameters: failing that, the ranges are tried again without them.
+    let plain = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .map(without_parameters)
+        .and_then(|text| Accept::from_str(&text).ok());
+    let best = accept.negotiate(types.iter()).or_else(|| plain.as_ref().and_then(|a| a.negotiate(types.iter()))).ok_or_else(|| {
         let list: Vec<&str> = offered.iter().map(|(m, _)| *m).collect();
         Failure::new(StatusCode::NOT_ACCEPTABLE, format!("none of the accepted types can be given; this answer can be {}", list.join(", ")))
     })?;
     let index = types.iter().position(|t| t == best).unwrap_or(0);
     Ok(offered[index])
+}
+
+/// An `Accept` header with every parameter but `q` left out.
+fn without_parameters(accept: &str) -> String {
+    accept
+        .split(',')
+        .map(|range| {
+            let mut parts = range.split(';').map(str::trim);
+            let mut kept = vec![parts.next().unwrap_or_default()];
+            kept.extend(parts.filter(|p| p.starts_with("q=") || p.starts_with("Q=")));
+            kept.join(";")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The SPARQL 1.1 Service Description of this endpoint, as RDF in the negotiated format.
@@ -347,6 +368,8 @@ mod tests {
         assert_eq!(pick(Some("application/sparql-results+json"), QueryForm::Describe), Err(StatusCode::NOT_ACCEPTABLE));
         assert_eq!(pick(Some("text/html,application/xhtml+xml,*/*;q=0.8"), QueryForm::Construct).unwrap(), "text/turtle");
         assert_eq!(pick(Some("no slash"), QueryForm::Select), Err(StatusCode::BAD_REQUEST));
+        // Parameters other than q do not stop a match.
+        assert_eq!(pick(Some("text/csv;charset=utf-8;q=0.2, application/sparql-results+xml;charset=UTF-8;q=0.1"), QueryForm::Select).unwrap(), "text/csv");
     }
 
     #[test]

@@ -23,6 +23,7 @@
 //! (a page of another site that rebinds its name to 127.0.0.1 cannot read the store).
 
 pub mod api;
+mod catalog;
 pub mod page;
 pub mod sparql;
 
@@ -122,7 +123,13 @@ impl ServeOptions {
                 return invalid("--token must be at least 8 characters, without spaces".into());
             }
         }
-        for (name, value) in [("--max-rows", self.max_rows), ("--max-bytes", self.max_bytes), ("--max-concurrent", self.max_concurrent), ("--max-body", self.max_body)] {
+        let sizes = [
+            ("--max-rows", self.max_rows),
+            ("--max-bytes", self.max_bytes),
+            ("--max-concurrent", self.max_concurrent),
+            ("--max-body", self.max_body),
+        ];
+        for (name, value) in sizes {
             if value == 0 {
                 return invalid(format!("{name} must be at least 1"));
             }
@@ -134,11 +141,17 @@ impl ServeOptions {
             .iter()
             .map(|origin| {
                 let origin = origin.trim_end_matches('/');
-                let uri: axum::http::Uri = origin.parse().map_err(|_| Error::Invalid(format!("--cors {origin:?} is not an origin such as http://localhost:3000")))?;
-                if uri.scheme().is_none() || uri.authority().is_none() || uri.path_and_query().is_some_and(|p| p.as_str() != "/" && !p.as_str().is_empty()) {
-                    return Err(Error::Invalid(format!("--cors {origin:?} is not an origin such as http://localhost:3000 (scheme, host and port only)")));
+                let not_an_origin = || {
+                    Error::Invalid(format!(
+                        "--cors {origin:?} is not an origin (scheme, host and port only, such as http://localhost:3000)"
+                    ))
+                };
+                let uri: axum::http::Uri = origin.parse().map_err(|_| not_an_origin())?;
+                let path = uri.path_and_query().map_or("", |p| p.as_str());
+                if uri.scheme().is_none() || uri.authority().is_none() || !(path.is_empty() || path == "/") {
+                    return Err(not_an_origin());
                 }
-                HeaderValue::from_str(origin).map_err(|_| Error::Invalid(format!("--cors {origin:?} is not a valid header value")))
+                HeaderValue::from_str(origin).map_err(|_| not_an_origin())
             })
             .collect()
     }
@@ -157,10 +170,11 @@ impl Running {
     /// request was dropped: its client went away).
     fn start(self: &Arc<Self>, token: CancellationToken) -> RunGuard {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner()).insert(id, token.clone());
+        // After registering: a stop either sees this run or is seen here.
         if self.stopping.load(Ordering::SeqCst) {
             token.cancel();
         }
-        self.tokens.lock().unwrap_or_else(|e| e.into_inner()).insert(id, token.clone());
         RunGuard { running: self.clone(), id, token, finished: false }
     }
 

@@ -2,7 +2,7 @@
 //! are bound as terms (never pasted into the text), on the fact layer: facts, entities and fact
 //! nodes in the default graph, evidence records in the document graphs, document and confidence
 //! counts in the summary graph (the README's data model). Search and paths read the
-//! [`catalog`](super::catalog), loaded by three of these queries at start and again after each
+//! catalog (`catalog.rs`), loaded by three of these queries at start and again after each
 //! update: an analyst types a name and expects an answer at once, and SPARQL offers neither a
 //! text index nor a path search.
 //!

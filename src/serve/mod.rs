@@ -1,7 +1,7 @@
 //! Options + an open store → `kgraph serve`: an HTTP server answering the SPARQL 1.1 Protocol
-//! ([`sparql`]), the page's JSON API ([`api`]) and the page itself ([`page`]), with limits on
-//! time, size and concurrency, a bearer token for updates (and, on request, reads), CORS only
-//! for the origins named, and one log line per request.
+//! (`sparql.rs`), the page's JSON API (`api.rs`, over `catalog.rs`) and the page itself
+//! (`page.rs`), with limits on time, size and concurrency, a bearer token for updates (and, on
+//! request, reads), CORS only for the origins named, and one log line per request.
 //!
 //! # Why axum on tokio
 //!
@@ -22,10 +22,10 @@
 //! `--cors` names it; on a loopback address, a `Host` that is not a loopback name is refused
 //! (a page of another site that rebinds its name to 127.0.0.1 cannot read the store).
 
-pub mod api;
+mod api;
 mod catalog;
-pub mod page;
-pub mod sparql;
+mod page;
+mod sparql;
 
 #[cfg(test)]
 mod routes;

@@ -205,5 +205,3 @@ async fn the_dot_export_is_what_kgraph_dot_writes() {
     assert!(text.contains("Russia") && text.contains("brokered"), "{text}");
     assert!(!text.contains("Armenia"), "only the view's entities: {text}");
 }
-
-

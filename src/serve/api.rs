@@ -45,26 +45,20 @@ const MAX_SENTENCES: usize = 500;
 /// What a handler answers: JSON, or an error in plain text.
 type Answer = std::result::Result<Response, Failure>;
 
-/// The routes of the API that run queries on the store (they share the concurrency cap with
-/// `/sparql`).
-pub(crate) fn query_routes() -> Router<Arc<AppState>> {
+/// The routes of the API.
+pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
+        .route("/meta", get(meta))
+        .route("/examples", get(super::page::examples_json))
+        .route("/search", get(search))
         .route("/entity", get(entity_by_iri))
         .route("/entity/{*key}", get(entity_by_key))
         .route("/neighbours", get(neighbours))
         .route("/evidence", get(evidence))
         .route("/document", get(document))
-        .route("/dot", post(dot_view))
-}
-
-/// The routes of the API that read only the catalog in memory.
-pub(crate) fn lookup_routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/meta", get(meta))
-        .route("/examples", get(super::page::examples_json))
-        .route("/search", get(search))
         .route("/path", get(path))
         .route("/labels", post(labels))
+        .route("/dot", post(dot_view))
 }
 
 /// The fixed queries, the ontology and the catalog.
@@ -321,7 +315,7 @@ async fn meta(State(state): State<Arc<AppState>>) -> Response {
         },
         "update": state.options.allow_update,
         "token_for_reads": state.options.token_for_reads,
-        "running": state.running.count(),
+        "running": state.running(),
     });
     Json(value).into_response()
 }

@@ -7,13 +7,19 @@
 //!
 //! Oxigraph's own `oxhttp` is a small synchronous server (a thread per connection) and would
 //! suit Oxigraph's synchronous queries, but everything around the protocol would then be written
-//! here: CORS, body limits, a shared concurrency cap with load shedding, graceful shutdown on a
-//! signal. axum on tokio has each of them as a maintained piece (tower-http's `CorsLayer` and
-//! `RequestBodyLimitLayer`, tower's `GlobalConcurrencyLimitLayer` and `LoadShedLayer`, tokio's
-//! signals and axum's graceful shutdown), and hyper parses HTTP. Queries stay synchronous: each
-//! runs on tokio's blocking pool with its own cancellation token, which a watchdog cancels at
-//! `--timeout`, the server cancels when it stops, and the request cancels when its client goes
-//! away.
+//! here: CORS, body limits, content negotiation, graceful shutdown on a signal. axum on tokio has
+//! each of them as a maintained piece (tower-http's `CorsLayer` and `RequestBodyLimitLayer`,
+//! headers-accept, tokio's signals and axum's graceful shutdown), and hyper parses HTTP.
+//!
+//! # Queries, time and slots
+//!
+//! Oxigraph's queries are synchronous: each runs on tokio's blocking pool with its own
+//! cancellation token, which the `--timeout` watchdog cancels, the server cancels when it stops,
+//! and the request cancels when its client goes away. Oxigraph checks the token as it reads the
+//! store, so a query busy joining what it has read (a cross product) may take a while to see it:
+//! the client is answered at the timeout all the same, and the query keeps its slot (one of
+//! `--max-concurrent`, a tokio semaphore) until it has really stopped, so abandoned work can
+//! never exceed the cap. A request that finds no free slot gets 503 with `Retry-After`.
 //!
 //! # Security defaults
 //!
@@ -36,18 +42,16 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{BoxError, Router};
+use axum::Router;
 use headers::authorization::Bearer;
 use headers::{Authorization, HeaderMapExt};
 use oxigraph::sparql::CancellationToken;
 use subtle::ConstantTimeEq;
-use tower::ServiceBuilder;
 
 use crate::graph::Vocab;
 use crate::store::KgStore;
@@ -158,11 +162,23 @@ impl ServeOptions {
 }
 
 /// Queries being run, so that stopping the server cancels them.
-#[derive(Default)]
 struct Running {
     next: AtomicU64,
     stopping: AtomicBool,
     tokens: Mutex<HashMap<u64, CancellationToken>>,
+    /// Becomes true when the server stops: requests waiting for a query answer at once.
+    stopped: tokio::sync::watch::Sender<bool>,
+}
+
+impl Default for Running {
+    fn default() -> Self {
+        Self {
+            next: AtomicU64::new(0),
+            stopping: AtomicBool::new(false),
+            tokens: Mutex::default(),
+            stopped: tokio::sync::watch::Sender::new(false),
+        }
+    }
 }
 
 impl Running {
@@ -181,14 +197,16 @@ impl Running {
     /// Cancels every run, and every run started from now on.
     fn cancel_all(&self) {
         self.stopping.store(true, Ordering::SeqCst);
+        self.stopped.send_replace(true);
         for token in self.tokens.lock().unwrap_or_else(|e| e.into_inner()).values() {
             token.cancel();
         }
     }
 
-    /// How many queries are running.
-    fn count(&self) -> usize {
-        self.tokens.lock().unwrap_or_else(|e| e.into_inner()).len()
+    /// Resolves when the server stops.
+    async fn stopped(&self) {
+        let mut stopped = self.stopped.subscribe();
+        let _ = stopped.wait_for(|s| *s).await;
     }
 
     fn stopping(&self) -> bool {
@@ -225,26 +243,67 @@ pub(crate) struct AppState {
     vocab: Vocab,
     options: ServeOptions,
     running: Arc<Running>,
+    /// One permit per query that may run at once (`--max-concurrent`), held by the thread
+    /// running it until it ends.
+    slots: Arc<tokio::sync::Semaphore>,
     api: api::Api,
 }
 
 impl AppState {
-    /// Runs `work` (a query on the store) on the blocking pool, registered so that it is
-    /// cancelled with `token` when the server stops or the request is dropped.
+    /// Runs `work` (queries on the store) on the blocking pool in one of the slots, registered
+    /// so that `token` is cancelled when the server stops, when the request is dropped or at
+    /// the timeout; the answer comes then even if the query has not yet seen it (see the module
+    /// documentation).
     async fn blocking<T: Send + 'static>(
         self: &Arc<Self>,
         token: CancellationToken,
         work: impl FnOnce(&AppState) -> Result<T> + Send + 'static,
     ) -> std::result::Result<T, Failure> {
+        let Ok(slot) = self.slots.clone().try_acquire_owned() else {
+            return Err(Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "too many queries at once (--max-concurrent {}): try again in a moment",
+                    self.options.max_concurrent
+                ),
+            )
+            .with_header(header::RETRY_AFTER, "1"));
+        };
         let guard = self.running.start(token);
         let state = self.clone();
-        let result = tokio::task::spawn_blocking(move || work(&state)).await;
+        let mut handle = tokio::task::spawn_blocking(move || {
+            let result = work(&state);
+            drop(slot);
+            result
+        });
+        // The watchdog of `output::query` cancels at the timeout and the query then fails as
+        // timed out; this is for a query that takes longer to notice.
+        let deadline = self.options.timeout + Duration::from_millis(200);
+        let joined = tokio::select! {
+            joined = &mut handle => joined,
+            () = tokio::time::sleep(deadline) => {
+                drop(guard);
+                return Err(Failure::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("query timed out after {} s (--timeout)", self.options.timeout.as_secs_f64()),
+                ));
+            }
+            () = self.running.stopped() => {
+                drop(guard);
+                return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping".into()));
+            }
+        };
         guard.finish();
-        match result {
+        match joined {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(self.failure(e)),
             Err(e) => Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the query stopped: {e}"))),
         }
+    }
+
+    /// How many queries hold a slot (some perhaps still stopping after their answer was sent).
+    pub(crate) fn running(&self) -> usize {
+        self.options.max_concurrent.saturating_sub(self.slots.available_permits())
     }
 
     /// The answer for a failed query: a timeout or a stop is 503, a bad query 400.
@@ -329,7 +388,8 @@ impl Server {
         let listener =
             std::net::TcpListener::bind(bind).map_err(|e| Error::Invalid(format!("cannot listen on {bind}: {e}")))?;
         listener.set_nonblocking(true).map_err(|e| Error::io("<socket>", e))?;
-        let state = Arc::new(AppState { kg, vocab, options, running: Arc::default(), api });
+        let slots = Arc::new(tokio::sync::Semaphore::new(options.max_concurrent));
+        let state = Arc::new(AppState { kg, vocab, options, running: Arc::default(), slots, api });
         Ok(Self { state, cors, listener })
     }
 
@@ -397,26 +457,17 @@ async fn stop_signal() {
 }
 
 /// The routes and the layers around them, outermost first: the request log, the origin and
-/// host checks, CORS (only with `--cors`), the body limit; the queries and the API also pass
-/// the token check and the concurrency cap.
+/// host checks, CORS (only with `--cors`), the body limit; queries and the API also pass the
+/// token check (updates always, reads with `--token-for-reads`).
 fn router(state: Arc<AppState>, cors: Vec<HeaderValue>) -> Router {
     let options = &state.options;
-    // One cap for every query, whatever its route: tower's global limit shares one semaphore,
-    // and load shedding turns "no permit now" into an error answered with 503.
-    let cap = ServiceBuilder::new()
-        .layer(HandleErrorLayer::new(overloaded))
-        .layer(tower::load_shed::LoadShedLayer::new())
-        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(options.max_concurrent));
     let reads = Router::new()
         .route("/sparql", get(sparql::query_get).post(sparql::query_post))
         .route("/query", get(sparql::query_get).post(sparql::query_post))
-        .nest("/api", api::query_routes())
-        .route_layer(cap.clone())
-        .merge(Router::new().nest("/api", api::lookup_routes()))
+        .nest("/api", api::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token_for_reads));
     let updates = Router::new()
         .route("/update", post(sparql::update))
-        .route_layer(cap)
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token_for_updates));
     let mut app = Router::new()
         .merge(page::routes())
@@ -436,17 +487,8 @@ fn router(state: Arc<AppState>, cors: Vec<HeaderValue>) -> Router {
                 .expose_headers(exposed),
         );
     }
-    app.layer(middleware::from_fn_with_state(state.clone(), check_origin)).layer(middleware::from_fn_with_state(state, log))
-}
-
-/// The answer when every query slot is taken.
-async fn overloaded(e: BoxError) -> Failure {
-    if e.is::<tower::load_shed::error::Overloaded>() {
-        Failure::new(StatusCode::SERVICE_UNAVAILABLE, "too many queries at once (--max-concurrent): try again in a moment".into())
-            .with_header(header::RETRY_AFTER, "1")
-    } else {
-        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
-    }
+    app.layer(middleware::from_fn_with_state(state.clone(), check_origin))
+        .layer(middleware::from_fn_with_state(state, log))
 }
 
 /// One line per request on standard error: method, path, status, rows, milliseconds.

@@ -12,7 +12,8 @@
 //!   the same file (`oxigraph bulk`), the reference for loading speed;
 //! - every `queries/*.rq` on the store built from the largest size up to 100 MB (in process,
 //!   results written to nowhere; median of 5 runs, one run over a second, cancelled after a
-//!   minute), and `kgraph dot --max-nodes 500` there (`--query-store DIR`: only those);
+//!   minute), and `kgraph dot --max-nodes 500` there (`--query-store DIR`: only those), with
+//!   the quads that store holds per statement (evidence record);
 //! - a load test of `kgraph serve` on that store: `wrk` (Debian's package; skipped, saying so,
 //!   without it) against `/sparql`, `/api/search` and `/api/neighbours` of the most connected
 //!   entity, two threads and eight connections for 20 s each: requests per second, median and
@@ -212,6 +213,12 @@ fn main() -> Result<()> {
         let _ = writeln!(report, "{}", line(r));
     }
     if let Some((size, store)) = query_store {
+        let (quads, statements) = store_size(&store)?;
+        let _ = writeln!(
+            report,
+            "\nThe store built from {size} MB holds {quads} quads for {statements} statements: {:.1} quads per statement.",
+            quads as f64 / statements.max(1) as f64
+        );
         let _ = writeln!(report, "\nQueries on the store built from {size} MB (median of 5 runs, or one run when it takes over a second; results read to the end as TSV or Turtle):\n");
         let _ = writeln!(report, "| query | rows | ms |");
         let _ = writeln!(report, "|---|---:|---:|");
@@ -373,6 +380,15 @@ fn queries(root: &Path, store: &Path) -> Result<Vec<(String, usize, f64)>> {
         out.push((name, rows, ms));
     }
     Ok(out)
+}
+
+/// Quads in the store, and statements (evidence records, `kg:fact` quads).
+fn store_size(store: &Path) -> Result<(usize, usize)> {
+    let kg = kgraph::store::KgStore::open_read_only(store)?;
+    let vocab = kgraph::graph::Vocab::new(kgraph::graph::vocab::DEFAULT_BASE)?;
+    let fact = vocab.term("fact");
+    let statements = kg.store().quads_for_pattern(None, Some(fact.as_ref()), None, None).count();
+    Ok((kg.len()?, statements))
 }
 
 /// The reference: Oxigraph's bulk loader alone on an N-Quads file, into a new store.

@@ -10,7 +10,7 @@ use kgraph::output::push::AuthScheme;
 use kgraph::output::dot::{Layout, RenderFormat};
 use kgraph::output::query::QueryFormat;
 use kgraph::output::RdfOutput;
-use kgraph::shard::ShardFormat;
+use kgraph::drive::ShardFormat;
 
 /// Turn news articles into a knowledge graph you can query and trace.
 ///
@@ -70,7 +70,10 @@ pub struct Global {
 pub enum Command {
     /// Read articles, extract the knowledge graph and load it into the store.
     ///
-    /// Each document replaces its own named graph in one transaction, so building again after
+    /// Each document gets its own named graph (what it states, with the evidence); each fact
+    /// and entity is stored once in the default graph; the summary graph counts documents per
+    /// fact and entity. A document already in the store is replaced in one transaction (facts
+    /// that only its old version stated go, the summary follows), so building again after
     /// editing an article updates it without duplicates, and an interrupted build leaves every
     /// document either old or new. A document that cannot be read is reported (with the file
     /// and, for bad UTF-8, the byte offset) and skipped; the others are still stored and the exit
@@ -80,17 +83,22 @@ pub enum Command {
 
     /// Run a SPARQL 1.1 query against the store.
     ///
-    /// The default graph is the union of all graphs (each document's graph, and the ontology), so
-    /// plain patterns see the whole corpus; use `GRAPH ?g { … }` where the document matters, and
-    /// `?g dcterms:identifier ?doc` for its name. The union repeats a triple stated in several
-    /// documents: use SELECT DISTINCT. Syntax errors give line and column. Examples are in
-    /// queries/.
+    /// The default graph holds the facts of the corpus, each once (`S kg:p O`), and every
+    /// entity's rdf:type, rdfs:label and owl:sameAs. A fact's node is named after its triple,
+    /// BASE fact/S/P/O (S and O the entity IRIs after BASE entity/, P the predicate's local
+    /// name); the summary graph <BASE summary> gives per fact node kg:documents and
+    /// kg:bestConfidence, per entity kg:documents and skos:prefLabel. Documents are named
+    /// graphs: use `GRAPH ?g { … }` for what a document states and its evidence (`?v kg:fact ?f
+    /// ; kg:sentence ?text ; kg:spans ?offsets ; kg:rule ?r ; kg:confidence ?c`), and
+    /// `?g dcterms:identifier ?doc` for its name. Syntax errors give line and column. Examples
+    /// (and how to compute ?f in SPARQL) are in queries/.
     Query(QueryArgs),
 
     /// Write the store (or one graph of it) as RDF.
     ///
-    /// nquads, trig and jsonld keep the named graphs. ntriples, turtle and rdfxml are graph formats:
-    /// without --graph they get the union of all graphs, each distinct triple once. The default
+    /// nquads, trig and jsonld keep the named graphs and the default graph (the facts).
+    /// ntriples, turtle and rdfxml are graph formats: without --graph they get the union of all
+    /// graphs, each distinct triple once (--graph default gives the facts alone). The default
     /// exports use RDF 1.1 only (reification, no triple terms), so they load into Virtuoso, Jena,
     /// rdflib, Neo4j n10s or raptor.
     Export(ExportArgs),
@@ -138,13 +146,32 @@ pub enum Command {
 
     /// Load RDF files (N-Quads or TriG, e.g. the shards of `kgraph extract`) into the store.
     ///
-    /// Each named graph in the input replaces the graph of the same name in the store, so loading
-    /// the same shards twice changes nothing; default-graph triples are added. The input is read
-    /// as it goes (memory holds one graph's run of quads). Loading the union of the shards of a
-    /// corpus gives the store that `kgraph build` of the corpus gives:
+    /// Each named graph in the input replaces the graph of the same name in the store, as a
+    /// document (facts only its old version stated go), so loading the same shards twice changes
+    /// nothing; default-graph triples (the facts) are added. The input is read as it goes
+    /// (memory holds one batch of graphs and the distinct facts of one input). Then the summary
+    /// is recomputed, since document counts do not add up by union (--no-summary leaves that to
+    /// a later `kgraph summarise`). Loading the union of the shards of a corpus gives the store
+    /// that `kgraph build` of the corpus gives:
     ///   cat shards/*.nq | kgraph load -
     #[command(verbatim_doc_comment)]
     Load(LoadArgs),
+
+    /// Remove documents from the store, by identifier (the file stem, dcterms:identifier).
+    ///
+    /// Each document goes in one transaction with what only it supported: the facts no other
+    /// document states, the entities no other document mentions, and their counts in the
+    /// summary. An identifier the store does not hold is reported (exit status 1); the others
+    /// are still removed.
+    Remove(RemoveArgs),
+
+    /// Recompute the summary graph (documents and best confidence per fact, documents per
+    /// entity) from the documents in the store.
+    ///
+    /// `build`, `remove` and `load` keep it up to date; run it after loading with --no-summary,
+    /// after writing document graphs with another tool, or after a build was killed between a
+    /// batch and its counts.
+    Summarise,
     /// Link entities that only cross-document evidence shows to be one, with owl:sameAs.
     ///
     /// Each article is extracted alone, so one entity can get two IRIs: "peacekeepers" in one
@@ -329,7 +356,7 @@ pub struct BuildArgs {
     /// Quads written to the store per batch. New documents' graphs go through Oxigraph's bulk
     /// loader a batch at a time, each batch atomic; bigger batches load faster and take more
     /// memory (about 1 KB a quad).
-    #[arg(long, value_name = "N", default_value_t = kgraph::store::DEFAULT_BATCH_QUADS)]
+    #[arg(long, value_name = "N", default_value_t = kgraph::drive::DEFAULT_BATCH_QUADS)]
     pub batch_quads: usize,
 }
 
@@ -424,6 +451,12 @@ pub struct PushArgs {
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
 
+    /// Send the default graph (the facts) to this named graph rather than to the remote
+    /// default graph: for stores whose default graph is the union of their named graphs
+    /// (Virtuoso), where the facts are then seen by default too.
+    #[arg(long, value_name = "IRI", value_parser = parse_iri)]
+    pub default_graph: Option<oxigraph::model::NamedNode>,
+
     /// Give up on a request after this many seconds.
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_seconds)]
     pub timeout: std::time::Duration,
@@ -500,6 +533,19 @@ pub struct LoadArgs {
     /// file's extension (.nq, .trig, .nt, .ttl, .rdf, .jsonld), N-Quads for standard input.
     #[arg(long, value_name = "FORMAT", value_parser = rdf_format())]
     pub format: Option<RdfOutput>,
+
+    /// Do not recompute the summary at the end (for several loads in a row; run `kgraph
+    /// summarise` after the last).
+    #[arg(long)]
+    pub no_summary: bool,
+}
+
+/// `kgraph remove`.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// Identifiers of the documents to remove.
+    #[arg(value_name = "DOC-ID", required = true)]
+    pub ids: Vec<String>,
 }
 
 /// `kgraph resolve`.
@@ -659,4 +705,9 @@ mod tests {
     fn the_cli_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+/// An absolute IRI.
+fn parse_iri(s: &str) -> Result<oxigraph::model::NamedNode, String> {
+    oxigraph::model::NamedNode::new(s).map_err(|e| format!("not an absolute IRI: {e}"))
 }

@@ -26,12 +26,12 @@ use kgraph::output::export::ExportFormat;
 use kgraph::output::query::QueryFormat;
 use kgraph::output::{export, neo4j, query, stats, ResultsOutput};
 use kgraph::pipeline::PipelineBuilder;
-use kgraph::store::{self, BuildOptions, Event, KgStore};
-use oxigraph::model::NamedOrBlankNodeRef;
+use kgraph::drive::{self, BuildOptions, Event};
+use kgraph::store::KgStore;
 
 use cli::{
-    BuildArgs, Cli, Command, DotArgs, ExportArgs, ExtractArgs, Global, LoadArgs, PushArgs, QueryArgs, ResolveArgs, ServeArgs,
-    StatsArgs,
+    BuildArgs, Cli, Command, DotArgs, ExportArgs, ExtractArgs, Global, LoadArgs, PushArgs, QueryArgs, RemoveArgs, ResolveArgs,
+    ServeArgs, StatsArgs,
 };
 
 /// How a command that did not fail ended.
@@ -64,7 +64,9 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Stats(args) => run_stats(&global, &vocab, args),
         Command::Push(args) => run_push(&global, &vocab, args),
         Command::Extract(args) => run_extract(&global, &vocab, args),
-        Command::Load(args) => run_load(&global, args),
+        Command::Load(args) => run_load(&global, &vocab, args),
+        Command::Remove(args) => run_remove(&global, &vocab, args),
+        Command::Summarise => run_summarise(&global, &vocab),
         Command::Dot(args) => run_dot(&global, &vocab, args),
         Command::Resolve(args) => run_resolve(&global, &vocab, args),
         Command::Serve(args) => run_serve(&global, vocab, args),
@@ -123,7 +125,7 @@ fn build(global: &Global, vocab: &Vocab, args: BuildArgs) -> Result<Outcome> {
         batch_quads: args.batch_quads,
     };
     let bar = input_progress(global);
-    let summary = store::build(&kg, &pipeline, &args.paths, &options, |event| match event {
+    let summary = drive::build(&kg, &pipeline, &args.paths, &options, |event| match event {
         Event::Reading { .. } => advance(&bar, &event),
         Event::Loaded(p) => {
             advance(&bar, &event);
@@ -135,7 +137,7 @@ fn build(global: &Global, vocab: &Vocab, args: BuildArgs) -> Result<Outcome> {
                         p.document.source,
                         p.extraction.statements.len(),
                         p.extraction.entities.len(),
-                        p.quads.len()
+                        p.quads.len() + p.facts.len()
                     );
                     for d in &p.dropped {
                         let text = p.document.text.get(d.span.clone()).unwrap_or_default();
@@ -214,14 +216,14 @@ fn run_query(global: &Global, vocab: &Vocab, args: QueryArgs) -> Result<Outcome>
 fn run_export(global: &Global, vocab: &Vocab, args: ExportArgs) -> Result<Outcome> {
     let kg = KgStore::open_read_only(&global.store)?;
     let graph = args.graph.as_deref().map(|g| export::graph_named(vocab, g));
-    let graph_ref: Option<NamedOrBlankNodeRef<'_>> = graph.as_ref().map(|g| g.as_ref().into());
+    let graph_ref = graph.as_ref().map(|g| g.as_ref());
     let format = match args.format {
         ExportFormat::Rdf(format) => format,
         ExportFormat::Neo4j | ExportFormat::Kuzu => {
             let target = if args.format == ExportFormat::Neo4j { neo4j::Target::Neo4j } else { neo4j::Target::Kuzu };
             let dir = args.output.as_deref().with_context(|| format!("--format {} writes a folder: give -o DIR", args.format))?;
             let summary =
-                neo4j::export_for(target, kg.store(), vocab, graph.as_ref().map(|g| g.as_ref().into()), dir)?;
+                neo4j::export_for(target, kg.store(), vocab, graph_ref, dir)?;
             if !global.quiet {
                 let (nodes, rels) = (dir.join(neo4j::NODES_FILE), dir.join(neo4j::RELATIONSHIPS_FILE));
                 let how = match target {
@@ -329,7 +331,7 @@ fn run_extract(global: &Global, vocab: &Vocab, args: ExtractArgs) -> Result<Outc
     let mut out = BufWriter::new(stdout.lock());
     let bar = input_progress(global);
     let summary =
-        kgraph::shard::extract(&pipeline, &args.paths, &options, args.format, &ontology_quads, &mut out, |event| {
+        drive::extract(&pipeline, &args.paths, &options, args.format, &ontology_quads, &mut out, |event| {
             advance(&bar, &event);
             match event {
                 Event::Loaded(p) if global.verbose => bar.suspend(|| {
@@ -338,7 +340,7 @@ fn run_extract(global: &Global, vocab: &Vocab, args: ExtractArgs) -> Result<Outc
                         p.document.id,
                         p.document.source,
                         p.extraction.statements.len(),
-                        p.quads.len()
+                        p.quads.len() + p.facts.len()
                     )
                 }),
                 Event::Skipped(e) if !global.quiet => bar.suspend(|| eprintln!("kgraph: warning: {e} (skipped)")),
@@ -364,11 +366,11 @@ fn run_extract(global: &Global, vocab: &Vocab, args: ExtractArgs) -> Result<Outc
     Ok(if summary.failed > 0 { Outcome::Partial } else { Outcome::Done })
 }
 
-fn run_load(global: &Global, args: LoadArgs) -> Result<Outcome> {
+fn run_load(global: &Global, vocab: &Vocab, args: LoadArgs) -> Result<Outcome> {
     let started = Instant::now();
     let kg = KgStore::open(&global.store)?;
     let (mut graphs, mut quads) = (0, 0);
-    let mut loader = kgraph::shard::Loader::new(&kg);
+    let mut loader = drive::Loader::new(&kg, vocab);
     for file in &args.files {
         let format = match (args.format, file.extension().and_then(|e| e.to_str())) {
             (Some(f), _) => f.format(),
@@ -388,10 +390,47 @@ fn run_load(global: &Global, args: LoadArgs) -> Result<Outcome> {
         graphs += summary.graphs;
         quads += summary.quads;
     }
+    let summarised = if args.no_summary { None } else { Some(loader.finish()?) };
     if !global.quiet {
         eprintln!(
-            "loaded {quads} quads into {graphs} graphs from {} files in {:.2}s",
+            "loaded {quads} quads into {graphs} graphs from {} files{} in {:.2}s",
             args.files.len(),
+            summarised.map(|s| format!(", summarised {} documents", s.documents)).unwrap_or_default(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(Outcome::Done)
+}
+
+fn run_remove(global: &Global, vocab: &Vocab, args: RemoveArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let kg = KgStore::open_existing(&global.store)?;
+    let summary = drive::remove(&kg, vocab, &args.ids)?;
+    for id in &summary.missing {
+        eprintln!("kgraph: no document {id:?} in {}", global.store.display());
+    }
+    if !global.quiet {
+        eprintln!(
+            "removed {} documents ({} not found) in {:.2}s",
+            summary.removed.len(),
+            summary.missing.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(if summary.missing.is_empty() { Outcome::Done } else { Outcome::Partial })
+}
+
+fn run_summarise(global: &Global, vocab: &Vocab) -> Result<Outcome> {
+    let started = Instant::now();
+    let kg = KgStore::open_existing(&global.store)?;
+    let counts = kg.summarise(vocab)?;
+    if !global.quiet {
+        eprintln!(
+            "summarised {} documents: {} facts, {} entities, {} quads in {:.2}s",
+            counts.documents,
+            counts.facts,
+            counts.entities,
+            counts.quads,
             started.elapsed().as_secs_f64()
         );
     }
@@ -402,12 +441,6 @@ fn run_resolve(global: &Global, vocab: &Vocab, args: ResolveArgs) -> Result<Outc
     use kgraph::resolution;
     let started = Instant::now();
     let ontology = ontology_dir(global);
-    if !global.store.join("CURRENT").is_file() {
-        anyhow::bail!(
-            "{}: no kgraph store there (create it with `kgraph build` or `kgraph load`)",
-            global.store.display()
-        );
-    }
     let result = if args.dry_run {
         let kg = KgStore::open_read_only(&global.store)?;
         let nominals = match ontology.as_deref().map(|d| d.join("lexicon/nominals.tsv")).filter(|f| f.is_file()) {
@@ -416,7 +449,7 @@ fn run_resolve(global: &Global, vocab: &Vocab, args: ResolveArgs) -> Result<Outc
         };
         resolution::compute(kg.store(), vocab, nominals.as_deref())?
     } else {
-        let kg = KgStore::open(&global.store)?;
+        let kg = KgStore::open_existing(&global.store)?;
         resolution::resolve(&kg, vocab, ontology.as_deref())?
     };
     let short = |iri: &str| iri.strip_prefix(vocab.base()).unwrap_or(iri).trim_start_matches("entity/").to_owned();
@@ -491,6 +524,7 @@ fn run_dot(global: &Global, vocab: &Vocab, args: DotArgs) -> Result<Outcome> {
         selection,
         query,
         max_nodes: args.max_nodes,
+        sources: args.evidence,
     };
     let kg = KgStore::open_read_only(&global.store)?;
     let picture = dot::draw(kg.store(), vocab, &options)?;
@@ -598,6 +632,7 @@ fn run_push(global: &Global, vocab: &Vocab, args: PushArgs) -> Result<Outcome> {
         retry_wait: args.retry_wait,
         batch_size: args.batch_size,
         ca_cert: args.ca_cert,
+        default_graph: args.default_graph,
         ..PushOptions::new(&endpoint, protocol)
     };
     let bar = if global.quiet || !std::io::stderr().is_terminal() {

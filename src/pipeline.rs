@@ -58,6 +58,9 @@ pub struct Processed {
     pub graph: NamedNode,
     /// The quads of its graph.
     pub quads: Vec<Quad>,
+    /// What it adds to the default graph: its facts, their fact nodes, its entities' types,
+    /// labels and Wikidata links (see [`graph::mint`]).
+    pub facts: Vec<Quad>,
     /// What was extracted.
     pub extraction: Extraction,
     /// Boilerplate dropped before extraction.
@@ -70,7 +73,7 @@ impl Processed {
     /// Checks what every processed document must satisfy, whatever its text: every offset
     /// (sentences, mentions, dropped blocks, links) on a character boundary inside the text, every
     /// statement's entities present, every IRI valid for Oxigraph's checking parser, every quad
-    /// in the document's graph. Used by the fuzz targets and the property tests.
+    /// in the document's graph and every fact in the default graph. Used by the fuzz targets and the property tests.
     pub fn check_invariants(&self) -> std::result::Result<(), String> {
         let text = &self.document.text;
         let range = |what: &str, r: &std::ops::Range<usize>| -> std::result::Result<(), String> {
@@ -103,9 +106,10 @@ impl Processed {
             NamedNode::new(n.as_str()).map(|_| ()).map_err(|e| format!("invalid IRI <{n}>: {e}"))
         };
         valid(&self.graph)?;
-        for q in &self.quads {
-            if q.graph_name != oxigraph::model::GraphName::NamedNode(self.graph.clone()) {
-                return Err(format!("quad outside the document graph: {q}"));
+        let in_graph = oxigraph::model::GraphName::NamedNode(self.graph.clone());
+        for (q, graph) in self.quads.iter().map(|q| (q, &in_graph)).chain(self.facts.iter().map(|q| (q, &oxigraph::model::GraphName::DefaultGraph))) {
+            if q.graph_name != *graph {
+                return Err(format!("quad outside its graph ({graph}): {q}"));
             }
             if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = &q.subject {
                 valid(n)?;
@@ -175,11 +179,12 @@ impl Pipeline {
         if self.min_confidence > 0.0 {
             extraction.statements.retain(|s| s.evidence.confidence >= self.min_confidence);
         }
-        let quads = graph::mint(&document, &extraction, &self.vocab);
+        let minted = graph::mint(&document, &extraction, &self.vocab);
         Processed {
             graph: self.vocab.document(&document.id),
             document,
-            quads,
+            quads: minted.document,
+            facts: minted.facts,
             extraction,
             dropped: body.dropped,
             sentences: sentences.len(),

@@ -273,12 +273,16 @@ pub fn read_entities(store: &Store, vocab: &Vocab) -> Result<(Vec<Entity>, usize
         ns::DCTERMS
     );
     let documents = run_select(store, &docs)?.len();
+    // The class is in the default graph (the facts); a document mentions the entities it
+    // labels in its own graph.
     let typed = format!(
-        "PREFIX dcterms: <{dc}> PREFIX rdf: <{rdf}>
-         SELECT DISTINCT ?e ?class ?g WHERE {{ GRAPH ?g {{ ?g dcterms:identifier ?id . ?e rdf:type ?class }}
+        "PREFIX dcterms: <{dc}> PREFIX rdf: <{rdf}> PREFIX rdfs: <{rdfs}>
+         SELECT DISTINCT ?e ?class ?g WHERE {{ GRAPH ?g {{ ?g dcterms:identifier ?id . ?e rdfs:label ?l }}
+           ?e rdf:type ?class
            FILTER(isIRI(?e) && STRSTARTS(STR(?e), \"{prefix}\") && STRSTARTS(STR(?class), \"{ontology}\")) }}",
         dc = ns::DCTERMS,
         rdf = ns::RDF,
+        rdfs = ns::RDFS,
     );
     let mut by_iri: BTreeMap<String, Entity> = BTreeMap::new();
     for row in run_select(store, &typed)? {
@@ -725,10 +729,10 @@ mod tests {
         let vocab = Vocab::default();
         let nq = r#"
 <https://w3id.org/kgraph/doc/d1> <http://purl.org/dc/terms/identifier> "d1" <https://w3id.org/kgraph/doc/d1> .
-<https://w3id.org/kgraph/entity/place/shushi> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kgraph/ontology#Place> <https://w3id.org/kgraph/doc/d1> .
+<https://w3id.org/kgraph/entity/place/shushi> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kgraph/ontology#Place> .
 <https://w3id.org/kgraph/entity/place/shushi> <http://www.w3.org/2000/01/rdf-schema#label> "Shushi" <https://w3id.org/kgraph/doc/d1> .
 <https://w3id.org/kgraph/doc/d2> <http://purl.org/dc/terms/identifier> "d2" <https://w3id.org/kgraph/doc/d2> .
-<https://w3id.org/kgraph/entity/place/Q1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kgraph/ontology#Place> <https://w3id.org/kgraph/doc/d2> .
+<https://w3id.org/kgraph/entity/place/Q1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kgraph/ontology#Place> .
 <https://w3id.org/kgraph/entity/place/Q1> <http://www.w3.org/2000/01/rdf-schema#label> "Shusha" <https://w3id.org/kgraph/doc/d2> .
 <https://w3id.org/kgraph/entity/place/Q1> <http://www.w3.org/2004/02/skos/core#altLabel> "Shushi" <https://w3id.org/kgraph/doc/d2> .
 "#;

@@ -68,7 +68,7 @@ fn all_seeds() -> Vec<PathBuf> {
 
 #[test]
 fn every_command_has_a_manual() {
-    let cases: [(&[&str], &[&str]); 5] = [
+    let cases: [(&[&str], &[&str]); 8] = [
         (&["--help"], &["build", "query", "export", "stats", "--store", "--base", "--ontology", "Exit status"]),
         (
             &["build", "--help"],
@@ -83,8 +83,11 @@ fn every_command_has_a_manual() {
                 "--jobs",
             ],
         ),
-        (&["query", "--help"], &["--file", "--format", "--limit", "--timeout", "union of all graphs"]),
-        (&["export", "--help"], &["--format", "--graph", "--output", "nquads", "jsonld"]),
+        (&["query", "--help"], &["--file", "--format", "--limit", "--timeout", "default graph holds the facts", "summary"]),
+        (&["export", "--help"], &["--format", "--graph", "--output", "nquads", "jsonld", "--graph default"]),
+        (&["remove", "--help"], &["DOC-ID", "one transaction"]),
+        (&["summarise", "--help"], &["summary", "load"]),
+        (&["load", "--help"], &["--no-summary", "summarise"]),
         (&["stats", "--help"], &["--format", "json"]),
     ];
     for (args, words) in cases {

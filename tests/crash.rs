@@ -1,8 +1,11 @@
 //! Crash safety: `kgraph build` killed with SIGKILL at points drawn from a fixed seed, while it
 //! loads a generated corpus into an on-disk store. After each kill the store opens, and every
 //! document graph in it is complete: exactly the quads a clean build gives that document, none
-//! partial, and none of the documents the killed build reported as stored is lost. Building
-//! again completes the rest and gives the same dump as a clean build.
+//! partial, and none of the documents the killed build reported as stored is lost; the facts
+//! (default graph) are those of the clean build that the documents present state, each fact a
+//! present document states is there. (The summary may lag a kill between a batch and its
+//! counts.) Building again completes the rest and gives the same dump as a clean build, summary
+//! included.
 //!
 //! The killed builds write in small batches (`--batch-quads`), so that kills land between and
 //! inside many bulk-load commits rather than in the single batch a corpus this small makes.
@@ -81,8 +84,8 @@ fn graphs(store: &Path) -> BTreeMap<String, BTreeSet<String>> {
     );
     for quad in RdfParser::from_format(RdfFormat::NQuads).for_slice(&export.stdout) {
         let quad = quad.unwrap();
-        let graph: String = quad.graph_name.to_string();
-        out.entry(graph).or_insert_with(BTreeSet::new).insert(quad.to_string());
+        let graph = if quad.graph_name.is_default_graph() { DEFAULT.to_owned() } else { quad.graph_name.to_string() };
+        out.entry(graph).or_insert_with(BTreeSet::new).insert(format!("{quad} ."));
     }
     out
 }
@@ -112,6 +115,10 @@ fn build_and_kill(store: &Path, corpus: &Path, after: usize, delay: Duration) ->
     child.wait().unwrap();
     reported
 }
+
+/// The keys of the default graph and of the summary graph in [`graphs`].
+const DEFAULT: &str = "DEFAULT";
+const SUMMARY: &str = "<https://w3id.org/kgraph/summary>";
 
 fn document_graph(id: &str) -> String {
     format!("<https://w3id.org/kgraph/doc/{id}>")
@@ -149,7 +156,18 @@ fn a_killed_build_leaves_only_whole_documents_and_building_again_completes_them(
     for (after, delay) in points {
         let reported = build_and_kill(&store, &input, after, delay);
         let present = graphs(&store);
+        let facts = present.get(DEFAULT).cloned().unwrap_or_default();
+        let clean_facts = &clean[DEFAULT];
+        assert!(facts.is_subset(clean_facts), "facts no clean build has after a kill at {after} documents + {delay:?}");
         for (graph, quads) in &present {
+            if graph == DEFAULT || graph == SUMMARY {
+                continue;
+            }
+            // What the document states is among the facts: it came with the document.
+            for q in quads.iter().filter(|q| q.starts_with("<https://w3id.org/kgraph/entity/") && q.contains("/ontology#")) {
+                let fact = q.rsplit_once(' ').and_then(|(t, _)| t.rsplit_once(' ')).map(|(t, _)| format!("{t} .")).unwrap();
+                assert!(facts.contains(&fact), "{graph} states {fact}, missing from the facts after a kill");
+            }
             let expected = clean.get(graph).unwrap_or_else(|| panic!("a graph no clean build has: {graph}"));
             assert_eq!(
                 quads.len(),

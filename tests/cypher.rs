@@ -70,8 +70,8 @@ const QUESTIONS: &[Question] = &[
     },
     Question {
         name: "entities of each class",
-        sparql: "SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a ?c } \
-                 FILTER (STRSTARTS(STR(?c), STR(kg:)) && ?g != <https://w3id.org/kgraph/ontology>) \
+        sparql: "SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c \
+                 FILTER (STRSTARTS(STR(?c), STR(kg:))) \
                  BIND (STRAFTER(STR(?c), \"#\") AS ?class) } GROUP BY ?class",
         cypher: "MATCH (e:Entity) UNWIND e.labels AS class WITH class, e WHERE class <> 'Entity' \
                  RETURN class, count(DISTINCT e)",
@@ -79,9 +79,10 @@ const QUESTIONS: &[Question] = &[
     },
     Question {
         name: "pieces of evidence of each relation between entities",
-        sparql: "SELECT ?type (COUNT(DISTINCT ?st) AS ?n) WHERE { GRAPH ?g { ?st a rdf:Statement ; \
-                 rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . ?s a ?sc . ?o a ?oc } \
-                 BIND (STRAFTER(STR(?p), \"#\") AS ?type) } GROUP BY ?type",
+        sparql: "SELECT ?type (COUNT(DISTINCT ?v) AS ?n) WHERE { ?s ?p ?o . ?s a ?sc . ?o a ?oc \
+                 BIND (IRI(CONCAT(\"https://w3id.org/kgraph/fact/\", STRAFTER(STR(?s), \"/entity/\"), \"/\", \
+                   STRAFTER(STR(?p), \"#\"), \"/\", STRAFTER(STR(?o), \"/entity/\"))) AS ?f) \
+                 GRAPH ?g { ?v kg:fact ?f } BIND (STRAFTER(STR(?p), \"#\") AS ?type) } GROUP BY ?type",
         cypher: "MATCH ()-[r]->() RETURN label(r), count(r)",
         sets: &[],
     },

@@ -10,8 +10,8 @@ use std::time::Instant;
 use assert_cmd::Command;
 use kgraph::graph::Vocab;
 use kgraph::output::dot::{self, DotStyle, DrawOptions, Filters, Layout, Picture, Selection};
-use kgraph::store::KgStore;
-use oxigraph::io::RdfFormat;
+use kgraph::store::{DocumentQuads, KgStore};
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use predicates::prelude::*;
 use tempfile::TempDir;
 
@@ -69,45 +69,67 @@ fn literal(s: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-/// N-Quads of the hand-made store: both documents' graphs, entities typed and labelled in the
-/// graphs that mention them, each fact with its reified statement and confidence.
-fn nquads(entities: &[(&str, &str, &str, &[&str])], facts: &[(&str, &str, &str, &str, f64)]) -> String {
-    let mut out = String::new();
+/// The hand-made store, in kgraph's layout, written as kgraph writes documents: per document, its
+/// graph (description, the labels and surface forms of the entities it names, its facts, one
+/// evidence record per fact with its fact node and confidence) and its facts (each triple, the
+/// entities' types and labels), so that the default graph and the summary come from kgraph's
+/// own code.
+fn store_of(entities: &[(&str, &str, &str, &[&str])], facts: &[(&str, &str, &str, &str, f64)]) -> KgStore {
+    let vocab = Vocab::default();
+    let kg = KgStore::memory().unwrap();
+    kg.load_ontology(&vocab, None).unwrap();
+    // A literal in N-Triples syntax, else an entity key.
+    let term = |o: &str| -> Term {
+        if o.starts_with('"') {
+            o.parse::<Literal>().unwrap().into()
+        } else {
+            NamedNode::new(format!("{E}{o}")).unwrap().into()
+        }
+    };
+    let iri = |s: &str| NamedNode::new(s).unwrap();
     for (doc, title) in [("d1", "The November deal"), ("d2", "Peacekeepers & <allies>")] {
-        let g = format!("<{DOC}{doc}>");
-        out += &format!("{g} <http://purl.org/dc/terms/identifier> \"{doc}\" {g} .\n");
-        out += &format!("{g} <http://purl.org/dc/terms/title> {} {g} .\n", literal(title));
+        let g = vocab.document(doc);
+        let gn = GraphName::NamedNode(g.clone());
+        let mut quads = vec![
+            Quad::new(g.clone(), iri("http://purl.org/dc/terms/identifier"), Literal::new_simple_literal(doc), gn.clone()),
+            Quad::new(g.clone(), iri("http://purl.org/dc/terms/title"), Literal::new_simple_literal(title), gn.clone()),
+        ];
+        let mut default = Vec::new();
         for (key, class, label, aliases) in entities {
             let named = facts.iter().any(|f| f.0 == doc && (f.1 == *key || f.3 == *key));
             if !named && !(doc == "d1" && *key == "place/nowhere") {
                 continue;
             }
-            let e = format!("<{E}{key}>");
-            out += &format!("{e} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{KG}{class}> {g} .\n");
-            out += &format!("{e} <http://www.w3.org/2000/01/rdf-schema#label> {} {g} .\n", literal(label));
+            let e = iri(&format!("{E}{key}"));
+            let label = Literal::new_simple_literal(*label);
+            quads.push(Quad::new(e.clone(), iri(RDFS_LABEL), label.clone(), gn.clone()));
             for a in *aliases {
-                out += &format!("{e} <http://www.w3.org/2004/02/skos/core#altLabel> {} {g} .\n", literal(a));
+                quads.push(Quad::new(e.clone(), iri(SKOS_ALT), Literal::new_simple_literal(*a), gn.clone()));
             }
+            default.push(Quad::new(e.clone(), iri(RDF_TYPE), iri(&format!("{KG}{class}")), GraphName::DefaultGraph));
+            default.push(Quad::new(e, iri(RDFS_LABEL), label, GraphName::DefaultGraph));
         }
+        for (i, (_, s, p, o, conf)) in facts.iter().enumerate().filter(|(_, f)| f.0 == doc) {
+            let (s, p, o) = (iri(&format!("{E}{s}")), iri(&format!("{KG}{p}")), term(o));
+            let f = vocab.fact(s.as_ref(), p.as_ref(), o.as_ref());
+            let v = iri(&format!("https://w3id.org/kgraph/evidence/{i}"));
+            quads.push(Quad::new(s.clone(), p.clone(), o.clone(), gn.clone()));
+            quads.push(Quad::new(v.clone(), vocab.term("fact"), f, gn.clone()));
+            let c = Literal::new_typed_literal(format!("{conf}"), iri("http://www.w3.org/2001/XMLSchema#decimal"));
+            quads.push(Quad::new(v, vocab.term("confidence"), c, gn.clone()));
+            default.push(Quad::new(s, p, o, GraphName::DefaultGraph));
+        }
+        kg.write_documents(&vocab, &[DocumentQuads { graph: g.as_ref(), quads: &quads, facts: &default }]).unwrap();
     }
-    for (i, (doc, s, p, o, conf)) in facts.iter().enumerate() {
-        let g = format!("<{DOC}{doc}>");
-        let o = if o.starts_with('"') { o.to_string() } else { format!("<{E}{o}>") };
-        let st = format!("<https://w3id.org/kgraph/statement/{i}>");
-        out += &format!("<{E}{s}> <{KG}{p}> {o} {g} .\n");
-        out += &format!("{st} <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{E}{s}> {g} .\n");
-        out += &format!("{st} <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> <{KG}{p}> {g} .\n");
-        out += &format!("{st} <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> {o} {g} .\n");
-        out += &format!("{st} <{KG}confidence> \"{conf:.2}\"^^<http://www.w3.org/2001/XMLSchema#decimal> {g} .\n");
-    }
-    out
+    kg
 }
 
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const RDFS_LABEL: &str = "http://www.w3.org/2000/01/rdf-schema#label";
+const SKOS_ALT: &str = "http://www.w3.org/2004/02/skos/core#altLabel";
+
 fn small_store() -> KgStore {
-    let kg = KgStore::memory().unwrap();
-    kg.load_ontology(&Vocab::default(), None).unwrap();
-    kg.store().load_from_slice(RdfFormat::NQuads, nquads(ENTITIES, FACTS).as_bytes()).unwrap();
-    kg
+    store_of(ENTITIES, FACTS)
 }
 
 fn draw(kg: &KgStore, options: &DrawOptions) -> kgraph::Result<Picture> {
@@ -131,7 +153,7 @@ fn edges(p: &Picture) -> Vec<String> {
         .map(|e| {
             let (a, b) = p.graph.edge_endpoints(e).unwrap();
             let w = &p.graph[e];
-            format!("{} {} {} ×{}", p.graph[a].label, w.label, p.graph[b].label, w.documents.len())
+            format!("{} {} {} ×{}", p.graph[a].label, w.label, p.graph[b].label, w.documents)
         })
         .collect();
     out.sort();
@@ -217,7 +239,7 @@ fn facts_from_several_documents_are_one_edge_with_a_count() {
     assert_eq!(rows("Vladimir Putin"), ["title: President"]);
     assert_eq!(rows("war of 2020"), ["death toll: 5000"]);
     let dot = text(&all, &DotStyle::default());
-    assert!(!dot.contains("rdf-syntax-ns#type") && !dot.contains("statement/"), "no types or provenance: {dot}");
+    assert!(!dot.contains("rdf-syntax-ns#type") && !dot.contains("evidence/") && !dot.contains("fact/"), "no types or provenance: {dot}");
     assert!(dot.contains("label=<ally of ×2>") && dot.contains("dir=none"), "{dot}");
 }
 
@@ -313,7 +335,8 @@ fn a_construct_result_is_drawn_with_labels_from_the_store() {
     let picture = draw(&kg, &options).unwrap();
     assert_eq!(
         edges(&picture),
-        ["Turkey likes Azerbaijan (from the query) ×0", "Turkey supports Azerbaijan (from the query) ×0"]
+        // The store's count for the fact it holds; none for a triple only the result has.
+        ["Turkey likes Azerbaijan (from the query) ×0", "Turkey supports Azerbaijan (from the query) ×1"]
     );
     let classes: Vec<_> = picture.graph.node_weights().map(|n| n.class.as_ref().map(|c| c.local.as_str())).collect();
     assert_eq!(classes, [Some("Country"), Some("Country")], "Azerbaijan's class comes from the store");
@@ -326,7 +349,8 @@ fn a_construct_result_is_drawn_with_labels_from_the_store() {
 #[test]
 fn snapshot_of_the_neighbourhood_of_the_deal() {
     let kg = small_store();
-    let picture = draw(&kg, &focus("agreement of 10 November 2020", 1)).unwrap();
+    // The documents of each drawn edge, looked up from its evidence, for the tooltips.
+    let picture = draw(&kg, &DrawOptions { sources: true, ..focus("agreement of 10 November 2020", 1) }).unwrap();
     insta::assert_snapshot!("deal_depth_1", text(&picture, &DotStyle { evidence: true, ..DotStyle::default() }));
 }
 
@@ -374,11 +398,9 @@ fn every_name_is_escaped_and_graphviz_accepts_it() {
         .collect();
     let facts: Vec<(&str, &str, &str, &str, f64)> =
         facts.iter().map(|(d, s, p, o, c)| (*d, *s, *p, o.as_str(), *c)).collect();
-    let kg = KgStore::memory().unwrap();
-    kg.load_ontology(&Vocab::default(), None).unwrap();
-    kg.store().load_from_slice(RdfFormat::NQuads, nquads(&entities, &facts).as_bytes()).unwrap();
+    let kg = store_of(&entities, &facts);
 
-    let picture = draw(&kg, &DrawOptions::default()).unwrap();
+    let picture = draw(&kg, &DrawOptions { sources: true, ..DrawOptions::default() }).unwrap();
     assert_eq!(picture.graph.node_count(), NASTY.len());
     let found = draw(&kg, &focus("line one line two three", 0)).unwrap();
     assert_eq!(labels(&found), [NASTY[1]], "names are compared with spaces normalised");
@@ -415,7 +437,7 @@ fn seeds() -> KgStore {
     let pipeline = kgraph::pipeline::PipelineBuilder::default().vocab(vocab.clone()).build(lexicon);
     let kg = KgStore::memory().unwrap();
     kg.load_ontology(&vocab, Some(&ontology)).unwrap();
-    kgraph::store::build(&kg, &pipeline, &[root.join("seeds")], &Default::default(), |_| {}).unwrap();
+    kgraph::drive::build(&kg, &pipeline, &[root.join("seeds")], &Default::default(), |_| {}).unwrap();
     kg
 }
 
@@ -457,14 +479,14 @@ fn graphviz_accepts_the_seeds_in_every_layout() {
     }
 }
 
-/// A store of `n` entities over `n / 100` documents: countries, people and groups in chains
-/// and stars, so that some are hubs.
+/// A store of `n` entities (facts in the default graph, no summary) over `n / 100` documents:
+/// countries, people and groups in chains and stars, so that some are hubs.
 fn generated(n: usize) -> KgStore {
     let classes = ["Country", "Person", "Organization", "Place", "Agreement", "Group", "Event"];
     let predicates = ["supports", "accused", "attacked", "memberOf", "allyOf", "signed"];
     let mut out = String::new();
     for i in 0..n {
-        let g = format!("<{DOC}g{}>", i / 100);
+        let g = "";
         let e = format!("<{E}gen/{i}>");
         out += &format!("{e} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{KG}{}> {g} .\n", classes[i % 7]);
         out += &format!("{e} <http://www.w3.org/2000/01/rdf-schema#label> \"entity {i}\" {g} .\n");
@@ -482,7 +504,7 @@ fn generated(n: usize) -> KgStore {
     }
     let kg = KgStore::memory().unwrap();
     kg.load_ontology(&Vocab::default(), None).unwrap();
-    kg.store().load_from_slice(RdfFormat::NQuads, out.as_bytes()).unwrap();
+    kg.store().load_from_slice(oxigraph::io::RdfFormat::NQuads, out.as_bytes()).unwrap();
     kg
 }
 

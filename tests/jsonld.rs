@@ -42,7 +42,9 @@ fn check(store: &Path, dir: &Path, graph: Option<&str>) {
     let json: Value = serde_json::from_slice(&jsonld).expect("the export is JSON");
     assert_eq!(json["@context"]["kg"], "https://w3id.org/kgraph/ontology#");
     let text = String::from_utf8(jsonld.clone()).unwrap();
-    for needle in ["\"@type\":\"kg:", "\"rdfs:label\":", "\"@id\":\"doc:", "\"@graph\": ["] {
+    // Types are facts (the default graph, in the whole export); evidence is in each document.
+    let typed = if graph.is_some() { "\"@type\":\"schema:" } else { "\"@type\":\"kg:" };
+    for needle in [typed, "\"rdfs:label\":", "\"@id\":\"doc:", "\"@graph\": [", "\"kg:fact\":"] {
         assert!(text.contains(needle), "no {needle} in the JSON-LD export");
     }
     let full = "\"https://w3id.org/kgraph/ontology#";

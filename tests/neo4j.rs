@@ -23,15 +23,17 @@ const RELATIONSHIPS_HEADER: &[&str] = &[
     "speaker",
 ];
 
-/// Entities: subjects typed with an ontology class in a document graph.
-const ENTITIES: &str = "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a ?c } \
-     FILTER (STRSTARTS(STR(?c), \"https://w3id.org/kgraph/ontology#\")) \
-     FILTER (?g != <https://w3id.org/kgraph/ontology>) }";
+/// Entities: subjects typed with an ontology class in the default graph (the facts).
+const ENTITIES: &str = "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c \
+     FILTER (STRSTARTS(STR(?c), \"https://w3id.org/kgraph/ontology#\")) }";
 
-/// Evidence of facts between two entities.
-const EVIDENCE: &str = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> \
-     SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE { GRAPH ?g { ?st a rdf:Statement ; rdf:subject ?s ; \
-     rdf:object ?o . ?s a ?sc . ?o a ?oc } }";
+/// Evidence records of facts between two entities (a fact node names its triple: an entity
+/// object's fact node ends with the object's class and key).
+const EVIDENCE: &str = "PREFIX kg: <https://w3id.org/kgraph/ontology#> \
+     SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE { ?s ?p ?o . ?s a ?sc . ?o a ?oc \
+     BIND (IRI(CONCAT(\"https://w3id.org/kgraph/fact/\", STRAFTER(STR(?s), \"/entity/\"), \"/\", \
+       STRAFTER(STR(?p), \"#\"), \"/\", STRAFTER(STR(?o), \"/entity/\"))) AS ?f) \
+     GRAPH ?g { ?v kg:fact ?f } }";
 
 fn kgraph(store: &Path) -> Command {
     let mut cmd = Command::cargo_bin("kgraph").unwrap();

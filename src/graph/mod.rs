@@ -3,5 +3,5 @@
 pub mod mint;
 pub mod vocab;
 
-pub use mint::mint;
+pub use mint::{mint, Minted};
 pub use vocab::Vocab;

@@ -1,10 +1,13 @@
-//! IRIs: the configurable kgraph namespace and the standard vocabularies it reuses.
+//! Names → IRIs: the configurable kgraph namespace and the standard vocabularies it reuses.
 //!
 //! Everything kgraph mints lives under one base IRI (default [`DEFAULT_BASE`], set with
 //! `--base`): the ontology at `BASE ontology#`, entities at `BASE entity/CLASS/KEY`, document
-//! graphs at `BASE doc/ID`, statements (reified, with their evidence) at `BASE statement/HASH`.
+//! graphs at `BASE doc/ID`, facts at `BASE fact/S/P/O` (named after their triple), evidence
+//! records at `BASE evidence/HASH`, the summary graph at `BASE summary`. Everything derives from
+//! content, so the same input gives the same IRIs anywhere.
 
-use oxigraph::model::NamedNode;
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, TermRef};
+use xxhash_rust::xxh3::xxh3_128;
 
 /// The default base IRI. `w3id.org` gives permanent identifiers; the ontology is published there.
 pub const DEFAULT_BASE: &str = "https://w3id.org/kgraph/";
@@ -91,10 +94,107 @@ impl Vocab {
         ))
     }
 
-    /// A reified statement, keyed by a content hash.
+    /// A reified statement, keyed by a content hash (the links of `kgraph resolve`).
     pub fn statement(&self, hash: &str) -> NamedNode {
         NamedNode::new_unchecked(format!("{}statement/{hash}", self.base))
     }
+
+    /// The fact node of the triple `subject predicate object`: an IRI made of the triple, so that
+    /// every document (and every shard) that states the triple names the same node, and a query
+    /// can name it too. For an entity object it is `BASE fact/S/P/O`, with S and O the entity
+    /// IRIs after `BASE entity/` (`country/Q159`) and P the predicate's local name; for a literal
+    /// object, O is the datatype's local name and the value, percent-encoded as SPARQL's
+    /// `ENCODE_FOR_URI` does (`integer/1960`). In SPARQL:
+    ///
+    /// ```sparql
+    /// BIND (IRI(CONCAT(STR(kgraph:), "fact/", STRAFTER(STR(?s), "/entity/"), "/", STRAFTER(STR(?p), "#"), "/",
+    ///   IF(isIRI(?o), STRAFTER(STR(?o), "/entity/"),
+    ///      CONCAT(STRAFTER(STR(DATATYPE(?o)), "#"), "/", ENCODE_FOR_URI(STR(?o)))))) AS ?f)
+    /// ```
+    ///
+    /// A triple of terms kgraph does not mint (another namespace) gets `BASE fact/~HASH`.
+    pub fn fact(&self, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>, object: TermRef<'_>) -> NamedNode {
+        let entity = self.entity_prefix();
+        let ontology = self.ontology_ns();
+        let s = subject.as_str().strip_prefix(entity.as_str()).filter(|s| s.split('/').count() == 2);
+        let p = predicate.as_str().strip_prefix(ontology.as_str()).filter(|p| !p.is_empty() && !p.contains('/'));
+        let o = match object {
+            TermRef::NamedNode(o) => o.as_str().strip_prefix(entity.as_str()).filter(|o| o.split('/').count() == 2).map(str::to_owned),
+            TermRef::Literal(l) if l.language().is_none() => l
+                .datatype()
+                .as_str()
+                .strip_prefix(XSD)
+                .filter(|d| !d.is_empty())
+                .map(|d| format!("{d}/{}", iri_segment(l.value()))),
+            _ => None,
+        };
+        match (s, p, o) {
+            (Some(s), Some(p), Some(o)) => NamedNode::new_unchecked(format!("{}fact/{s}/{p}/{o}", self.base)),
+            _ => {
+                // The N-Triples form tells an IRI from a literal and keeps a literal's datatype.
+                let key = format!("{subject}\u{1f}{predicate}\u{1f}{object}");
+                NamedNode::new_unchecked(format!("{}fact/~{:032x}", self.base, xxh3_128(key.as_bytes())))
+            }
+        }
+    }
+
+    /// The triple a fact node made by [`Vocab::fact`] names (none for a `~HASH` node, or an IRI
+    /// that is no fact node of this base).
+    pub fn fact_triple(&self, fact: NamedNodeRef<'_>) -> Option<(NamedNode, NamedNode, Term)> {
+        let rest = fact.as_str().strip_prefix(&format!("{}fact/", self.base))?;
+        let parts: Vec<&str> = rest.split('/').collect();
+        let [class, key, predicate, a, b] = parts[..] else { return None };
+        let subject = NamedNode::new(format!("{}{class}/{key}", self.entity_prefix())).ok()?;
+        let predicate = NamedNode::new(format!("{}{predicate}", self.ontology_ns())).ok()?;
+        let object: Term = if LITERAL_TYPES.contains(&a) {
+            let value = percent_decode(b)?;
+            Literal::new_typed_literal(value, NamedNode::new(format!("{XSD}{a}")).ok()?).into()
+        } else {
+            NamedNode::new(format!("{}{a}/{b}", self.entity_prefix())).ok()?.into()
+        };
+        Some((subject, predicate, object))
+    }
+
+    /// An evidence record (one statement of a fact by one sentence), keyed by a content hash.
+    pub fn evidence(&self, hash: u128) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}evidence/{hash:032x}", self.base))
+    }
+
+    /// The graph of the derived summary: documents and best confidence per fact, documents
+    /// per entity.
+    pub fn summary_graph(&self) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}summary", self.base))
+    }
+
+    /// The prefix of every entity IRI (`BASE entity/`).
+    pub fn entity_prefix(&self) -> String {
+        format!("{}entity/", self.base)
+    }
+}
+
+/// XML Schema datatypes, the literals of fact nodes.
+const XSD: &str = ns::XSD;
+
+/// The XML Schema datatypes a fact's literal object can have: what tells a literal from an
+/// entity (whose class names are never among them) in a fact node's IRI.
+const LITERAL_TYPES: [&str; 9] = ["string", "integer", "decimal", "double", "boolean", "date", "dateTime", "gYear", "gYearMonth"];
+
+/// The inverse of [`iri_segment`]; `None` for a malformed escape or bytes that are not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A standard-vocabulary IRI.
@@ -130,6 +230,34 @@ mod tests {
             assert!(NamedNode::new(e.as_str()).is_ok(), "{e}");
             assert!(NamedNode::new(v.document(key).as_str()).is_ok());
         }
+    }
+
+    #[test]
+    fn fact_nodes_name_their_triple_and_give_it_back() {
+        let v = Vocab::default();
+        let ru = v.entity("Country", "Q159");
+        let deal = v.entity("Agreement", "2020-11-10");
+        let f = v.fact(ru.as_ref(), v.term("brokered").as_ref(), deal.as_ref().into());
+        assert_eq!(f.as_str(), "https://w3id.org/kgraph/fact/country/Q159/brokered/agreement/2020-11-10");
+        assert_eq!(v.fact_triple(f.as_ref()), Some((ru.clone(), v.term("brokered"), deal.into())));
+        let pm = v.entity("Person", "nikol pashinyan");
+        for o in [
+            Literal::new_typed_literal("1960", oxigraph::model::vocab::xsd::INTEGER),
+            Literal::new_simple_literal("Prime Minister / «PM» 100%"),
+            Literal::new_typed_literal("2020", oxigraph::model::vocab::xsd::G_YEAR),
+        ] {
+            let f = v.fact(pm.as_ref(), v.term("title").as_ref(), o.as_ref().into());
+            assert!(NamedNode::new(f.as_str()).is_ok(), "{f}");
+            assert_eq!(v.fact_triple(f.as_ref()), Some((pm.clone(), v.term("title"), o.into())), "{f}");
+        }
+        let title = v.fact(pm.as_ref(), v.term("title").as_ref(), Literal::new_simple_literal("Prime Minister").as_ref().into());
+        assert!(title.as_str().ends_with("/person/nikol%20pashinyan/title/string/Prime%20Minister"), "{title}");
+        // Terms kgraph does not mint: an opaque, still deterministic, node.
+        let other = NamedNode::new("http://example.org/x").unwrap();
+        let f = v.fact(other.as_ref(), v.term("supports").as_ref(), ru.as_ref().into());
+        assert!(f.as_str().starts_with("https://w3id.org/kgraph/fact/~"), "{f}");
+        assert_eq!(f, v.fact(other.as_ref(), v.term("supports").as_ref(), ru.as_ref().into()));
+        assert_eq!(v.fact_triple(f.as_ref()), None);
     }
 
     #[test]

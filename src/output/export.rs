@@ -1,15 +1,14 @@
 //! Store → RDF: the whole dataset or one graph, streamed through Oxigraph's serializers.
 //!
-//! Dataset formats (N-Quads, TriG, JSON-LD) keep every quad in its graph; JSON-LD is compact
-//! ([`super::jsonld`]). Graph formats
-//! (N-Triples, Turtle, RDF/XML) have no graphs: without `--graph` they get the union of all
-//! graphs, each distinct triple once (the provenance of a triple is then only in the reified
-//! `rdf:Statement` nodes, whose `prov:wasDerivedFrom` names the document graph).
+//! Dataset formats (N-Quads, TriG, JSON-LD) keep every quad in its graph, the facts in the
+//! default graph; JSON-LD is compact ([`super::jsonld`]). Graph formats (N-Triples, Turtle,
+//! RDF/XML) have no graphs: without `--graph` they get the union of all graphs, each distinct
+//! triple once (which document states what is then lost); `--graph default` gives the facts.
 
 use std::collections::HashSet;
 use std::io::Write;
 
-use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNodeRef, TripleRef};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNodeRef, TripleRef};
 use oxigraph::store::Store;
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -58,12 +57,30 @@ impl std::fmt::Display for ExportFormat {
     }
 }
 
-/// The graph a user names: an absolute IRI as is, anything else as a document identifier (the
-/// file stem), e.g. `000_50ffc8f5c8e6c513`.
-pub fn graph_named(vocab: &Vocab, name: &str) -> NamedNode {
+/// The graph a user names: `default` for the default graph (the facts), an absolute IRI as is,
+/// anything else as a document identifier (the file stem), e.g. `000_50ffc8f5c8e6c513`.
+pub fn graph_named(vocab: &Vocab, name: &str) -> GraphName {
+    if name == "default" {
+        return GraphName::DefaultGraph;
+    }
     match NamedNode::new(name) {
-        Ok(iri) if name.contains(':') => iri,
-        _ => vocab.document(name),
+        Ok(iri) if name.contains(':') => iri.into(),
+        _ => vocab.document(name).into(),
+    }
+}
+
+/// Fails when `graph` is a named graph the store does not hold (the default graph is always
+/// there).
+pub fn check_graph(store: &Store, graph: GraphNameRef<'_>) -> Result<()> {
+    let named: NamedOrBlankNodeRef<'_> = match graph {
+        GraphNameRef::NamedNode(g) => g.into(),
+        GraphNameRef::BlankNode(b) => b.into(),
+        GraphNameRef::DefaultGraph => return Ok(()),
+    };
+    if store.contains_named_graph(named)? {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!("no graph {graph} in the store (see `kgraph stats` for the documents)")))
     }
 }
 
@@ -72,23 +89,21 @@ pub fn graph_named(vocab: &Vocab, name: &str) -> NamedNode {
 pub fn export(
     store: &Store,
     format: RdfOutput,
-    graph: Option<NamedOrBlankNodeRef<'_>>,
+    graph: Option<GraphNameRef<'_>>,
     vocab: &Vocab,
     out: &mut dyn Write,
 ) -> Result<usize> {
     if let Some(g) = graph {
-        if !store.contains_named_graph(g)? {
-            return Err(Error::Invalid(format!("no graph {g} in the store (see `kgraph stats` for the documents)")));
-        }
+        check_graph(store, g)?;
     }
     let write_error = |e: std::io::Error| Error::io("<output>", e);
     if format == RdfOutput::JsonLd {
         // Compact JSON-LD, which Oxigraph's serializer does not write (see [`super::jsonld`]).
-        let quads = store.quads_for_pattern(None, None, None, graph.map(GraphNameRef::from));
+        let quads = store.quads_for_pattern(None, None, None, graph);
         return super::jsonld::write(quads, &super::prefixes(vocab), out)?.map_err(write_error);
     }
     let mut serializer = format.serializer(vocab).for_writer(out);
-    let quads = store.quads_for_pattern(None, None, None, graph.map(GraphNameRef::from));
+    let quads = store.quads_for_pattern(None, None, None, graph);
     let mut written = 0;
     if format.is_dataset() {
         for quad in quads {
@@ -119,7 +134,8 @@ mod tests {
 
     const DATA: &str = "<http://ex.org/a> <http://ex.org/p> \"x\" <http://ex.org/g1> .\n\
                         <http://ex.org/a> <http://ex.org/p> \"x\" <http://ex.org/g2> .\n\
-                        <http://ex.org/b> <http://ex.org/p> _:n <http://ex.org/g2> .\n";
+                        <http://ex.org/b> <http://ex.org/p> _:n <http://ex.org/g2> .\n\
+                        <http://ex.org/c> <http://ex.org/p> \"facts\" .\n";
 
     fn store() -> Store {
         let store = Store::new().unwrap();
@@ -134,7 +150,7 @@ mod tests {
             let mut out = Vec::new();
             let n = export(&store, format, None, &Vocab::default(), &mut out).unwrap();
             let parsed = RdfParser::from_format(format.format()).for_slice(&out).count();
-            let expected = if format.is_dataset() { 3 } else { 2 };
+            let expected = if format.is_dataset() { 4 } else { 3 };
             assert_eq!((n, parsed), (expected, expected), "{format}: {}", String::from_utf8_lossy(&out));
         }
     }
@@ -150,6 +166,9 @@ mod tests {
         );
         let g3 = NamedNode::new("http://ex.org/g3").unwrap();
         assert!(export(&store, RdfOutput::Turtle, Some(g3.as_ref().into()), &Vocab::default(), &mut out).is_err());
+        let mut out = Vec::new();
+        assert_eq!(export(&store, RdfOutput::NTriples, Some(GraphNameRef::DefaultGraph), &Vocab::default(), &mut out).unwrap(), 1);
+        assert_eq!(String::from_utf8(out).unwrap(), "<http://ex.org/c> <http://ex.org/p> \"facts\" .\n");
     }
 
     #[test]
@@ -164,7 +183,8 @@ mod tests {
     #[test]
     fn graph_names_are_iris_or_document_ids() {
         let v = Vocab::default();
-        assert_eq!(graph_named(&v, "http://ex.org/g").as_str(), "http://ex.org/g");
-        assert_eq!(graph_named(&v, "000_abc").as_str(), "https://w3id.org/kgraph/doc/000_abc");
+        assert_eq!(graph_named(&v, "http://ex.org/g").to_string(), "<http://ex.org/g>");
+        assert_eq!(graph_named(&v, "000_abc").to_string(), "<https://w3id.org/kgraph/doc/000_abc>");
+        assert_eq!(graph_named(&v, "default"), GraphName::DefaultGraph);
     }
 }

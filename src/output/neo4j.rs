@@ -4,18 +4,20 @@
 //!
 //! # Mapping
 //!
-//! * **Nodes**: every entity (a subject typed with a class of the kgraph ontology), with id
-//!   `iri:ID` (its IRI, also stored as the property `iri`), `:LABEL` `Entity` plus its classes
-//!   (`Entity;Country`), `name` (its `rdfs:label`; the most frequent one if documents disagree),
-//!   `aliases:string[]` (`skos:altLabel`), `wikidata` (the Q-id of `owl:sameAs wd:Q…`),
-//!   `documents:string[]` (the identifiers of the documents that mention it), and one column per
-//!   literal fact of the ontology (`count:long[]`, `deathToll:long[]`, `date:date[]`,
-//!   `title:string[]`, …): arrays, since documents may report different values.
+//! * **Nodes**: every entity (typed with a class of the kgraph ontology in the default graph;
+//!   for one document, those it mentions), with id `iri:ID` (its IRI, also stored as the
+//!   property `iri`), `:LABEL` `Entity` plus its classes (`Entity;Country`), `name` (its
+//!   `rdfs:label`; the one most documents give if they disagree), `aliases:string[]`
+//!   (`skos:altLabel`), `wikidata` (the Q-id of `owl:sameAs wd:Q…`), `documents:string[]` (the
+//!   identifiers of the documents that mention it), and one column per literal fact of the
+//!   ontology (`count:long[]`, `deathToll:long[]`, `date:date[]`, `title:string[]`, …): arrays,
+//!   since documents may report different values.
 //! * **Relationships**: every ontology predicate between two entities, `:TYPE` its local name
-//!   (`brokered`, `allyOf`), one relationship per piece of evidence (the reified
-//!   `rdf:Statement`): `document` (identifier), `sentence`, `confidence:float`, `rule`,
+//!   (`brokered`, `allyOf`), one relationship per evidence record (`kg:fact` → the fact node's
+//!   triple): `document` (identifier), `sentence`, `confidence:float`, `rule`,
 //!   `sentenceStart:int` and `sentenceEnd:int` (character offsets) and `speaker` (name) in
-//!   reported speech. A fact without evidence gives one relationship with those empty.
+//!   reported speech. A fact a document states without evidence gives one relationship with
+//!   those empty.
 //!
 //! Arrays use Neo4j's default delimiter `;`, so a `;` inside an array value becomes `,`; line
 //! breaks inside values become spaces (no `--multiline-fields` needed). Rows are sorted, so the
@@ -83,18 +85,25 @@ struct Relationship {
     speaker: String,
 }
 
-/// The evidence of one reified statement.
+/// One evidence record.
 #[derive(Default)]
 struct Evidence {
-    subject: Option<NamedOrBlankNode>,
-    predicate: Option<NamedNode>,
-    object: Option<Term>,
+    fact: Option<Term>,
     sentence: String,
+    /// The sentence's character offsets, the first span of `kg:spans`.
     sentence_start: Option<i64>,
     sentence_end: Option<i64>,
     confidence: String,
     rule: String,
     speaker: Option<NamedOrBlankNode>,
+}
+
+/// The first span of a `kg:spans` literal ("SS-SE US-UE OS-OE"): the sentence's offsets.
+fn first_span(spans: &str) -> (Option<i64>, Option<i64>) {
+    let Some((start, end)) = spans.split_whitespace().next().and_then(|s| s.split_once('-')) else {
+        return (None, None);
+    };
+    (start.parse().ok(), end.parse().ok())
 }
 
 /// The type of a fact column: `long[]` when every value is an integer, `date[]` when every value
@@ -264,20 +273,25 @@ type Collected = (BTreeMap<String, Node>, Vec<(String, Column)>, Vec<Relationshi
 fn collect(store: &Store, vocab: &Vocab, graph: Option<GraphNameRef<'_>>) -> Result<Collected> {
     let kg_ns = vocab.ontology_ns();
     let local = |n: &NamedNode| n.as_str().strip_prefix(kg_ns.as_str()).map(str::to_owned);
-    let ontology_graph = GraphName::NamedNode(vocab.ontology_graph());
-    let quads: Vec<Quad> = store
-        .quads_for_pattern(None, None, None, graph)
-        .filter(|q| q.as_ref().map_or(true, |q| q.graph_name != ontology_graph))
-        .collect::<Result<_, _>>()?;
+    // The documents' graphs (one, or all but kgraph's own), then the facts of the default graph.
+    let skip: [GraphName; 2] = [vocab.ontology_graph().into(), vocab.summary_graph().into()];
+    let documents_quads: Vec<Quad> = match graph {
+        Some(GraphNameRef::DefaultGraph) => Vec::new(),
+        Some(g) => store.quads_for_pattern(None, None, None, Some(g)).collect::<Result<_, _>>()?,
+        None => store
+            .quads_for_pattern(None, None, None, None)
+            .filter(|q| q.as_ref().map_or(true, |q| !q.graph_name.is_default_graph() && !skip.contains(&q.graph_name)))
+            .collect::<Result<_, _>>()?,
+    };
+    let default_quads: Vec<Quad> =
+        store.quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph)).collect::<Result<_, _>>()?;
     let (rdf_type, label, alt_label, same_as) =
         (iri(ns::RDF, "type"), iri(ns::RDFS, "label"), iri(ns::SKOS, "altLabel"), iri(ns::OWL, "sameAs"));
-    let (rdf_subject, rdf_predicate, rdf_object) =
-        (iri(ns::RDF, "subject"), iri(ns::RDF, "predicate"), iri(ns::RDF, "object"));
     let identifier = iri(ns::DCTERMS, "identifier");
 
     // Documents: graph → identifier.
     let mut documents: HashMap<GraphName, String> = HashMap::new();
-    for q in &quads {
+    for q in &documents_quads {
         if let (NamedOrBlankNode::NamedNode(s), GraphName::NamedNode(g), Term::Literal(id)) =
             (&q.subject, &q.graph_name, &q.object)
         {
@@ -288,42 +302,48 @@ fn collect(store: &Store, vocab: &Vocab, graph: Option<GraphNameRef<'_>>) -> Res
     }
     let document_of = |g: &GraphName| documents.get(g).cloned().unwrap_or_else(|| graph_text(g));
 
-    // Nodes: subjects typed with an ontology class.
+    // Entities (from the default graph) that the documents mention (give a label).
+    let mentioned: std::collections::HashSet<&NamedOrBlankNode> =
+        documents_quads.iter().filter(|q| q.predicate == label).map(|q| &q.subject).collect();
+    let whole = graph.is_none() || graph == Some(GraphNameRef::DefaultGraph);
     let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
-    for q in &quads {
-        if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(class)) = (&q.subject, &q.object) {
-            if q.predicate == rdf_type {
+    for q in &default_quads {
+        let NamedOrBlankNode::NamedNode(s) = &q.subject else { continue };
+        if !whole && !mentioned.contains(&q.subject) {
+            continue;
+        }
+        if q.predicate == rdf_type {
+            if let Term::NamedNode(class) = &q.object {
                 if let Some(class) = local(class).filter(|c| !c.is_empty()) {
-                    let node = nodes.entry(s.as_str().to_owned()).or_default();
-                    node.classes.insert(class);
-                    node.documents.insert(document_of(&q.graph_name));
+                    nodes.entry(s.as_str().to_owned()).or_default().classes.insert(class);
                 }
             }
         }
     }
+    for q in &default_quads {
+        let NamedOrBlankNode::NamedNode(s) = &q.subject else { continue };
+        let Some(node) = nodes.get_mut(s.as_str()) else { continue };
+        match &q.object {
+            Term::NamedNode(o) if q.predicate == same_as => {
+                if let Some(qid) = o.as_str().strip_prefix(ns::WD) {
+                    node.wikidata.insert(qid.to_owned());
+                }
+            }
+            // The canonical label, for an entity no document graph read here names (its count
+            // of documents, 0, makes any document's label win).
+            Term::Literal(l) if q.predicate == label => {
+                node.labels.entry(l.value().to_owned()).or_default();
+            }
+            _ => {}
+        }
+    }
 
-    // Properties, facts between nodes, and evidence.
+    // Labels, facts and evidence, from the documents' graphs.
     let mut columns: BTreeMap<String, Column> = BTreeMap::new();
     let mut facts: std::collections::HashSet<(String, String, String, GraphName)> = Default::default();
     let mut evidence: HashMap<(NamedOrBlankNode, GraphName), Evidence> = HashMap::new();
-    for q in &quads {
+    for q in &documents_quads {
         let key = || (q.subject.clone(), q.graph_name.clone());
-        if q.predicate == rdf_subject {
-            if let Term::NamedNode(n) = &q.object {
-                evidence.entry(key()).or_default().subject = Some(n.clone().into());
-            }
-            continue;
-        }
-        if q.predicate == rdf_predicate {
-            if let Term::NamedNode(n) = &q.object {
-                evidence.entry(key()).or_default().predicate = Some(n.clone());
-            }
-            continue;
-        }
-        if q.predicate == rdf_object {
-            evidence.entry(key()).or_default().object = Some(q.object.clone());
-            continue;
-        }
         let subject = match &q.subject {
             NamedOrBlankNode::NamedNode(n) => n.as_str(),
             NamedOrBlankNode::BlankNode(_) => "",
@@ -334,31 +354,25 @@ fn collect(store: &Store, vocab: &Vocab, graph: Option<GraphNameRef<'_>>) -> Res
                 let node = nodes.get_mut(subject).expect("a node");
                 if q.predicate == label {
                     *node.labels.entry(l.value().to_owned()).or_default() += 1;
+                    node.documents.insert(document_of(&q.graph_name));
                 } else if q.predicate == alt_label {
                     node.aliases.insert(l.value().to_owned());
-                }
-            } else if let (true, Term::NamedNode(o)) = (is_node, &q.object) {
-                if q.predicate == same_as {
-                    if let Some(qid) = o.as_str().strip_prefix(ns::WD) {
-                        nodes.get_mut(subject).expect("a node").wikidata.insert(qid.to_owned());
-                    }
                 }
             }
             continue;
         };
         match (&q.object, is_node) {
             (Term::Literal(l), false) => {
-                // Evidence properties of a reified statement.
                 let ev = evidence.entry(key()).or_default();
                 match p.as_str() {
-                    "sentence" => ev.sentence = l.value().to_owned(),
-                    "sentenceStart" => ev.sentence_start = l.value().parse().ok(),
-                    "sentenceEnd" => ev.sentence_end = l.value().parse().ok(),
                     "confidence" => ev.confidence = l.value().to_owned(),
                     "rule" => ev.rule = l.value().to_owned(),
+                    "sentence" => ev.sentence = l.value().to_owned(),
+                    "spans" => (ev.sentence_start, ev.sentence_end) = first_span(l.value()),
                     _ => {}
                 }
             }
+            (o @ Term::NamedNode(_), false) if p == "fact" => evidence.entry(key()).or_default().fact = Some(o.clone()),
             (Term::NamedNode(o), false) if p == "speaker" => {
                 evidence.entry(key()).or_default().speaker = Some(o.clone().into());
             }
@@ -374,16 +388,13 @@ fn collect(store: &Store, vocab: &Vocab, graph: Option<GraphNameRef<'_>>) -> Res
         }
     }
 
-    // Evidence by the fact it supports.
+    // Evidence by the fact it supports, which its fact node names.
     let mut by_fact: HashMap<(String, String, String, GraphName), Vec<&Evidence>> = HashMap::new();
     for ((_, g), ev) in &evidence {
-        if let (Some(NamedOrBlankNode::NamedNode(s)), Some(p), Some(Term::NamedNode(o))) =
-            (&ev.subject, &ev.predicate, &ev.object)
-        {
-            if let Some(p) = local(p) {
-                by_fact.entry((s.as_str().to_owned(), p, o.as_str().to_owned(), g.clone())).or_default().push(ev);
-            }
-        }
+        let Some(Term::NamedNode(f)) = &ev.fact else { continue };
+        let Some((s, p, Term::NamedNode(o))) = vocab.fact_triple(f.as_ref()) else { continue };
+        let Some(p) = local(&p) else { continue };
+        by_fact.entry((s.as_str().to_owned(), p, o.as_str().to_owned(), g.clone())).or_default().push(ev);
     }
     let name_of = |n: &Option<NamedOrBlankNode>| -> String {
         match n {
@@ -598,24 +609,24 @@ mod tests {
         @prefix owl: <http://www.w3.org/2002/07/owl#> .
         @prefix dcterms: <http://purl.org/dc/terms/> .
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-        @prefix prov: <http://www.w3.org/ns/prov#> .
+        <https://w3id.org/kgraph/entity/country/Q159> a kg:Country ; rdfs:label "Russia" ; owl:sameAs <http://www.wikidata.org/entity/Q159> .
+        <https://w3id.org/kgraph/entity/agreement/d> a kg:Agreement ; rdfs:label "truce" ; kg:date "2020-11-10"^^xsd:date .
+        <https://w3id.org/kgraph/entity/group/pk> a kg:Group ; rdfs:label "peacekeepers" ; kg:count 1960, 2000 .
+        <https://w3id.org/kgraph/entity/country/Q159> kg:brokered <https://w3id.org/kgraph/entity/agreement/d> ; kg:deployed <https://w3id.org/kgraph/entity/group/pk> .
         <https://w3id.org/kgraph/doc/d1> {
           <https://w3id.org/kgraph/doc/d1> dcterms:identifier "d1" .
-          <http://e/ru> a kg:Country ; rdfs:label "Russia" ; skos:altLabel "Moscow;Kremlin", "Russian" ;
-              owl:sameAs <http://www.wikidata.org/entity/Q159> .
-          <http://e/deal> a kg:Agreement ; rdfs:label "truce" ; kg:date "2020-11-10"^^xsd:date .
-          <http://e/pk> a kg:Group ; rdfs:label "peacekeepers" ; kg:count 1960, 2000 .
-          <http://e/ru> kg:brokered <http://e/deal> .
-          <http://e/st1> a rdf:Statement ; rdf:subject <http://e/ru> ; rdf:predicate kg:brokered ;
-              rdf:object <http://e/deal> ; prov:wasDerivedFrom <https://w3id.org/kgraph/doc/d1> ;
-              kg:sentence "Russia brokered\nthe truce." ; kg:sentenceStart 0 ; kg:sentenceEnd 26 ;
+          <https://w3id.org/kgraph/entity/country/Q159> rdfs:label "Russia" ; skos:altLabel "Moscow;Kremlin", "Russian" .
+          <https://w3id.org/kgraph/entity/agreement/d> rdfs:label "truce" ; kg:date "2020-11-10"^^xsd:date .
+          <https://w3id.org/kgraph/entity/group/pk> rdfs:label "peacekeepers" ; kg:count 1960, 2000 .
+          <https://w3id.org/kgraph/entity/country/Q159> kg:brokered <https://w3id.org/kgraph/entity/agreement/d> .
+          <http://v/1> kg:fact <https://w3id.org/kgraph/fact/country/Q159/brokered/agreement/d> ; kg:sentence "Russia brokered\nthe truce." ; kg:spans "0-26 0-6 20-25" ;
               kg:rule "cue:brokered" ; kg:confidence 0.9 .
-          <http://e/st2> a rdf:Statement ; rdf:subject <http://e/ru> ; rdf:predicate kg:brokered ;
-              rdf:object <http://e/deal> ; kg:sentence "Moscow mediated." ; kg:sentenceStart 30 ;
-              kg:sentenceEnd 46 ; kg:rule "cue:mediated" ; kg:confidence 0.7 .
-          <http://e/ru> kg:deployed <http://e/pk> .
+          <http://v/2> kg:fact <https://w3id.org/kgraph/fact/country/Q159/brokered/agreement/d> ; kg:sentence "Moscow mediated." ; kg:spans "30-46 30-36 30-46" ;
+              kg:rule "cue:mediated" ; kg:confidence 0.7 .
+          <https://w3id.org/kgraph/entity/country/Q159> kg:deployed <https://w3id.org/kgraph/entity/group/pk> .
         }
         <https://w3id.org/kgraph/ontology> { kg:Country a owl:Class ; rdfs:label "Country" . }
+        <https://w3id.org/kgraph/summary> { <https://w3id.org/kgraph/fact/country/Q159/brokered/agreement/d> kg:documents 1 ; kg:bestConfidence 0.9 . }
     "#;
 
     fn files(graph: Option<GraphNameRef<'_>>) -> (Neo4jSummary, String, String, String) {
@@ -636,9 +647,9 @@ mod tests {
             lines[0],
             "iri:ID,:LABEL,name,aliases:string[],wikidata,documents:string[],count:long[],date:date[]"
         );
-        assert_eq!(lines[1], "http://e/deal,Entity;Agreement,truce,,,d1,,2020-11-10");
-        assert_eq!(lines[2], "http://e/pk,Entity;Group,peacekeepers,,,d1,1960;2000,");
-        assert_eq!(lines[3], "http://e/ru,Entity;Country,Russia,\"Moscow,Kremlin;Russian\",Q159,d1,,");
+        assert_eq!(lines[1], "https://w3id.org/kgraph/entity/agreement/d,Entity;Agreement,truce,,,d1,,2020-11-10");
+        assert_eq!(lines[2], "https://w3id.org/kgraph/entity/country/Q159,Entity;Country,Russia,\"Moscow,Kremlin;Russian\",Q159,d1,,");
+        assert_eq!(lines[3], "https://w3id.org/kgraph/entity/group/pk,Entity;Group,peacekeepers,,,d1,1960;2000,");
         assert_eq!(lines.len(), 4, "the ontology's classes are not nodes");
     }
 
@@ -651,9 +662,9 @@ mod tests {
             lines[0],
             ":START_ID,:END_ID,:TYPE,document,sentence,confidence:float,rule,sentenceStart:int,sentenceEnd:int,speaker"
         );
-        assert_eq!(lines[1], "http://e/ru,http://e/deal,brokered,d1,Russia brokered the truce.,0.9,cue:brokered,0,26,");
-        assert_eq!(lines[2], "http://e/ru,http://e/deal,brokered,d1,Moscow mediated.,0.7,cue:mediated,30,46,");
-        assert_eq!(lines[3], "http://e/ru,http://e/pk,deployed,d1,,,,,,", "no evidence: empty properties");
+        assert_eq!(lines[1], "https://w3id.org/kgraph/entity/country/Q159,https://w3id.org/kgraph/entity/agreement/d,brokered,d1,Russia brokered the truce.,0.9,cue:brokered,0,26,");
+        assert_eq!(lines[2], "https://w3id.org/kgraph/entity/country/Q159,https://w3id.org/kgraph/entity/agreement/d,brokered,d1,Moscow mediated.,0.7,cue:mediated,30,46,");
+        assert_eq!(lines[3], "https://w3id.org/kgraph/entity/country/Q159,https://w3id.org/kgraph/entity/group/pk,deployed,d1,,,,,,", "no evidence: empty properties");
     }
 
     #[test]

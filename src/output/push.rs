@@ -37,7 +37,7 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, GraphNameRef, NamedOrBlankNode, Term, TripleRef};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Term, TripleRef};
 use oxigraph::store::Store;
 use ureq::http::Response;
 use ureq::Body;
@@ -144,6 +144,10 @@ pub struct PushOptions {
     pub batch_size: usize,
     /// PEM file of certificate authorities to trust for `https` instead of the built-in roots.
     pub ca_cert: Option<PathBuf>,
+    /// Where the store's default graph (the facts) goes: the remote default graph, or this
+    /// named graph, for stores whose default graph is the union of their graphs and cannot be
+    /// written as such (Virtuoso).
+    pub default_graph: Option<NamedNode>,
 }
 
 impl PushOptions {
@@ -159,6 +163,7 @@ impl PushOptions {
             retry_wait: Duration::from_millis(500),
             batch_size: DEFAULT_BATCH_SIZE,
             ca_cert: None,
+            default_graph: None,
         }
     }
 }
@@ -249,6 +254,11 @@ pub fn push(
         on_event(PushEvent::Graph { graph: graph.as_ref(), quads });
         let limit = if blank { usize::MAX } else { batch_size };
         let mut iter = store.quads_for_pattern(None, None, None, Some(graph.as_ref()));
+        // The remote graph: the same, but for the default graph sent as a named one.
+        let target: GraphNameRef<'_> = match (graph, &options.default_graph) {
+            (GraphName::DefaultGraph, Some(named)) => named.as_ref().into(),
+            _ => graph.as_ref(),
+        };
         let mut first = true;
         loop {
             let mut body = Vec::new();
@@ -270,7 +280,7 @@ pub fn push(
             let request = match options.protocol {
                 Protocol::GraphStore => Request {
                     method: if first { "PUT" } else { "POST" },
-                    url: graph_store_url(&options.endpoint, graph.as_ref()),
+                    url: graph_store_url(&options.endpoint, target),
                     content_type: "application/n-triples",
                     body,
                 },
@@ -278,7 +288,7 @@ pub fn push(
                     method: "POST",
                     url: options.endpoint.clone(),
                     content_type: "application/sparql-update",
-                    body: update_body(graph.as_ref(), first, blank, &body),
+                    body: update_body(target, first, blank, &body),
                 },
             };
             client.send(&request, &mut report, &mut on_event)?;
@@ -319,10 +329,8 @@ pub fn select_graphs(kg: &KgStore, vocab: &Vocab, graphs: &[String], documents: 
     let mut out: Vec<GraphName> = Vec::new();
     for name in graphs {
         let g = export::graph_named(vocab, name);
-        if !store.contains_named_graph(g.as_ref())? {
-            return Err(Error::Invalid(format!("no graph {g} in the store (see `kgraph stats` for the documents)")));
-        }
-        out.push(g.into());
+        export::check_graph(store, g.as_ref())?;
+        out.push(g);
     }
     if !documents.is_empty() {
         let known = kg.documents()?;

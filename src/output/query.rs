@@ -1,6 +1,7 @@
 //! SPARQL text + store → results: an aligned table for people, the W3C results formats (CSV,
 //! TSV, JSON, XML) for SELECT and ASK, or RDF for CONSTRUCT and DESCRIBE. The default graph is
-//! the union of all graphs, so a query needs `GRAPH ?g` only when the document matters.
+//! the store's own, which holds the facts once (see [`crate::store::facts`]); documents, their
+//! evidence and the summary are named graphs, reached with `GRAPH`.
 //!
 //! A query is parsed once ([`parse`], [`prepare`]) and can then be run with limits on rows,
 //! bytes and time ([`run`]), or, for callers that read the solutions themselves, collected
@@ -151,25 +152,15 @@ impl Parsed {
         self.form
     }
 
-    /// A run of the query, with a new cancellation token. The default graph is the union of
-    /// all graphs unless the query has `FROM`.
+    /// A run of the query, with a new cancellation token. The default graph is the store's
+    /// default graph (the facts) unless the query has `FROM`.
     pub fn prepare(&self) -> Prepared {
-        let mut prepared = self.prepare_on_default_graph();
-        if prepared.query.dataset().is_default_dataset() {
-            prepared.query.dataset_mut().set_default_graph_as_union();
-        }
-        prepared
+        self.prepare_with(CancellationToken::new())
     }
 
-    /// A run of the query whose default graph is the store's own default graph (not the
-    /// union of all graphs), for queries written for where each triple is stored.
-    pub fn prepare_on_default_graph(&self) -> Prepared {
-        self.prepare_on_default_graph_with(CancellationToken::new())
-    }
-
-    /// [`Parsed::prepare_on_default_graph`] with a given token, which cancels every query
-    /// prepared with it (the queries of one request).
-    pub fn prepare_on_default_graph_with(&self, token: CancellationToken) -> Prepared {
+    /// [`Parsed::prepare`] with a given token, which cancels every query prepared with it (the
+    /// queries of one request).
+    pub fn prepare_with(&self, token: CancellationToken) -> Prepared {
         // SERVICE clauses fail: Oxigraph is built without its `http-client` feature, so a
         // query never makes kgraph (or `kgraph serve`) call another host.
         let query = SparqlEvaluator::new()
@@ -216,14 +207,13 @@ impl Prepared {
     }
 }
 
-/// Parses a query and prepares it (see [`Parsed::prepare`]): the default graph of the query is
-/// the union of all graphs unless it has `FROM`.
+/// Parses a query and prepares it (see [`Parsed::prepare`]): the default graph is the store's
+/// default graph (the facts) unless the query has `FROM`.
 pub fn prepare(text: &str, origin: Option<&str>) -> Result<Prepared> {
     Ok(parse(text, origin)?.prepare())
 }
 
-/// Evaluates a query against the union of the store's graphs, for callers that read the
-/// results themselves.
+/// Evaluates a query against the store, for callers that read the results themselves.
 pub fn evaluate(store: &Store, text: &str) -> Result<QueryResults<'static>> {
     prepare(text, None)?.query.on_store(store).execute().map_err(|e| evaluation_error(e, None, None))
 }
@@ -546,8 +536,9 @@ mod tests {
         store
             .load_from_slice(
                 RdfFormat::NQuads,
-                "<http://ex.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"Alpha\" <http://ex.org/g1> .\n\
-                 <http://ex.org/b> <http://www.w3.org/2000/01/rdf-schema#label> \"Beta\" <http://ex.org/g2> .\n\
+                "<http://ex.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"Alpha\" .\n\
+                 <http://ex.org/b> <http://www.w3.org/2000/01/rdf-schema#label> \"Beta\" .\n\
+                 <http://ex.org/c> <http://www.w3.org/2000/01/rdf-schema#label> \"Gamma\" <http://ex.org/g1> .\n\
                  <http://ex.org/b> <http://ex.org/n> \"42\"^^<http://www.w3.org/2001/XMLSchema#integer> <http://ex.org/g2> .\n",
             )
             .unwrap();
@@ -562,14 +553,13 @@ mod tests {
     }
 
     #[test]
-    fn default_graph_is_the_union_of_graphs() {
-        let out = run_str(
-            "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l",
-            Some("csv"),
-            None,
-        )
-        .unwrap();
+    fn default_graph_is_the_stores_and_named_graphs_need_graph() {
+        let label = "<http://www.w3.org/2000/01/rdf-schema#label>";
+        let out = run_str(&format!("SELECT ?l WHERE {{ ?s {label} ?l }} ORDER BY ?l"), Some("csv"), None).unwrap();
         assert_eq!(out, "l\r\nAlpha\r\nBeta\r\n");
+        let out =
+            run_str(&format!("SELECT ?l WHERE {{ GRAPH ?g {{ ?s {label} ?l }} }} ORDER BY ?l"), Some("csv"), None).unwrap();
+        assert_eq!(out, "l\r\nGamma\r\n");
     }
 
     #[test]
@@ -601,6 +591,6 @@ mod tests {
         assert!(run_str("ASK {}", Some("turtle"), None).is_err());
         assert!(run_str("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", Some("csv"), None).is_err());
         let nt = run_str("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", Some("ntriples"), None).unwrap();
-        assert_eq!(nt.lines().count(), 3);
+        assert_eq!(nt.lines().count(), 2, "the default graph only");
     }
 }

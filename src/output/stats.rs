@@ -1,7 +1,8 @@
-//! Store → counts: entities per class, facts per predicate, and per document its statements,
-//! facts, entities and quads, computed with SPARQL over the store and printed as aligned text or
-//! JSON. Classes and fact predicates are those the ontology graph declares (fact predicates are
-//! its properties whose domain is not `rdf:Statement`), so zero counts show too.
+//! Store → counts: entities per class and facts per predicate (from the default graph, where
+//! each is once), and per document its statements, facts, entities and quads, computed with
+//! SPARQL over the store and printed as aligned text or JSON. Classes and fact predicates are
+//! those the ontology graph declares (fact predicates are its `kg:FactProperty`s), so zero
+//! counts show too.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -35,11 +36,11 @@ pub struct DocumentStats {
     pub graph: String,
     /// Its `dcterms:title`, if any.
     pub title: Option<String>,
-    /// Reified statements (one per fact and sentence stating it).
+    /// Evidence records (one per fact and sentence stating it).
     pub statements: u64,
-    /// Distinct fact triples (with a contract predicate).
+    /// Distinct fact triples (with a fact predicate).
     pub facts: u64,
-    /// Entities typed with an ontology class.
+    /// Entities it mentions (gives a label).
     pub entities: u64,
     /// All quads of the graph.
     pub quads: u64,
@@ -54,9 +55,9 @@ pub struct Stats {
     pub graphs: u64,
     /// Distinct entities (IRIs typed with an ontology class) across the corpus.
     pub entities: u64,
-    /// Reified statements across documents.
+    /// Evidence records across documents (one per statement of a fact by a sentence).
     pub statements: u64,
-    /// Fact triples across documents (a triple counts once per document stating it).
+    /// Distinct facts (triples with a fact predicate in the default graph).
     pub facts: u64,
     /// Whether the ontology graph of this base is in the store; without it classes and
     /// predicates cannot be listed.
@@ -76,13 +77,12 @@ pub fn collect(store: &Store, vocab: &Vocab) -> Result<Stats> {
         "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n\
          PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\
          PREFIX owl: <http://www.w3.org/2002/07/owl#>\n\
-         PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+         PREFIX dcterms: <http://purl.org/dc/terms/>\n\
+         PREFIX kg: <{}>\n",
+        vocab.ontology_ns()
     );
-    let classes = format!("GRAPH {ont} {{ ?c a owl:Class FILTER(isIRI(?c)) }}");
-    let predicates = format!(
-        "GRAPH {ont} {{ ?p a ?kind FILTER(?kind IN (owl:ObjectProperty, owl:DatatypeProperty)) \
-         FILTER NOT EXISTS {{ ?p rdfs:domain rdf:Statement }} }}"
-    );
+    let classes = format!("GRAPH {ont} {{ ?c rdfs:subClassOf kg:Entity }}");
+    let predicates = format!("GRAPH {ont} {{ ?p a kg:FactProperty }}");
     let select = |body: String| select(store, &format!("{prologue}{body}"));
 
     let mut stats = Stats {
@@ -91,17 +91,15 @@ pub fn collect(store: &Store, vocab: &Vocab) -> Result<Stats> {
         ontology: store.contains_named_graph(ont.as_ref())?,
         ..Stats::default()
     };
+    // Each entity and fact is once in the default graph.
     stats.classes = counts(select(format!(
-        "SELECT ?x (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {classes} OPTIONAL {{ GRAPH ?g {{ ?e a ?c }} }} BIND(?c AS ?x) }} GROUP BY ?x"
+        "SELECT ?x (COUNT(?e) AS ?n) WHERE {{ {classes} OPTIONAL {{ ?e a ?c }} BIND(?c AS ?x) }} GROUP BY ?x"
     ))?);
     stats.predicates = counts(select(format!(
-        "SELECT ?x (COUNT(?o) AS ?n) WHERE {{ {predicates} OPTIONAL {{ GRAPH ?g {{ ?s ?p ?o }} }} BIND(?p AS ?x) }} GROUP BY ?x"
+        "SELECT ?x (COUNT(?o) AS ?n) WHERE {{ {predicates} OPTIONAL {{ ?s ?p ?o }} BIND(?p AS ?x) }} GROUP BY ?x"
     ))?);
-    stats.entities = number(
-        select(format!("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {classes} GRAPH ?g {{ ?e a ?c }} }}"))?
-            .first()
-            .and_then(|s| s.get("n")),
-    );
+    stats.entities = stats.classes.iter().map(|c| c.count).sum();
+    stats.facts = stats.predicates.iter().map(|c| c.count).sum();
 
     let mut documents: BTreeMap<String, DocumentStats> = BTreeMap::new();
     for s in select(
@@ -120,13 +118,10 @@ pub fn collect(store: &Store, vocab: &Vocab) -> Result<Stats> {
     }
     let per_graph: [(String, fn(&mut DocumentStats) -> &mut u64); 4] = [
         ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g".into(), |d| &mut d.quads),
-        ("SELECT ?g (COUNT(DISTINCT ?st) AS ?n) WHERE { GRAPH ?g { ?st a rdf:Statement } } GROUP BY ?g".into(), |d| {
-            &mut d.statements
+        ("SELECT ?g (COUNT(?v) AS ?n) WHERE { GRAPH ?g { ?v kg:fact ?f } } GROUP BY ?g".into(), |d| &mut d.statements),
+        ("SELECT ?g (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e rdfs:label ?l } } GROUP BY ?g".into(), |d| {
+            &mut d.entities
         }),
-        (
-            format!("SELECT ?g (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {classes} GRAPH ?g {{ ?e a ?c }} }} GROUP BY ?g"),
-            |d| &mut d.entities,
-        ),
         (format!("SELECT ?g (COUNT(*) AS ?n) WHERE {{ {predicates} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"), |d| {
             &mut d.facts
         }),
@@ -144,7 +139,6 @@ pub fn collect(store: &Store, vocab: &Vocab) -> Result<Stats> {
     stats.documents = documents.into_values().collect();
     stats.documents.sort_by(|a, b| (&a.identifier, &a.graph).cmp(&(&b.identifier, &b.graph)));
     stats.statements = stats.documents.iter().map(|d| d.statements).sum();
-    stats.facts = stats.documents.iter().map(|d| d.facts).sum();
     Ok(stats)
 }
 
@@ -256,16 +250,19 @@ mod tests {
         let data = r#"
             @prefix kg: <https://w3id.org/kgraph/ontology#> .
             @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+            @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
             @prefix dcterms: <http://purl.org/dc/terms/> .
+            <http://e/ru> a kg:Country ; rdfs:label "Russia" . <http://e/deal> a kg:Agreement .
+            <http://e/ru> kg:brokered <http://e/deal> .
             <https://w3id.org/kgraph/doc/d1> {
               <https://w3id.org/kgraph/doc/d1> dcterms:identifier "d1" ; dcterms:title "One" .
-              <http://e/ru> a kg:Country . <http://e/deal> a kg:Agreement .
+              <http://e/ru> rdfs:label "Russia" . <http://e/deal> rdfs:label "deal" .
               <http://e/ru> kg:brokered <http://e/deal> .
-              <http://s/1> a rdf:Statement ; rdf:subject <http://e/ru> ; kg:rule "r" .
+              <http://v/1> kg:fact <http://f/1> ; kg:rule "r" .
             }
             <https://w3id.org/kgraph/doc/d2> {
               <https://w3id.org/kgraph/doc/d2> dcterms:identifier "d2" .
-              <http://e/ru> a kg:Country .
+              <http://e/ru> rdfs:label "Russia" .
             }"#;
         kg.store().load_from_slice(RdfFormat::TriG, data).unwrap();
         let stats = collect(kg.store(), &vocab).unwrap();
@@ -282,12 +279,13 @@ mod tests {
         let d1 = &stats.documents[0];
         assert_eq!(
             (d1.identifier.as_str(), d1.title.as_deref(), d1.statements, d1.facts, d1.entities, d1.quads),
-            ("d1", Some("One"), 1, 1, 2, 8)
+            ("d1", Some("One"), 1, 1, 2, 7)
         );
         assert_eq!(stats.documents[1].entities, 1);
         let mut text = Vec::new();
         stats.write_text(&mut text).unwrap();
         let text = String::from_utf8(text).unwrap();
-        assert!(text.contains("d1                 1      1         2      8  One"), "{text}");
+        assert!(text.contains("d1                 1      1         2      7  One"), "{text}");
+        assert_eq!((stats.facts, stats.statements), (1, 1));
     }
 }

@@ -118,35 +118,24 @@ impl Queries {
                 "api:names",
                 "SELECT DISTINCT ?e ?name WHERE { GRAPH ?g { ?e rdfs:label|skos:altLabel ?name } }",
             )?,
-            // Every fact between two resources, through its fact node.
+            // Every fact between two resources (the default graph holds each once).
             links: parse(
                 "api:links",
-                "SELECT ?s ?p ?o WHERE { ?f rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . FILTER(isIRI(?o)) }",
+                "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o) && ?p != rdf:type && ?p != owl:sameAs) }",
             )?,
-            // The facts of ?e with another resource, either way, with their documents and best
-            // confidence.
+            // The facts of ?e with another resource, either way (their counts are read from the
+            // summary by their fact node, see `fact_summary`).
             neighbours: parse(
                 "api:neighbours",
-                "SELECT ?e ?p ?n ?out ?documents ?confidence WHERE {
-                   { ?f rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?n . BIND(true AS ?out) }
-                   UNION
-                   { ?f rdf:object ?e ; rdf:predicate ?p ; rdf:subject ?n . BIND(false AS ?out) }
-                   FILTER(isIRI(?n))
-                   OPTIONAL { GRAPH kgraph:summary { ?f kg:documents ?documents } }
-                   OPTIONAL { GRAPH kgraph:summary { ?f kg:bestConfidence ?confidence } }
+                "SELECT ?e ?p ?n ?out WHERE {
+                   { ?e ?p ?n BIND(true AS ?out) } UNION { ?n ?p ?e BIND(false AS ?out) }
+                   FILTER(isIRI(?n) && ?p != rdf:type && ?p != owl:sameAs)
                  }",
             )?,
-            // What ?e is: its classes, labels, identities and literal facts (with documents).
+            // What ?e is: its classes, labels, identities and literal facts.
             own: parse(
                 "api:own",
-                "SELECT ?e ?p ?o ?documents WHERE {
-                   ?e ?p ?o
-                   FILTER(!isIRI(?o) || ?p = rdf:type || ?p = owl:sameAs)
-                   OPTIONAL {
-                     ?f rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o .
-                     GRAPH kgraph:summary { ?f kg:documents ?documents }
-                   }
-                 }",
+                "SELECT ?e ?p ?o WHERE { ?e ?p ?o FILTER(!isIRI(?o) || ?p = rdf:type || ?p = owl:sameAs) }",
             )?,
             // The documents that mention ?e.
             documents_of: parse(
@@ -160,16 +149,14 @@ impl Queries {
                    }
                  }",
             )?,
-            // Every sentence that states ?s ?p ?o, with its document, offsets, rule,
-            // confidence and speaker.
+            // Every sentence that states the fact whose node is ?f, with its document, offsets,
+            // rule, confidence and speaker.
             evidence: parse(
                 "api:evidence",
-                "SELECT ?s ?p ?o ?g ?id ?title ?date ?text ?start ?spans ?rule ?confidence ?speaker WHERE {
-                   ?f rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+                "SELECT ?f ?g ?id ?title ?date ?text ?spans ?rule ?confidence ?speaker WHERE {
                    GRAPH ?g {
-                     ?v kg:fact ?f ; kg:sentence ?sentence ; kg:spans ?spans ; kg:rule ?rule ; kg:confidence ?confidence .
+                     ?v kg:fact ?f ; kg:sentence ?text ; kg:spans ?spans ; kg:rule ?rule ; kg:confidence ?confidence .
                      OPTIONAL { ?v kg:speaker ?speaker }
-                     ?sentence kg:text ?text ; kg:start ?start .
                      ?g dcterms:identifier ?id .
                      OPTIONAL { ?g dcterms:title ?title }
                      OPTIONAL { ?g dcterms:date ?date }
@@ -248,6 +235,27 @@ async fn json_answer<T: Serialize + Send + 'static>(
     Ok(response)
 }
 
+/// The summary's counts of the fact `s p o`: documents stating it and best confidence. The
+/// fact's node is named after the triple ([`Vocab::fact`]), so this is an index lookup, not a
+/// query.
+fn fact_summary(state: &AppState, s: &str, p: &str, o: &Term) -> std::result::Result<(u64, Option<f64>), Failure> {
+    let (Ok(s), Ok(p)) = (NamedNode::new(s), NamedNode::new(p)) else { return Ok((0, None)) };
+    let fact = state.vocab.fact(s.as_ref(), p.as_ref(), o.as_ref());
+    let summary = state.vocab.summary_graph();
+    let (documents, best) = (state.vocab.term("documents"), state.vocab.term("bestConfidence"));
+    let (mut n, mut confidence) = (0, None);
+    for q in state.store().quads_for_pattern(Some(fact.as_ref().into()), None, None, Some(summary.as_ref().into())) {
+        let q = q.map_err(|e| state.failure(e.into()))?;
+        let Term::Literal(l) = &q.object else { continue };
+        if q.predicate == documents {
+            n = l.value().parse().unwrap_or(0);
+        } else if q.predicate == best {
+            confidence = l.value().parse().ok();
+        }
+    }
+    Ok((n, confidence))
+}
+
 /// Runs one of the API's queries with its parameters bound.
 fn select(
     state: &AppState,
@@ -256,7 +264,7 @@ fn select(
     bindings: &[(&str, Term)],
     limit: Option<usize>,
 ) -> std::result::Result<(Vec<QuerySolution>, bool), Failure> {
-    let mut prepared = parsed.prepare_on_default_graph_with(token.clone());
+    let mut prepared = parsed.prepare_with(token.clone());
     for (var, value) in bindings {
         prepared = prepared.bind(var, value.clone());
     }
@@ -424,11 +432,12 @@ async fn entity(state: Arc<AppState>, iri: String) -> Answer {
                 Some(Term::NamedNode(o)) if p == same_iri => page.same_as.push(o.as_str().to_owned()),
                 Some(Term::Literal(l)) => {
                     if let Some(info) = ontology.predicates.get(&p) {
+                        let (documents, _) = fact_summary(state, node.as_str(), &p, &Term::Literal(l.clone()))?;
                         page.attributes.push(Attribute {
                             predicate: p.clone(),
                             label: info.label.clone(),
                             value: l.value().to_owned(),
-                            documents: number_of(row, "documents").unwrap_or(0.0) as u64,
+                            documents,
                         });
                     }
                 }
@@ -504,7 +513,7 @@ async fn neighbours(State(state): State<Arc<AppState>>, Query(p): Query<Neighbou
     let node = named(&catalog.entities[index].iri, "entity")?;
     json_answer(&state, move |state, token| {
         let ontology = state.api.ontology();
-        let (rows, _) = select(state, token, &state.api.queries.neighbours, &[("e", Term::NamedNode(node))], None)?;
+        let (rows, _) = select(state, token, &state.api.queries.neighbours, &[("e", Term::NamedNode(node.clone()))], None)?;
         let mut groups: BTreeMap<(String, bool), Vec<Neighbour>> = BTreeMap::new();
         for row in &rows {
             let (Some(p), Some(n)) = (iri_of(row, "p"), iri_of(row, "n")) else { continue };
@@ -512,11 +521,9 @@ async fn neighbours(State(state): State<Arc<AppState>>, Query(p): Query<Neighbou
                 continue;
             }
             let out = text_of(row, "out").as_deref() == Some("true");
-            groups.entry((p, out)).or_default().push(Neighbour {
-                entity: catalog.describe(&n),
-                fact_documents: number_of(row, "documents").unwrap_or(0.0) as u64,
-                confidence: number_of(row, "confidence"),
-            });
+            let (s, o) = if out { (node.as_str(), n.as_str()) } else { (n.as_str(), node.as_str()) };
+            let (documents, confidence) = fact_summary(state, s, &p, &Term::NamedNode(NamedNode::new_unchecked(o)))?;
+            groups.entry((p, out)).or_default().push(Neighbour { entity: catalog.describe(&n), fact_documents: documents, confidence });
         }
         let mut shown = 0;
         let answer: Vec<NeighbourGroup> = groups
@@ -600,14 +607,15 @@ async fn evidence(State(state): State<Arc<AppState>>, Query(p): Query<EvidencePa
         let mut sentences = Vec::new();
         let mut more = false;
         for (subject, object, reversed) in ways {
-            let bindings = [("s", subject), ("p", Term::NamedNode(predicate.clone())), ("o", object)];
+            let Term::NamedNode(subject) = subject else { continue };
+            let fact = state.vocab.fact(subject.as_ref(), predicate.as_ref(), object.as_ref());
+            let bindings = [("f", Term::NamedNode(fact))];
             let (rows, cut) = select(state, token, &state.api.queries.evidence, &bindings, Some(MAX_SENTENCES))?;
             more |= cut;
             for row in &rows {
                 let Some(document) = document_ref(row) else { continue };
                 let text = text_of(row, "text").unwrap_or_default();
-                let start = number_of(row, "start").unwrap_or(0.0) as u64;
-                let spans = text_spans(&text_of(row, "spans").unwrap_or_default());
+                let (start, spans) = text_spans(&text_of(row, "spans").unwrap_or_default());
                 sentences.push(Sentence {
                     document,
                     rule: text_of(row, "rule").unwrap_or_default(),
@@ -639,17 +647,20 @@ async fn evidence(State(state): State<Arc<AppState>>, Query(p): Query<EvidencePa
     .await
 }
 
-/// `kg:spans` ("ss-se os-oe": subject then object, character offsets in the document) as two
-/// ranges; what does not parse is left out.
-fn text_spans(spans: &str) -> Vec<(u64, u64, &'static str)> {
-    spans
+/// `kg:spans` ("ss-se ts-te os-oe": the sentence, the subject and the object, character offsets
+/// in the document) as the sentence's start and the two marked ranges; what does not parse is
+/// left out.
+fn text_spans(spans: &str) -> (u64, Vec<(u64, u64, &'static str)>) {
+    let ranges: Vec<Option<(u64, u64)>> = spans
         .split_whitespace()
-        .zip(["subject", "object"])
-        .filter_map(|(span, mark)| {
+        .map(|span| {
             let (a, b) = span.split_once('-')?;
-            Some((a.trim().parse().ok()?, b.trim().parse().ok()?, mark))
+            Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
         })
-        .collect()
+        .collect();
+    let start = ranges.first().copied().flatten().map_or(0, |(a, _)| a);
+    let marked = ranges.iter().skip(1).zip(["subject", "object"]).filter_map(|(r, mark)| r.map(|(a, b)| (a, b, mark))).collect();
+    (start, marked)
 }
 
 /// The sentence `text` (starting at character `start` of its document) cut into parts at the
@@ -818,6 +829,8 @@ async fn dot_view(State(state): State<Arc<AppState>>, Json(body): Json<DotBody>)
                 selection: dot::Selection::Entities(body.entities),
                 query: None,
                 max_nodes: 0,
+                // As `kgraph dot` without --evidence: edges count their documents, no list.
+                sources: false,
             };
             let picture = dot::draw(state.store(), &state.vocab, &options)?;
             let style = dot::DotStyle { layout: dot::Layout::Auto.resolve(picture.graph.node_count()), ..dot::DotStyle::default() };
@@ -837,15 +850,18 @@ mod tests {
 
     #[test]
     fn sentences_are_cut_at_the_subject_and_object() {
-        let parts = mark("Russia brokered the deal.", 100, text_spans("100-106 116-124"));
+        let (start, spans) = text_spans("100-125 100-106 116-124");
+        assert_eq!(start, 100);
+        let parts = mark("Russia brokered the deal.", start, spans);
         let got: Vec<(&str, Option<&str>)> = parts.iter().map(|p| (p.text.as_str(), p.mark)).collect();
         assert_eq!(got, [("Russia", Some("subject")), (" brokered ", None), ("the deal", Some("object")), (".", None)]);
         // Offsets count characters, not bytes; spans outside the sentence are clipped.
-        let parts = mark("Ésope à Paris", 0, text_spans("0-5 8-99"));
+        let parts = mark("Ésope à Paris", 0, text_spans("0-13 0-5 8-99").1);
         let got: Vec<(&str, Option<&str>)> = parts.iter().map(|p| (p.text.as_str(), p.mark)).collect();
         assert_eq!(got, [("Ésope", Some("subject")), (" à ", None), ("Paris", Some("object"))]);
         // Garbage never panics.
-        assert_eq!(mark("abc", 10, text_spans("x-y 5-2")).len(), 1);
-        assert_eq!(mark("", 0, text_spans("0-3 1-2")), Vec::<Part>::new());
+        assert_eq!(text_spans("x-y 5-2 7"), (0, vec![(5, 2, "subject")]));
+        assert_eq!(mark("abc", 10, vec![(5, 2, "subject"), (12, 99, "object")]).len(), 2);
+        assert_eq!(mark("", 0, text_spans("0-0 0-3 1-2").1), Vec::<Part>::new());
     }
 }

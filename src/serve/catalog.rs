@@ -83,7 +83,7 @@ impl Catalog {
     /// Runs the three queries on `store` and indexes what they give.
     pub(super) fn load(store: &Store, vocab: &Vocab, queries: &CatalogQueries<'_>, ontology: &Ontology) -> Result<Self> {
         let mut catalog = Catalog { base: vocab.base().to_owned(), ..Catalog::default() };
-        let (rows, _) = query::solutions(store, queries.entities.prepare_on_default_graph(), None, None)?;
+        let (rows, _) = query::solutions(store, queries.entities.prepare(), None, None)?;
         let mut found: BTreeMap<String, Entry> = BTreeMap::new();
         for row in rows {
             let Some(iri) = iri_of(&row, "e") else { continue };
@@ -117,7 +117,7 @@ impl Catalog {
             catalog.by_iri.insert(iri, i);
             catalog.entities.push(entry);
         }
-        let (rows, _) = query::solutions(store, queries.names.prepare_on_default_graph(), None, None)?;
+        let (rows, _) = query::solutions(store, queries.names.prepare(), None, None)?;
         for row in rows {
             let (Some(iri), Some(name)) = (iri_of(&row, "e"), text_of(&row, "name")) else { continue };
             if let Some(&i) = catalog.by_iri.get(&iri) {
@@ -135,7 +135,7 @@ impl Catalog {
         }
         let mut predicates: BTreeMap<String, usize> = BTreeMap::new();
         catalog.links = vec![Vec::new(); catalog.entities.len()];
-        let (rows, _) = query::solutions(store, queries.links.prepare_on_default_graph(), None, None)?;
+        let (rows, _) = query::solutions(store, queries.links.prepare(), None, None)?;
         for row in rows {
             let (Some(s), Some(p), Some(o)) = (iri_of(&row, "s"), iri_of(&row, "p"), iri_of(&row, "o")) else { continue };
             let (Some(&s), Some(&o)) = (catalog.by_iri.get(&s), catalog.by_iri.get(&o)) else { continue };

@@ -11,7 +11,7 @@ use super::*;
 const B: &str = "https://w3id.org/kgraph/";
 
 /// Russia brokered the November agreement, which Armenia signed; Nikol Pashinyan is Armenia's
-/// official. One document states it all; the summary counts it.
+/// official. One document states it all; the summary counts it (as `store::facts` writes it).
 fn fixture() -> String {
     let kg = format!("{B}ontology#");
     let e = |k: &str| format!("<{B}entity/{k}>");
@@ -41,22 +41,23 @@ fn fixture() -> String {
     q.push(format!("{doc} <{dct}identifier> \"d1\" {doc} ."));
     q.push(format!("{doc} <{dct}title> \"Ceasefire in Karabakh\" {doc} ."));
     q.push(format!("{doc} <{dct}date> \"2020-11-10\" {doc} ."));
-    let sentence = format!("<{B}doc/d1#char=0,102>");
-    q.push(format!("{sentence} <{kg}text> \"Russia brokered the deal at night. Armenia signed the deal. Prime Minister Nikol Pashinyan of Armenia.\" {doc} ."));
-    q.push(format!("{sentence} <{kg}start> \"0\"^^<http://www.w3.org/2001/XMLSchema#integer> {doc} ."));
+    let sentence = "Russia brokered the deal at night. Armenia signed the deal. Prime Minister Nikol Pashinyan of Armenia.";
+    let vocab = Vocab::default();
+    let node = |iri: &str| oxigraph::model::NamedNode::new(iri.trim_matches(['<', '>'])).unwrap();
+    let date = oxigraph::model::Literal::new_typed_literal("2020-11-10", oxigraph::model::vocab::xsd::DATE);
+    let fact_of_date = vocab.fact(node(&deal).as_ref(), node(&format!("{kg}date")).as_ref(), date.as_ref().into());
+    q.push(format!("{fact_of_date} <{kg}documents> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> {summary} ."));
     for (s, p, o, f, spans, rule, confidence) in facts {
-        let fact = format!("<{B}fact/{f}>");
+        // The fact node is named after the triple and has no triples of its own.
+        let fact = format!("{}", vocab.fact(node(&s).as_ref(), node(&format!("{kg}{p}")).as_ref(), node(&o).as_ref().into()));
         let evidence = format!("<{B}evidence/{f}>");
         q.push(format!("{s} <{kg}{p}> {o} ."));
         q.push(format!("{s} <{kg}{p}> {o} {doc} ."));
-        q.push(format!("{fact} <{rdf}subject> {s} ."));
-        q.push(format!("{fact} <{rdf}predicate> <{kg}{p}> ."));
-        q.push(format!("{fact} <{rdf}object> {o} ."));
         q.push(format!("{fact} <{kg}documents> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> {summary} ."));
         q.push(format!("{fact} <{kg}bestConfidence> \"{confidence}\"^^<http://www.w3.org/2001/XMLSchema#decimal> {summary} ."));
         q.push(format!("{evidence} <{kg}fact> {fact} {doc} ."));
-        q.push(format!("{evidence} <{kg}sentence> {sentence} {doc} ."));
-        q.push(format!("{evidence} <{kg}spans> \"{spans}\" {doc} ."));
+        q.push(format!("{evidence} <{kg}sentence> \"{sentence}\" {doc} ."));
+        q.push(format!("{evidence} <{kg}spans> \"0-102 {spans}\" {doc} ."));
         q.push(format!("{evidence} <{kg}rule> \"{rule}\" {doc} ."));
         q.push(format!("{evidence} <{kg}confidence> \"{confidence}\"^^<http://www.w3.org/2001/XMLSchema#decimal> {doc} ."));
     }
@@ -150,6 +151,7 @@ async fn entity_document_and_path() {
     assert_eq!(page["entity"]["label"], "agreement of 10 November 2020");
     assert_eq!(page["attributes"][0]["label"], "date");
     assert_eq!(page["attributes"][0]["value"], "2020-11-10");
+    assert_eq!(page["attributes"][0]["documents"], 1);
     assert_eq!(page["documents"][0]["id"], "d1");
     assert_eq!(page["relations"].as_array().unwrap().len(), 2);
     let doc = get_json(&app, "/api/document?id=d1").await;

@@ -5,8 +5,9 @@
 //!
 //! Nodes are entities, labelled with their `rdfs:label`, shaped and coloured by class; literal
 //! facts (count, date, title, death toll) are rows inside their node. Edges are the contract
-//! relations, labelled with the predicate's `rdfs:label` from the ontology; a triple stated in
-//! several documents is one edge with a count. Types, labels and provenance are never edges.
+//! relations, labelled with the predicate's `rdfs:label` from the ontology; a fact stated in
+//! several documents is one edge with their number (from the summary graph). Types, labels and
+//! provenance are never edges.
 
 pub mod model;
 pub mod render;
@@ -78,8 +79,10 @@ pub struct Edge {
     pub label: String,
     /// Whether the predicate is symmetric (drawn without an arrow head).
     pub symmetric: bool,
-    /// The documents that state it, sorted (empty for a CONSTRUCT result).
-    pub documents: Vec<DocRef>,
+    /// How many documents state it (0 for a triple only a CONSTRUCT result holds).
+    pub documents: usize,
+    /// Some of those documents, sorted, when they were asked for (`--evidence`).
+    pub sources: Vec<DocRef>,
 }
 
 /// The picture: a petgraph graph of entities and relations, in a deterministic order (nodes by
@@ -107,20 +110,29 @@ pub struct DrawOptions {
     pub query: Option<(String, Option<String>)>,
     /// Keep at most this many nodes, the most connected (0: no limit).
     pub max_nodes: usize,
+    /// Look up the documents of each drawn edge (for `--evidence` tooltips).
+    pub sources: bool,
 }
 
 /// Reads `store`, applies the filters and the selection and keeps the `max_nodes` most
 /// connected nodes: the picture to write with [`write_dot`].
 pub fn draw(store: &Store, vocab: &Vocab, options: &DrawOptions) -> Result<Picture> {
     let model = match &options.query {
+        Some(_) if options.filters.document.is_some() => {
+            return Err(Error::Invalid("--document and --query: a query's result has no documents; filter in the query".into()))
+        }
         Some((text, origin)) => Model::from_construct(store, vocab, text, origin.as_deref())?,
-        None => Model::from_store(store, vocab)?,
+        None => Model::from_store(store, vocab, options.filters.document.as_deref())?,
     };
     let full = model.picture(&options.filters)?;
     let mut picture = full.select(&options.selection)?;
     let origin = options.query.as_ref().map(|(_, origin)| origin.as_deref().unwrap_or("a CONSTRUCT query"));
     picture.title = caption(&options.selection, origin, &picture);
-    Ok(picture.keep_most_connected(options.max_nodes))
+    let mut picture = picture.keep_most_connected(options.max_nodes);
+    if options.sources {
+        model.sources(store, &mut picture, write::MAX_DOCUMENTS)?;
+    }
+    Ok(picture)
 }
 
 /// What the picture shows: `kgraph`, `kgraph: queries/x.rq`, `kgraph: Russia, depth 1` …

@@ -1,17 +1,18 @@
-//! Store (or a CONSTRUCT result) → [`Model`]: the entities with their labels, classes and
-//! documents, and the facts between them with the documents and confidences that state them,
-//! all read with SPARQL; then [`Model::picture`] applies the filters and builds the petgraph
-//! graph of the picture.
+//! Store (or a CONSTRUCT result) → [`Model`]: the entities with their (preferred) labels and
+//! classes, and the facts between them with how many documents state them and their best
+//! confidence, read from the facts (the default graph) and the summary graph, never from the
+//! evidence of every document (or, with `--document`, from that document's graph alone); then
+//! [`Model::picture`] applies the filters and builds the petgraph graph of the picture.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use oxigraph::model::{GraphName, NamedNode, Quad, Term};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::{QueryResults, QuerySolution};
 use oxigraph::store::Store;
 use petgraph::graph::DiGraph;
 
 use super::{DocRef, Edge, Node, Picture, Row};
-use crate::graph::vocab::ns;
+use crate::graph::vocab::{iri, ns};
 use crate::graph::Vocab;
 use crate::output::query::evaluate;
 use crate::{Error, Result};
@@ -45,7 +46,7 @@ pub struct ClassInfo {
 pub struct Ontology {
     /// The fact properties (the contract), by IRI.
     pub predicates: BTreeMap<String, PredicateInfo>,
-    /// The provenance properties (domain `rdf:Statement`), never drawn.
+    /// The other properties (evidence, sentences, summary), never drawn.
     pub provenance: BTreeSet<String>,
     /// The entity classes, by IRI.
     pub classes: BTreeMap<String, ClassInfo>,
@@ -62,8 +63,6 @@ pub struct Entity {
     pub aliases: BTreeSet<String>,
     /// Its class among the ontology's, by IRI (the smallest if it has several).
     pub class: Option<String>,
-    /// The graphs that type it.
-    pub graphs: BTreeSet<String>,
 }
 
 /// The object of a fact.
@@ -75,7 +74,7 @@ pub enum Object {
     Literal(String),
 }
 
-/// One triple, with the graphs that state it and the best confidence each gives it.
+/// One triple, with how many documents state it and how surely.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fact {
     /// The subject's IRI or `_:id`.
@@ -84,12 +83,17 @@ pub struct Fact {
     pub predicate: String,
     /// The object.
     pub object: Object,
-    /// Graph IRI → the highest `kg:confidence` of the statements of this triple there (none
-    /// when the graph has no reified statement for it).
-    pub support: BTreeMap<String, Option<f64>>,
+    /// How many documents state it (the summary's `kg:documents`; 1 in a picture of one
+    /// document; 0 for a triple only a CONSTRUCT result holds).
+    pub documents: usize,
+    /// The best confidence of its evidence (in the document, for a picture of one document).
+    pub confidence: Option<f64>,
+    /// The document graphs stating it, where they were read: a symmetric fact stated both ways
+    /// (so that the one edge counts each document once), a picture of one document.
+    pub graphs: BTreeSet<String>,
 }
 
-/// Everything a picture can show, before any filter.
+/// Everything a picture can show, before any filter (but `--document`, applied as it is read).
 #[derive(Clone, Debug, Default)]
 pub struct Model {
     /// Classes and properties.
@@ -100,6 +104,8 @@ pub struct Model {
     pub facts: Vec<Fact>,
     /// Document graph IRI → its identifier and title.
     pub documents: BTreeMap<String, DocRef>,
+    /// The fact node of each drawn triple, for finding its documents (see [`Model::sources`]).
+    pub vocab: Vocab,
     /// Predicates drawn although the ontology does not declare them (CONSTRUCT results), by IRI.
     pub extra_predicates: BTreeMap<String, PredicateInfo>,
 }
@@ -113,7 +119,7 @@ pub struct Filters {
     pub types: Vec<String>,
     /// Only what this document states: its identifier or graph IRI.
     pub document: Option<String>,
-    /// Only facts stated with at least this confidence.
+    /// Only facts stated with at least this confidence (their best; in one document, its best).
     pub min_confidence: Option<f64>,
 }
 
@@ -154,7 +160,8 @@ impl Ontology {
                    ?p a ?kind FILTER(isIRI(?p) && ?kind IN (owl:ObjectProperty, owl:DatatypeProperty))
                    OPTIONAL {{ ?p rdfs:label ?l }}
                    BIND(EXISTS {{ ?p a owl:SymmetricProperty }} AS ?sym)
-                   BIND(EXISTS {{ ?p rdfs:domain rdf:Statement }} AS ?prov) }} }}"
+                   BIND(NOT EXISTS {{ ?p a <{}FactProperty> }} AS ?prov) }} }}",
+                vocab.ontology_ns()
             ),
         )? {
             let Some(p) = iri_of(s.get("p")) else { continue };
@@ -175,7 +182,8 @@ impl Ontology {
         for s in select(
             store,
             &format!(
-                "SELECT ?c ?l WHERE {{ GRAPH {ont} {{ ?c a owl:Class FILTER(isIRI(?c)) OPTIONAL {{ ?c rdfs:label ?l }} }} }}"
+                "SELECT ?c ?l WHERE {{ GRAPH {ont} {{ ?c rdfs:subClassOf <{}Entity> OPTIONAL {{ ?c rdfs:label ?l }} }} }}",
+                vocab.ontology_ns()
             ),
         )? {
             let Some(c) = iri_of(s.get("c")) else { continue };
@@ -221,14 +229,32 @@ impl Ontology {
 }
 
 impl Model {
-    /// Reads the entities and contract facts of `store` (every document graph) with SPARQL.
-    pub fn from_store(store: &Store, vocab: &Vocab) -> Result<Self> {
+    /// Reads the entities and facts of `store`: the facts of the corpus (default graph) with
+    /// their counts from the summary graph, or, with `document` (an identifier or graph IRI),
+    /// the facts of that document's graph with its own confidences.
+    pub fn from_store(store: &Store, vocab: &Vocab, document: Option<&str>) -> Result<Self> {
         let ontology = Ontology::read(store, vocab)?;
-        let mut model = Model { documents: read_documents(store)?, ..Model::default() };
-        let predicates: Vec<&String> = ontology.predicates.keys().collect();
-        model.facts = read_facts(store, vocab, Some(&predicates))?;
+        let documents = read_documents(store)?;
+        let graph = match document {
+            None => None,
+            Some(name) => Some(
+                documents
+                    .iter()
+                    .find(|(g, d)| g.as_str() == name || d.id == name)
+                    .map(|(g, _)| NamedNode::new_unchecked(g.clone()))
+                    .ok_or_else(|| {
+                        Error::Invalid(format!("--document: no document {name:?} in the store (`kgraph stats` lists them)"))
+                    })?,
+            ),
+        };
+        let mut model = Model { documents, vocab: vocab.clone(), ..Model::default() };
+        let predicates: Vec<NamedNode> = ontology.predicates.keys().map(|p| NamedNode::new_unchecked(p.clone())).collect();
+        model.facts = match &graph {
+            None => read_corpus_facts(store, vocab, &predicates, &ontology)?,
+            Some(g) => read_document_facts(store, vocab, g, &predicates)?,
+        };
         model.ontology = ontology;
-        read_entities(store, &mut model)?;
+        read_entities(store, &mut model, graph.as_ref())?;
         Ok(model)
     }
 
@@ -252,8 +278,8 @@ impl Model {
             result.insert(&Quad::new(t.subject, t.predicate, t.object, graph.clone()))?;
         }
         let ontology = Ontology::read(store, vocab)?;
-        let mut model = Model::default();
-        model.facts = read_facts(&result, vocab, None)?;
+        let mut model = Model { vocab: vocab.clone(), documents: read_documents(store)?, ..Model::default() };
+        model.facts = read_result_facts(&result, store, vocab)?;
         model.facts.retain(|f| ontology.draws(&f.predicate));
         for f in &model.facts {
             if !ontology.predicates.contains_key(&f.predicate) {
@@ -265,7 +291,7 @@ impl Model {
             }
         }
         model.ontology = ontology;
-        read_entities(&result, &mut model)?;
+        read_entities(&result, &mut model, None)?;
         // What the result does not say about its resources, the store may.
         let missing: Vec<String> = model
             .entities
@@ -298,47 +324,30 @@ impl Model {
     }
 
     /// Applies `filters` and builds the picture's graph: one node per entity kept, one edge per
-    /// relation triple between kept entities (the graphs stating it merged into a count; a
-    /// symmetric relation stated both ways is one edge), literal facts as rows of their node.
+    /// relation triple between kept entities (a symmetric relation stated both ways is one edge,
+    /// counting each document once), literal facts as rows of their node.
     ///
     /// An entity is kept when its class passes `--types` (an untyped one only without
-    /// `--types`) and, with `--document`, when the document types it or states a kept fact
-    /// about it. Entities without relations or facts are kept too (a focus may be one);
-    /// [`Picture::select`] leaves them out of a whole picture.
+    /// `--types`). Entities without relations or facts are kept too (a focus may be one);
+    /// [`Picture::select`] leaves them out of a whole picture. (`--document` was applied when
+    /// the model was read.)
     pub fn picture(&self, filters: &Filters) -> Result<Picture> {
         let predicates = self.resolve_predicates(&filters.predicates)?;
         let types = self.resolve_types(&filters.types)?;
-        let document = self.resolve_document(filters.document.as_deref())?;
 
         let class_ok = |e: &Entity| match &types {
             None => true,
             Some(t) => e.class.as_ref().is_some_and(|c| t.contains(c)),
         };
-        // The facts that pass, with the graphs that still support them.
-        let mut kept_facts: Vec<(&Fact, Vec<&String>)> = Vec::new();
-        for f in &self.facts {
-            if predicates.as_ref().is_some_and(|p| !p.contains(&f.predicate)) {
-                continue;
-            }
-            let graphs: Vec<&String> = f
-                .support
-                .iter()
-                .filter(|(g, _)| document.is_none_or(|d| *g == d))
-                .filter(|(_, c)| filters.min_confidence.is_none_or(|min| c.is_some_and(|c| c >= min - 1e-9)))
-                .map(|(g, _)| g)
-                .collect();
-            if !graphs.is_empty() {
-                kept_facts.push((f, graphs));
-            }
-        }
-        let entity = |id: &str| self.entities.get(id);
-        let mut keep: BTreeSet<&str> = self
-            .entities
-            .values()
-            .filter(|e| class_ok(e) && document.is_none_or(|d| e.graphs.contains(d)))
-            .map(|e| e.id.as_str())
+        let kept_facts: Vec<&Fact> = self
+            .facts
+            .iter()
+            .filter(|f| predicates.as_ref().is_none_or(|p| p.contains(&f.predicate)))
+            .filter(|f| filters.min_confidence.is_none_or(|min| f.confidence.is_some_and(|c| c >= min - 1e-9)))
             .collect();
-        for (f, _) in &kept_facts {
+        let entity = |id: &str| self.entities.get(id);
+        let mut keep: BTreeSet<&str> = self.entities.values().filter(|e| class_ok(e)).map(|e| e.id.as_str()).collect();
+        for f in &kept_facts {
             let ends: Vec<&str> = match &f.object {
                 Object::Entity(o) => vec![f.subject.as_str(), o.as_str()],
                 Object::Literal(_) => vec![f.subject.as_str()],
@@ -363,17 +372,9 @@ impl Model {
             let i = graph.add_node(Node { iri: e.id.clone(), label, aliases, class, ..Node::default() });
             index.insert(e.id.as_str(), i);
         }
-        let docs = |graphs: &[&String]| -> Vec<DocRef> {
-            let mut out: Vec<DocRef> = graphs
-                .iter()
-                .map(|g| self.documents.get(*g).cloned().unwrap_or_else(|| DocRef { id: (*g).clone(), title: None }))
-                .filter(|d| d.id != RESULT_GRAPH)
-                .collect();
-            out.sort();
-            out
-        };
-        let mut edges: BTreeMap<(usize, usize, String, String), Edge> = BTreeMap::new();
-        for (f, graphs) in &kept_facts {
+        // Per edge: the facts merged into it (one, or a symmetric pair).
+        let mut edges: BTreeMap<(usize, usize, String, String), (Edge, Vec<&Fact>)> = BTreeMap::new();
+        for f in &kept_facts {
             let Some(&s) = index.get(f.subject.as_str()) else { continue };
             let info = self.predicate(&f.predicate).cloned().unwrap_or_else(|| PredicateInfo {
                 iri: f.predicate.clone(),
@@ -383,26 +384,33 @@ impl Model {
             });
             match &f.object {
                 Object::Literal(value) => {
-                    graph[s].rows.push(Row { label: info.label, value: value.clone(), documents: docs(graphs).len() })
+                    graph[s].rows.push(Row { label: info.label, value: value.clone(), documents: f.documents })
                 }
                 Object::Entity(o) => {
                     let Some(&o) = index.get(o.as_str()) else { continue };
                     let (a, b) = if info.symmetric && o < s { (o, s) } else { (s, o) };
-                    let edge = edges
+                    edges
                         .entry((a.index(), b.index(), info.label.clone(), info.iri.clone()))
-                        .or_insert_with(|| Edge {
-                            predicate: info.iri.clone(),
-                            label: info.label.clone(),
-                            symmetric: info.symmetric,
-                            documents: Vec::new(),
-                        });
-                    edge.documents.extend(docs(graphs));
-                    edge.documents.sort();
-                    edge.documents.dedup();
+                        .or_insert_with(|| {
+                            let edge = Edge {
+                                predicate: info.iri.clone(),
+                                label: info.label.clone(),
+                                symmetric: info.symmetric,
+                                ..Edge::default()
+                            };
+                            (edge, Vec::new())
+                        })
+                        .1
+                        .push(f);
                 }
             }
         }
-        for ((a, b, _, _), edge) in edges {
+        for ((a, b, _, _), (mut edge, facts)) in edges {
+            edge.documents = if facts.len() > 1 && facts.iter().all(|f| !f.graphs.is_empty()) {
+                facts.iter().flat_map(|f| &f.graphs).collect::<BTreeSet<_>>().len()
+            } else {
+                facts.iter().map(|f| f.documents).sum()
+            };
             graph.add_edge(petgraph::graph::NodeIndex::new(a), petgraph::graph::NodeIndex::new(b), edge);
         }
         for n in graph.node_weights_mut() {
@@ -411,6 +419,44 @@ impl Model {
         }
         let entities = graph.node_count();
         Ok(Picture { graph, title: String::new(), entities, left_out: 0 })
+    }
+
+    /// The documents that state the edges of `picture` (each edge's, as many as `max` per edge,
+    /// sorted by identifier), looked up from their fact nodes' evidence: only for what is
+    /// drawn, since a hub's facts can have thousands.
+    pub fn sources(&self, store: &Store, picture: &mut Picture, max: usize) -> Result<()> {
+        let fact = self.vocab.term("fact");
+        for e in picture.graph.edge_indices() {
+            let (a, b) = picture.graph.edge_endpoints(e).expect("an edge of the graph");
+            let (s, o) = (picture.graph[a].iri.clone(), picture.graph[b].iri.clone());
+            let edge = &picture.graph[e];
+            if s.starts_with("_:") || o.starts_with("_:") {
+                continue;
+            }
+            let p = NamedNode::new_unchecked(edge.predicate.clone());
+            let mut ends = vec![(s.clone(), o.clone())];
+            if edge.symmetric {
+                ends.push((o, s));
+            }
+            let mut graphs: BTreeSet<String> = BTreeSet::new();
+            for (s, o) in ends {
+                let (s, o) = (NamedNode::new_unchecked(s), NamedNode::new_unchecked(o));
+                let f = self.vocab.fact(s.as_ref(), p.as_ref(), o.as_ref().into());
+                for q in store.quads_for_pattern(None, Some(fact.as_ref()), Some(f.as_ref().into()), None) {
+                    if let GraphName::NamedNode(g) = q?.graph_name {
+                        graphs.insert(g.into_string());
+                    }
+                }
+            }
+            let mut docs: Vec<DocRef> = graphs
+                .into_iter()
+                .map(|g| self.documents.get(&g).cloned().unwrap_or(DocRef { id: g, title: None }))
+                .collect();
+            docs.sort();
+            docs.truncate(max);
+            picture.graph[e].sources = docs;
+        }
+        Ok(())
     }
 
     fn resolve_predicates(&self, names: &[String]) -> Result<Option<BTreeSet<String>>> {
@@ -460,13 +506,6 @@ impl Model {
         }
         Ok(Some(out))
     }
-
-    fn resolve_document(&self, name: Option<&str>) -> Result<Option<&String>> {
-        let Some(name) = name else { return Ok(None) };
-        self.documents.iter().find(|(g, d)| g.as_str() == name || d.id == name).map(|(g, _)| Some(g)).ok_or_else(|| {
-            Error::Invalid(format!("--document: no document {name:?} in the store (`kgraph stats` lists them)"))
-        })
-    }
 }
 
 /// An entity's label, else the local name of its IRI; never empty (an empty name cannot be
@@ -503,90 +542,202 @@ fn read_documents(store: &Store) -> Result<BTreeMap<String, DocRef>> {
     Ok(out)
 }
 
-/// The triples of every named graph (with `predicates`: only those), with their graphs and
-/// confidences.
-fn read_facts(store: &Store, vocab: &Vocab, predicates: Option<&[&String]>) -> Result<Vec<Fact>> {
-    let values = match predicates {
-        Some(p) if p.is_empty() => return Ok(Vec::new()),
-        Some(p) => format!("VALUES ?p {{ {} }}", p.iter().map(|p| format!("<{p}>")).collect::<Vec<_>>().join(" ")),
-        None => String::new(),
-    };
-    let confidences = read_confidences(store, vocab)?;
-    let mut facts: BTreeMap<(String, String, Object), BTreeMap<String, Option<f64>>> = BTreeMap::new();
-    for s in select(store, &format!("SELECT ?s ?p ?o ?g WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} }}"))? {
-        let key = (s.get("s").cloned(), s.get("p").cloned(), s.get("o").cloned(), s.get("g").cloned());
-        let conf = confidences.get(&key).copied();
-        let (Some(subject), Some(p), Some(g)) = (resource(s.get("s")), iri_of(s.get("p")), iri_of(s.get("g"))) else {
-            continue;
-        };
-        let object = match s.get("o") {
-            Some(Term::Literal(l)) => Object::Literal(l.value().to_owned()),
-            other => match resource(other) {
-                Some(o) => Object::Entity(o),
-                None => continue,
-            },
-        };
-        facts.entry((subject, p, object)).or_default().insert(g, conf);
+/// An object term as the model keeps it; `None` for what cannot be drawn.
+fn object_of(term: &Term) -> Option<Object> {
+    match term {
+        Term::Literal(l) => Some(Object::Literal(l.value().to_owned())),
+        Term::NamedNode(n) => Some(Object::Entity(n.as_str().to_owned())),
+        Term::BlankNode(b) => Some(Object::Entity(b.to_string())),
+        #[allow(unreachable_patterns)]
+        _ => None,
     }
-    Ok(facts
-        .into_iter()
-        .map(|((subject, predicate, object), support)| Fact { subject, predicate, object, support })
-        .collect())
 }
 
-/// A statement's terms as a solution gives them: subject, predicate, object, graph.
-type FactKey = (Option<Term>, Option<Term>, Option<Term>, Option<Term>);
+/// A subject as an id: the IRI, or `_:id`.
+fn subject_of(subject: &NamedOrBlankNode) -> String {
+    match subject {
+        NamedOrBlankNode::NamedNode(n) => n.as_str().to_owned(),
+        NamedOrBlankNode::BlankNode(b) => b.to_string(),
+    }
+}
 
-/// The highest confidence each fact has in each graph, from its reified statements. Read with
-/// one pass over each reification property rather than a SPARQL join per fact, which Oxigraph
-/// would plan as a nested loop over the whole store.
-fn read_confidences(store: &Store, vocab: &Vocab) -> Result<HashMap<FactKey, f64>> {
-    let rdf = |local: &str| NamedNode::new_unchecked(format!("{}{local}", ns::RDF));
-    let confidence = vocab.term("confidence");
-    // (graph, statement) → subject, predicate, object, confidence.
-    let mut statements: HashMap<(GraphName, Term), (FactKey, Option<f64>)> = HashMap::new();
-    for (slot, property) in [rdf("subject"), rdf("predicate"), rdf("object"), confidence].into_iter().enumerate() {
-        for quad in store.quads_for_pattern(None, Some(property.as_ref()), None, None) {
-            let quad = quad?;
-            let entry = statements.entry((quad.graph_name.clone(), quad.subject.into())).or_default();
+/// The summary graph: fact node IRI → (documents, best confidence).
+fn read_summary(store: &Store, vocab: &Vocab) -> Result<HashMap<NamedOrBlankNode, (usize, Option<f64>)>> {
+    let summary = vocab.summary_graph();
+    let mut out: HashMap<NamedOrBlankNode, (usize, Option<f64>)> = HashMap::new();
+    for (slot, p) in [vocab.term("documents"), vocab.term("bestConfidence")].iter().enumerate() {
+        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, Some(summary.as_ref().into())) {
+            let q = q?;
+            let Term::Literal(l) = &q.object else { continue };
+            let entry = out.entry(q.subject).or_default();
             match slot {
-                0 => entry.0 .0 = Some(quad.object),
-                1 => entry.0 .1 = Some(quad.object),
-                2 => entry.0 .2 = Some(quad.object),
-                _ => entry.1 = literal(Some(&quad.object)).and_then(|c| c.parse::<f64>().ok()),
+                0 => entry.0 = l.value().parse().unwrap_or(0),
+                _ => entry.1 = l.value().parse().ok(),
             }
         }
-    }
-    let mut out: HashMap<FactKey, f64> = HashMap::new();
-    for ((graph, _), (mut key, conf)) in statements {
-        let (Some(conf), GraphName::NamedNode(g)) = (conf, graph) else { continue };
-        key.3 = Some(Term::NamedNode(g));
-        let best = out.entry(key).or_insert(conf);
-        *best = best.max(conf);
     }
     Ok(out)
 }
 
-/// The entities of `store`: those typed with an ontology class and those the facts name,
-/// with their labels and classes.
-fn read_entities(store: &Store, model: &mut Model) -> Result<()> {
-    let classes: Vec<String> = model.ontology.classes.keys().map(|c| format!("<{c}>")).collect();
-    if !classes.is_empty() {
-        for s in select(
-            store,
-            &format!(
-                "SELECT DISTINCT ?e ?c ?g WHERE {{ VALUES ?c {{ {} }} GRAPH ?g {{ ?e a ?c }} }}",
-                classes.join(" ")
-            ),
-        )? {
-            let (Some(e), Some(c), Some(g)) = (resource(s.get("e")), iri_of(s.get("c")), iri_of(s.get("g"))) else {
-                continue;
+/// The facts of the corpus: every triple of the default graph with a fact predicate, with its
+/// counts from the summary. One scan per predicate and two of the summary: a fact's node is
+/// computed from the triple, so nothing is looked up per fact. A symmetric fact stated both
+/// ways gets the graphs of its evidence, so that its one edge counts each document once.
+fn read_corpus_facts(store: &Store, vocab: &Vocab, predicates: &[NamedNode], ontology: &Ontology) -> Result<Vec<Fact>> {
+    let summary = read_summary(store, vocab)?;
+    let mut facts: Vec<Fact> = Vec::new();
+    for p in predicates {
+        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, Some(GraphNameRef::DefaultGraph)) {
+            let q = q?;
+            let Some(object) = object_of(&q.object) else { continue };
+            let (documents, confidence) = match &q.subject {
+                NamedOrBlankNode::NamedNode(s) => {
+                    let f = vocab.fact(s.as_ref(), p.as_ref(), q.object.as_ref());
+                    summary.get(&NamedOrBlankNode::NamedNode(f)).copied().unwrap_or_default()
+                }
+                NamedOrBlankNode::BlankNode(_) => (0, None),
             };
-            let entity = model.entities.entry(e.clone()).or_insert_with(|| Entity { id: e, ..Entity::default() });
-            entity.graphs.insert(g);
-            if entity.class.as_ref().is_none_or(|old| c < *old) {
-                entity.class = Some(c);
+            facts.push(Fact {
+                subject: subject_of(&q.subject),
+                predicate: p.as_str().to_owned(),
+                object,
+                documents,
+                confidence,
+                graphs: BTreeSet::new(),
+            });
+        }
+    }
+    facts.sort_by(|a, b| (&a.subject, &a.predicate, &a.object).cmp(&(&b.subject, &b.predicate, &b.object)));
+    // Symmetric facts stated both ways: their documents, read from their evidence.
+    let fact = vocab.term("fact");
+    let keys: BTreeSet<(String, String, Object)> =
+        facts.iter().map(|f| (f.subject.clone(), f.predicate.clone(), f.object.clone())).collect();
+    for f in &mut facts {
+        let symmetric = ontology.predicates.get(&f.predicate).is_some_and(|p| p.symmetric);
+        let Object::Entity(o) = &f.object else { continue };
+        if !symmetric || !keys.contains(&(o.clone(), f.predicate.clone(), Object::Entity(f.subject.clone()))) {
+            continue;
+        }
+        if f.subject.starts_with("_:") || o.starts_with("_:") {
+            continue;
+        }
+        let (s, p, o) = (NamedNode::new_unchecked(f.subject.clone()), NamedNode::new_unchecked(f.predicate.clone()), NamedNode::new_unchecked(o.clone()));
+        let node = vocab.fact(s.as_ref(), p.as_ref(), o.as_ref().into());
+        for q in store.quads_for_pattern(None, Some(fact.as_ref()), Some(node.as_ref().into()), None) {
+            if let GraphName::NamedNode(g) = q?.graph_name {
+                f.graphs.insert(g.into_string());
             }
+        }
+    }
+    Ok(facts)
+}
+
+/// The facts one document states (its graph's triples with a fact predicate), each with the
+/// best confidence of the document's evidence for it.
+fn read_document_facts(store: &Store, vocab: &Vocab, graph: &NamedNode, predicates: &[NamedNode]) -> Result<Vec<Fact>> {
+    let g = GraphNameRef::NamedNode(graph.as_ref());
+    // Evidence record → fact node, and → confidence, in this graph.
+    let mut fact_of: HashMap<NamedOrBlankNode, Term> = HashMap::new();
+    for q in store.quads_for_pattern(None, Some(vocab.term("fact").as_ref()), None, Some(g)) {
+        let q = q?;
+        fact_of.insert(q.subject, q.object);
+    }
+    let mut best: HashMap<Term, f64> = HashMap::new();
+    for q in store.quads_for_pattern(None, Some(vocab.term("confidence").as_ref()), None, Some(g)) {
+        let q = q?;
+        let (Some(f), Term::Literal(l)) = (fact_of.get(&q.subject), &q.object) else { continue };
+        let Ok(c) = l.value().parse::<f64>() else { continue };
+        let entry = best.entry(f.clone()).or_insert(c);
+        *entry = entry.max(c);
+    }
+    let mut facts = Vec::new();
+    for p in predicates {
+        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, Some(g)) {
+            let q = q?;
+            let Some(object) = object_of(&q.object) else { continue };
+            let confidence = match &q.subject {
+                NamedOrBlankNode::NamedNode(s) => {
+                    best.get(&Term::NamedNode(vocab.fact(s.as_ref(), p.as_ref(), q.object.as_ref()))).copied()
+                }
+                NamedOrBlankNode::BlankNode(_) => None,
+            };
+            facts.push(Fact {
+                subject: subject_of(&q.subject),
+                predicate: p.as_str().to_owned(),
+                object,
+                documents: 1,
+                confidence,
+                graphs: BTreeSet::from([graph.as_str().to_owned()]),
+            });
+        }
+    }
+    facts.sort_by(|a, b| (&a.subject, &a.predicate, &a.object).cmp(&(&b.subject, &b.predicate, &b.object)));
+    Ok(facts)
+}
+
+/// The triples of a CONSTRUCT result, with the counts the store's summary has for those it
+/// holds as facts.
+fn read_result_facts(result: &Store, store: &Store, vocab: &Vocab) -> Result<Vec<Fact>> {
+    let summary = vocab.summary_graph();
+    let [documents, best] = [vocab.term("documents"), vocab.term("bestConfidence")];
+    let mut facts = Vec::new();
+    for q in result.iter() {
+        let q = q?;
+        let Some(object) = object_of(&q.object) else { continue };
+        let (mut n, mut confidence) = (0, None);
+        if let NamedOrBlankNode::NamedNode(s) = &q.subject {
+            let f = vocab.fact(s.as_ref(), q.predicate.as_ref(), q.object.as_ref());
+            for v in store.quads_for_pattern(Some(f.as_ref().into()), None, None, Some(summary.as_ref().into())) {
+                let v = v?;
+                let Term::Literal(l) = &v.object else { continue };
+                if v.predicate == documents {
+                    n = l.value().parse().unwrap_or(0);
+                } else if v.predicate == best {
+                    confidence = l.value().parse().ok();
+                }
+            }
+        }
+        facts.push(Fact {
+            subject: subject_of(&q.subject),
+            predicate: q.predicate.as_str().to_owned(),
+            object,
+            documents: n,
+            confidence,
+            graphs: BTreeSet::new(),
+        });
+    }
+    facts.sort_by(|a, b| (&a.subject, &a.predicate, &a.object).cmp(&(&b.subject, &b.predicate, &b.object)));
+    facts.dedup();
+    Ok(facts)
+}
+
+/// The entities of `store`: those typed with an ontology class (in the default graph, where
+/// each entity's type and label are; with `document`, only those that document names) and those
+/// the facts name, with their labels (and the surface forms the documents give them) and classes.
+fn read_entities(store: &Store, model: &mut Model, document: Option<&NamedNode>) -> Result<()> {
+    let rdf_type = NamedNode::new_unchecked(format!("{}type", ns::RDF));
+    let in_document: Option<HashSet<NamedOrBlankNode>> = match document {
+        None => None,
+        Some(g) => Some(
+            store
+                .quads_for_pattern(None, Some(iri(ns::RDFS, "label").as_ref()), None, Some(g.as_ref().into()))
+                .map(|q| q.map(|q| q.subject))
+                .collect::<std::result::Result<_, _>>()?,
+        ),
+    };
+    for q in store.quads_for_pattern(None, Some(rdf_type.as_ref()), None, Some(GraphNameRef::DefaultGraph)) {
+        let q = q?;
+        let Term::NamedNode(c) = &q.object else { continue };
+        if !model.ontology.classes.contains_key(c.as_str()) {
+            continue;
+        }
+        if in_document.as_ref().is_some_and(|d| !d.contains(&q.subject)) {
+            continue;
+        }
+        let e = subject_of(&q.subject);
+        let entity = model.entities.entry(e.clone()).or_insert_with(|| Entity { id: e, ..Entity::default() });
+        if entity.class.as_ref().is_none_or(|old| c.as_str() < old.as_str()) {
+            entity.class = Some(c.as_str().to_owned());
         }
     }
     for f in &model.facts {
@@ -597,32 +748,39 @@ fn read_entities(store: &Store, model: &mut Model) -> Result<()> {
             model.entities.entry(id.clone()).or_insert_with(|| Entity { id: id.clone(), ..Entity::default() });
         }
     }
-    // Labels of every resource at once (cheaper than VALUES lists for a whole store).
+    // Labels of every resource at once, one scan per label property (cheaper than lookups per
+    // entity): canonical labels in the default graph, surface forms in any graph.
     let mut labels: BTreeMap<String, (BTreeSet<(u8, String)>, BTreeSet<String>)> = BTreeMap::new();
-    for s in select(
-        store,
-        "SELECT DISTINCT ?e ?p ?l WHERE {
-           VALUES ?p { rdfs:label skos:prefLabel schema:name skos:altLabel schema:alternateName }
-           ?e ?p ?l FILTER(isLiteral(?l)) }",
-    )? {
-        let (Some(e), Some(p), Some(l)) = (resource(s.get("e")), iri_of(s.get("p")), literal(s.get("l"))) else {
-            continue;
-        };
-        if !model.entities.contains_key(&e) {
-            continue;
+    // The summary's preferred label first (the one most documents give), then a canonical one.
+    let properties = [
+        (iri(ns::SKOS, "prefLabel"), Some(0u8)),
+        (iri(ns::RDFS, "label"), Some(1)),
+        (iri(ns::SCHEMA, "name"), Some(2)),
+        (iri(ns::SKOS, "altLabel"), None),
+        (iri(ns::SCHEMA, "alternateName"), None),
+    ];
+    for (p, rank) in &properties {
+        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, None) {
+            let q = q?;
+            let Term::Literal(l) = &q.object else { continue };
+            let e = subject_of(&q.subject);
+            if !model.entities.contains_key(&e) {
+                continue;
+            }
+            let entry = labels.entry(e).or_default();
+            match rank {
+                // An rdfs:label in a document graph is that document's: an alias of the entity.
+                Some(rank) if q.graph_name.is_default_graph() || *rank != 1 => {
+                    entry.0.insert((*rank, l.value().to_owned()))
+                }
+                _ => entry.1.insert(l.value().to_owned()),
+            };
         }
-        let entry = labels.entry(e).or_default();
-        match local_name(&p) {
-            "label" => entry.0.insert((0, l)),
-            "prefLabel" => entry.0.insert((1, l)),
-            "name" => entry.0.insert((2, l)),
-            _ => entry.1.insert(l),
-        };
     }
     for (id, (primary, aliases)) in labels {
         let Some(entity) = model.entities.get_mut(&id) else { continue };
         let mut primary = primary.into_iter();
-        entity.label = primary.next().map(|(_, l)| l);
+        entity.label = primary.next().map(|(_, l)| l).or_else(|| aliases.iter().next().cloned());
         entity.aliases.extend(primary.map(|(_, l)| l));
         entity.aliases.extend(aliases);
         if let Some(l) = &entity.label {
@@ -689,15 +847,6 @@ fn select(store: &Store, query: &str) -> Result<Vec<QuerySolution>> {
 fn iri_of(term: Option<&Term>) -> Option<String> {
     match term {
         Some(Term::NamedNode(n)) => Some(n.as_str().to_owned()),
-        _ => None,
-    }
-}
-
-/// A named or blank node as an id: the IRI, or `_:id`.
-fn resource(term: Option<&Term>) -> Option<String> {
-    match term {
-        Some(Term::NamedNode(n)) => Some(n.as_str().to_owned()),
-        Some(Term::BlankNode(b)) => Some(b.to_string()),
         _ => None,
     }
 }

@@ -64,7 +64,7 @@ const MAX_ROWS: usize = 6;
 /// Longest literal value shown in a row.
 const MAX_VALUE: usize = 40;
 /// Documents listed in an edge tooltip.
-const MAX_DOCUMENTS: usize = 20;
+pub(crate) const MAX_DOCUMENTS: usize = 20;
 const FONT: &str = "Helvetica,Arial,sans-serif";
 
 /// Writes `picture` as a DOT digraph.
@@ -124,21 +124,22 @@ pub fn write_dot(picture: &Picture, style: &DotStyle, out: &mut dyn Write) -> io
     for e in g.edge_references() {
         let w = e.weight();
         let mut label = html(&wrap(&w.label, WRAP));
-        if w.documents.len() > 1 {
-            label.push_str(&format!(" ×{}", w.documents.len()));
+        if w.documents > 1 {
+            label.push_str(&format!(" ×{}", w.documents));
         }
         let (s, o) = (&g[e.source()], &g[e.target()]);
         let mut tooltip = format!("{} — {} — {}", s.label, w.label, o.label);
-        if style.evidence && !w.documents.is_empty() {
-            tooltip.push_str(&format!("\nstated in {}:", plural(w.documents.len(), "document")));
-            for d in w.documents.iter().take(MAX_DOCUMENTS) {
+        if style.evidence && !w.sources.is_empty() {
+            tooltip.push_str(&format!("\nstated in {}:", plural(w.documents.max(w.sources.len()), "document")));
+            for d in w.sources.iter().take(MAX_DOCUMENTS) {
                 match &d.title {
                     Some(t) => tooltip.push_str(&format!("\n{}: {t}", d.id)),
                     None => tooltip.push_str(&format!("\n{}", d.id)),
                 }
             }
-            if w.documents.len() > MAX_DOCUMENTS {
-                tooltip.push_str(&format!("\n… and {} more", w.documents.len() - MAX_DOCUMENTS));
+            let shown = w.sources.len().min(MAX_DOCUMENTS);
+            if w.documents > shown {
+                tooltip.push_str(&format!("\n… and {} more", w.documents - shown));
             }
         }
         write!(

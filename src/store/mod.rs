@@ -1,6 +1,7 @@
 //! Store folder → an open Oxigraph store: locking, opening (read-write, read-only or in memory),
-//! loading the ontology, and replacing one document's named graph per transaction; [`build`]
-//! runs the pipeline over paths in parallel and loads the results in a fixed order.
+//! loading the ontology, replacing a graph; [`facts`] keeps the fact layer (documents, the
+//! facts once, the summary) consistent as documents come and go. The drivers that feed it
+//! (build, load, remove) are in [`crate::drive`].
 //!
 //! # Locking
 //!
@@ -16,26 +17,25 @@
 //! opening a folder is an error.
 #![cfg_attr(not(feature = "rocksdb"), allow(dead_code, unused_imports))]
 
-use std::collections::{HashMap, HashSet};
+pub mod facts;
+
+use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, Write};
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
 use oxigraph::model::{BlankNode, GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::{StorageError, Store};
 
-use crate::document::read::{ReadOptions, Source};
-use crate::extract::Class;
+pub use facts::{DocumentQuads, SummaryCounts};
+
 use crate::graph::vocab::{iri, ns, DEFAULT_BASE};
 use crate::graph::Vocab;
-use crate::parallel::Step;
-use crate::pipeline::{Pipeline, Processed};
 use crate::{Error, Result};
 
 /// The ontology compiled into the binary (`ontology/kgraph.ttl`), in the default namespace.
-pub const ONTOLOGY_TTL: &str = include_str!("../ontology/kgraph.ttl");
+pub const ONTOLOGY_TTL: &str = include_str!("../../ontology/kgraph.ttl");
 
 /// The name of the ontology file inside an `--ontology` folder.
 pub const ONTOLOGY_FILE: &str = "kgraph.ttl";
@@ -83,6 +83,17 @@ impl KgStore {
         }
     }
 
+    /// Opens the on-disk store in `dir` for writing, like [`Self::open`], but only if it exists:
+    /// for commands that change a store and have nothing to create one from (`remove`,
+    /// `summarise`, `resolve`).
+    pub fn open_existing(dir: impl AsRef<Path>) -> Result<Self> {
+        let dir = dir.as_ref();
+        if !is_store_dir(dir) {
+            return Err(no_store(dir));
+        }
+        Self::open(dir)
+    }
+
     /// Opens the on-disk store in `dir` read-only, holding a shared lock until dropped: other
     /// readers may run at the same time, a writer may not.
     pub fn open_read_only(dir: impl AsRef<Path>) -> Result<Self> {
@@ -92,11 +103,7 @@ impl KgStore {
         #[cfg(feature = "rocksdb")]
         {
             if !is_store_dir(dir) {
-                return Err(Error::Invalid(format!(
-                    "{}: no kgraph store there (create it with `kgraph build --store {}`)",
-                    dir.display(),
-                    dir.display()
-                )));
+                return Err(no_store(dir));
             }
             let lock = StoreLock::shared(dir)?;
             let store = Store::open_read_only(dir).map_err(|e| open_error(dir, e))?;
@@ -130,11 +137,6 @@ impl KgStore {
         tx.extend(quads);
         tx.commit()?;
         Ok(())
-    }
-
-    /// Replaces one processed document's named graph (see [`Self::replace_graph`]).
-    pub fn replace_document(&self, processed: &Processed) -> Result<()> {
-        self.replace_graph(processed.graph.as_ref(), &processed.quads)
     }
 
     /// Loads the ontology into its own graph ([`Vocab::ontology_graph`]), replacing it. The
@@ -186,6 +188,15 @@ impl KgStore {
 fn without_rocksdb(dir: &Path) -> Error {
     Error::Invalid(format!(
         "{}: this kgraph was built without the `rocksdb` feature and has no on-disk store; use --memory",
+        dir.display()
+    ))
+}
+
+/// The error for a folder that holds no store.
+fn no_store(dir: &Path) -> Error {
+    Error::Invalid(format!(
+        "{}: no kgraph store there (create it with `kgraph build --store {}` or `kgraph load`)",
+        dir.display(),
         dir.display()
     ))
 }
@@ -317,263 +328,11 @@ fn ontology_error(path: &Path, e: RdfSyntaxError) -> Error {
     }
 }
 
-/// Quads written per batch by default (see [`BuildOptions::batch_quads`]). A build holds up to
-/// three batches (one loading, one queued, one gathering), and the loader a copy of the one it
-/// loads: 100,000 keeps a 1 GB build under 1 GB of memory (`cargo bench --bench pipeline`).
-pub const DEFAULT_BATCH_QUADS: usize = 100_000;
-
-/// How [`build`] reads and schedules documents.
-#[derive(Clone, Debug, Default)]
-pub struct BuildOptions {
-    /// How documents are read.
-    pub read: ReadOptions,
-    /// Worker threads for processing documents; 0 means one per core. The store's content does
-    /// not depend on it.
-    pub jobs: usize,
-    /// Quads gathered before they are written in one atomic batch; 0 means
-    /// [`DEFAULT_BATCH_QUADS`]. Bigger batches load faster and hold more memory (about 1 KB a
-    /// quad while a batch is written).
-    pub batch_quads: usize,
-}
-
-impl BuildOptions {
-    fn batch_quads(&self) -> usize {
-        if self.batch_quads == 0 {
-            DEFAULT_BATCH_QUADS
-        } else {
-            self.batch_quads
-        }
-    }
-}
-
-/// What happened during a [`build`], reported as it happens.
-#[derive(Debug)]
-pub enum Event<'a> {
-    /// Reading source `index` (from 0) of `total` begins.
-    Reading {
-        /// The source.
-        source: &'a Source,
-        /// Its position.
-        index: usize,
-        /// How many sources there are.
-        total: usize,
-        /// The size of the sources before this one, in bytes.
-        offset: u64,
-        /// The size of all the sources, in bytes (standard input counts 0).
-        total_bytes: u64,
-    },
-    /// A document was processed and its graph replaced in the store.
-    Loaded(&'a Processed),
-    /// An input was skipped with a warning (it is empty, or binary).
-    Skipped(&'a Error),
-    /// A warning about an input that is still read ([`Error::Replaced`]: `--lossy` replaced
-    /// invalid UTF-8); its document follows.
-    Warning(&'a Error),
-    /// An input failed and was skipped; the build goes on.
-    Failed(&'a Error),
-}
-
-impl Event<'_> {
-    /// The event for a document that could not be read or processed: skipped, a warning, or
-    /// failed (see [`Event`]).
-    pub(crate) fn of_error(e: &Error) -> Event<'_> {
-        match e {
-            Error::Empty { .. } | Error::Binary { .. } => Event::Skipped(e),
-            Error::Replaced { .. } => Event::Warning(e),
-            _ => Event::Failed(e),
-        }
-    }
-}
-
-/// What a run over documents ([`build`], [`crate::shard::extract`]) did with them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Counts {
-    /// Documents loaded (or written).
-    pub documents: usize,
-    /// Inputs that failed (unreadable, not UTF-8, too large, malformed …).
-    pub failed: usize,
-    /// Inputs skipped with a warning (empty or binary).
-    pub skipped: usize,
-    /// Sentences of the article bodies.
-    pub sentences: usize,
-    /// Statements extracted (one per fact and sentence).
-    pub statements: usize,
-    /// Quads written for the documents (and, for an extract, the ontology's if asked for).
-    pub quads: usize,
-}
-
-impl Counts {
-    /// Counts a document stored or written.
-    pub(crate) fn loaded(&mut self, p: &Processed) {
-        self.documents += 1;
-        self.sentences += p.sentences;
-        self.statements += p.extraction.statements.len();
-        self.quads += p.quads.len();
-    }
-
-    /// Counts a document that could not be read or processed, and gives its event.
-    pub(crate) fn not_loaded<'e>(&mut self, e: &'e Error) -> Event<'e> {
-        let event = Event::of_error(e);
-        match event {
-            Event::Skipped(_) => self.skipped += 1,
-            Event::Failed(_) => self.failed += 1,
-            _ => {}
-        }
-        event
-    }
-}
-
-/// What a [`build`] did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct BuildSummary {
-    /// The documents loaded, skipped and failed, and what they held.
-    #[serde(flatten)]
-    pub counts: Counts,
-    /// Distinct entities across the documents loaded.
-    pub entities: usize,
-}
-
-impl KgStore {
-    /// Replaces each of `graphs` (a named graph and all its quads) at once, faster than one
-    /// [`Self::replace_graph`] each: graphs the store does not hold yet, the common case of a
-    /// build, go through Oxigraph's bulk loader, whose commit is atomic (its sorted files are
-    /// ingested into RocksDB in one step); graphs it holds are replaced one transaction each.
-    /// So after a crash every graph is either complete or absent (a replaced graph old or new).
-    pub fn replace_graphs(&self, graphs: &[(NamedNodeRef<'_>, &[Quad])]) -> Result<()> {
-        let mut new = Vec::new();
-        for &(graph, quads) in graphs {
-            if let Some(q) = quads.iter().find(|q| q.graph_name.as_ref() != GraphNameRef::NamedNode(graph)) {
-                return Err(Error::Invalid(format!("a quad for graph {graph} is in graph {}", q.graph_name)));
-            }
-            if self.store.contains_named_graph(graph)? {
-                self.replace_graph(graph, quads)?;
-            } else {
-                new.push(quads);
-            }
-        }
-        if new.is_empty() {
-            return Ok(());
-        }
-        let total: usize = new.iter().map(|q| q.len()).sum();
-        // The loader cuts its input into batches of (megabytes × 1000) quads, each sorted on its
-        // own thread: sized so that the whole set is one batch, sorted and ingested in one go.
-        let megabytes = total / 1000 + 1;
-        let mut loader = self.store.bulk_loader().with_num_threads(1).with_max_memory_size_in_megabytes(megabytes);
-        loader.load_quads(new.into_iter().flatten().cloned())?;
-        loader.commit()?;
-        Ok(())
-    }
-}
-
-/// Reads every document under `paths`, runs `pipeline` on them in parallel and replaces each
-/// document's named graph in `store`, in the sorted order of the sources whatever the number of
-/// threads. A bad input is reported through `on_event` and skipped; only a store failure stops
-/// the build (and is returned). Two documents with the same identifier in one run: the first is
-/// kept, the second fails, since they would share a graph.
-///
-/// Reading, processing and writing overlap (see [`crate::parallel`]); graphs are written in
-/// batches of about [`BuildOptions::batch_quads`] quads with [`KgStore::replace_graphs`] on a
-/// writer thread, and [`Event::Loaded`] is reported once a document's batch is stored.
-pub fn build(
-    store: &KgStore,
-    pipeline: &Pipeline,
-    paths: &[PathBuf],
-    options: &BuildOptions,
-    mut on_event: impl FnMut(Event<'_>),
-) -> Result<BuildSummary> {
-    let mut summary = BuildSummary::default();
-    let mut entities: HashSet<(Class, String)> = HashSet::new();
-    // Document id → the source it was first taken from in this run.
-    let mut seen: HashMap<String, String> = HashMap::new();
-    let mut batch: Vec<Processed> = Vec::new();
-    let mut batch_quads = 0;
-    let mut fatal = None;
-    // A writer thread loads one batch while the next is gathered (and its documents processed);
-    // at most one more batch waits for it, so memory holds three batches at most.
-    std::thread::scope(|scope| {
-        let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<Processed>>(1);
-        let (written_tx, written) = std::sync::mpsc::channel::<Result<Vec<Processed>>>();
-        std::thread::Builder::new()
-            .name("kgraph-writer".into())
-            .spawn_scoped(scope, move || {
-                for batch in batches {
-                    let graphs: Vec<(NamedNodeRef<'_>, &[Quad])> =
-                        batch.iter().map(|p| (p.graph.as_ref(), &p.quads[..])).collect();
-                    let result = store.replace_graphs(&graphs).map(|()| batch);
-                    // After a failed write nothing more is written, so the store holds a
-                    // prefix of the corpus in input order.
-                    let failed = result.is_err();
-                    if written_tx.send(result).is_err() || failed {
-                        return;
-                    }
-                }
-            })
-            .expect("cannot start the writer thread");
-        // Reports the batches written so far (all of them when `wait`), in order.
-        let mut report = |summary: &mut BuildSummary, on_event: &mut dyn FnMut(Event<'_>), wait: bool| -> Result<()> {
-            loop {
-                let next = if wait { written.recv().ok() } else { written.try_recv().ok() };
-                let Some(result) = next else { return Ok(()) };
-                for p in result? {
-                    summary.counts.loaded(&p);
-                    entities.extend(p.extraction.entities.keys().cloned());
-                    on_event(Event::Loaded(&p));
-                }
-            }
-        };
-        crate::parallel::process_in_order(pipeline, paths, &options.read, options.jobs, |step| {
-            match step {
-                Step::Reading { source, index, total, offset, total_bytes } => {
-                    on_event(Event::Reading { source, index, total, offset, total_bytes })
-                }
-                Step::Document(Ok(p)) => {
-                    if let Some(first) = seen.get(&p.document.id) {
-                        let e = Error::Invalid(format!(
-                            "{}: document id {:?} is already used by {first} in this build; skipped",
-                            p.document.source, p.document.id
-                        ));
-                        summary.counts.failed += 1;
-                        on_event(Event::Failed(&e));
-                        return ControlFlow::Continue(());
-                    }
-                    seen.insert(p.document.id.clone(), p.document.source.clone());
-                    batch_quads += p.quads.len();
-                    batch.push(p);
-                    if batch_quads >= options.batch_quads() {
-                        batch_quads = 0;
-                        let full = std::mem::take(&mut batch);
-                        if let Err(e) = report(&mut summary, &mut on_event, false) {
-                            fatal = Some(e);
-                            return ControlFlow::Break(());
-                        }
-                        if to_writer.send(full).is_err() {
-                            // The writer stopped: its error is reported below.
-                            return ControlFlow::Break(());
-                        }
-                    }
-                }
-                Step::Document(Err(e)) => on_event(summary.counts.not_loaded(&e)),
-            }
-            ControlFlow::Continue(())
-        });
-        if fatal.is_none() && !batch.is_empty() {
-            let _ = to_writer.send(std::mem::take(&mut batch));
-        }
-        drop(to_writer);
-        if let Err(e) = report(&mut summary, &mut on_event, true) {
-            fatal.get_or_insert(e);
-        }
-    });
-    if let Some(e) = fatal {
-        return Err(e);
-    }
-    summary.entities = entities.len();
-    Ok(summary)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
+    use crate::extract::Class;
 
     const CONTRACT: [&str; 24] = [
         "brokered",
@@ -634,16 +393,17 @@ mod tests {
             assert!(declared.contains(class.name()), "{} not declared", class.name());
         }
         for p in [
+            "fact",
             "sentence",
-            "sentenceStart",
-            "sentenceEnd",
-            "subjectStart",
-            "subjectEnd",
-            "objectStart",
-            "objectEnd",
+            "spans",
             "rule",
             "confidence",
             "speaker",
+            "documents",
+            "bestConfidence",
+            "FactProperty",
+            "Entity",
+            "Evidence",
         ] {
             assert!(declared.contains(p), "{p} not declared");
         }

@@ -357,7 +357,7 @@
     expanded: new Set(),
     steps: [], // undo stack: ids added by each expansion
     docFilter: null, // Set of "s p o" the filtered document states
-    limit: 25,
+    limit: 10, // neighbours per relation and direction on a first expansion
   };
 
   // Node sizes from the label: about 6.5 px a character, wrapped at 110 px.

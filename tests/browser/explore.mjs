@@ -130,6 +130,8 @@ try {
   check('the subject and object are highlighted', marks.some((m) => m.startsWith('subject') || m.startsWith('both')), marks.join(', '));
   const heading = await page.textContent('#details h2');
   check('the evidence names the fact', heading.includes(edge.label), heading);
+  // The sidebar as a person first sees it (clicking Clear scrolled it).
+  await page.evaluate(() => { document.getElementById('sidebar').scrollTop = 0; });
   await page.screenshot({ path: join(shots, 'explore.png') });
 
   // The document of the sentence: its facts.

@@ -423,11 +423,7 @@
       pixelRatio: 1,
     });
     const cy = explore.cy;
-    cy.on('tap', 'node', (e) => {
-      const node = e.target;
-      showEntity(node.data());
-      if (!explore.expanded.has(node.id())) expand(node.id());
-    });
+    cy.on('tap', 'node', (e) => open(e.target));
     cy.on('tap', 'edge', (e) => showEvidence(e.target.data()));
     cy.on('mouseover', 'node', (e) => highlight(e.target));
     cy.on('mouseout', 'node', () => cy.elements().removeClass('faded'));
@@ -517,10 +513,20 @@
     }
     cy.elements().unselect();
     node.select();
-    showEntity(node.data());
-    if (!explore.expanded.has(entity.iri)) await expand(entity.iri);
+    await open(node);
     cy.animate({ center: { eles: node }, duration: 200 });
   };
+
+  // A node clicked: expanded (once), then its details (which say how much of a hub is shown).
+  async function open(node) {
+    const panel = $('details');
+    panel.replaceChildren(el('h2', { text: node.data('label') }), el('p', { class: 'muted', text: 'loading…' }));
+    try {
+      if (!explore.expanded.has(node.id())) await expand(node.id());
+    } finally {
+      await showEntity(node.data());
+    }
+  }
 
   // Adds the neighbours of a node: the best-attested per predicate first (a hub shows a few of
   // each kind, and says how many there are).
@@ -564,10 +570,8 @@
     });
     // A small picture is laid out again from where it is (force-directed, so the new nodes
     // find room); a large one keeps its positions and the new nodes stay on their circle.
-    if (before <= 1 || cy.nodes().length <= 150) layout(cy.elements());
+    if (before <= 1 || cy.nodes().length <= 100) layout(cy.elements());
     applyFilters();
-    const shown = cy.getElementById(iri);
-    if (shown.selected()) showEntity(shown.data());
     return added;
   }
 
@@ -592,8 +596,9 @@
   }
 
   function layout(eles) {
+    // Force-directed where it is quick, rings by degree (hubs in the middle) beyond.
     const n = eles.nodes().length;
-    const options = n > 400
+    const options = n > 100
       ? { name: 'concentric', animate: false, minNodeSpacing: 10, concentric: (node) => node.degree() }
       : { name: 'cose', animate: false, nodeRepulsion: () => 400000, idealEdgeLength: () => 120, nodeOverlap: 20, numIter: 800, randomize: false };
     eles.layout(options).run();
@@ -722,11 +727,12 @@
         const more = g && g.shown < g.total;
         return el('li', {}, `${r.direction === 'out' ? '' : '← '}${r.label}${r.direction === 'out' ? ' →' : ''}: ${r.count}`,
           more ? el('span', { class: 'muted', text: ` (${g.shown} shown) ` }) : null,
-          more ? el('button', { type: 'button', onclick: () => expand(data.id, Math.min(g.total, 500)) }, 'show all') : null);
+          more ? el('button', { type: 'button', onclick: async () => { await expand(data.id, Math.min(g.total, 500)); showEntity(data); } }, 'show all') : null);
       })));
     }
     if (page.documents.length) {
-      parts.push(el('h3', { text: `Documents (${page.documents_listed})` }), el('ul', { class: 'facts' }, ...page.documents.map((d) => el('li', {},
+      const listed = page.documents.length < page.entity.documents ? `, ${page.documents.length} listed` : '';
+      parts.push(el('h3', { text: `Documents (${page.entity.documents}${listed})` }), el('ul', { class: 'facts' }, ...page.documents.map((d) => el('li', {},
         el('a', { class: 'doc', onclick: () => showDocument(d.id) }, d.title || d.id), d.date ? el('span', { class: 'muted', text: ' ' + d.date }) : null))));
     }
     panel.replaceChildren(...parts);

@@ -369,8 +369,8 @@ struct EntityPage {
     same_as: Vec<String>,
     attributes: Vec<Attribute>,
     relations: Vec<RelationCount>,
+    /// Documents that mention it, newest first (at most 200; `entity.documents` counts them all).
     documents: Vec<DocumentRef>,
-    documents_listed: usize,
 }
 
 #[derive(Serialize)]
@@ -421,7 +421,6 @@ async fn entity(state: Arc<AppState>, iri: String) -> Answer {
             attributes: Vec::new(),
             relations: Vec::new(),
             documents: Vec::new(),
-            documents_listed: 0,
         };
         let label_iri = format!("{}label", ns::RDFS);
         let same_iri = format!("{}sameAs", ns::OWL);
@@ -463,12 +462,15 @@ async fn entity(state: Arc<AppState>, iri: String) -> Answer {
                 count,
             })
             .collect();
-        let (rows, _) = select(state, token, &state.api.queries.documents_of, &[("e", e)], None)?;
+        // The first documents the store finds, newest first: sorting all of a hub's (thousands)
+        // by date would cost a second; the count is the summary's. A document may give two
+        // labels: one more row, removed here.
+        let (rows, _) = select(state, token, &state.api.queries.documents_of, &[("e", e)], Some(MAX_DOCUMENTS * 2))?;
         let mut documents: Vec<DocumentRef> = rows.iter().filter_map(document_ref).collect();
-        documents.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+        documents.sort_by(|a, b| a.iri.cmp(&b.iri));
         documents.dedup_by(|a, b| a.iri == b.iri);
-        page.documents_listed = documents.len();
         documents.truncate(MAX_DOCUMENTS);
+        documents.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
         page.documents = documents;
         let rows = page.attributes.len() + page.relations.len() + page.documents.len();
         Ok((page, rows))

@@ -21,7 +21,9 @@
 //!   before and after each run (it should stay flat).
 //!
 //! `--jobs`, `--inputs` and `--commands` narrow the runs (a 1 GB build takes a while):
-//! `cargo bench --bench pipeline -- --sizes 1000 --jobs 0 --inputs jsonl --commands extract,build`.
+//! `cargo bench --bench pipeline -- --sizes 1000 --jobs 0 --inputs jsonl --commands extract,build`;
+//! on a kept store, `--query-store target/bench/store-100mb --commands serve` runs the load test
+//! alone.
 //!
 //! `MB/CPU-s` is throughput per core: megabytes of input per second of CPU time, however the
 //! work was spread over threads (one job still overlaps reading and writing with processing).
@@ -55,7 +57,8 @@ struct Options {
     #[arg(long, value_delimiter = ',', default_value = "txt,jsonl")]
     inputs: Vec<String>,
     /// Commands to measure: `extract`, `build`, `load` (kgraph load beside Oxigraph's bulk
-    /// loader, on the N-Quads extracted from the JSON Lines with all jobs).
+    /// loader, on the N-Quads extracted from the JSON Lines with all jobs). On the kept store:
+    /// `queries`, `dot`, `serve` (all three unless one of them is named).
     #[arg(long, value_delimiter = ',', default_value = "extract,build,load")]
     commands: Vec<String>,
     /// Where corpora, stores and the report go.
@@ -213,6 +216,8 @@ fn main() -> Result<()> {
     for r in &rows {
         let _ = writeln!(report, "{}", line(r));
     }
+    let on_store = ["queries", "dot", "serve"];
+    let wants_on_store = |what: &str| wants(what) || !on_store.iter().any(|c| wants(c));
     if let Some((size, store)) = query_store {
         let (quads, statements) = store_size(&store)?;
         let _ = writeln!(
@@ -220,32 +225,38 @@ fn main() -> Result<()> {
             "\nThe store built from {size} MB holds {quads} quads for {statements} statements: {:.1} quads per statement.",
             quads as f64 / statements.max(1) as f64
         );
-        let _ = writeln!(report, "\nQueries on the store built from {size} MB (median of 5 runs, or one run when it takes over a second; results read to the end as TSV or Turtle):\n");
-        let _ = writeln!(report, "| query | rows | ms |");
-        let _ = writeln!(report, "|---|---:|---:|");
-        for (name, rows, ms) in queries(root, &store)? {
-            if ms.is_finite() {
-                let _ = writeln!(report, "| {name} | {rows} | {ms:.1} |");
-            } else {
-                let _ = writeln!(report, "| {name} | | cancelled after {} s |", QUERY_TIMEOUT.as_secs());
+        if wants_on_store("queries") {
+            let _ = writeln!(report, "\nQueries on the store built from {size} MB (median of 5 runs, or one run when it takes over a second; results read to the end as TSV or Turtle):\n");
+            let _ = writeln!(report, "| query | rows | ms |");
+            let _ = writeln!(report, "|---|---:|---:|");
+            for (name, rows, ms) in queries(root, &store)? {
+                if ms.is_finite() {
+                    let _ = writeln!(report, "| {name} | {rows} | {ms:.1} |");
+                } else {
+                    let _ = writeln!(report, "| {name} | | cancelled after {} s |", QUERY_TIMEOUT.as_secs());
+                }
             }
         }
-        let svg = dir.join("dot.out");
-        let child = run(
-            kgraph(root).arg("--store").arg(&store).args(["dot", "--max-nodes", "500"]),
-            Some(&svg),
-        )?;
-        let _ = writeln!(
-            report,
-            "\n`kgraph dot --max-nodes 500` on that store: {:.2} s, peak RSS {} MB",
-            child.elapsed.as_secs_f64(),
-            child.peak_rss_kb / 1024
-        );
-        let _ = fs::remove_file(svg);
-        match serve_load(root, &store) {
-            Ok(table) => report.push_str(&table),
-            Err(e) => {
-                let _ = writeln!(report, "\n`kgraph serve` load test not run: {e}");
+        if wants_on_store("dot") {
+            let svg = dir.join("dot.out");
+            let child = run(
+                kgraph(root).arg("--store").arg(&store).args(["dot", "--max-nodes", "500"]),
+                Some(&svg),
+            )?;
+            let _ = writeln!(
+                report,
+                "\n`kgraph dot --max-nodes 500` on that store: {:.2} s, peak RSS {} MB",
+                child.elapsed.as_secs_f64(),
+                child.peak_rss_kb / 1024
+            );
+            let _ = fs::remove_file(svg);
+        }
+        if wants_on_store("serve") {
+            match serve_load(root, &store) {
+                Ok(table) => report.push_str(&table),
+                Err(e) => {
+                    let _ = writeln!(report, "\n`kgraph serve` load test not run: {e}");
+                }
             }
         }
     }

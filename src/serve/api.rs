@@ -1,10 +1,12 @@
-//! The page's requests → JSON, from fixed SPARQL queries parsed once at start, whose parameters
-//! are bound as terms (never pasted into the text), on the fact layer: facts, entities and fact
-//! nodes in the default graph, evidence records in the document graphs, document and confidence
-//! counts in the summary graph (the README's data model). Search and paths read the
-//! catalog (`catalog.rs`), loaded by three of these queries at start and again after each
-//! update: an analyst types a name and expects an answer at once, and SPARQL offers neither a
-//! text index nor a path search.
+//! The page's requests → JSON. What a request names (an entity, a fact, a document) is read with
+//! fixed SPARQL queries parsed once at start, whose parameters are bound as terms (never pasted
+//! into the text), on the fact layer: facts and entities in the default graph, evidence records
+//! in the document graphs, counts in the summary graph (the README's data model); a fact's
+//! counts are read by its fact node, which `Vocab::fact` names after the triple. Search,
+//! neighbourhoods and paths read the catalog (`catalog.rs`), loaded at start and after each
+//! update: an analyst types a name or opens a hub and expects an answer at once, and SPARQL
+//! offers neither a text index nor a path search, nor a cheap way to rank a hub's thousands of
+//! facts.
 //!
 //! Endpoints (under `/api`): `meta`, `examples`, `search?q=`, `entity/{key}`,
 //! `neighbours?entity=&limit=`, `evidence?s=&p=&o=`, `document?id=`, `path?from=&to=`, `labels`
@@ -23,7 +25,7 @@ use oxigraph::sparql::{CancellationToken, QuerySolution};
 use oxigraph::store::Store;
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{iri_of, local_name, number_of, text_of, Catalog, CatalogQueries, EntityRef, MAX_PATH};
+use super::catalog::{iri_of, local_name, number_of, text_of, Catalog, CatalogQueries, EntityRef, Link, MAX_PATH};
 use super::{AppState, Failure, Rows};
 use crate::graph::vocab::ns;
 use crate::graph::Vocab;
@@ -74,7 +76,6 @@ struct Queries {
     entities: Parsed,
     names: Parsed,
     links: Parsed,
-    neighbours: Parsed,
     own: Parsed,
     documents_of: Parsed,
     evidence: Parsed,
@@ -122,15 +123,6 @@ impl Queries {
             links: parse(
                 "api:links",
                 "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o) && ?p != rdf:type && ?p != owl:sameAs) }",
-            )?,
-            // The facts of ?e with another resource, either way (their counts are read from the
-            // summary by their fact node, see `fact_summary`).
-            neighbours: parse(
-                "api:neighbours",
-                "SELECT ?e ?p ?n ?out WHERE {
-                   { ?e ?p ?n BIND(true AS ?out) } UNION { ?n ?p ?e BIND(false AS ?out) }
-                   FILTER(isIRI(?n) && ?p != rdf:type && ?p != owl:sameAs)
-                 }",
             )?,
             // What ?e is: its classes, labels, identities and literal facts.
             own: parse(
@@ -450,8 +442,8 @@ async fn entity(state: Arc<AppState>, iri: String) -> Answer {
         page.attributes.sort_by(|a, b| (&a.label, &a.value).cmp(&(&b.label, &b.value)));
         page.aliases = catalog.entities[index].names.iter().filter(|n| !page.labels.contains(n)).cloned().collect();
         let mut counts: BTreeMap<(String, bool), usize> = BTreeMap::new();
-        for &(_, p, out) in &catalog.links[index] {
-            *counts.entry((catalog.predicates[p].clone(), out)).or_default() += 1;
+        for link in &catalog.links[index] {
+            *counts.entry((catalog.predicates[link.predicate].clone(), link.out)).or_default() += 1;
         }
         page.relations = counts
             .into_iter()
@@ -507,53 +499,53 @@ struct Neighbour {
 }
 
 /// `GET /api/neighbours?entity=&limit=`: the entity's facts with other entities, grouped by
-/// predicate and direction, each group its best-attested `limit` first, with the group's total.
+/// predicate and direction, each group's best-attested `limit` first (most documents, then
+/// best confidence), with the group's total. From the catalog: a hub's thousands of facts are
+/// sorted in memory, not fetched.
 async fn neighbours(State(state): State<Arc<AppState>>, Query(p): Query<NeighbourParams>) -> Answer {
     let limit = p.limit.unwrap_or(DEFAULT_NEIGHBOURS).clamp(1, 10_000);
     let catalog = state.api.catalog();
+    let ontology = state.api.ontology();
     let index = catalog.resolve(&p.entity)?;
-    let node = named(&catalog.entities[index].iri, "entity")?;
-    json_answer(&state, move |state, token| {
-        let ontology = state.api.ontology();
-        let (rows, _) = select(state, token, &state.api.queries.neighbours, &[("e", Term::NamedNode(node.clone()))], None)?;
-        let mut groups: BTreeMap<(String, bool), Vec<Neighbour>> = BTreeMap::new();
-        for row in &rows {
-            let (Some(p), Some(n)) = (iri_of(row, "p"), iri_of(row, "n")) else { continue };
-            if !ontology.predicates.contains_key(&p) {
-                continue;
+    let mut groups: BTreeMap<(usize, bool), Vec<&Link>> = BTreeMap::new();
+    for link in &catalog.links[index] {
+        groups.entry((link.predicate, link.out)).or_default().push(link);
+    }
+    let mut shown = 0;
+    let answer: Vec<NeighbourGroup> = groups
+        .into_iter()
+        .map(|((predicate, out), mut links)| {
+            let entities = &catalog.entities;
+            links.sort_by(|a, b| {
+                let key = |l: &Link| (std::cmp::Reverse(l.documents), std::cmp::Reverse(l.confidence.map(|c| (c * 1000.0) as i32)));
+                key(a).cmp(&key(b)).then_with(|| entities[a.other].label.cmp(&entities[b.other].label)).then(a.other.cmp(&b.other))
+            });
+            let total = links.len();
+            let neighbours: Vec<Neighbour> = links
+                .into_iter()
+                .take(limit)
+                .map(|l| Neighbour {
+                    entity: catalog.reference(l.other),
+                    fact_documents: u64::from(l.documents),
+                    confidence: l.confidence.map(|c| (f64::from(c) * 1000.0).round() / 1000.0),
+                })
+                .collect();
+            shown += neighbours.len();
+            let predicate = &catalog.predicates[predicate];
+            let info = ontology.predicates.get(predicate);
+            NeighbourGroup {
+                label: info.map_or_else(|| local_name(predicate).to_owned(), |i| i.label.clone()),
+                symmetric: info.is_some_and(|i| i.symmetric),
+                predicate: predicate.clone(),
+                direction: if out { "out" } else { "in" },
+                total,
+                neighbours,
             }
-            let out = text_of(row, "out").as_deref() == Some("true");
-            let (s, o) = if out { (node.as_str(), n.as_str()) } else { (n.as_str(), node.as_str()) };
-            let (documents, confidence) = fact_summary(state, s, &p, &Term::NamedNode(NamedNode::new_unchecked(o)))?;
-            groups.entry((p, out)).or_default().push(Neighbour { entity: catalog.describe(&n), fact_documents: documents, confidence });
-        }
-        let mut shown = 0;
-        let answer: Vec<NeighbourGroup> = groups
-            .into_iter()
-            .map(|((predicate, out), mut list)| {
-                list.sort_by(|a, b| {
-                    (std::cmp::Reverse(a.fact_documents), &a.entity.label, &a.entity.iri)
-                        .cmp(&(std::cmp::Reverse(b.fact_documents), &b.entity.label, &b.entity.iri))
-                });
-                list.dedup_by(|a, b| a.entity.iri == b.entity.iri);
-                let total = list.len();
-                list.truncate(limit);
-                shown += list.len();
-                let info = ontology.predicates.get(&predicate);
-                NeighbourGroup {
-                    label: info.map_or_else(|| local_name(&predicate).to_owned(), |i| i.label.clone()),
-                    symmetric: info.is_some_and(|i| i.symmetric),
-                    predicate,
-                    direction: if out { "out" } else { "in" },
-                    total,
-                    neighbours: list,
-                }
-            })
-            .collect();
-        let value = serde_json::json!({ "entity": catalog.reference(index), "limit": limit, "groups": answer });
-        Ok((value, shown))
-    })
-    .await
+        })
+        .collect();
+    let mut response = Json(serde_json::json!({ "entity": catalog.reference(index), "limit": limit, "groups": answer })).into_response();
+    response.extensions_mut().insert(Rows(shown));
+    Ok(response)
 }
 
 /// `?s=IRI&p=IRI&o=IRI` (or `o` a literal in N-Triples syntax).

@@ -1,7 +1,9 @@
-//! The API's three catalog queries' solutions → an index in memory of the entities (class,
-//! label, every name documents give them, documents) and of the facts linking them: what search
-//! by name and shortest paths read, in microseconds, where SPARQL has neither a text index nor
-//! a path search.
+//! Three fixed queries' solutions → an index in memory of the entities (class, label, every
+//! name the documents give them, documents) and of the facts linking them: what search by name,
+//! neighbourhoods and shortest paths read, in microseconds, where SPARQL has neither a text
+//! index nor a path search. Loaded at start and after each update; the queries are in `api.rs`
+//! with the others, and run inside Oxigraph (DISTINCT, joins on encoded terms), which is far
+//! quicker than decoding every label and fact quad of the store here.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -25,6 +27,21 @@ pub(super) struct CatalogQueries<'a> {
     pub(super) entities: &'a Parsed,
     pub(super) names: &'a Parsed,
     pub(super) links: &'a Parsed,
+}
+
+/// One fact of an entity with another, as its entity sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Link {
+    /// The other entity.
+    pub(super) other: usize,
+    /// The predicate, in [`Catalog::predicates`].
+    pub(super) predicate: usize,
+    /// Whether the entity is the fact's subject.
+    pub(super) out: bool,
+    /// How many documents state the fact (the summary's `kg:documents`).
+    pub(super) documents: u32,
+    /// The best confidence of its statements (the summary's `kg:bestConfidence`).
+    pub(super) confidence: Option<f32>,
 }
 
 /// An entity in an answer.
@@ -73,10 +90,31 @@ pub(super) struct Catalog {
     pub(super) by_iri: HashMap<String, usize>,
     /// Every name (normalised) with its entity and the name's place in the entity's names.
     pub(super) index: Vec<(String, usize, usize)>,
-    /// Per entity: (other entity, predicate, whether the entity is the subject).
-    pub(super) links: Vec<Vec<(usize, usize, bool)>>,
+    /// Per entity: its facts with other entities.
+    pub(super) links: Vec<Vec<Link>>,
     /// The predicates of the links, by index.
     pub(super) predicates: Vec<String>,
+}
+
+/// The summary's counts of a link's fact (documents, best confidence), read by its fact node.
+fn fact_counts(store: &Store, vocab: &Vocab, row: &QuerySolution) -> Result<(u32, Option<f32>)> {
+    let (Some(Term::NamedNode(s)), Some(Term::NamedNode(p)), Some(o)) = (row.get("s"), row.get("p"), row.get("o")) else {
+        return Ok((0, None));
+    };
+    let fact = vocab.fact(s.as_ref(), p.as_ref(), o.as_ref());
+    let summary = vocab.summary_graph();
+    let (documents, best) = (vocab.term("documents"), vocab.term("bestConfidence"));
+    let (mut n, mut confidence) = (0, None);
+    for q in store.quads_for_pattern(Some(fact.as_ref().into()), None, None, Some(summary.as_ref().into())) {
+        let q = q?;
+        let Term::Literal(l) = &q.object else { continue };
+        if q.predicate == documents {
+            n = l.value().parse().unwrap_or(0);
+        } else if q.predicate == best {
+            confidence = l.value().parse().ok();
+        }
+    }
+    Ok((n, confidence))
 }
 
 impl Catalog {
@@ -142,11 +180,12 @@ impl Catalog {
             if !ontology.predicates.contains_key(&p) {
                 continue;
             }
+            let (documents, confidence) = fact_counts(store, vocab, &row)?;
             let n = predicates.len();
             let p = *predicates.entry(p).or_insert(n);
-            catalog.links[s].push((o, p, true));
+            catalog.links[s].push(Link { other: o, predicate: p, out: true, documents, confidence });
             if s != o {
-                catalog.links[o].push((s, p, false));
+                catalog.links[o].push(Link { other: s, predicate: p, out: false, documents, confidence });
             }
         }
         let mut names = vec![String::new(); predicates.len()];
@@ -155,8 +194,8 @@ impl Catalog {
         }
         catalog.predicates = names;
         for l in &mut catalog.links {
-            l.sort_unstable();
-            l.dedup();
+            l.sort_unstable_by_key(|l| (l.predicate, l.out, l.other));
+            l.dedup_by(|a, b| (a.predicate, a.out, a.other) == (b.predicate, b.out, b.other));
         }
         Ok(catalog)
     }
@@ -252,10 +291,10 @@ impl Catalog {
             if depth >= MAX_PATH {
                 continue;
             }
-            for &(other, p, out) in &self.links[node] {
-                if let std::collections::hash_map::Entry::Vacant(v) = previous.entry(other) {
-                    v.insert((node, p, out));
-                    queue.push_back((other, depth + 1));
+            for link in &self.links[node] {
+                if let std::collections::hash_map::Entry::Vacant(v) = previous.entry(link.other) {
+                    v.insert((node, link.predicate, link.out));
+                    queue.push_back((link.other, depth + 1));
                 }
             }
         }
@@ -343,7 +382,8 @@ mod tests {
             c.by_iri.insert(iri.into(), i);
         }
         c.predicates = vec!["http://x/p".into()];
-        c.links = vec![vec![(1, 0, true)], vec![(0, 0, false), (2, 0, true)], vec![(1, 0, false)], vec![]];
+        let link = |other, out| Link { other, predicate: 0, out, documents: 1, confidence: None };
+        c.links = vec![vec![link(1, true)], vec![link(0, false), link(2, true)], vec![link(1, false)], vec![]];
         c
     }
 

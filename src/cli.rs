@@ -384,6 +384,12 @@ pub struct QueryArgs {
     /// Give up after this many seconds.
     #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
     pub timeout: Option<std::time::Duration>,
+
+    /// Instead of the results, write Oxigraph's plan for the query as JSON: the joins it
+    /// chose, in order, with how many rows each step gave and how long it took (the query is
+    /// run to the end, within --timeout).
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// `kgraph export`.

@@ -126,7 +126,7 @@ fn build(global: &Global, vocab: &Vocab, args: BuildArgs) -> Result<Outcome> {
     };
     let bar = input_progress(global);
     let summary = drive::build(&kg, &pipeline, &args.paths, &options, |event| match event {
-        Event::Reading { .. } => advance(&bar, &event),
+        Event::Reading(_) => advance(&bar, &event),
         Event::Loaded(p) => {
             advance(&bar, &event);
             if global.verbose {
@@ -195,6 +195,12 @@ fn run_query(global: &Global, vocab: &Vocab, args: QueryArgs) -> Result<Outcome>
     let prepared = query::prepare(&text, origin.as_deref())?;
     let kg = KgStore::open_read_only(&global.store)?;
     let stdout = std::io::stdout();
+    if args.explain {
+        let mut out = BufWriter::new(stdout.lock());
+        query::explain(kg.store(), prepared, args.timeout, &mut out).map_err(|e| name_output(e, Path::new("<stdout>")))?;
+        out.flush().map_err(|e| kgraph::Error::io("<stdout>", e))?;
+        return Ok(Outcome::Done);
+    }
     let options = query::QueryOptions {
         format: args.format,
         terminal: stdout.is_terminal(),
@@ -693,7 +699,7 @@ fn input_progress(global: &Global) -> ProgressBar {
 /// input bytes of each document done.
 fn advance(bar: &ProgressBar, event: &Event<'_>) {
     match event {
-        Event::Reading { source, total_bytes, .. } => {
+        Event::Reading(kgraph::drive::Reading { source, total_bytes, .. }) => {
             bar.set_length(*total_bytes);
             bar.set_message(source.display());
         }

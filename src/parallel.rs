@@ -19,23 +19,27 @@ use crate::document::Document;
 use crate::pipeline::{Pipeline, Processed};
 use crate::Result;
 
+/// Reading source `index` (from 0) of `total` begins: where a run's progress stands.
+#[derive(Clone, Copy, Debug)]
+pub struct Reading<'a> {
+    /// The source.
+    pub source: &'a Source,
+    /// Its position among the sources.
+    pub index: usize,
+    /// How many sources there are.
+    pub total: usize,
+    /// The size of the sources before this one, in bytes.
+    pub offset: u64,
+    /// The size of all the sources, in bytes (standard input counts 0).
+    pub total_bytes: u64,
+}
+
 /// What the consumer of [`process_in_order`] receives, in source order: `T` is a processed
 /// document, or what [`process_in_order_with`]'s `finish` made of it.
 #[derive(Debug)]
 pub enum Step<'a, T = Processed> {
-    /// Source `index` (from 0) of `total` begins; its documents follow.
-    Reading {
-        /// The source.
-        source: &'a Source,
-        /// Its position among the sources.
-        index: usize,
-        /// How many sources there are.
-        total: usize,
-        /// The size of the sources before this one, in bytes.
-        offset: u64,
-        /// The size of all the sources, in bytes (standard input counts 0).
-        total_bytes: u64,
-    },
+    /// A source begins; its documents follow.
+    Reading(Reading<'a>),
     /// One document, processed, or why it could not be read or processed.
     Document(Result<T>),
 }
@@ -174,7 +178,7 @@ pub fn process_in_order_with<T: Send>(
                 let _ = token_tx.send(());
                 let step = match done {
                     Done::Reading(index) => {
-                        Step::Reading { source: &sources[index], index, total, offset: offsets[index], total_bytes }
+                        Step::Reading(Reading { source: &sources[index], index, total, offset: offsets[index], total_bytes })
                     }
                     Done::Document(result) => Step::Document(result),
                 };
@@ -212,7 +216,7 @@ mod tests {
         let mut seen = Vec::new();
         process_in_order(&pipeline, &[dir.to_owned()], &ReadOptions::default(), jobs, |step| {
             seen.push(match step {
-                Step::Reading { index, total, .. } => format!("reading {index}/{total}"),
+                Step::Reading(Reading { index, total, .. }) => format!("reading {index}/{total}"),
                 Step::Document(Ok(p)) => format!("{} {}", p.document.id, p.quads.len()),
                 Step::Document(Err(e)) => format!("error {e}"),
             });

@@ -71,7 +71,7 @@ fn literal(s: &str) -> String {
 
 /// The hand-made store, in kgraph's layout, written as kgraph writes documents: per document, its
 /// graph (description, the labels and surface forms of the entities it names, its facts, one
-/// evidence record per fact with its fact node and confidence) and its facts (each triple, the
+/// evidence record per fact with its fact node and method (rule and confidence)) and its facts (each triple, the
 /// entities' types and labels), so that the default graph and the summary come from kgraph's
 /// own code.
 fn store_of(entities: &[(&str, &str, &str, &[&str])], facts: &[(&str, &str, &str, &str, f64)]) -> KgStore {
@@ -115,8 +115,7 @@ fn store_of(entities: &[(&str, &str, &str, &[&str])], facts: &[(&str, &str, &str
             let v = iri(&format!("https://w3id.org/kgraph/evidence/{i}"));
             quads.push(Quad::new(s.clone(), p.clone(), o.clone(), gn.clone()));
             quads.push(Quad::new(v.clone(), vocab.term("fact"), f, gn.clone()));
-            let c = Literal::new_typed_literal(format!("{conf}"), iri("http://www.w3.org/2001/XMLSchema#decimal"));
-            quads.push(Quad::new(v, vocab.term("confidence"), c, gn.clone()));
+            quads.push(Quad::new(v, vocab.term("by"), vocab.method("test", &format!("{conf}")), gn.clone()));
             default.push(Quad::new(s, p, o, GraphName::DefaultGraph));
         }
         kg.write_documents(&vocab, &[DocumentQuads { graph: g.as_ref(), quads: &quads, facts: &default }]).unwrap();

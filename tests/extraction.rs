@@ -17,7 +17,8 @@
 //! ```
 //!
 //! Subject and object are written as the text names them: they match an entity whose label or
-//! any alias (surface form) is that name, case-insensitively. Literal objects are written as
+//! any alias (surface form) is that name, case-insensitively. A symmetric predicate (`allyOf`)
+//! matches either way round. Literal objects are written as
 //! their value: `1960`, `2020-11-10`, `2020` (a year), `Prime Minister`. The whole text is the
 //! article body (no boilerplate removal), so each case tests recognition and relations only.
 //!
@@ -99,12 +100,17 @@ fn show(f: &(BTreeSet<String>, String, BTreeSet<String>)) -> String {
     format!("{} | {} | {}", first(&f.0), f.1, first(&f.2))
 }
 
+/// The contract's symmetric predicates.
+const SYMMETRIC: &[&str] = &["allyOf"];
+
 /// Compares a case's expectations with what was found; returns the differences.
 fn differences(case: &Case, x: &Extraction) -> Vec<String> {
     let expected: Vec<Expected> = case.expect.iter().map(|l| parse_expected(l)).collect();
     let found = found(x);
+    // A symmetric predicate (the contract's allyOf) is stated once per pair, either way round.
     let matches = |e: &Expected, f: &(BTreeSet<String>, String, BTreeSet<String>)| {
-        f.1 == e.predicate && f.0.contains(&e.subject) && f.2.contains(&e.object)
+        f.1 == e.predicate
+            && (f.0.contains(&e.subject) && f.2.contains(&e.object) || SYMMETRIC.contains(&f.1.as_str()) && f.0.contains(&e.object) && f.2.contains(&e.subject))
     };
     let mut out = Vec::new();
     for e in &expected {
@@ -147,6 +153,10 @@ fn extraction_cases() {
             let x = extract(&doc, &sentences, &lexicon, None);
             let diff = differences(case, &x);
             let name = format!("{} case {} ({:.60})", file.file_name().unwrap().to_string_lossy(), k + 1, case.text);
+            // KGRAPH_CASES_SHOW=1 prints what each known gap still gets wrong.
+            if case.gap.is_some() && !diff.is_empty() && std::env::var_os("KGRAPH_CASES_SHOW").is_some() {
+                eprintln!("gap: {name}\n    {}", diff.join("\n    "));
+            }
             match (&case.gap, diff.is_empty()) {
                 (None, false) => failures.push(format!("{name}\n    {}", diff.join("\n    "))),
                 (Some(_), true) => failures.push(format!("{name}\n    passes now: remove its `gap` mark")),

@@ -173,4 +173,10 @@ fn a_typo_in_a_frame_is_an_error_naming_it() {
     // A slot class is checked where it is written: the file and its line.
     let error = load("slots.toml", frame("patient", "Agreemnt"));
     assert!(error.contains("slots.toml:8") && error.contains("\"Agreemnt\""), "{error}");
+    // A predicate outside the contract would be minted as a property nobody queries.
+    let error = load("predicate.toml", frame("patient", "Agreement").replace("\"signed\"", "\"sigend\""));
+    assert!(error.contains("predicate.toml:3") && error.contains("\"sigend\""), "{error}");
+    // A group's relation is spelled as the contract spells it, and checked.
+    let error = load("relation.toml", "[settings]\nrelation_phrases = [\"sided with>alyOf\"]\n".into());
+    assert!(error.contains("relation.toml:2") && error.contains("alyof"), "{error}");
 }

@@ -147,6 +147,16 @@ fn kgraph(store: &Path, args: &[&str]) -> (String, String) {
 /// `typed-literal` where SPARQL 1.1 says `literal`, and may type plain strings `xsd:string`.
 type Row = BTreeMap<String, (String, String, String)>;
 
+/// A GROUP_CONCAT's items in a fixed order: SPARQL leaves their order to the engine. The
+/// queries join names with " | " and numbers with a space.
+fn unordered(value: &str) -> String {
+    let numbers = !value.is_empty() && value.split(' ').all(|n| n.parse::<f64>().is_ok());
+    let separator = if value.contains(" | ") { " | " } else if numbers { " " } else { return value.to_owned() };
+    let mut items: Vec<&str> = value.split(separator).collect();
+    items.sort_unstable();
+    items.join(separator)
+}
+
 fn rows(results: &Value) -> Vec<Row> {
     let mut out: Vec<Row> = results["results"]["bindings"]
         .as_array()
@@ -169,7 +179,7 @@ fn rows(results: &Value) -> Vec<Row> {
                         .filter(|d| *d != "http://www.w3.org/2001/XMLSchema#string")
                         .or(term["xml:lang"].as_str())
                         .unwrap_or_default();
-                    (var.clone(), (kind.to_owned(), term["value"].as_str().unwrap().to_owned(), extra.to_owned()))
+                    (var.clone(), (kind.to_owned(), unordered(term["value"].as_str().unwrap()), extra.to_owned()))
                 })
                 .collect()
         })

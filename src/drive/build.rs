@@ -9,7 +9,7 @@ use super::{BuildOptions, Counts, Event, Identifiers};
 use crate::extract::Class;
 use crate::parallel::Step;
 use crate::pipeline::{Pipeline, Processed};
-use crate::store::{DocumentQuads, KgStore};
+use crate::store::{DocumentQuads, KgStore, SummaryLedger};
 use crate::Result;
 
 /// What a [`build`] did.
@@ -29,8 +29,9 @@ pub struct BuildSummary {
 /// kept, the second fails, since they would share a graph.
 ///
 /// Reading, processing and writing overlap (see [`crate::parallel`]); graphs are written in
-/// batches of about [`BuildOptions::batch_quads`] quads with [`KgStore::write_documents`] on a
-/// writer thread, and [`Event::Loaded`] is reported once a document's batch is stored.
+/// batches of about [`BuildOptions::batch_quads`] quads with [`KgStore::write_batch`] on a
+/// writer thread, and [`Event::Loaded`] is reported once a document's batch is stored; the
+/// summary is written once all are (see [`SummaryLedger`]).
 pub fn build(
     store: &KgStore,
     pipeline: &Pipeline,
@@ -44,27 +45,30 @@ pub fn build(
     let mut batch: Vec<Processed> = Vec::new();
     let mut batch_quads = 0;
     let mut fatal = None;
+    // The run's counts, written to the summary once every batch is in.
+    let mut ledger = SummaryLedger::begin(store, pipeline.vocab())?;
     // A writer thread loads one batch while the next is gathered (and its documents processed);
     // at most one more batch waits for it, so memory holds three batches at most.
     std::thread::scope(|scope| {
         let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<Processed>>(1);
         let (written_tx, written) = std::sync::mpsc::channel::<Result<Vec<Processed>>>();
-        std::thread::Builder::new()
+        let writer = std::thread::Builder::new()
             .name("kgraph-writer".into())
-            .spawn_scoped(scope, move || {
+            .spawn_scoped(scope, move || -> Result<()> {
                 for batch in batches {
                     let documents: Vec<DocumentQuads<'_>> = batch
                         .iter()
                         .map(|p| DocumentQuads { graph: p.graph.as_ref(), quads: &p.quads, facts: &p.facts })
                         .collect();
-                    let result = store.write_documents(pipeline.vocab(), &documents).map(|()| batch);
+                    let result = store.write_batch(pipeline.vocab(), &documents, Some(&mut ledger)).map(|()| batch);
                     // After a failed write nothing more is written, so the store holds a
-                    // prefix of the corpus in input order.
+                    // prefix of the corpus in input order (and the summary stays pending).
                     let failed = result.is_err();
                     if written_tx.send(result).is_err() || failed {
-                        return;
+                        return Ok(());
                     }
                 }
+                ledger.finish(store)
             })
             .expect("cannot start the writer thread");
         // Reports the batches written so far (all of them when `wait`), in order.
@@ -81,9 +85,7 @@ pub fn build(
         };
         crate::parallel::process_in_order(pipeline, paths, &options.read, options.jobs, |step| {
             match step {
-                Step::Reading { source, index, total, offset, total_bytes } => {
-                    on_event(Event::Reading { source, index, total, offset, total_bytes })
-                }
+                Step::Reading(reading) => on_event(Event::Reading(reading)),
                 Step::Document(Ok(p)) => {
                     if let Err(e) = ids.take(&p) {
                         summary.counts.failed += 1;
@@ -115,6 +117,13 @@ pub fn build(
         drop(to_writer);
         if let Err(e) = report(&mut summary, &mut on_event, true) {
             fatal.get_or_insert(e);
+        }
+        match writer.join() {
+            Ok(Err(e)) => {
+                fatal.get_or_insert(e);
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(Ok(())) => {}
         }
     });
     if let Some(e) = fatal {

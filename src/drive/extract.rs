@@ -78,9 +78,7 @@ pub fn extract(
     };
     crate::parallel::process_in_order_with(pipeline, paths, &options.read, options.jobs, serialise, |step| {
         match step {
-            Step::Reading { source, index, total, offset, total_bytes } => {
-                on_event(Event::Reading { source, index, total, offset, total_bytes })
-            }
+            Step::Reading(reading) => on_event(Event::Reading(reading)),
             Step::Document(Ok((p, bytes))) => {
                 if let Err(e) = ids.take(&p) {
                     summary.failed += 1;

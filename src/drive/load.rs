@@ -42,7 +42,7 @@ pub fn load(kg: &KgStore, vocab: &Vocab, input: impl std::io::Read, format: RdfF
 /// then recomputes the summary, since counts do not merge by union.
 ///
 /// Graphs are written in batches of about 200,000 quads (`LOAD_BATCH_QUADS`) with
-/// [`KgStore::write_documents`] (new graphs through the bulk loader), the last one at the end of
+/// [`KgStore::write_batch`] (new graphs through the bulk loader), the last one at the end of
 /// each input; memory holds one batch and the input's distinct default-graph quads, which are
 /// added once the input's graphs are in, so that a fact a replaced graph no longer states but
 /// another graph of the input does stays.
@@ -117,7 +117,8 @@ impl<'a> Loader<'a> {
     fn write(&mut self) -> Result<()> {
         let documents: Vec<DocumentQuads<'_>> =
             self.batch.iter().map(|(g, q)| DocumentQuads { graph: g.as_ref(), quads: q, facts: &[] }).collect();
-        self.kg.write_documents(self.vocab, &documents)?;
+        // No counts here: the summary is recomputed by `finish`.
+        self.kg.write_batch(self.vocab, &documents, None)?;
         self.batch.clear();
         self.batch_quads = 0;
         Ok(())

@@ -15,7 +15,8 @@ pub use extract::{extract, ShardFormat};
 pub use load::{load, LoadSummary, Loader};
 pub use remove::{remove, RemoveSummary};
 
-use crate::document::read::{ReadOptions, Source};
+use crate::document::read::ReadOptions;
+pub use crate::parallel::Reading;
 use crate::pipeline::Processed;
 use crate::Error;
 
@@ -51,19 +52,8 @@ impl BuildOptions {
 /// What happened during a [`build`], reported as it happens.
 #[derive(Debug)]
 pub enum Event<'a> {
-    /// Reading source `index` (from 0) of `total` begins.
-    Reading {
-        /// The source.
-        source: &'a Source,
-        /// Its position.
-        index: usize,
-        /// How many sources there are.
-        total: usize,
-        /// The size of the sources before this one, in bytes.
-        offset: u64,
-        /// The size of all the sources, in bytes (standard input counts 0).
-        total_bytes: u64,
-    },
+    /// A source begins (its documents follow): where the run's progress stands.
+    Reading(Reading<'a>),
     /// A document was processed and its graph replaced in the store.
     Loaded(&'a Processed),
     /// An input was skipped with a warning (it is empty, or binary).

@@ -62,6 +62,39 @@ impl Class {
     }
 }
 
+/// The contract's predicates (local names, as minted).
+pub const PREDICATES: [&str; 24] = [
+    "brokered",
+    "signed",
+    "supports",
+    "suppliesWeaponsTo",
+    "allyOf",
+    "memberOf",
+    "officialOf",
+    "title",
+    "deployed",
+    "deployedTo",
+    "count",
+    "deathToll",
+    "controls",
+    "captured",
+    "withdrawsFrom",
+    "locatedIn",
+    "capitalOf",
+    "hasMilitaryBaseIn",
+    "accused",
+    "attacked",
+    "protestedAgainst",
+    "stormed",
+    "welcomed",
+    "date",
+];
+
+/// The contract predicate spelled `name` in any case ("allyof" → "allyOf").
+pub fn predicate(name: &str) -> Option<&'static str> {
+    PREDICATES.iter().copied().find(|p| p.eq_ignore_ascii_case(name.trim()))
+}
+
 /// The object of a statement.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Value {
@@ -116,14 +149,40 @@ pub struct Mention {
     pub unknown_name: bool,
     /// For a person introduced with a title: (title index, office-holder entity, title span).
     pub title: Option<(usize, Option<EntRef>, Range<usize>)>,
-    /// A second title, in apposition after the name: "General X, Mali's president,".
-    pub also_title: Option<(usize, Option<EntRef>, Range<usize>)>,
+    /// More titles: in apposition after the name ("General X, Mali's president,"), joined by
+    /// "and" ("prime minister and foreign minister").
+    pub also_title: Vec<(usize, Option<EntRef>, Range<usize>)>,
     /// For a group named by a common noun: what the document-level anaphora needs.
     pub group: Option<GroupInfo>,
     /// For a group named by its relation to someone ("supporters of X", "fighters loyal to
     /// X"): the predicate and the one it relates to, with that mention's span.
     pub relation: Option<(String, EntRef, Range<usize>)>,
+    /// For an agreement named by a common noun ("the ceasefire", "a separate deal"): what
+    /// tells it apart from the document's other agreements.
+    pub agreement: Option<AgreementInfo>,
+    /// The other referents of a plural mention ("the two countries": the second of the two
+    /// states named last); slots take them as conjuncts.
+    pub also: Vec<EntRef>,
 }
+
+/// How an agreement was named, for telling the agreements of a document apart: its noun
+/// (whose role in nominals.tsv is its kind) and a modifier that marks it as another one
+/// than those named before ("a separate deal", "the previous truce").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgreementInfo {
+    /// Index of the nominal in the lexicon.
+    pub nominal: usize,
+    /// Introduced with "a", "an" or "another": no agreement of another time named before.
+    pub indefinite: bool,
+    /// "a separate deal", "another truce": an agreement not named before.
+    pub distinct: bool,
+    /// "the previous ceasefire", "an earlier truce": not the one the story is about.
+    pub earlier: bool,
+}
+
+/// The key an agreement mention carries until the document's agreements are told apart: its
+/// byte offset, after this prefix (no real key starts with it).
+pub const PROVISIONAL: &str = "@";
 
 /// How a group (or national body, or event) was named: "Russian peacekeepers" is owned, "the
 /// peacekeepers" is not and refers back to an owned one of the same noun or of a compatible
@@ -137,6 +196,9 @@ pub struct GroupInfo {
     pub role: String,
     /// Whether a nationality, country or organisation qualifies it.
     pub owned: bool,
+    /// A noun that names nothing unless it refers back ("the ministry" to "Armenia's Defence
+    /// Ministry"): without an antecedent it is dropped.
+    pub anaphoric: bool,
 }
 
 /// An element of a sentence for matching: a plain token or a mention.
@@ -172,7 +234,7 @@ impl Mention {
     /// A mention over `tokens` (at `span`, reading `surface`) with these readings and nothing
     /// else known yet (no value, title, group or relation).
     pub fn new(tokens: Range<usize>, span: Range<usize>, surface: String, alts: Vec<EntRef>) -> Mention {
-        Mention { tokens, span, surface, alts, value: None, unknown_name: false, title: None, group: None, relation: None, also_title: None }
+        Mention { tokens, span, surface, alts, value: None, unknown_name: false, title: None, group: None, relation: None, also_title: Vec::new(), agreement: None, also: Vec::new() }
     }
 }
 
@@ -238,4 +300,16 @@ pub struct Found {
     pub rule: String,
     /// Confidence.
     pub confidence: f32,
+}
+
+/// One sentence as the stages above recognition leave it: its analysis (mentions resolved),
+/// the statements found in it, and who says them when it is reported speech.
+#[derive(Clone, Debug)]
+pub struct SentenceFacts {
+    /// The sentence's analysis.
+    pub analysis: Analysis,
+    /// Its statements, before entities are numbered.
+    pub found: Vec<Found>,
+    /// The speaker of reported speech ("…, Aliyev said").
+    pub speaker: Option<EntRef>,
 }

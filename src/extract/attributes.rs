@@ -6,6 +6,26 @@ use super::analysis::{Analysis, Class, EntRef, Filler, Found, Item, Value};
 use super::lexicon::{self, Lexicon};
 use crate::language::text;
 
+/// The document's war: its most mentioned undated war event (ties: the first mentioned), the
+/// event a toll without one is counted for.
+pub(crate) fn main_war(analyses: &[Analysis]) -> Option<EntRef> {
+    let mut counts: indexmap::IndexMap<String, (usize, EntRef)> = indexmap::IndexMap::new();
+    for m in analyses.iter().flat_map(|a| a.mentions.iter()) {
+        if let (Some(g), Some(r)) = (&m.group, m.alts.first()) {
+            if g.role == "war" && r.class == Class::Event {
+                counts.entry(r.key.clone()).or_insert((0, r.clone())).0 += 1;
+            }
+        }
+    }
+    counts
+        .into_values()
+        .fold(None, |best: Option<(usize, EntRef)>, (n, r)| match best {
+            Some((b, _)) if b >= n => best,
+            _ => Some((n, r)),
+        })
+        .map(|(_, r)| EntRef { surface: r.label.clone(), ..r })
+}
+
 /// The statements the mentions of sentence `a` make by themselves. `last_country` is the last
 /// country the document named before this sentence, `main_war` the document's war, and
 /// `titles_said` how each person's titles were first said in the document.
@@ -119,7 +139,7 @@ pub(crate) fn attributes(
         let mut j = k + 1;
         // "an 800-strong contingent": the number's "-strong" is part of the count.
         if matches!(a.items.get(j), Some(Item::Token(t)) if a.tokens[*t].lower == "-")
-            && matches!(a.items.get(j + 1), Some(Item::Token(t)) if crate::language::numbers::SIZE_SUFFIXES.contains(&a.tokens[*t].lower.as_str()))
+            && matches!(a.items.get(j + 1), Some(Item::Token(t)) if lexicon.language.is_size_suffix(&a.tokens[*t].lower))
         {
             j += 2;
         }
@@ -183,11 +203,11 @@ pub(crate) fn attributes(
             }
         }
     }
-    // A date or a year right before an event noun dates the event: "the 1967 war", "the
-    // October 7 attack".
+    // A date or a year right before an event or agreement noun dates it: "the 1967 war", "the
+    // October 7 attack", "the 2015 peace accord".
     for (k, item) in a.items.iter().enumerate().skip(1) {
         let (Item::Mention(ei), Item::Mention(di)) = (*item, a.items[k - 1]) else { continue };
-        let Some(event) = a.mentions[ei].alts.first().filter(|r| r.class == Class::Event) else { continue };
+        let Some(event) = a.mentions[ei].alts.first().filter(|r| matches!(r.class, Class::Event | Class::Agreement)) else { continue };
         let value = match &a.mentions[di].value {
             Some(v @ (Value::Date(_) | Value::Year(_))) => v.clone(),
             Some(Value::Integer(y)) if (1800..=2100).contains(y) && a.mentions[di].tokens.len() == 1 => Value::Year(*y as i32),
@@ -199,7 +219,7 @@ pub(crate) fn attributes(
             predicate: "date".into(),
             object: Filler::Value(value),
             object_span: a.mentions[di].span.clone(),
-            rule: "date/before-event-noun".into(),
+            rule: "date/before-noun".into(),
             confidence: 0.8,
         });
     }

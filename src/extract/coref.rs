@@ -33,6 +33,16 @@ pub(crate) fn resolve_groups(
         .filter(|m| !a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "-" && t.span.start == m.span.end))
         .filter_map(|m| m.alts.iter().find(|r| r.class == Class::Country).map(|r| (m.span.start, r.clone())))
         .collect();
+    // The first state the sentence names, in any reading (a state's body too), or the first
+    // organisation, for "its forces" after "Russia's Defence Ministry said".
+    // An organisation named by its name owns its forces too ("The Sudanese army said its
+    // forces retook X", the army being the Sudanese Armed Forces).
+    let first_state: Option<(usize, EntRef)> = a.mentions.iter().find_map(|m| {
+        m.alts
+            .iter()
+            .find(|r| r.class == Class::Country || r.class == Class::Organization && m.group.is_none() && !super::rules::transparent(m) && m.title.is_none())
+            .map(|r| (m.span.start, r.clone()))
+    });
     for m in &mut a.mentions {
         let Some(info) = &m.group else { continue };
         // "its servicemen", "their troops": the owner is named in the same sentence.
@@ -44,7 +54,12 @@ pub(crate) fn resolve_groups(
         // Other nouns than the same one only for generic ones ("servicemen" may be the
         // peacekeepers named before; "reservists" are not the troops named before).
         let is_generic = generic.iter().any(|g| *g == lexicon.nominals[info.nominal].name);
-        let compatible = |g: &GroupInfo| is_generic && anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())));
+        // A body's head noun names it again: "the ministry" for "the Defence Ministry".
+        let head = format!(" {}", lexicon.nominals[info.nominal].name);
+        let compatible = |g: &GroupInfo| {
+            is_generic && anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())))
+                || info.anaphoric && lexicon.nominals[g.nominal].name.ends_with(&head)
+        };
         // "Russia has deployed troops": with exactly one country named before it in the
         // sentence, an armed group noun is that country's.
         let before: BTreeSet<String> = countries.iter().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r.key.clone()).collect();
@@ -68,10 +83,12 @@ pub(crate) fn resolve_groups(
             }
         }
         let here = if possessed { &antecedents[this_sentence..] } else { &antecedents[..0] };
-        // "Its forces" with no owner in the sentence: the forces of the country named last.
-        let armed = ["armed", "peacekeeping"].contains(&info.role.as_str());
+        // "Its forces" with no group of its owner in the sentence: the forces of the first state
+        // the sentence names, else of the country named last.
+        let armed = ["armed", "peacekeeping", "irregular"].contains(&info.role.as_str());
         if possessed && armed && !here.iter().any(|(g, _)| g.nominal == info.nominal || compatible(g)) {
-            if let Some(c) = last_country {
+            let in_sentence = first_state.as_ref().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r);
+            if let Some(c) = in_sentence.or(last_country) {
                 let mut state = c.clone();
                 state.surface = state.label.clone();
                 m.alts.insert(0, state);
@@ -85,6 +102,10 @@ pub(crate) fn resolve_groups(
             .or_else(|| antecedents.iter().rev().find(|(g, _)| g.nominal == info.nominal))
             .or_else(|| antecedents.iter().rev().find(|(g, _)| compatible(g)))
             .or_else(|| qualified.iter().find(|(g, _)| g.nominal == info.nominal));
+        if found.is_none() && info.anaphoric {
+            m.alts.clear();
+            continue;
+        }
         if let Some((_, alts)) = found {
             let Some(own) = m.alts.first().cloned() else { continue };
             // The group (body, event) gains this surface form as an alias; the state a force
@@ -94,6 +115,187 @@ pub(crate) fn resolve_groups(
                 .map(|r| if r.class == own.class { EntRef { surface: own.surface.clone(), ..r.clone() } } else { r.clone() })
                 .collect();
         }
+    }
+}
+
+/// Qualified groups anywhere in the document ("Russian peacekeepers"), for a headline's
+/// "peacekeepers" that only the body later qualifies.
+pub(crate) fn qualified_groups(analyses: &[Analysis]) -> Vec<(GroupInfo, Vec<EntRef>)> {
+    analyses
+        .iter()
+        .flat_map(|a| a.mentions.iter())
+        .filter_map(|m| m.group.as_ref().filter(|g| g.owned).map(|g| (g.clone(), m.alts.clone())))
+        .collect()
+}
+
+/// Who says a sentence that is reported speech: a person, organisation or country right
+/// before a reporting verb or just after it ("…, Aliyev said", "said Aliyev", "the ministry
+/// said"). The first reporting verb with one decides.
+pub(crate) fn reported_speaker(a: &Analysis, rules: &Rules) -> Option<EntRef> {
+    let reporting = rules.setting("reporting");
+    for (k, item) in a.items.iter().enumerate() {
+        let Item::Token(t) = *item else { continue };
+        if !reporting.contains(&a.tokens[t].lower) {
+            continue;
+        }
+        let near = [k.checked_sub(1), Some(k + 1), Some(k + 2)];
+        for x in near.into_iter().flatten() {
+            if let Some(Item::Mention(mi)) = a.items.get(x) {
+                if let Some(r) = a.mentions[*mi].alts.iter().find(|r| matches!(r.class, Class::Person | Class::Organization | Class::Country)) {
+                    return Some(r.clone());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Sites named again by a generic noun: "stormed the building" after "the government
+/// headquarters", "the compound" after "the embassy" — the last site (a building noun's place)
+/// of this or the two sentences before; otherwise such a noun names nothing. `last` holds the
+/// last site with its sentence; generic site nouns are `generic_sites`.
+pub(crate) fn resolve_sites(a: &mut Analysis, sentence: usize, last: &mut Option<(usize, EntRef)>, lexicon: &Lexicon) {
+    let generic = lexicon.rules.setting("generic_sites");
+    for k in 0..a.items.len() {
+        let Item::Mention(m) = a.items[k] else { continue };
+        let mention = &a.mentions[m];
+        let Some(info) = mention.group.as_ref().filter(|g| g.role == "building") else { continue };
+        let Some(r) = mention.alts.first().filter(|r| r.class == Class::Place) else { continue };
+        let definite = k > 0 && matches!(a.items[k - 1], Item::Token(t) if matches!(a.tokens[t].lower.as_str(), "the" | "this" | "that"));
+        if generic.contains(&lexicon.nominals[info.nominal].name) && super::rules::transparent(mention) {
+            // Unresolved, a generic site noun names nothing ("both buildings").
+            a.mentions[m].alts = match last.as_ref().filter(|(s, _)| definite && sentence <= s + 2) {
+                Some((_, site)) => vec![EntRef { surface: site.label.clone(), ..site.clone() }],
+                None => Vec::new(),
+            };
+            continue;
+        }
+        *last = Some((sentence, r.clone()));
+    }
+}
+
+/// Plural anaphors: "the two countries", "both sides" stand for the two states named last
+/// (in this sentence before them, else in the sentences before), as a list of two. `recent`
+/// holds the states named so far, the latest last; nouns that may be such an anaphor are
+/// `plural_anaphors`.
+pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, recent: &mut Vec<EntRef>, rules: &Rules) {
+    use super::analysis::Value;
+    let nouns = rules.setting("plural_anaphors");
+    let mut k = 0;
+    let mut changed = false;
+    while k < a.items.len() {
+        // "the two countries", "both countries".
+        let two = match a.items[k] {
+            Item::Mention(m) => a.mentions[m].value == Some(Value::Integer(2)) && k > 0 && matches!(a.items[k - 1], Item::Token(t) if a.tokens[t].lower == "the"),
+            Item::Token(t) => a.tokens[t].lower == "both",
+        };
+        let noun = two && matches!(a.items.get(k + 1), Some(Item::Token(t)) if nouns.contains(&a.tokens[*t].lower));
+        // The two distinct states named last, the latest first.
+        let states = |recent: &[EntRef]| -> Vec<EntRef> {
+            let mut seen: Vec<EntRef> = Vec::new();
+            for r in recent.iter().rev() {
+                if seen.len() < 2 && !seen.iter().any(|s| s.key == r.key) {
+                    seen.push(r.clone());
+                }
+            }
+            seen
+        };
+        let states = if noun { states(recent) } else { Vec::new() };
+        if noun && states.len() >= 2 {
+            let first = match a.items[k] {
+                Item::Mention(m) => a.mentions[m].tokens.start,
+                Item::Token(t) => t,
+            };
+            let Some(Item::Token(last)) = a.items.get(k + 1).copied() else { break };
+            let span = a.tokens[first].span.start..a.tokens[last].span.end;
+            let (older, newer) = (states[1].clone(), states[0].clone());
+            let mut m = Mention::new(first..last + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: older.label.clone(), ..older }]);
+            m.also = vec![EntRef { surface: newer.label.clone(), ..newer }];
+            a.mentions.push(m);
+            a.items.splice(k..=k + 1, [Item::Mention(a.mentions.len() - 1)]);
+            changed = true;
+        } else if let Item::Mention(m) = a.items[k] {
+            if let Some(r) = a.mentions[m].alts.first().filter(|r| r.class == Class::Country && a.mentions[m].value.is_none()) {
+                recent.push(r.clone());
+                if recent.len() > 8 {
+                    recent.remove(0);
+                }
+            }
+        }
+        k += 1;
+    }
+    if changed {
+        a.sort_mentions();
+    }
+}
+
+/// Appositions: "Kataib Hezbollah, an Iran-backed Iraqi militia,", "Viv Ansanm, a gang
+/// coalition led by X": the common noun after a name and a comma (past an article and its
+/// modifiers) describes the named organisation or place, so it takes the name's readings (what
+/// is said of "the militia" is said of Kataib Hezbollah). Its surface is no name of it.
+pub(crate) fn resolve_appositions(a: &mut Analysis) {
+    use crate::language::Pos;
+    // A known organisation or place, or a name no list knows, which the noun then types
+    // ("Kataib Sayyid al-Shuhada, an Iran-backed militia," is an organisation).
+    let named = |m: &Mention| !super::rules::transparent(m) && m.value.is_none() && (m.unknown_name || m.alts.first().is_some_and(|r| matches!(r.class, Class::Organization | Class::Place)));
+    let fits = |name: Class, noun: &Mention| match (name, noun.alts.first().map(|r| r.class)) {
+        (Class::Organization, Some(Class::Organization | Class::Group)) => true,
+        (Class::Place, Some(Class::Place)) => true,
+        _ => false,
+    };
+    for k in 0..a.items.len() {
+        let Item::Mention(x) = a.items[k] else { continue };
+        if !named(&a.mentions[x]) || !matches!(a.items.get(k + 1), Some(Item::Token(t)) if a.tokens[*t].lower == ",") {
+            continue;
+        }
+        // ", a|an|the" and up to four modifiers (adjectives, nouns, "-", a nationality) before the noun.
+        let mut j = k + 2;
+        if !matches!(a.items.get(j), Some(Item::Token(t)) if matches!(a.tokens[*t].lower.as_str(), "a" | "an" | "the")) {
+            continue;
+        }
+        j += 1;
+        let limit = j + 5;
+        while j < limit {
+            match a.items.get(j) {
+                Some(Item::Token(t)) if matches!(a.tags[*t].pos, Pos::Adj | Pos::Noun | Pos::Adv) || a.tokens[*t].lower == "-" => j += 1,
+                Some(Item::Mention(m)) if !super::rules::transparent(&a.mentions[*m]) && a.items.get(j + 1).is_some_and(|i| matches!(i, Item::Token(t) if a.tokens[*t].lower == "-")) => j += 1,
+                // A nationality or a capitalised adjective no list knows ("Shiite").
+                Some(Item::Mention(m))
+                    if a.mentions[*m].tokens.len() == 1
+                        && (a.mentions[*m].unknown_name || a.mentions[*m].alts.first().is_some_and(|r| r.class == Class::Country))
+                        && matches!(a.items.get(j + 1), Some(Item::Mention(_))) =>
+                {
+                    j += 1
+                }
+                _ => break,
+            }
+        }
+        let Some(Item::Mention(n)) = a.items.get(j).copied() else { continue };
+        let class = match (a.mentions[x].alts.first(), a.mentions[n].alts.first()) {
+            (Some(r), _) => r.class,
+            (None, Some(r)) if matches!(r.class, Class::Organization | Class::Group) => Class::Organization,
+            (None, Some(r)) => r.class,
+            (None, None) => continue,
+        };
+        // A common noun ("militia"), or one a nationality qualifies ("Iraqi militia"); not a
+        // possessor ("the region's second town").
+        let common = super::rules::transparent(&a.mentions[n]) || a.mentions[n].group.is_some() && !a.mentions[n].unknown_name && a.mentions[n].title.is_none();
+        let possessor = matches!(a.items.get(j + 1), Some(Item::Token(t)) if a.tokens[*t].lower == "'s");
+        if n == x || !common || possessor || a.mentions[n].agreement.is_some() || !fits(class, &a.mentions[n]) {
+            continue;
+        }
+        if a.mentions[x].unknown_name {
+            // Only an armed group or a body makes an organisation of a name; a place noun a place.
+            let typed = class == Class::Place || a.mentions[n].group.as_ref().is_some_and(|g| ["armed", "irregular", "national_body"].contains(&g.role.as_str()));
+            if !typed {
+                continue;
+            }
+            let surface = a.mentions[x].surface.clone();
+            a.mentions[x].alts = vec![EntRef::unknown(class, &surface)];
+            a.mentions[x].unknown_name = false;
+        }
+        let alts: Vec<EntRef> = a.mentions[x].alts.iter().map(|r| EntRef { surface: r.label.clone(), ..r.clone() }).collect();
+        a.mentions[n].alts = alts;
     }
 }
 
@@ -146,9 +348,30 @@ pub(crate) struct Antecedents {
     group: Option<(usize, EntRef)>,
 }
 
+/// Whether item `k` opens a coordinated clause: "but", "and", "yet" before it (after a comma).
+fn after_conjunction(a: &Analysis, k: usize) -> bool {
+    k >= 2 && matches!(a.items[k - 1], Item::Token(t) if matches!(a.tokens[t].lower.as_str(), "but" | "and" | "yet")) && matches!(a.items[k - 2], Item::Token(t) if a.tokens[t].lower == ",")
+        || k >= 1 && matches!(a.items[k - 1], Item::Token(t) if a.tokens[t].lower == "but")
+}
+
+/// The subject of a sentence's first clause when it opens the sentence and names a place,
+/// state or organisation ("Karabakh is …", "The region has …").
+fn sentence_subject(a: &Analysis) -> Option<EntRef> {
+    let first = match a.items.first()? {
+        Item::Token(t) if a.tokens[*t].lower == "the" => a.items.get(1)?,
+        item => item,
+    };
+    let Item::Mention(m) = *first else { return None };
+    let r = a.mentions[m].alts.first().filter(|r| matches!(r.class, Class::Place | Class::Country | Class::Organization))?;
+    // It must be the subject: a verb follows it.
+    let next = a.items.iter().position(|i| *i == Item::Mention(m))? + 1;
+    matches!(a.items.get(next), Some(Item::Token(t)) if matches!(a.tags[*t].pos, crate::language::Pos::Verb | crate::language::Pos::Closed(crate::language::Closed::Be | crate::language::Closed::Have | crate::language::Closed::Modal))).then(|| r.clone())
+}
+
 /// Pronouns stand for what was named last: "He hailed the truce" (the last person), "hailed
 /// it" (an agreement of this or the previous sentence), "they would be deployed" (a group of
-/// this or the previous sentence). Lists: `person_pronouns`, `thing_pronouns`, `group_pronouns`.
+/// this or the previous sentence; "some" or "many" before a verb too). Lists: `person_pronouns`,
+/// `thing_pronouns`, `group_pronouns`, `partitive_pronouns`.
 pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, last: &mut Antecedents, rules: &Rules) {
     let recent = |x: &Option<(usize, EntRef)>| x.as_ref().filter(|(k, _)| sentence <= k + 1).map(|(_, r)| r.clone());
     let mut k = 0;
@@ -203,9 +426,17 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                             .cloned(),
                         _ => None,
                     })
+                } else if rules.setting("thing_pronouns").contains(word) && after_conjunction(a, k) && sentence_subject(a).is_some() {
+                    // "Karabakh is recognised as part of Azerbaijan, but it is held by …": the
+                    // subject of the sentence's first clause.
+                    sentence_subject(a)
                 } else if rules.setting("thing_pronouns").contains(word) {
                     recent(&last.agreement)
                 } else if rules.setting("group_pronouns").contains(word) {
+                    recent(&last.group)
+                } else if rules.setting("partitive_pronouns").contains(word) && matches!(a.items.get(k + 1), Some(Item::Token(v)) if a.tags[*v].pos == crate::language::Pos::Verb) {
+                    // "Some demanded the resignation of X", "Many fled": part of the group
+                    // named last, standing alone before its verb.
                     recent(&last.group)
                 } else {
                     None

@@ -15,7 +15,7 @@ use super::analysis::{Analysis, Item};
 use super::relate::{self, Filler, Found};
 pub use super::rules::{Frame, Role, Rules};
 use super::Value;
-use crate::language::{Closed, Pos, Tense, VerbGroup, Voice};
+use crate::language::{Closed, Language, Pos, Tense, VerbGroup, Voice};
 
 
 /// The grammatical arguments of one verb group, as item indices.
@@ -76,7 +76,7 @@ fn np_filler(a: &Analysis, k: usize) -> bool {
 /// Going left from item `k` (inclusive) to the subject of a verb: past adverbs, time
 /// phrases ("on Saturday"), inserted clauses between commas, a relative pronoun (to its
 /// antecedent).
-fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
+fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
     let mut steps = 0;
     while k >= 0 && steps < 12 {
         steps += 1;
@@ -86,7 +86,7 @@ fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
             if let Item::Mention(m) = a.items[ku] {
                 if a.mentions[m].value.is_some() {
                     k -= 1;
-                    if k >= 0 && matches!(word(a, k as usize), "on" | "in" | "last" | "this" | "late" | "early") {
+                    if k >= 0 && (matches!(pos_of(a, k as usize), Some(Pos::Closed(Closed::Preposition))) || lang.is_floating(word(a, k as usize))) {
                         k -= 1;
                     }
                     continue;
@@ -123,7 +123,7 @@ fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
                     k -= 1;
                     back += 1;
                 }
-                return (k >= 0 && is_mention(a, k as usize)).then_some(k as usize);
+                return (k >= 0 && is_mention(a, k as usize)).then(|| relative_antecedent(a, k as usize));
             }
             Some(Pos::Punct) if word(a, ku) == "," => {
                 // An inserted clause or apposition: "Egypt, which backs the army, welcomed".
@@ -132,7 +132,7 @@ fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
                     None => return None,
                 }
             }
-            _ if matches!(word(a, ku), "also" | "then" | "later" | "jointly" | "both" | "all" | "each" | "finally" | "now" | "today" | "yesterday" | "tonight") => {}
+            _ if lang.is_floating(word(a, ku)) => {}
             _ => return None,
         }
         k -= 1;
@@ -140,16 +140,33 @@ fn subject_left(a: &Analysis, mut k: isize) -> Option<usize> {
     None
 }
 
+/// The antecedent of a relative pronoun whose nearest noun is the mention at `k`: that
+/// mention, or the agreement or event a prepositional phrase ending in it qualifies ("the
+/// ceasefire between Thailand and Cambodia, which took effect", "the truce in Yemen, which
+/// the UN brokered").
+fn relative_antecedent(a: &Analysis, k: usize) -> usize {
+    let mut j = k;
+    while j >= 2 && matches!(word(a, j - 1), "and" | "," | "or") && is_mention(a, j - 2) {
+        j -= 2;
+    }
+    let head = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| matches!(r.class, super::Class::Agreement | super::Class::Event)));
+    if j >= 2 && matches!(pos_of(a, j - 1), Some(Pos::Closed(Closed::Preposition))) && head(j - 2) && !head(k) {
+        j - 2
+    } else {
+        k
+    }
+}
+
 /// Going right from item `k` to the head mention of a noun phrase: past determiners,
 /// adjectives, numbers and a possessor ("the region's second town Shusha").
-fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
+fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option<usize> {
     let end = (k + limit).min(a.items.len());
     while k < end {
         // A number counts the head: "killed 60 soldiers", "more than 100 Palestinians", "a
         // 4,000-strong contingent".
         if matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_)))) && k + 1 < end {
             k += 1;
-            if word(a, k) == "-" && crate::language::numbers::SIZE_SUFFIXES.contains(&word(a, k + 1)) {
+            if word(a, k) == "-" && lang.is_size_suffix(word(a, k + 1)) {
                 k += 2;
             }
             continue;
@@ -218,7 +235,7 @@ fn np_right(a: &Analysis, mut k: usize, limit: usize) -> Option<usize> {
 }
 
 /// The grammatical arguments of verb group `g`.
-fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
+fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> Args {
     let mut args = Args::default();
     let start = items[g.tokens.start];
     let head = items[g.head];
@@ -233,7 +250,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
     if g.gerund && opener {
         let comma = (head + 1..a.items.len()).find(|&k| word(a, k) == "," || word(a, k) == ";");
         if let Some(c) = comma.filter(|_| word(a, comma.unwrap_or(0)) == ",") {
-            if let Some(s) = np_right(a, c + 1, 4) {
+            if let Some(s) = np_right(a, lang, c + 1, 4) {
                 args.subject = Some((s, 1));
             }
         }
@@ -241,7 +258,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
         // A participle in apposition: "The truce, mediated by Qatar and Egypt, …".
         args.subject = Some((start - 2, -1));
     } else if start > 0 {
-        args.subject = subject_left(a, start as isize - 1).map(|s| (s, -1));
+        args.subject = subject_left(a, lang, start as isize - 1).map(|s| (s, -1));
     }
     // An object relative: "the ceasefire that Thailand and Cambodia signed", "the town which
     // the rebels seized": the antecedent before "that"/"which" is the object.
@@ -251,13 +268,21 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
         while q >= 2 && matches!(word(a, q - 1), "and" | "," | "or") && is_mention(a, q - 2) {
             q -= 2;
         }
+        // "which the United Nations brokered": past the subject's article.
+        if q >= 2 && matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Det))) {
+            q -= 1;
+        }
         if q >= 2 && matches!(word(a, q - 1), "that" | "which" | "whom") && word(a, q - 1) != "" {
             let mut r = q - 2;
+            // ", which the UN brokered": past the comma.
+            if r > 0 && word(a, r) == "," {
+                r -= 1;
+            }
             while r > 0 && !is_mention(a, r) && matches!(pos_of(a, r), Some(Pos::Noun | Pos::Adj)) {
                 r -= 1;
             }
             if is_mention(a, r) {
-                args.object_relative = Some(r);
+                args.object_relative = Some(relative_antecedent(a, r));
             }
         }
     }
@@ -283,7 +308,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
                     p = format!("{p} {}", word(a, j));
                     j += 1;
                 }
-                if let Some(m) = np_right(a, j, 5) {
+                if let Some(m) = np_right(a, lang, j, 5) {
                     let last = p.rsplit(' ').next().unwrap_or("").to_owned();
                     args.preps.push((p.clone(), m, k));
                     if last != p {
@@ -299,7 +324,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
             }
             // "by Congo and the M23 in Doha": a conjunct of the phrase before, then on.
             Some(Pos::Closed(Closed::Conjunction)) if k > 0 && is_mention(a, k - 1) => {
-                if let Some(m) = np_right(a, k + 1, 3) {
+                if let Some(m) = np_right(a, lang, k + 1, 3) {
                     k = m + 1;
                     continue;
                 }
@@ -309,7 +334,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
             _ => {}
         }
         if first {
-            if let Some(m) = np_right(a, k, 5) {
+            if let Some(m) = np_right(a, lang, k, 5) {
                 args.object = Some(m);
                 k = m + 1;
                 first = false;
@@ -318,7 +343,7 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
             // "took control of X", "regained control over X": the noun and its preposition
             // name the role.
             if matches!(pos_of(a, k), Some(Pos::Noun)) && matches!(pos_of(a, k + 1), Some(Pos::Closed(Closed::Preposition))) {
-                if let Some(m) = np_right(a, k + 2, 5) {
+                if let Some(m) = np_right(a, lang, k + 2, 5) {
                     args.preps.push((format!("{} {}", word(a, k), word(a, k + 1)), m, k + 1));
                     k = m + 1;
                     first = false;
@@ -333,8 +358,8 @@ fn arguments(a: &Analysis, g: &VerbGroup, items: &[usize]) -> Args {
 }
 
 /// The arguments of every verb group of the sentence, in order.
-fn all_arguments(a: &Analysis, items: &[usize]) -> Vec<Args> {
-    let mut args: Vec<Args> = a.groups.iter().map(|g| arguments(a, g, items)).collect();
+fn all_arguments(a: &Analysis, lang: &Language, items: &[usize]) -> Vec<Args> {
+    let mut args: Vec<Args> = a.groups.iter().map(|g| arguments(a, lang, g, items)).collect();
     // "The faction that controls Afghanistan refused": a subject found left of a verb that is
     // the object of a relative clause just before is not that verb's subject; the relative
     // clause's antecedent is.
@@ -381,6 +406,50 @@ impl Frame {
     }
 }
 
+/// The time adjunct of verb group `g`, with its span: a date after a time preposition after
+/// the verb ("on Saturday", "in 2015"), a date right after its object ("signed the truce
+/// yesterday"; not "until Friday": `time_bounds`), or a date opening its clause ("On Friday,
+/// X and Y agreed", "and on Sunday the rebels signed"), which also dates a verb coordinated
+/// with that clause's ("On July 22, A signed X and B signed Y").
+fn time_adjunct(a: &Analysis, rules: &Rules, g: &VerbGroup, items: &[usize], args: &Args, o_item: usize) -> Option<(Value, Range<usize>)> {
+    let prepositions = rules.setting("time_prepositions");
+    let bounds = rules.setting("time_bounds");
+    let date_of = |m: usize| match a.items.get(m) {
+        Some(Item::Mention(d)) => a.mentions[*d].value.clone().filter(|v| matches!(v, Value::Date(_) | Value::Year(_))).map(|v| (v, a.mentions[*d].span.clone())),
+        _ => None,
+    };
+    if let Some(d) = args.preps.iter().filter(|(p, _, _)| prepositions.iter().any(|q| q == p)).find_map(|(_, m, _)| date_of(*m)) {
+        return Some(d);
+    }
+    let bare = (o_item + 1..(o_item + 3).min(a.items.len())).find(|&k| date_of(k).is_some() && !bounds.iter().any(|b| b == word(a, k - 1)));
+    if let Some(d) = bare.and_then(date_of) {
+        return Some(d);
+    }
+    // Leftwards to the clause's start, over its subject.
+    let start = items[g.tokens.start];
+    if start == usize::MAX {
+        return None;
+    }
+    let mut k = start;
+    let mut coordinated = false;
+    while k > 0 {
+        k -= 1;
+        if let Some(d) = date_of(k) {
+            let opens = k == 0 || word(a, k - 1) == "," || prepositions.iter().any(|p| p == word(a, k - 1)) && (k == 1 || relate::is_boundary(a, k - 2) || matches!(word(a, k - 2), "and" | "but"));
+            return opens.then_some(d);
+        }
+        match pos_of(a, k) {
+            Some(Pos::Closed(Closed::Conjunction)) => coordinated = true,
+            // Another verb: this clause is coordinated with its clause, or is no main clause.
+            Some(Pos::Verb) if coordinated => coordinated = false,
+            Some(Pos::Verb | Pos::Closed(Closed::Relative | Closed::Subordinator)) => return None,
+            _ if relate::is_boundary(a, k) && word(a, k) != "," => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Verb groups whose subject is another group's: "X agreed to sign", "X is willing to withdraw".
 fn controller(groups: &[VerbGroup], gi: usize, a: &Analysis) -> Option<usize> {
     let g = &groups[gi];
@@ -393,13 +462,13 @@ fn controller(groups: &[VerbGroup], gi: usize, a: &Analysis) -> Option<usize> {
 }
 
 /// Applies every frame to the verb groups of a sentence.
-pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
+pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
     let mut out = Vec::new();
     if rules.frames.is_empty() || !a.groups.iter().any(|g| rules.frames_for(&g.lemma).next().is_some()) {
         return out;
     }
     let items = item_of(a);
-    let args = all_arguments(a, &items);
+    let args = all_arguments(a, lang, &items);
     let accusation_content = relate::accusation_content(a, rules);
     let negators = rules.setting("negators");
     for (gi, g) in a.groups.iter().enumerate() {
@@ -411,11 +480,16 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
             continue;
         }
         let mut here = args[gi].clone();
+        // "may have supplied", "could seize", "must withdraw": a possibility or a duty is no fact.
+        let irrealis_modal = |g: &VerbGroup| a.tokens[g.tokens.clone()].iter().any(|t| rules.setting("irrealis_modals").contains(&t.lower));
+        if irrealis_modal(g) {
+            continue;
+        }
         let mut hedged = g.modal || g.tense == Tense::Future;
         // "X agreed to sign Y": the controlling verb's subject; "refused to sign" is no fact.
         if let Some(c) = controller(&a.groups, gi, a) {
             let gov = &a.groups[c];
-            if gov.negated || rules.setting("irrealis").contains(&gov.lemma) {
+            if gov.negated || rules.setting("irrealis").contains(&gov.lemma) || irrealis_modal(gov) {
                 continue;
             }
             hedged |= gov.modal || gov.tense == Tense::Future || rules.setting("commitments").contains(&gov.lemma);
@@ -429,7 +503,7 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 let be = (to.saturating_sub(3)..to - 1).rev().find(|&t| a.tags[t].pos == Pos::Closed(Closed::Be));
                 if let Some(be) = be {
                     if items[be] != usize::MAX && items[be] > 0 {
-                        here.subject = subject_left(a, items[be] as isize - 1).map(|s| (s, -1));
+                        here.subject = subject_left(a, lang, items[be] as isize - 1).map(|s| (s, -1));
                         hedged = true;
                     }
                 }
@@ -453,6 +527,7 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
             continue;
         }
         for f in frames {
+            let items = &items;
             if accusation_content.is_some_and(|c| head_item > c + 1) && rules.setting("alleged_predicates").contains(&f.predicate.to_lowercase()) {
                 continue;
             }
@@ -481,17 +556,11 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 Voice::Passive => "passive",
             };
             let confidence = if hedged { f.confidence * 0.8 } else { f.confidence };
-            // The verb's time adjunct dates the agreement signed: "signed the truce on
-            // Saturday", "signed a pact in 2015" (not when the signing is only planned).
-            if f.predicate == "signed" && !hedged {
-                let date_of = |m: usize| match a.items[m] {
-                    Item::Mention(d) => a.mentions[d].value.clone().filter(|v| matches!(v, Value::Date(_) | Value::Year(_))).map(|v| (v, a.mentions[d].span.clone())),
-                    _ => None,
-                };
-                // "on Saturday", "in 2015", or a bare "yesterday" right after the object.
-                let bare = (o_item + 1..(o_item + 3).min(a.items.len())).find(|&k| date_of(k).is_some() && !matches!(word(a, k - 1), "until" | "by" | "from" | "since" | "before" | "after" | "to"));
-                let date = here.preps.iter().filter(|(p, _, _)| matches!(p.as_str(), "on" | "in")).find_map(|(_, m, _)| date_of(*m)).or_else(|| bare.and_then(date_of));
-                if let (Some((v, span)), Item::Mention(om)) = (date, a.items[o_item]) {
+            // The verb's time adjunct dates its object: "signed the truce on Saturday",
+            // "brokered a pact in 2015", "On Friday, X and Y agreed to a ceasefire" (not when
+            // the act is only planned).
+            if f.dates_object && !hedged {
+                if let (Some((v, span)), Item::Mention(om)) = (time_adjunct(a, rules, g, items, &here, o_item), a.items[o_item]) {
                     if let Some(agreement) = a.mentions[om].alts.iter().find(|r| r.class == super::Class::Agreement) {
                         out.push(Found {
                             subject: agreement.clone(),
@@ -502,6 +571,15 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
                             rule: format!("frame/{}/date", f.id),
                             confidence: f.confidence * 0.9,
                         });
+                    }
+                }
+            }
+            // "X signed a deal with Y": Y is a subject too.
+            let mut subjects = subjects;
+            for p in &f.partner {
+                for (_, m, _) in here.preps.iter().filter(|(q, _, _)| q == p) {
+                    if let Some((more, _)) = relate::slot_at(a, *m, 1, &f.subject_class, super::Class::Place) {
+                        subjects.extend(more);
                     }
                 }
             }
@@ -531,13 +609,13 @@ pub fn apply(a: &Analysis, rules: &Rules) -> Vec<Found> {
 
 /// One line per verb group for `--explain`: tokens, lemma, tense, voice, negation,
 /// modality, and its arguments.
-pub fn explain(a: &Analysis, text: &str) -> Vec<String> {
+pub fn explain(a: &Analysis, text: &str, lang: &Language) -> Vec<String> {
     let items = item_of(a);
     let span = |k: usize| -> String {
         let r: Range<usize> = a.item_span(k);
         text[r].to_owned()
     };
-    let all = all_arguments(a, &items);
+    let all = all_arguments(a, lang, &items);
     a.groups
         .iter()
         .zip(&all)
@@ -558,6 +636,9 @@ pub fn explain(a: &Analysis, text: &str) -> Vec<String> {
             }
             if let Some(o) = args.object {
                 line.push_str(&format!(" object {:?}", span(o)));
+            }
+            if let Some(o) = args.object_relative {
+                line.push_str(&format!(" relative {:?}", span(o)));
             }
             for (p, m, _) in &args.preps {
                 line.push_str(&format!(" {p} {:?}", span(*m)));
@@ -581,7 +662,7 @@ mod tests {
         let titled = vec![recognise::titled_names(text, &scan, lex)];
         let ctx = resolve::DocContext::build(&doc, std::slice::from_ref(&scan), &titled, lex);
         let a = recognise::recognise(text, scan, lex, &ctx);
-        explain(&a, text)
+        explain(&a, text, &lex.language)
     }
 
     #[test]
@@ -600,6 +681,11 @@ mod tests {
             ("Settlers in Hebron attacked the offices.", &[r#"verb "attacked" → attack Past Active subject "Settlers""#]),
             // Negation is read off the group.
             ("Egypt did not sign the accord.", &[r#"verb "did not sign" → sign Past Active negated subject "Egypt" object "accord""#]),
+            // An object relative's antecedent: the agreement a place qualifies, past the comma.
+            (
+                "Iran welcomed the truce in Yemen, which the United Nations brokered.",
+                &[r#"verb "welcomed" → welcome Past Active subject "Iran" object "truce" in "Yemen""#, r#"verb "brokered" → broker Past Active subject "United Nations" relative "truce""#],
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(groups(text), *expected, "{text}");

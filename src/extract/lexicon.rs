@@ -108,7 +108,8 @@ impl LexiconBuilder {
             if let Some(v) = f.verbs.iter().find(|v| !lexicon.language.is_verb(v)) {
                 return Err(Error::Invalid(format!("frame {}: {v:?} is not a verb of ontology/language/verbs.tsv", f.id)));
             }
-            for role in f.subject.iter().chain(&f.object) {
+            let partners = f.partner.iter().map(|p| super::rules::Role::Prep(p.clone())).collect::<Vec<_>>();
+            for role in f.subject.iter().chain(&f.object).chain(&partners) {
                 let super::rules::Role::Prep(p) = role else { continue };
                 let last = p.rsplit(' ').next().unwrap_or("");
                 if !(lexicon.language.is(last, Closed::Preposition) || lexicon.language.is(last, Closed::To)) {
@@ -198,7 +199,8 @@ pub enum TitleKind {
     Expert,
     /// Journalists, editors.
     Media,
-    /// "counterpart": names whose office it is (the modifier's), not a title of its own.
+    /// "counterpart", "military ruler": say whose office it is (the modifier's), but are no
+    /// title of their own.
     Counterpart,
     /// Anything else.
     Other,
@@ -311,6 +313,8 @@ pub struct Lexicon {
     pub rules: Rules,
     /// The linguistic layer's word knowledge (`ontology/language/`).
     pub language: crate::language::Language,
+    /// Keys of the organisations whose kind is `alliance` (NATO, CSTO): their members are allies.
+    alliances: HashSet<String>,
     patterns: Vec<String>,
     pattern_index: HashMap<String, usize>,
     hits: Vec<Vec<Hit>>,
@@ -397,6 +401,7 @@ impl Lexicon {
             org_suffixes: HashMap::new(),
             org_prefixes: HashMap::new(),
             known_people: HashSet::default(),
+            alliances: HashSet::default(),
             rules: Rules::default(),
             language: crate::language::Language::default(),
             patterns: Vec::new(),
@@ -636,7 +641,14 @@ impl Lexicon {
             .build(&self.patterns)
             .map_err(|e| Error::Invalid(format!("cannot compile the lexicon: {e}")))?;
         self.automaton = Some(ac);
+        self.alliances = (0..self.orgs.len()).filter(|&o| self.orgs[o].kind == "alliance").map(|o| self.org_key(o)).collect();
         Ok(())
+    }
+
+    /// Whether the organisation keyed `key` is a military alliance (its kind in
+    /// `organizations.tsv` is `alliance`).
+    pub fn is_alliance(&self, key: &str) -> bool {
+        self.alliances.contains(key)
     }
 
     /// Every lexicon match in `text` at word boundaries, with the byte range and what it is.

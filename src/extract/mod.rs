@@ -16,12 +16,16 @@
 //! | [`attributes`] | what a mention states by itself: titles, offices, counts, capitals |
 //! | [`relate`] | the pattern rules |
 //! | [`frames`] | the verb frames over the verb groups |
+//! | [`agreements`] | the document's agreements told apart |
+//! | [`explain`] | the `--explain` trace |
 //!
 //! [`extract`] runs them over a document and keeps one piece of evidence per fact and sentence.
 
+pub mod agreements;
 pub mod analysis;
 pub mod attributes;
 pub mod coref;
+pub mod explain;
 pub mod frames;
 pub mod lexicon;
 pub mod recognise;
@@ -116,144 +120,186 @@ impl Extraction {
 }
 
 /// Extracts entities and statements from a document's sentences. With `explain`, writes a
-/// per-sentence trace (mentions, entities, rules, statements) for debugging rules.
+/// per-sentence trace (mentions, verb groups, rules and frames, statements) for debugging rules.
+///
+/// The stages, each over the whole document: every sentence scanned and recognised once
+/// ([`analyse`]); mentions resolved and statements found, sentence by sentence
+/// ([`state`]); the document's agreements told apart ([`agreements::distinguish`]); entities
+/// numbered ([`number`]); then one office per person, one piece of evidence per fact and
+/// sentence, and no statement a stronger one of the same sentence implies.
 pub fn extract(
     document: &crate::document::Document,
     sentences: &[crate::document::Sentence],
     lexicon: &Lexicon,
-    mut explain: Option<&mut dyn std::io::Write>,
+    explain: Option<&mut dyn std::io::Write>,
 ) -> Extraction {
-    use recognise::{EntRef, Item};
-    use relate::{Filler, Found};
+    let (analyses, ctx) = analyse(document, sentences, lexicon);
+    let mut facts = state(&document.text, analyses, lexicon);
+    agreements::distinguish(&mut facts, lexicon, &ctx);
+    if let Some(w) = explain {
+        explain::write(w, &document.text, &facts, lexicon);
+    }
+    let mut out = number(facts);
+    keep_one_office(&mut out);
+    keep_best_evidence(&mut out);
+    keep_one_direction(&mut out);
+    drop_implied(&mut out);
+    out
+}
 
-    let scans: Vec<recognise::Scan<'_>> = sentences.iter().map(|s| recognise::scan(&document.text, s.span.clone(), lexicon)).collect();
+/// A symmetric predicate (allyOf) is stated once per pair and sentence: "A and B are allies"
+/// gives A allyOf B, not also B allyOf A (the ontology declares it symmetric).
+fn keep_one_direction(out: &mut Extraction) {
+    let mut seen: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
+    out.statements.retain(|s| {
+        let Value::Entity(o) = s.object else { return true };
+        if !SYMMETRIC.contains(&s.predicate.as_str()) {
+            return true;
+        }
+        let pair = (s.subject.min(o), s.subject.max(o), s.evidence.sentence.start);
+        seen.insert(pair)
+    });
+}
+
+/// The contract's symmetric predicates.
+const SYMMETRIC: &[&str] = &["allyOf"];
+
+/// Sentences → their analyses: each scanned once, the document context built from all the
+/// scans (titled names, acronyms, the salient region), then each recognised.
+fn analyse(document: &crate::document::Document, sentences: &[crate::document::Sentence], lexicon: &Lexicon) -> (Vec<analysis::Analysis>, resolve::DocContext) {
+    let scans: Vec<scan::Scan<'_>> = sentences.iter().map(|s| scan::scan(&document.text, s.span.clone(), lexicon)).collect();
     let titled: Vec<Vec<String>> = scans.iter().map(|s| recognise::titled_names(&document.text, s, lexicon)).collect();
     let ctx = resolve::DocContext::build(document, &scans, &titled, lexicon);
-    let mut out = Extraction::default();
-    let text = &document.text;
+    let analyses = scans.into_iter().map(|s| recognise::recognise(&document.text, s, lexicon, &ctx)).collect();
+    (analyses, ctx)
+}
+
+/// Analyses → what each sentence states: its mentions resolved against the sentences before
+/// (group nouns, pronouns, aliases), then the statements of its mentions, its pattern rules and
+/// its verb frames, and its reported speaker.
+fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Vec<analysis::SentenceFacts> {
     let rules = &lexicon.rules;
-    let mut last_country: Option<EntRef> = None;
-    let mut groups: Vec<(recognise::GroupInfo, Vec<EntRef>)> = Vec::new();
+    let qualified = coref::qualified_groups(&analyses);
+    let main_war = attributes::main_war(&analyses);
+    let mut last_country: Option<analysis::EntRef> = None;
+    let mut groups = Vec::new();
     let mut last = coref::Antecedents::default();
-    let mut known_as: foldhash::HashMap<String, Vec<EntRef>> = foldhash::HashMap::default();
-    let mut titles_said: foldhash::HashMap<(String, usize), String> = foldhash::HashMap::default();
-    let add = |out: &mut Extraction, r: &EntRef| out.entity(r.class, &r.key, &r.label, &r.surface, r.wikidata.as_deref());
-    let analyses: Vec<recognise::Analysis> = scans.into_iter().map(|s| recognise::recognise(text, s, lexicon, &ctx)).collect();
-    // Qualified groups anywhere in the document, for a headline's "peacekeepers" that the
-    // body later calls "Russian peacekeepers".
-    let qualified: Vec<(recognise::GroupInfo, Vec<EntRef>)> = analyses
-        .iter()
-        .flat_map(|a| a.mentions.iter())
-        .filter_map(|m| m.group.as_ref().filter(|g| g.owned).map(|g| (g.clone(), m.alts.clone())))
-        .collect();
-    // The document's war: its most mentioned undated war event (ties: the first mentioned).
-    let main_war: Option<EntRef> = {
-        let mut counts: IndexMap<String, (usize, EntRef)> = IndexMap::new();
-        for m in analyses.iter().flat_map(|a| a.mentions.iter()) {
-            if let (Some(g), Some(r)) = (&m.group, m.alts.first()) {
-                if g.role == "war" && r.class == Class::Event {
-                    counts.entry(r.key.clone()).or_insert((0, r.clone())).0 += 1;
-                }
+    let mut known_as = foldhash::HashMap::default();
+    let mut titles_said = foldhash::HashMap::default();
+    let mut recent_states = Vec::new();
+    let mut last_site = None;
+    analyses
+        .into_iter()
+        .enumerate()
+        .map(|(index, mut a)| {
+            coref::resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref());
+            coref::resolve_appositions(&mut a);
+            coref::resolve_plurals(&mut a, text, &mut recent_states, rules);
+            coref::resolve_sites(&mut a, index, &mut last_site, lexicon);
+            coref::resolve_pronouns(&mut a, text, index, &mut last, rules);
+            coref::resolve_aliases(&mut a, &mut known_as);
+            let mut found = attributes::attributes(&a, text, lexicon, &last_country, &main_war, &mut titles_said);
+            found.extend(relate::relate(&a, rules));
+            found.extend(frames::apply(&a, rules, &lexicon.language));
+            keep_participants(&mut found, rules);
+            allies_by_membership(&mut found, lexicon);
+            let speaker = coref::reported_speaker(&a, rules);
+            if let Some(c) = a.mentions.iter().rev().find_map(|m| m.alts.iter().find(|r| r.class == Class::Country)) {
+                last_country = Some(c.clone());
             }
-        }
-        counts.into_values().fold(None, |best: Option<(usize, EntRef)>, (n, r)| match best {
-            Some((b, _)) if b >= n => best,
-            _ => Some((n, r)),
+            analysis::SentenceFacts { analysis: a, found, speaker }
         })
-        .map(|(_, r)| EntRef { surface: r.label.clone(), ..r })
-    };
-    for (index, (sentence, mut a)) in sentences.iter().zip(analyses).enumerate() {
-        coref::resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref());
-        coref::resolve_pronouns(&mut a, text, index, &mut last, rules);
-        coref::resolve_aliases(&mut a, &mut known_as);
-        for m in &a.mentions {
-            if let Some(r) = m.alts.first() {
-                add(&mut out, r);
-            }
-        }
-        let mut found: Vec<Found> = attributes::attributes(&a, text, lexicon, &last_country, &main_war, &mut titles_said);
-        found.extend(relate::relate(&a, rules));
-        found.extend(frames::apply(&a, rules));
+        .collect()
+}
 
-        // Reported speech: who said it.
-        let reporting = rules.setting("reporting");
-        let mut speaker: Option<EntRef> = None;
-        for (k, item) in a.items.iter().enumerate() {
-            let Item::Token(t) = *item else { continue };
-            if !reporting.contains(&a.tokens[t].lower) {
-                continue;
-            }
-            let near = [k.checked_sub(1), Some(k + 1), Some(k + 2)];
-            for x in near.into_iter().flatten() {
-                if let Some(Item::Mention(mi)) = a.items.get(x) {
-                    if let Some(r) = a.mentions[*mi].alts.iter().find(|r| matches!(r.class, Class::Person | Class::Organization | Class::Country)) {
-                        speaker = Some(r.clone());
-                        break;
-                    }
-                }
-            }
-            if speaker.is_some() {
-                break;
-            }
+/// Sentences' facts → entities and statements: entities numbered in order of first mention
+/// (each mention's reading, the speaker, then the statements' arguments).
+fn number(facts: Vec<analysis::SentenceFacts>) -> Extraction {
+    let mut out = Extraction::default();
+    let add = |out: &mut Extraction, r: &analysis::EntRef| out.entity(r.class, &r.key, &r.label, &r.surface, r.wikidata.as_deref());
+    for s in facts {
+        for r in s.analysis.mentions.iter().filter_map(|m| m.alts.first()) {
+            add(&mut out, r);
         }
-        let speaker_index = speaker.as_ref().map(|r| add(&mut out, r));
-
-        if let Some(w) = explain.as_deref_mut() {
-            let _ = writeln!(w, "\n[{}..{}] {}", sentence.span.start, sentence.span.end, &text[sentence.span.clone()]);
-            for m in &a.mentions {
-                let what = match (&m.value, m.alts.first(), m.unknown_name) {
-                    (Some(v), _, _) => format!("value {v:?}"),
-                    (_, Some(_), _) => m.alts.iter().map(|r| format!("{} {:?} <{}>", r.class.name(), r.label, r.key)).collect::<Vec<_>>().join(" | "),
-                    (_, None, true) => "unknown name".into(),
-                    _ => "?".into(),
-                };
-                let _ = writeln!(w, "  mention {:?} → {what}", &text[m.span.clone()]);
-            }
-            for line in frames::explain(&a, text) {
-                let _ = writeln!(w, "  {line}");
-            }
-            if let Some(s) = &speaker {
-                let _ = writeln!(w, "  speaker → {}", s.label);
-            }
-            for f in &found {
-                let o = match &f.object {
-                    Filler::Entity(r) => r.label.clone(),
-                    Filler::Value(v) => format!("{v:?}"),
-                };
-                let _ = writeln!(w, "  {} {} {}   [{} {:.2}]", f.subject.label, f.predicate, o, f.rule, f.confidence);
-            }
-        }
-
-        for f in found {
+        let speaker = s.speaker.as_ref().map(|r| add(&mut out, r));
+        for f in s.found {
             let subject = add(&mut out, &f.subject);
             let object = match &f.object {
-                Filler::Entity(r) => Value::Entity(add(&mut out, r)),
-                Filler::Value(v) => v.clone(),
+                analysis::Filler::Entity(r) => Value::Entity(add(&mut out, r)),
+                analysis::Filler::Value(v) => v.clone(),
             };
             out.statements.push(Statement {
                 subject,
                 predicate: f.predicate,
                 object,
                 evidence: Evidence {
-                    sentence: sentence.span.clone(),
+                    sentence: s.analysis.sentence.clone(),
                     subject: f.subject_span,
                     object: f.object_span,
                     rule: f.rule,
                     confidence: f.confidence,
-                    speaker: speaker_index.filter(|&s| s != subject),
+                    speaker: speaker.filter(|&k| k != subject),
                 },
             });
         }
-        if let Some(c) = a.mentions.iter().rev().find_map(|m| m.alts.iter().find(|r| r.class == Class::Country)) {
-            last_country = Some(c.clone());
-        }
     }
-    keep_one_office(&mut out);
-    keep_best_evidence(&mut out);
-    drop_implied(&mut out);
     out
 }
 
+/// States a sentence makes members of one military alliance are allies: "X and Y are members
+/// of the CSTO", "X, like Y a NATO member" (each ordered pair, from the memberships' evidence).
+fn allies_by_membership(found: &mut Vec<analysis::Found>, lexicon: &Lexicon) {
+    let mut members: Vec<&analysis::Found> = found
+        .iter()
+        .filter(|f| f.predicate == "memberOf" && f.rule.starts_with("memberOf/apposition") && f.subject.class == Class::Country && matches!(&f.object, analysis::Filler::Entity(o) if lexicon.is_alliance(&o.key)))
+        .collect();
+    // One membership per state and alliance (several patterns may state it).
+    let mut seen = BTreeSet::new();
+    members.retain(|f| seen.insert((f.subject.key.clone(), match &f.object {
+        analysis::Filler::Entity(o) => o.key.clone(),
+        analysis::Filler::Value(_) => String::new(),
+    })));
+    if members.len() < 2 {
+        return;
+    }
+    let mut allies = Vec::new();
+    for x in &members {
+        for y in &members {
+            let same = matches!((&x.object, &y.object), (analysis::Filler::Entity(a), analysis::Filler::Entity(b)) if a.key == b.key);
+            if same && x.subject.key != y.subject.key {
+                allies.push(analysis::Found {
+                    subject: x.subject.clone(),
+                    subject_span: x.subject_span.clone(),
+                    predicate: "allyOf".into(),
+                    object: analysis::Filler::Entity(y.subject.clone()),
+                    object_span: y.subject_span.clone(),
+                    rule: "allyOf/members-of-one-alliance".into(),
+                    confidence: x.confidence.min(y.confidence) * 0.9,
+                });
+            }
+        }
+    }
+    found.extend(allies);
+}
+
+/// Statements of rules that want a participant ([`rules::Rule::participant`]) stand only when
+/// their subject is an argument of another statement of the same sentence.
+fn keep_participants(found: &mut Vec<analysis::Found>, rules: &rules::Rules) {
+    if !found.iter().any(|f| rules.wants_participant(&f.rule)) {
+        return;
+    }
+    let takes_part = |k: usize, r: &analysis::EntRef| {
+        found.iter().enumerate().any(|(j, f)| {
+            j != k && !rules.wants_participant(&f.rule) && (f.subject.key == r.key && f.subject.class == r.class || matches!(&f.object, analysis::Filler::Entity(o) if o.key == r.key && o.class == r.class))
+        })
+    };
+    let keep: Vec<bool> = found.iter().enumerate().map(|(k, f)| !rules.wants_participant(&f.rule) || takes_part(k, &f.subject)).collect();
+    let mut k = 0;
+    found.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+}
 
 /// "Juba, the capital of South Sudan": the sentence states capitalOf, which implies locatedIn;
 /// the weaker reading of the same pair from the same sentence is dropped.

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use crate::language::dates::{find_dates, DateValue};
-pub use super::analysis::{Analysis, EntRef, GroupInfo, Item, Mention};
+pub use super::analysis::{AgreementInfo, Analysis, EntRef, GroupInfo, Item, Mention, PROVISIONAL};
 use super::lexicon::{Hit, Lexicon, TitleKind};
 pub use super::scan::{scan, Scan};
 use crate::language::numbers::number_at;
@@ -34,7 +34,13 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
     let n = tokens.len();
     let start_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.start).ok();
     let end_of = |b: usize| tokens.binary_search_by_key(&b, |t| t.span.end).ok();
-    let future = tokens.iter().any(|t| lex.rules.setting("future").contains(&t.lower));
+    // A sentence that looks forward ("will take effect", "starting Saturday", "is to meet")
+    // puts a weekday ahead of the document's date, else before it. A phrase of the list is
+    // matched word by word.
+    let future = lex.rules.setting("future").iter().any(|p| {
+        let first = p.split_whitespace().next().unwrap_or("");
+        (0..tokens.len()).any(|i| tokens[i].lower == first && p.split_whitespace().enumerate().all(|(k, x)| tokens.get(i + k).is_some_and(|t| t.lower == x)))
+    });
     let mut dates_at: Vec<Option<(usize, DateValue)>> = vec![None; n];
     for (r, d) in find_dates(s, ctx.date, future) {
         if let (Some(a), Some(b)) = (start_of(r.start + sentence.start), end_of(r.end + sentence.start)) {
@@ -54,7 +60,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
             i = end;
             continue;
         }
-        if let Some(num) = number_at(&a.tokens, i) {
+        if let Some(num) = number_at(&a.tokens, i, &lex.language) {
             push(&mut a, text, i..num.end, vec![], Some(Value::Integer(num.value)), false, None);
             i = num.end;
             continue;
@@ -83,6 +89,12 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
             }
             let id = a.mentions.len();
             let span = a.tokens[start].span.start..a.tokens[end - 1].span.end;
+            let mut mention = mention;
+            if mention.agreement.is_some() {
+                for r in mention.alts.iter_mut().filter(|r| r.class == Class::Agreement && r.key.is_empty()) {
+                    r.key = format!("{PROVISIONAL}{}", span.start);
+                }
+            }
             a.mentions.push(Mention { tokens: start..end, surface: text[span.clone()].to_owned(), span, ..mention });
             a.items.push(Item::Mention(id));
             i = end;
@@ -91,6 +103,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
         a.items.push(Item::Token(i));
         i += 1;
     }
+    compound_sites(&mut a, text);
     relational_groups(&mut a, text, lex);
     counted_people(&mut a, text, lex);
     // Verb groups outside names and entity nouns: "Support" in "Rapid Support Forces" and
@@ -112,6 +125,35 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
         .filter(|g| !in_name[g.head] && !(in_event[g.head] && g.tokens.start == g.head))
         .collect();
     a
+}
+
+/// Sites named with the body or group they serve: "the army headquarters", "a police
+/// station", "the party headquarters". A common-noun organisation or group right before a
+/// building noun is part of the place's name (the place, not the army, is what was stormed).
+fn compound_sites(a: &mut Analysis, text: &str) {
+    let site = |m: &Mention| m.group.as_ref().is_some_and(|g| g.role == "building") && super::rules::transparent(m) && m.alts.first().is_some_and(|r| r.class == Class::Place);
+    let body = |m: &Mention| super::rules::transparent(m) && m.alts.first().is_some_and(|r| matches!(r.class, Class::Organization | Class::Group)) && m.agreement.is_none();
+    let mut k = 0;
+    let mut changed = false;
+    while k + 1 < a.items.len() {
+        if let (Item::Mention(b), Item::Mention(s)) = (a.items[k], a.items[k + 1]) {
+            if body(&a.mentions[b]) && site(&a.mentions[s]) && a.mentions[b].span.end < a.mentions[s].span.start {
+                let span = a.mentions[b].span.start..a.mentions[s].span.end;
+                let surface = text[span.clone()].to_owned();
+                let label = surface.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+                let r = EntRef { class: Class::Place, key: slug(&label), label, wikidata: None, surface: surface.clone() };
+                let id = a.mentions.len();
+                let group = a.mentions[s].group.clone();
+                a.mentions.push(Mention { group, ..Mention::new(a.mentions[b].tokens.start..a.mentions[s].tokens.end, span, surface, vec![r]) });
+                a.items.splice(k..=k + 1, [Item::Mention(id)]);
+                changed = true;
+            }
+        }
+        k += 1;
+    }
+    if changed {
+        a.sort_mentions();
+    }
 }
 
 /// Groups named by their relation to someone: "supporters of Imran Khan", "fighters loyal to
@@ -137,6 +179,9 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
             continue;
         }
         // The head: a plain plural noun for people, or a group noun no one owns.
+        // A plain noun for people, or a group noun for people who are no force ("residents").
+        let plain = matches!(a.items[k], Item::Token(_))
+            || matches!(a.items[k], Item::Mention(m) if a.mentions[m].unknown_name || a.mentions[m].group.as_ref().is_some_and(|g| !g.owned && ["civilian", "protest"].contains(&g.role.as_str())));
         let (head_tokens, head_noun) = match a.items[k] {
             Item::Token(t) => match lex.language.person_noun(&a.tokens[t].lower) {
                 Some((noun, true)) => (t..t + 1, noun),
@@ -178,12 +223,18 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
                 }
             }
         }
-        let Some(predicate) = relation else {
+        // "Relatives of the hostages", "residents of Gaza": a plain noun for people heads its
+        // phrase and is who acts, with no relation to state; "leaders of X", "members of X"
+        // act for X (`acts_for_nouns`).
+        let bare = relation.is_none() && word(a, k + 1) == "of" && plain && !lex.rules.setting("acts_for_nouns").contains(&head_noun);
+        if relation.is_none() && !bare {
             k += 1;
             continue;
-        };
-        // Past "the", "former": the one related to.
-        while word(a, target) == "the" || matches!(a.items.get(target), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Adj) {
+        }
+        // Past "the", "former", "detained": the one related to.
+        while word(a, target) == "the"
+            || matches!(a.items.get(target), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Adj || a.tags[*t].pos == crate::language::Pos::Verb && a.tags[*t].form == Some(crate::language::Form::Past))
+        {
             target += 1;
         }
         let Some(Item::Mention(tm)) = a.items.get(target).copied() else {
@@ -193,7 +244,7 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
         // A name no list knows after "supporters of" is a person's or a party's: a person.
         let named = &a.mentions[tm];
         let to = if named.unknown_name { Some(EntRef::unknown(Class::Person, &named.surface)) } else { named.alts.first().cloned() };
-        let Some(to) = to.filter(|r| r.class != Class::Place && named.value.is_none()) else {
+        let Some(to) = to.filter(|r| (bare || r.class != Class::Place) && named.value.is_none()) else {
             k += 1;
             continue;
         };
@@ -202,7 +253,7 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
         let full = text[span.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
         let group = EntRef { class: Class::Group, key: slug(&full), label: text[head_span].to_lowercase(), wikidata: None, surface: full };
         let id = a.mentions.len();
-        let relation = Some((predicate, to, a.mentions[tm].span.clone()));
+        let relation = relation.map(|predicate| (predicate, to, a.mentions[tm].span.clone()));
         let tokens = head_tokens.start..a.mentions[tm].tokens.end;
         a.mentions.push(Mention { relation, ..Mention::new(tokens, span.clone(), text[span].to_owned(), vec![group]) });
         a.items.splice(k..=target, [Item::Mention(id)]);
@@ -385,6 +436,34 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let possessive = tokens.get(end).is_some_and(|t| t.lower == "'s");
         let after = if possessive { end + 1 } else { end };
         let is_demonym = matches!(hit, Hit::Demonym(_));
+        // "ethnic Armenians": the people's armed community, as "ethnic Armenian forces" is.
+        if ethnic && is_demonym && lex.language.person_noun(&tokens[i].lower).is_some_and(|(_, plural)| plural) {
+            let adj = match hit {
+                Hit::Demonym(c) => lex.countries[c].demonym.clone().unwrap_or_else(|| lex.countries[c].name.clone()),
+                _ => String::new(),
+            };
+            let label = format!("ethnic {adj} forces");
+            let r = EntRef { class: Class::Group, key: slug(&label), label, wikidata: None, surface: format!("{} {}", tokens[i - 1].lower, surface(i..end)) };
+            let mut m = mention(vec![r]);
+            if let Some(nidx) = lex.nominals.iter().position(|n| n.class == Class::Group && n.role == "irregular") {
+                m.group = Some(GroupInfo { nominal: nidx, role: "ethnic".into(), owned: true, anaphoric: false });
+            }
+            return Some((end, m));
+        }
+        // A country's or city's name as a given name, when a surname follows and an
+        // apposition gives the person's title or a reporting verb follows: "Israel Katz,
+        // Israel's defence minister, said".
+        if end == i + 1 && !possessive && matches!(hit, Hit::Country(_) | Hit::Place(_)) {
+            if let Some((nend, name)) = capitalised_run(tokens, hits_at, i, text, lex, true).filter(|(nend, _)| *nend > end && *nend - i <= 4) {
+                let said = tokens.get(nend).is_some_and(|t| rules.setting("reporting").contains(&t.lower));
+                let title = apposition_title(tokens, hits_at, nend, lex, text);
+                if title.is_some() || said {
+                    let mut m = mention(vec![ctx.person_ref(&name)]);
+                    m.title = title;
+                    return Some((nend, m));
+                }
+            }
+        }
         // "Kyiv's forces", "Moscow's troops": a capital's possessive owns for its country.
         let hit = match hit {
             Hit::Place(p) if possessive && lex.places[p].capital_of.is_some() && nominal_at(after).is_some() => Hit::Country(lex.places[p].capital_of.unwrap_or_default()),
@@ -412,7 +491,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             if let Some((nend, person)) = person_after(tokens, hits_at, tend2, lex, ctx, text) {
                                 let mut m = mention(vec![person]);
                                 m.title = Some((t2, Some(owner.clone()), tokens[tend + 1].span.start..tokens[tend2 - 1].span.end));
-                                m.also_title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                                m.also_title = vec![(t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end)];
                                 return Some((nend, m));
                             }
                         }
@@ -425,11 +504,19 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         comma = (tend + 1..(tend + 7).min(tokens.len())).find(|&k| tokens[k].lower == ",").unwrap_or(tend);
                     }
                     if tokens.get(comma).is_some_and(|t| t.lower == ",") {
-                        if let Some((nend, person)) = person_after(tokens, hits_at, comma + 1, lex, ctx, text) {
-                            let closes = tokens.get(nend).is_none_or(|t| matches!(t.lower.as_str(), "," | "." | ";"));
-                            if closes {
+                        let closes = |nend: usize| tokens.get(nend).is_none_or(|t| matches!(t.lower.as_str(), "," | "." | ";"));
+                        if let Some((nend, person)) = person_after(tokens, hits_at, comma + 1, lex, ctx, text).filter(|(nend, _)| closes(*nend)) {
+                            let mut m = mention(vec![person]);
+                            m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                            return Some((nend, m));
+                        }
+                        // A rank before the name in apposition: "Pakistan's army chief, Field
+                        // Marshal Asim Munir," holds both, of the same owner.
+                        if let Some((t2end, t2)) = title_at(comma + 1) {
+                            if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text).filter(|(nend, _)| closes(*nend)) {
                                 let mut m = mention(vec![person]);
-                                m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                                m.title = Some((t2, Some(owner.clone()), tokens[comma + 1].span.start..tokens[t2end - 1].span.end));
+                                m.also_title = vec![(t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end)];
                                 return Some((nend, m));
                             }
                         }
@@ -440,9 +527,20 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             if let Some((nend, nidx)) = nominal_at(end) {
                 let nom = &lex.nominals[nidx];
                 let named = is_capitalised(&text[tokens[end].span.clone()]);
-                let place = nom.class == Class::Place && ["feature", "building", "landmark"].contains(&nom.role.as_str());
-                if named && (nom.class == Class::Agreement || place) {
-                    return Some((nend, mention(vec![EntRef::unknown(nom.class, &surface(i..nend))])));
+                let place = nom.class == Class::Place && ["feature", "building", "base", "landmark"].contains(&nom.role.as_str());
+                // A city names the agreement made there, in lower case too: "the Pretoria
+                // agreement", "the Doha accord" (a region or country does not: "the Ukraine deal").
+                let city = matches!(hit, Hit::Place(p) if matches!(lex.places[p].kind.as_str(), "city" | "capital")) && !possessive;
+                // So does a site named after its city: "the Zaporizhzhia nuclear power plant".
+                let site = nom.class == Class::Place && nom.role == "building";
+                if (nom.class == Class::Agreement || site) && (named || city && !is_plural(lex, nidx, &surface(end..nend))) || named && place {
+                    let mut m = mention(vec![EntRef::unknown(nom.class, &surface(i..nend))]);
+                    if nom.class == Class::Agreement {
+                        m.agreement = Some(AgreementInfo { nominal: nidx, indefinite: false, distinct: false, earlier: false });
+                    } else {
+                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+                    }
+                    return Some((nend, m));
                 }
             }
             // A region's or people's own forces: "the Nagorno-Karabakh military", "Karabakh forces".
@@ -461,7 +559,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             surface: surface(i..nend),
                         };
                         let mut m = mention(vec![r]);
-                        m.group = Some(GroupInfo { nominal: nidx, role: "ethnic".into(), owned: true });
+                        m.group = Some(GroupInfo { nominal: nidx, role: "ethnic".into(), owned: true, anaphoric: false });
                         return Some((nend, m));
                     }
                 }
@@ -483,7 +581,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         let mut org = owner.clone();
                         org.surface = org.label.clone();
                         let mut m = mention(vec![org, body]);
-                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
                         return Some((nend, m));
                     }
                 }
@@ -544,14 +642,20 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             let mut state = owner.clone();
                             state.surface = all;
                             let mut m = mention(vec![state, body]);
-                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
                         Class::Organization => {
                             let label = format!("{adj} {}", title_case(&nom.name));
                             let r = EntRef { class: Class::Organization, key: slug(&format!("{} {}", owner.key, nom.name)), label, wikidata: None, surface: all };
-                            let mut m = mention(vec![r]);
-                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                            // A state's body is read as the body; its state is the second
+                            // reading ("its forces" after "Russia's Defence Ministry said").
+                            let mut alts = vec![r];
+                            if owner_country {
+                                alts.push(EntRef { surface: owner.label.clone(), ..owner.clone() });
+                            }
+                            let mut m = mention(alts);
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
                         Class::Group => {
@@ -566,7 +670,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             let r = EntRef { class: Class::Group, key, label, wikidata: None, surface: all };
                             let mut m = mention(vec![r]);
                             let role = if ethnic { "ethnic".to_owned() } else { nom.role.clone() };
-                            m.group = Some(GroupInfo { nominal: nidx, role, owned: true });
+                            m.group = Some(GroupInfo { nominal: nidx, role, owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
                         Class::Event => {
@@ -584,7 +688,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                                 alts.push(owner.clone());
                             }
                             let mut m = mention(alts);
-                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true });
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
                         _ => {}
@@ -631,7 +735,11 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             let mut m = mention(vec![person]);
             m.title = Some((t, office, tokens[i].span.start..tokens[tend - 1].span.end));
             // "General Assimi Goita, Mali's president, …": a second title in apposition.
-            m.also_title = apposition_title(tokens, hits_at, nend, lex, text).filter(|(t2, _, _)| *t2 != t);
+            if let Some(second) = apposition_title(tokens, hits_at, nend, lex, text).filter(|(t2, _, _)| *t2 != t) {
+                // "…, Qatar's prime minister and foreign minister,": a third.
+                m.also_title.extend(joined_title(tokens, hits_at, &second, lex));
+                m.also_title.insert(0, second);
+            }
             return Some((nend, m));
         }
     }
@@ -645,17 +753,33 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let nom = &lex.nominals[nidx];
         let surf = surface(i..nend);
         let lower = fold(&surf);
-        let plural = lower != fold(&nom.name) && lower.ends_with('s') && !fold(&nom.name).ends_with('s');
+        // "declarations" is plural, "declaration of principles" is not: the head before "of".
+        let head = lower.split(" of ").next().unwrap_or(&lower);
+        let plural = head != fold(&nom.name) && head.ends_with('s') && !fold(&nom.name).ends_with('s');
         let det = i > 0 && matches!(tokens[i - 1].lower.as_str(), "the" | "this" | "that" | "its");
         let r = match nom.class {
             Class::Group => {
                 let prefix = if ethnic { format!("{} ", tokens[i - 1].lower) } else { String::new() };
                 let r = EntRef { class: Class::Group, key: slug(&format!("{prefix}{}", nom.name)), label: format!("{prefix}{}", nom.plural), wikidata: None, surface: surf };
                 let mut m = mention(vec![r]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
                 return Some((nend, m));
             }
-            Class::Agreement if !plural => Some(ctx.agreement(&surf)),
+            // "a statement", "the document" name an agreement only when signed: "signed a
+            // statement on ending the war", not "said in a statement" (`signed_only_nouns`).
+            Class::Agreement if rules.setting("signed_only_nouns").contains(&fold(&nom.name)) && !signed_before(tokens, i, lex) => None,
+            Class::Agreement if !plural => {
+                // A provisional key, the mention's own, until the document's agreements are
+                // told apart (see `agreements`).
+                let mut m = mention(vec![EntRef { key: String::new(), ..ctx.agreement(&surf) }]);
+                let before = |list: &str| -> Option<&str> {
+                    // The modifiers between the determiner and the noun: "a separate bilateral deal".
+                    (i.saturating_sub(3)..i).rev().map(|k| tokens[k].lower.as_str()).take_while(|w| !matches!(*w, "," | "." | ";")).find(|w| rules.setting(list).iter().any(|x| x == w))
+                };
+                let indefinite = (i.saturating_sub(4)..i).rev().map(|k| tokens[k].lower.as_str()).find(|w| matches!(*w, "a" | "an" | "the" | "this" | "that" | "its" | "their" | "another")).is_some_and(|w| matches!(w, "a" | "an" | "another"));
+                m.agreement = Some(AgreementInfo { nominal: nidx, indefinite, distinct: indefinite && before("distinct_referent").is_some(), earlier: before("earlier_referent").is_some() });
+                return Some((nend, m));
+            }
             Class::Event => {
                 let year = event_year(tokens, i, nend);
                 let dated = year.is_some();
@@ -663,37 +787,52 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 // An event of the document's own time may be one a modifier named elsewhere
                 // ("the protests" after "Armenian protests").
                 if !dated {
-                    m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                    m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
                 }
                 return Some((nend, m));
             }
-            Class::Place if ["admin", "feature"].contains(&nom.role.as_str()) && det && ctx.salient_region.is_some() && rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
+            // "the region", "the breakaway territory": the document's main region.
+            Class::Place
+                if ["admin", "feature"].contains(&nom.role.as_str())
+                    && (det || i > 1 && matches!(tokens[i - 2].lower.as_str(), "the" | "this" | "that" | "its") && tokens[i - 1].kind == TokenKind::Word && !is_capitalised(&text[tokens[i - 1].span.clone()]) && lex.language.closed(&tokens[i - 1].lower).is_empty())
+                    && ctx.salient_region.is_some()
+                    && rules.setting("region_anaphors").contains(&fold(&nom.name)) =>
+            {
                 ctx.salient_region.clone().map(|mut r| {
                     r.surface = surf.clone();
                     r
                 })
             }
-            Class::Place if ["landmark", "building"].contains(&nom.role.as_str()) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
-                Some(EntRef { class: Class::Place, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf })
+            Class::Place if ["landmark", "building", "base"].contains(&nom.role.as_str()) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
+                // The noun's role says what kind of place it is (a site: "building").
+                let mut m = mention(vec![EntRef { class: Class::Place, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf }]);
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+                return Some((nend, m));
             }
             // "its defence forces", "their army": the armed men of an actor named before.
             Class::Organization if det && military.iter().any(|w| lower == *w || lower.ends_with(&format!(" {w}"))) => {
                 let r = EntRef { class: Class::Group, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf };
                 let mut m = mention(vec![r]);
-                m.group = Some(GroupInfo { nominal: nidx, role: "armed".into(), owned: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: "armed".into(), owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             // "the National Assembly", "the Defence Ministry": a body named with capitals is
             // a name, "the ministry" is too vague to be one.
             Class::Organization if !plural && det && is_capitalised(&surf) && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
                 let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: surf.clone(), wikidata: None, surface: surf }]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
                 return Some((nend, m));
             }
-            Class::Organization if !plural && det => None,
-            Class::Organization if !plural && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
+            Class::Organization if !plural && !det && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
                 let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf }]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+                return Some((nend, m));
+            }
+            // "the ministry", "the government", "Ministry spokeswoman X": a body named before
+            // ("Armenia's Defence Ministry"), or nothing (see coref::resolve_groups).
+            Class::Organization if !plural => {
+                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf }]);
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: true });
                 return Some((nend, m));
             }
             _ => None,
@@ -722,6 +861,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if let Some(p) = ctx.person(&name) {
         let mut m = mention(vec![p]);
         m.title = apposition_title(tokens, hits_at, end, lex, text);
+        m.also_title = m.title.as_ref().and_then(|t| joined_title(tokens, hits_at, t, lex)).into_iter().collect();
         return Some((end, m));
     }
     // "X district/province/region", "X corridor": a place; "the Pretoria Agreement": an
@@ -729,18 +869,25 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if let Some((nend, nidx)) = nominal_at(end) {
         let nom = &lex.nominals[nidx];
         if nom.class == Class::Agreement && is_capitalised(&text[tokens[end].span.clone()]) {
-            return Some((nend, mention(vec![EntRef::unknown(Class::Agreement, &surface(i..nend))])));
+            let mut m = mention(vec![EntRef::unknown(Class::Agreement, &surface(i..nend))]);
+            m.agreement = Some(AgreementInfo { nominal: nidx, indefinite: false, distinct: false, earlier: false });
+            return Some((nend, m));
         }
         // Not a plural noun, which belongs to a list: "the Terter and Agdam regions of X".
         let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
-        // A capitalised feature or building noun names it: "Snake Island", "the Hayat Hotel".
-        let named = is_capitalised(&text[tokens[end].span.clone()]) && ["feature", "building"].contains(&nom.role.as_str());
+        // A feature or building noun after a name names it: "Snake Island", "the Hayat Hotel",
+        // "the Al-Shifa hospital".
+        let named = ["feature", "building", "base"].contains(&nom.role.as_str());
         if nom.class == Class::Place && (nom.role == "admin" || nom.role == "landmark" || named) && !plural {
             // "Donetsk region" is Donetsk; "Snake Island", "the Red Sea" keep their noun.
             let full = surface(i..nend);
             let mut r = EntRef::unknown(Class::Place, if nom.role == "admin" { &name } else { &full });
             r.surface = full;
-            return Some((nend, mention(vec![r])));
+            let mut m = mention(vec![r]);
+            if nom.role == "building" {
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+            }
+            return Some((nend, m));
         }
     }
     // "the town of X", "the village of X".
@@ -760,6 +907,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if (2..=4).contains(&words) {
         if let Some(title) = apposition_title(tokens, hits_at, end, lex, text) {
             let mut m = mention(vec![ctx.person_ref(&name)]);
+            m.also_title = joined_title(tokens, hits_at, &title, lex).into_iter().collect();
             m.title = Some(title);
             return Some((end, m));
         }
@@ -770,6 +918,21 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     let mut m = mention(vec![]);
     m.unknown_name = true;
     Some((end, m))
+}
+
+/// Whether a form of a verb of a signing frame stands before token `i`, past an article and
+/// up to two modifiers ("signed a joint statement", "inked the document").
+fn signed_before(tokens: &[Token], i: usize, lex: &Lexicon) -> bool {
+    (i.saturating_sub(4)..i).rev().any(|k| {
+        lex.language.verb_ref(&tokens[k].lower).is_some_and(|(lemma, _)| lex.rules.frames_for(lemma).any(|f| f.predicate == "signed" && f.object_class.contains(&super::rules::Slot::Class(Class::Agreement)) && f.object.contains(&super::rules::Role::Patient)))
+    })
+}
+
+/// Whether a nominal's surface is its plural ("accords"), which names a set, not one.
+fn is_plural(lex: &Lexicon, nominal: usize, surface: &str) -> bool {
+    let nom = &lex.nominals[nominal];
+    let s = fold(surface);
+    s != fold(&nom.name) && s == fold(&nom.plural)
 }
 
 /// The year an event noun names next to it: "the 1991-94 war", "a war in the early 1990s",
@@ -913,11 +1076,15 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
             }
         }
     }
-    let (tend, hits) = hits_at.get(k).copied().flatten()?;
+    let (mut tend, hits) = hits_at.get(k).copied().flatten()?;
     let t = hits.iter().find_map(|h| match h {
         Hit::Title(t) if lex.titles[*t].kind != TitleKind::Honorific => Some(*t),
         _ => None,
     })?;
+    // A title written with its "of" ("head of"): the "of" opens the complement.
+    if tend > k + 1 && tokens[tend - 1].lower == "of" {
+        tend -= 1;
+    }
     // The apposition ends with the title (or "of X"): ", Cambodia's prime minister, said".
     let after = tokens.get(tend).map(|t| t.lower.as_str()).unwrap_or(",");
     // ", Ukraine's envoy to the United Nations,": a complement after the title.
@@ -926,6 +1093,14 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
     }
     if office.is_none() && (after == "of" || after == "for") {
         let k = if tokens.get(tend + 1).is_some_and(|t| t.lower == "the") { tend + 2 } else { tend + 1 };
+        // An organisation no list knows, by its suffix: "head of the Congo River Alliance".
+        if hits_at.get(k).copied().flatten().is_none() {
+            if let Some((nend, name)) = capitalised_run(tokens, hits_at, k, text, lex, false) {
+                if lex.org_suffixes.contains_key(&fold(&text[tokens[nend - 1].span.clone()])) {
+                    office = Some(EntRef::unknown(Class::Organization, &name));
+                }
+            }
+        }
         if let Some((oend, hits)) = hits_at.get(k).copied().flatten() {
             let tend = k - 1;
             if let Some(h) = hits.iter().find(|h| h.is_proper()) {
@@ -944,6 +1119,21 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
         }
     }
     Some((t, office, tokens[k].span.start..tokens[tend - 1].span.end))
+}
+
+/// A second title joined to an apposition's title by "and", of the same office: ", Qatar's
+/// prime minister and foreign minister,".
+fn joined_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], first: &(usize, Option<EntRef>, Range<usize>), lex: &Lexicon) -> Option<(usize, Option<EntRef>, Range<usize>)> {
+    let last = tokens.iter().position(|t| t.span.end == first.2.end)?;
+    if tokens.get(last + 1)?.lower != "and" {
+        return None;
+    }
+    let (tend, hits) = hits_at.get(last + 2).copied().flatten()?;
+    let t = hits.iter().find_map(|h| match h {
+        Hit::Title(t) if lex.titles[*t].kind != TitleKind::Honorific && *t != first.0 => Some(*t),
+        _ => None,
+    })?;
+    Some((t, first.1.clone(), tokens[last + 2].span.start..tokens[tend - 1].span.end))
 }
 
 /// Whether the words from `k` describe a person's role: "a member of", "the Russian
@@ -999,7 +1189,25 @@ pub fn titled_names(text: &str, scan: &Scan<'_>, lex: &Lexicon) -> Vec<String> {
                 hits_at.get(k).copied().flatten().is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h, Hit::Org(_))))
                     && tokens[k..].iter().any(|t| reporting.iter().any(|w| *w == t.lower))
             };
-            if (2..=4).contains(&words) && !org_like && (said || apposition || of_org_said) {
+            // "led by Khalifa Haftar", "headed by X": whoever a frame of officialOf names.
+            let led_by = i >= 2
+                && tokens[i - 1].lower == "by"
+                && scan.readings.get(i - 2).and_then(Option::as_deref).is_some_and(|lemma| lex.rules.frames_for(lemma).any(|f| f.predicate == "officialOf"));
+            // "Mohamed Hamdan Dagalo, widely known as Hemedti,": a one-word alias, no acronym.
+            let known_as = next == "," && {
+                let mut k = end + 1;
+                if tokens.get(k).is_some_and(|t| ["also", "widely", "better", "popularly"].contains(&t.lower.as_str())) {
+                    k += 1;
+                }
+                tokens.get(k).is_some_and(|t| t.lower == "known")
+                    && tokens.get(k + 1).is_some_and(|t| t.lower == "as")
+                    && tokens.get(k + 2).is_some_and(|t| {
+                        let w = &text[t.span.clone()];
+                        is_capitalised(w) && w.chars().any(char::is_lowercase)
+                    })
+                    && tokens.get(k + 3).is_none_or(|t| !is_capitalised(&text[t.span.clone()]))
+            };
+            if (2..=4).contains(&words) && !org_like && (said || apposition || of_org_said || led_by || known_as) {
                 out.push(name);
             }
             i = end;

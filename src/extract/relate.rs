@@ -10,6 +10,7 @@
 //! | `word`, `,`, `'s` | that token (case-insensitive); `a|an` either of them |
 //! | `word?`, `a|an?` | that token (or either), optionally |
 //! | `~`, `~N` | a gap of up to 6 (or N) tokens that does not cross a clause boundary |
+//! | `$` | the phrase ends: punctuation, a preposition, "'s", a date or nothing follows |
 //!
 //! Slot classes are the contract classes plus `actor` (Country, Organization, Person or
 //! Group, but no civilians), `Force` (a Group that is neither civilians nor protesters),
@@ -50,7 +51,9 @@ pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize>
             // run by military juntas,": one after a quantifier.
             let participle = |i: usize| matches!(a.items.get(i), Some(Item::Token(t)) if a.tags.get(*t).is_some_and(|g| g.pos == crate::language::Pos::Verb && g.form == Some(crate::language::Form::Past)));
             let quantifier = ["all", "both", "each", "most", "many"].iter().any(|w| token_is(a, q + 1, w));
-            let possessor = possessor || participle(q + 1) && token_is(a, q + 2, "by") || quantifier && (participle(q + 2) || token_is(a, q + 3, "by"));
+            // ", widely known as Hemedti,", ", also known as X,": another name.
+            let known = token_is(a, q + 1, "known") || token_is(a, q + 2, "known") && matches!(a.items.get(q + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Adv);
+            let possessor = possessor || participle(q + 1) && token_is(a, q + 2, "by") || quantifier && (participle(q + 2) || token_is(a, q + 3, "by")) || known;
             return (q + 1 < close && (possessor || OPENERS.iter().any(|w| token_is(a, q + 1, w)))).then_some(q);
         }
         if is_boundary(a, q) {
@@ -59,6 +62,15 @@ pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize>
         q = q.checked_sub(1)?;
     }
     None
+}
+
+/// A hyphenated modifier read as a name no list knows ("Kurdish-led", "Iran-backed" when
+/// the first part is unknown): capitalised, ending in a lower-case part after a hyphen.
+fn compound_modifier(a: &Analysis, i: usize) -> bool {
+    matches!(a.items.get(i), Some(Item::Mention(m)) if {
+        let m = &a.mentions[*m];
+        m.unknown_name && m.surface.rsplit_once('-').is_some_and(|(_, last)| last.chars().next().is_some_and(char::is_lowercase))
+    })
 }
 
 /// A plain lower-case word (no mention, no punctuation).
@@ -122,6 +134,7 @@ pub fn fit(m: &Mention, types: &[Slot], unknown: Class) -> Option<Filler> {
             Slot::StateActor => matches!(alt.class, Class::Country | Class::Organization | Class::Person),
             Slot::Class(c) => *c == alt.class,
             Slot::NamedPlace => alt.class == Class::Place && !transparent(m),
+            Slot::Site => alt.class == Class::Place && m.group.as_ref().is_some_and(|g| g.role == "building"),
             Slot::Number | Slot::Date | Slot::Name => false,
         });
         if ok {
@@ -137,6 +150,13 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
     let Item::Mention(m) = *a.items.get(pos)? else { return None };
     let first = fit(&a.mentions[m], types, unknown)?;
     let mut out = vec![(first, a.mentions[m].span.clone())];
+    // "the two countries": its other referents are conjuncts.
+    for r in &a.mentions[m].also {
+        let one = Mention { alts: vec![r.clone()], ..a.mentions[m].clone() };
+        if let Some(f) = fit(&one, types, unknown) {
+            out.push((f, a.mentions[m].span.clone()));
+        }
+    }
     let mut end = pos;
     // Extend over ", X", "and X", ", and X", "or X"; commas count only in lists that also have "and"/"or".
     let mut pending = Vec::new();
@@ -162,6 +182,8 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
             } else if saw_conj && dir > 0 && k > 0 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {
                 // "X and the paramilitary Y": one adjective after "the".
             } else if dir < 0 && ku >= 1 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {
+            } else if (saw_conj || saw_comma) && dir > 0 && compound_modifier(a, ku) && matches!(a.items.get(ku + 1), Some(Item::Mention(_))) {
+                // "X and the Kurdish-led Syrian Democratic Forces": a compound modifier.
             } else {
                 break;
             }
@@ -171,6 +193,16 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
             break;
         }
         let Item::Mention(m2) = a.items[k as usize] else { break };
+        // Going left, a preposition opening the clause makes a place of time or place, no
+        // conjunct: "In Doha, Congo and the M23 signed" (but "mediated by France, Russia and").
+        let ku = k as usize;
+        if dir < 0
+            && ku >= 1
+            && matches!(a.items[ku - 1], Item::Token(t) if a.tags[t].pos == crate::language::Pos::Closed(crate::language::Closed::Preposition))
+            && (ku == 1 || is_boundary(a, ku - 2))
+        {
+            break;
+        }
         let Some(f) = fit(&a.mentions[m2], types, unknown) else { break };
         has_conj |= saw_conj;
         pending.push((f, a.mentions[m2].span.clone(), k as usize, saw_conj));
@@ -267,6 +299,14 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                     return false;
                 }
             }
+            Elem::End => {
+                if !phrase_ends(a, pos) {
+                    return false;
+                }
+                // Matches no item: the position stays.
+                i += 1;
+                continue;
+            }
             Elem::Opt(w) => {
                 if inb(pos) && word_is(a, pos as usize, w) {
                     pos += dir;
@@ -315,6 +355,12 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                             pos = q as isize;
                         }
                     }
+                    // A compound modifier before the head: "the Moscow-led Collective Security
+                    // Treaty Organization", "the Saudi-led coalition".
+                    if matches!(a.items[p], Item::Mention(_)) && token_is(a, p + 1, "-") && is_lower_word(a, p + 2) && matches!(a.items.get(p + 3), Some(Item::Mention(_))) {
+                        pos = p as isize + 3;
+                    }
+                    let p = pos as usize;
                     // A nationality before a common noun that the phrase then names: "the
                     // Ukrainian capital, Kyiv", "the Iraqi city of Basra".
                     let nationality = matches!(a.items[p], Item::Mention(m) if a.mentions[m].tokens.len() == 1 && a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Country));
@@ -371,13 +417,31 @@ fn elem_matches_at(a: &Analysis, rules: &Rules, rule: &Rule, e: &Elem, p: usize,
         Elem::Subject => matches!(a.items[p], Item::Mention(m) if fit(&a.mentions[m], &rule.subject, rule.unknown).is_some()),
         Elem::Object => matches!(a.items[p], Item::Mention(m) if fit(&a.mentions[m], &rule.object, rule.unknown).is_some()),
         Elem::Gap(_) => true,
+        Elem::End => phrase_ends(a, p as isize),
+    }
+}
+
+/// Whether a noun phrase ends before item `pos` (see [`Elem::End`]).
+fn phrase_ends(a: &Analysis, pos: isize) -> bool {
+    if pos < 0 {
+        return true;
+    }
+    match a.items.get(pos as usize) {
+        None => true,
+        Some(Item::Mention(m)) => a.mentions[*m].value.is_some(),
+        Some(Item::Token(t)) => {
+            use crate::language::{Closed, Pos};
+            // "and" before a verb opens another clause: "the palace in Colombo and stormed it".
+            let clause = a.tags[*t].pos == Pos::Closed(Closed::Conjunction) && matches!(a.items.get(pos as usize + 1), Some(Item::Token(v)) if a.tags[*v].pos == Pos::Verb);
+            clause || matches!(a.tags[*t].pos, Pos::Punct | Pos::Closed(Closed::Preposition | Closed::To | Closed::Possessive)) || a.tokens[*t].lower == "'s"
+        }
     }
 }
 
 /// "X accused Y of supplying weapons to Z": what follows "of" is the accusation's content,
 /// not a fact; only the accusation itself is stated. The item of the accusing cue, if any.
 pub(crate) fn accusation_content(a: &Analysis, rules: &Rules) -> Option<usize> {
-    (0..a.items.len()).find(|&i| rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of")))
+    (0..a.items.len()).find(|&i| rules.may_start("accuse", a, i) && rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of")))
 }
 
 /// Applies every rule anchored in the sentence.
@@ -396,6 +460,10 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
         let surface = rules.anchored_at(&a.tokens[t].lower);
         for &ri in surface.iter().chain(by_lemma.iter().filter(|r| !surface.contains(r))) {
             let rule = &rules.rules[ri];
+            // A literal the pattern needs that the sentence lacks: no match, wherever it starts.
+            if !rules.required[ri].iter().all(|alts| alts.iter().any(|w| a.tokens.iter().any(|t| t.lower == *w))) {
+                continue;
+            }
             // The anchor itself must match here.
             let anchor_len = match &rule.pattern[rule.anchor] {
                 Elem::Cue(c) => match rules.cue_at(c, a, p) {
@@ -406,6 +474,15 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 _ => continue,
             };
             if accusation_content.is_some_and(|c| p > c + 1) && rules.setting("alleged_predicates").contains(&rule.predicate.to_lowercase()) {
+                continue;
+            }
+            // "may have supplied", "could seize", "must withdraw": a possibility or a duty is
+            // no fact (the modal right before the cue, past "have", "be" and adverbs).
+            let irrealis_modal = (p.saturating_sub(3)..p).rev().map_while(|k| match a.items[k] {
+                Item::Token(t) => Some(t),
+                Item::Mention(_) => None,
+            }).any(|t| rules.setting("irrealis_modals").contains(&a.tokens[t].lower));
+            if irrealis_modal {
                 continue;
             }
             // "threatened to shell X", "plans to seize Y": what follows is no fact.

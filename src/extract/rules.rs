@@ -56,6 +56,11 @@ pub struct Frame {
     /// A cue list one of whose phrases must stand between the verb and the object ("supplied
     /// *weapons* to X").
     pub via: Option<String>,
+    /// Prepositions whose noun phrase is another subject beside the verb's: "X signed a deal
+    /// *with* Y" (Y signed it too).
+    pub partner: Vec<String>,
+    /// The verb's time adjunct dates its object: the day of the signing is the agreement's.
+    pub dates_object: bool,
     /// Base confidence.
     pub confidence: f32,
 }
@@ -75,6 +80,10 @@ pub enum Elem {
     Opt(String),
     /// A gap of up to this many tokens.
     Gap(usize),
+    /// The phrase ends here: what follows (if anything) is punctuation, a preposition, "'s" or
+    /// a date or number, not a conjunct or a verb ("in Kyiv, Ukraine, on Monday", not "In
+    /// Doha, Congo and the M23 signed").
+    End,
 }
 
 /// What a slot of a rule or frame accepts: a contract class or one of the derived slot
@@ -100,6 +109,8 @@ pub enum Slot {
     /// A place named by a proper name ("the Republican Palace"), not by a common noun ("the
     /// military base").
     NamedPlace,
+    /// A building or site, named or not ("the presidential palace", "a police station").
+    Site,
 }
 
 impl Slot {
@@ -114,6 +125,7 @@ impl Slot {
             "Date" => Slot::Date,
             "Name" => Slot::Name,
             "NamedPlace" => Slot::NamedPlace,
+            "Site" => Slot::Site,
             other => Slot::Class(Class::ALL.into_iter().find(|c| c.name() == other)?),
         })
     }
@@ -142,6 +154,10 @@ pub struct Rule {
     pub pairwise: bool,
     /// A fixed object literal (e.g. a title) instead of an object slot.
     pub literal_object: Option<String>,
+    /// The statement stands only when its subject takes part in another statement of the
+    /// sentence: a site is named for what happens there ("stormed the palace in Brasilia"),
+    /// not for where something else is ("prisoners rioted at this jail in Israel").
+    pub participant: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -163,7 +179,7 @@ struct RuleFile {
 #[serde(deny_unknown_fields)]
 struct FrameDef {
     id: String,
-    predicate: String,
+    predicate: toml::Spanned<String>,
     verbs: Vec<String>,
     subject: Vec<toml::Spanned<String>>,
     subject_class: Vec<toml::Spanned<String>>,
@@ -171,6 +187,10 @@ struct FrameDef {
     object_class: Vec<toml::Spanned<String>>,
     #[serde(default)]
     via: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    partner: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    dates_object: bool,
     #[serde(default = "default_confidence")]
     confidence: f32,
 }
@@ -179,7 +199,7 @@ struct FrameDef {
 #[serde(deny_unknown_fields)]
 struct RuleDef {
     id: String,
-    predicate: String,
+    predicate: toml::Spanned<String>,
     #[serde(default)]
     pattern: Option<String>,
     #[serde(default)]
@@ -196,6 +216,8 @@ struct RuleDef {
     pairwise: bool,
     #[serde(default)]
     value: Option<String>,
+    #[serde(default)]
+    participant: bool,
 }
 
 fn default_confidence() -> f32 {
@@ -217,6 +239,11 @@ pub struct Rules {
     pub frames: Vec<Frame>,
     /// Verb lemma → frames of that verb.
     frames_by_verb: HashMap<String, Vec<usize>>,
+    /// Ids of the rules that want a participant (few: looked up for every statement).
+    participant_rules: Vec<String>,
+    /// For each rule, the literals its pattern needs besides the anchor (each a list of
+    /// alternatives): a sentence without one of them cannot match, whatever the anchor.
+    pub(crate) required: Vec<Vec<Vec<String>>>,
     /// First token of an anchor phrase → rules anchored on it.
     by_anchor: HashMap<String, Vec<usize>>,
     /// Cue list → first token of a phrase → the list's phrases starting with it, so that
@@ -224,6 +251,15 @@ pub struct Rules {
     cue_index: HashMap<String, HashMap<String, Vec<Vec<String>>>>,
     /// The same for `not_cues`.
     not_cue_index: HashMap<String, HashMap<String, Vec<Vec<String>>>>,
+}
+
+/// Settings whose entries are "phrase>predicate".
+const RELATION_SETTINGS: &[&str] = &["relation_nouns", "relation_phrases"];
+
+/// An error in setting `name` of a rule file, at the line that names the setting.
+fn setting_error(path: &std::path::Path, text: &str, name: &str, message: String) -> Error {
+    let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{name} ")) || l.trim_start().starts_with(&format!("{name}="))).map_or(0, |i| i + 1);
+    Error::Syntax { path: path.to_owned(), line, message: format!("setting {name}: {message}") }
 }
 
 /// [`Rules::cue_index`] of a phrase list.
@@ -285,6 +321,18 @@ impl Rules {
         candidates(&self.cue_index)
     }
 
+    /// Whether a phrase of cue list `list` may start at item `pos`: its first word, or its
+    /// verb's lemma, starts one (a quick look before [`Rules::cue_at`]).
+    pub fn may_start(&self, list: &str, a: &Analysis, pos: usize) -> bool {
+        let Some(by_first) = self.cue_index.get(list) else { return false };
+        let t = match a.items.get(pos) {
+            Some(Item::Token(t)) => *t,
+            Some(Item::Mention(m)) => a.mentions[*m].tokens.start,
+            None => return false,
+        };
+        by_first.contains_key("") || by_first.contains_key(a.tokens[t].lower.as_str()) || a.readings.get(t).and_then(Option::as_deref).is_some_and(|r| by_first.contains_key(r))
+    }
+
     /// Loads rule files (TOML), later files adding to earlier ones.
     pub fn load(files: &[(PathBuf, String)]) -> Result<Rules> {
         let mut rules = Rules::default();
@@ -302,7 +350,23 @@ impl Rules {
                 rules.not_cues.entry(name).or_default().extend(phrases.iter().map(|p| phrase_tokens(p)));
             }
             for (name, words) in file.settings {
-                rules.settings.entry(name).or_default().extend(words.into_iter().map(|w| w.to_lowercase()));
+                let mut list = Vec::with_capacity(words.len());
+                for w in words {
+                    let mut w = w.to_lowercase();
+                    // "supporter>supports": the predicate after '>' is spelled as the contract
+                    // spells it (settings are matched lower-case, predicates are minted as is).
+                    if RELATION_SETTINGS.contains(&name.as_str()) {
+                        let Some((phrase, p)) = w.split_once('>') else {
+                            return Err(setting_error(path, text, &name, format!("{w:?} is not \"phrase>predicate\"")));
+                        };
+                        let Some(p) = super::analysis::predicate(p) else {
+                            return Err(setting_error(path, text, &name, format!("{w:?}: {p:?} is no contract predicate")));
+                        };
+                        w = format!("{phrase}>{p}");
+                    }
+                    list.push(w);
+                }
+                rules.settings.entry(name).or_default().extend(list);
             }
             defs.extend(file.rule.into_iter().map(|d| (path.clone(), text.as_str(), d)));
             frame_defs.extend(file.frame.into_iter().map(|d| (path.clone(), text.as_str(), d)));
@@ -319,10 +383,14 @@ impl Rules {
             list.iter()
                 .map(|s| {
                     Slot::parse(s.get_ref()).ok_or_else(|| {
-                        at(path, text, s.span(), format!("{what} {id}: unknown slot class {:?} (a contract class, actor, state_actor, Force, attacker, Number, Date, Name or NamedPlace)", s.get_ref()))
+                        at(path, text, s.span(), format!("{what} {id}: unknown slot class {:?} (a contract class, actor, state_actor, Force, attacker, Number, Date, Name, NamedPlace or Site)", s.get_ref()))
                     })
                 })
                 .collect()
+        };
+        // A predicate is the contract's, spelled as minted.
+        let contract = |path: &PathBuf, text: &str, what: &str, id: &str, p: &toml::Spanned<String>| -> Result<String> {
+            super::analysis::predicate(p.get_ref()).map(str::to_owned).ok_or_else(|| at(path, text, p.span(), format!("{what} {id}: {:?} is no contract predicate", p.get_ref())))
         };
         for (path, text, def) in frame_defs {
             let roles = |list: &[toml::Spanned<String>]| -> Result<Vec<Role>> {
@@ -332,7 +400,7 @@ impl Rules {
             };
             let frame = Frame {
                 id: def.id.clone(),
-                predicate: def.predicate.clone(),
+                predicate: contract(&path, text, "frame", &def.id, &def.predicate)?,
                 verbs: def.verbs.iter().map(|v| v.trim().to_lowercase()).collect(),
                 subject: roles(&def.subject)?,
                 subject_class: slots(&path, text, "frame", &def.id, &def.subject_class)?,
@@ -344,6 +412,15 @@ impl Rules {
                     }
                     v => v.as_ref().map(|v| v.get_ref().clone()),
                 },
+                partner: def
+                    .partner
+                    .iter()
+                    .map(|p| match Role::parse(p.get_ref()) {
+                        Some(Role::Prep(p)) => Ok(p),
+                        _ => Err(at(&path, text, p.span(), format!("frame {}: a partner is a preposition, not {:?}", def.id, p.get_ref()))),
+                    })
+                    .collect::<Result<_>>()?,
+                dates_object: def.dates_object,
                 confidence: def.confidence.clamp(0.0, 1.0),
             };
             if frame.subject.is_empty() || frame.object.is_empty() || frame.verbs.is_empty() {
@@ -356,6 +433,7 @@ impl Rules {
             rules.frames.push(frame);
         }
         for (path, text, def) in defs {
+            let predicate = contract(&path, text, "rule", &def.id, &def.predicate)?;
             let subject_slots = slots(&path, text, "rule", &def.id, &def.subject)?;
             let object_slots = slots(&path, text, "rule", &def.id, &def.object)?;
             let bad = |message: String| Error::Invalid(format!("{}: rule {}: {message}", path.display(), def.id));
@@ -403,7 +481,7 @@ impl Rules {
                 }
                 rules.rules.push(Rule {
                     id,
-                    predicate: def.predicate.clone(),
+                    predicate: predicate.clone(),
                     pattern,
                     anchor,
                     subject: subject_slots.clone(),
@@ -412,10 +490,31 @@ impl Rules {
                     confidence: def.confidence.clamp(0.0, 1.0),
                     pairwise: def.pairwise,
                     literal_object: def.value.clone(),
+                    participant: def.participant,
                 });
+                if def.participant {
+                    rules.participant_rules.push(rules.rules[index].id.clone());
+                }
+                let required = rules.rules[index]
+                    .pattern
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, e)| k != anchor && matches!(e, Elem::Lit(_)))
+                    .filter_map(|(_, e)| match e {
+                        Elem::Lit(w) => Some(w.split('|').map(str::to_owned).collect()),
+                        _ => None,
+                    })
+                    .collect();
+                rules.required.push(required);
             }
         }
         Ok(rules)
+    }
+
+    /// Whether the rule `id` (as recorded in evidence) wants its subject to take part in
+    /// another statement of the sentence (see [`Rule::participant`]).
+    pub fn wants_participant(&self, id: &str) -> bool {
+        !self.participant_rules.is_empty() && self.participant_rules.iter().any(|r| r == id)
     }
 
     /// The frames of a verb lemma.
@@ -471,6 +570,7 @@ fn parse_pattern(p: &str) -> std::result::Result<Vec<Elem>, String> {
             "S" => Elem::Subject,
             "O" => Elem::Object,
             "~" => Elem::Gap(6),
+            "$" => Elem::End,
             _ if w.starts_with('~') => Elem::Gap(w[1..].parse().map_err(|_| format!("bad gap {w}"))?),
             _ if w.starts_with('@') && w.len() > 1 => Elem::Cue(w[1..].to_owned()),
             _ if w.ends_with('?') && w.len() > 1 => Elem::Opt(w[..w.len() - 1].to_lowercase().replace('’', "'")),

@@ -1,12 +1,14 @@
 //! Document + extraction → quads: the document's named graph and what it adds to the facts.
 //!
 //! The document graph (`BASE doc/ID`) holds the document's description (dcterms), the label and
-//! surface forms of each entity it mentions, each fact it states (`S kg:p O`), and one compact
+//! surface forms of each entity it mentions (by a name, or in a statement: a common noun it says
+//! nothing about is left out), each fact it states (`S kg:p O`), and one compact
 //! evidence record per statement and sentence: `kg:fact` (the fact node), `kg:sentence` (its
 //! text), `kg:spans` (character offsets of the sentence, the subject and the object in one
-//! literal), `kg:rule`, `kg:confidence` and, in reported speech, `kg:speaker`.
-//! The default graph gets each fact once and each entity's type, label and Wikidata link: a
-//! pure function of the document, so the facts of a corpus are the union of its documents' and
+//! literal), `kg:by` (the method: the rule applied and the confidence it gave) and, in reported
+//! speech, `kg:speaker`.
+//! The default graph gets each fact once, each entity's type, label and Wikidata link, and each
+//! method's `kg:rule` and `kg:confidence`: a pure function of the document, so the facts of a corpus are the union of its documents' and
 //! shards merge by plain union. A fact's node ([`Vocab::fact`], which evidence points to and the
 //! summary describes) is named after its triple, so it needs no triples of its own.
 //!
@@ -57,7 +59,23 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
     let entity_iris: Vec<NamedNode> =
         extraction.entities.values().map(|e| vocab.entity(e.class.name(), &e.key)).collect();
     let [label, alt_label, same_as] = [iri(ns::RDFS, "label"), iri(ns::SKOS, "altLabel"), iri(ns::OWL, "sameAs")];
-    for (e, node) in extraction.entities.values().zip(&entity_iris) {
+    // The entities the statements name (subject, object, speaker).
+    let mut stated = vec![false; entity_iris.len()];
+    for st in &extraction.statements {
+        stated[st.subject] = true;
+        if let Value::Entity(o) = st.object {
+            stated[o] = true;
+        }
+        if let Some(sp) = st.evidence.speaker {
+            stated[sp] = true;
+        }
+    }
+    for ((e, node), stated) in extraction.entities.values().zip(&entity_iris).zip(stated) {
+        if !stated && !is_named(e) {
+            // A common noun ("residents", "the port") the document says nothing about is no
+            // entity worth recording: it would only crowd searches and counts.
+            continue;
+        }
         let name: Term = Literal::new_simple_literal(&e.label).into();
         // The label in the document graph is what says the document mentions the entity (and
         // which label it gives): the store keeps the default graph's copy while one does.
@@ -80,8 +98,8 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
         }),
     );
     // The predicates, made once per document rather than formatted for every quad.
-    let [fact_of, sentence_of, spans, rule, confidence, speaker] =
-        ["fact", "sentence", "spans", "rule", "confidence", "speaker"].map(|t| vocab.term(t));
+    let [fact_of, sentence_of, spans, by, rule, confidence, speaker] =
+        ["fact", "sentence", "spans", "by", "rule", "confidence", "speaker"].map(|t| vocab.term(t));
     for st in &extraction.statements {
         let subject = &entity_iris[st.subject];
         let subject_key = &extraction.entities[st.subject].key;
@@ -118,13 +136,23 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
             offsets.get(ev.object.end)
         );
         add(&r, spans.clone(), Literal::new_simple_literal(span).into());
-        add(&r, rule.clone(), Literal::new_simple_literal(&ev.rule).into());
-        add(&r, confidence.clone(), Literal::new_typed_literal(decimal(ev.confidence), xsd::DECIMAL).into());
+        let c = decimal(ev.confidence);
+        let method = vocab.method(&ev.rule, &c);
+        add(&r, by.clone(), method.clone().into());
+        fact(&method, rule.clone(), Literal::new_simple_literal(&ev.rule).into());
+        fact(&method, confidence.clone(), Literal::new_typed_literal(c, xsd::DECIMAL).into());
         if let Some(sp) = ev.speaker {
             add(&r, speaker.clone(), entity_iris[sp].clone().into());
         }
     }
     Minted { document: dedup(quads), facts: dedup(facts) }
+}
+
+/// Whether an entity has a name of its own: a Wikidata identity, or a label or surface form
+/// written with a capital (a proper name), not only common nouns.
+fn is_named(e: &crate::extract::Entity) -> bool {
+    let proper = |s: &str| s.chars().next().is_some_and(char::is_uppercase);
+    e.wikidata.is_some() || proper(&e.label) || e.aliases.iter().any(|a| proper(a))
 }
 
 /// Drops repeated quads, keeping the first of each: the same triple stated in several

@@ -3,8 +3,9 @@
 //! Everything kgraph mints lives under one base IRI (default [`DEFAULT_BASE`], set with
 //! `--base`): the ontology at `BASE ontology#`, entities at `BASE entity/CLASS/KEY`, document
 //! graphs at `BASE doc/ID`, facts at `BASE fact/S/P/O` (named after their triple), evidence
-//! records at `BASE evidence/HASH`, the summary graph at `BASE summary`. Everything derives from
-//! content, so the same input gives the same IRIs anywhere.
+//! records at `BASE evidence/HASH`, extraction methods at `BASE method/RULE/CONFIDENCE`, the summary graphs at `BASE summary` (entities) and
+//! `BASE summary/PREDICATE` (each relation's facts). Everything derives from content, so the same
+//! input gives the same IRIs anywhere.
 
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, TermRef};
 use xxhash_rust::xxh3::xxh3_128;
@@ -155,15 +156,48 @@ impl Vocab {
         Some((subject, predicate, object))
     }
 
+    /// How a statement was extracted: a rule applied with a confidence (`BASE method/RULE/C`,
+    /// e.g. `…/method/brokered%2Fcompound/0.9`). Evidence records point to it (`kg:by`), and it
+    /// says its `kg:rule` and `kg:confidence` once, in the default graph: a corpus has a few
+    /// hundred of them, where it has millions of evidence records.
+    pub fn method(&self, rule: &str, confidence: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}method/{}/{}", self.base, iri_segment(rule), iri_segment(confidence)))
+    }
+
+    /// The rule and confidence a method node made by [`Vocab::method`] names.
+    pub fn method_parts(&self, method: NamedNodeRef<'_>) -> Option<(String, f64)> {
+        let rest = method.as_str().strip_prefix(&format!("{}method/", self.base))?;
+        let (rule, confidence) = rest.rsplit_once('/')?;
+        Some((percent_decode(rule)?, percent_decode(confidence)?.parse().ok()?))
+    }
+
     /// An evidence record (one statement of a fact by one sentence), keyed by a content hash.
     pub fn evidence(&self, hash: u128) -> NamedNode {
         NamedNode::new_unchecked(format!("{}evidence/{hash:032x}", self.base))
     }
 
-    /// The graph of the derived summary: documents and best confidence per fact, documents
-    /// per entity.
+    /// The summary graph of the entities (`BASE summary`): documents and preferred label per
+    /// entity.
     pub fn summary_graph(&self) -> NamedNode {
         NamedNode::new_unchecked(format!("{}summary", self.base))
+    }
+
+    /// The summary graph of a relation's facts (`BASE summary/PREDICATE`, e.g.
+    /// `…/summary/supports`): documents and best confidence per fact node. One graph per
+    /// relation, so that a query on one relation reads its facts' counts alone.
+    pub fn fact_summary_graph(&self, fact: NamedNodeRef<'_>) -> NamedNode {
+        let predicate = fact
+            .as_str()
+            .strip_prefix(&format!("{}fact/", self.base))
+            .and_then(|rest| rest.split('/').nth(2))
+            .filter(|p| !p.is_empty())
+            .unwrap_or("other");
+        NamedNode::new_unchecked(format!("{}summary/{predicate}", self.base))
+    }
+
+    /// Whether `graph` is one of the summary graphs (derived: never a document's).
+    pub fn is_summary_graph(&self, graph: &str) -> bool {
+        graph.strip_prefix(self.base.as_str()).is_some_and(|rest| rest == "summary" || rest.starts_with("summary/"))
     }
 
     /// The prefix of every entity IRI (`BASE entity/`).

@@ -162,6 +162,8 @@ pub struct Language {
     closed: HashMap<String, Vec<Closed>>,
     person_nouns: HashSet<String>,
     person_plurals: HashMap<String, String>,
+    floating: HashSet<String>,
+    size_suffixes: HashSet<String>,
 }
 
 fn lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
@@ -185,6 +187,8 @@ impl Language {
             closed: HashMap::new(),
             person_nouns: HashSet::with_capacity(11000),
             person_plurals: HashMap::new(),
+            floating: HashSet::new(),
+            size_suffixes: HashSet::new(),
         };
         let syntax = |path: &Path, line: usize, message: String| Error::Syntax { path: path.to_owned(), line, message };
         for (path, text) in files {
@@ -193,8 +197,19 @@ impl Language {
                 "function_words.tsv" => {
                     for (line, f) in lines(text) {
                         let [word, class, ..] = f[..] else { return Err(syntax(path, line, "expected a word and its class".into())) };
-                        let class = Closed::parse(class).ok_or_else(|| syntax(path, line, format!("unknown word class {class:?}")))?;
-                        l.closed.entry(word.to_lowercase()).or_default().push(class);
+                        // Two lists beside the closed classes, which leave a word's tag alone.
+                        match class {
+                            "floating" => {
+                                l.floating.insert(word.to_lowercase());
+                            }
+                            "size" => {
+                                l.size_suffixes.insert(word.to_lowercase());
+                            }
+                            _ => {
+                                let class = Closed::parse(class).ok_or_else(|| syntax(path, line, format!("unknown word class {class:?}")))?;
+                                l.closed.entry(word.to_lowercase()).or_default().push(class);
+                            }
+                        }
                     }
                 }
                 "verbs.tsv" => {
@@ -236,6 +251,18 @@ impl Language {
     /// Whether a word is one of the closed class `c`.
     pub fn is(&self, lower: &str, c: Closed) -> bool {
         self.closed(lower).contains(&c)
+    }
+
+    /// Whether a word may stand between a subject and its verb ("X also signed", "X and Y
+    /// both signed", "X on Saturday signed": `floating` in function_words.tsv).
+    pub fn is_floating(&self, lower: &str) -> bool {
+        self.floating.contains(lower)
+    }
+
+    /// Whether a word glued to a number by a hyphen makes it the size of what follows ("a
+    /// 1,000-strong force", "a 500-man unit": `size` in function_words.tsv).
+    pub fn is_size_suffix(&self, lower: &str) -> bool {
+        self.size_suffixes.contains(lower)
     }
 
     /// Whether the lemma is a known verb.
@@ -430,13 +457,16 @@ impl Language {
         // Left context that makes a noun: a determiner, a possessive, an adjective, a number,
         // "'s", or a noun ("peace talks"), unless the word is a past or -ing form after a noun
         // (a verb then: "troops withdrew", "rebels holding").
-        let after_det = matches!(prev, Some(Pos::Closed(Closed::Det | Closed::Possessive)) | Some(Pos::Adj) | Some(Pos::Num));
+        // A floating word ("later", "also", "both") before a verb form is an adverb: "the M23
+        // later signed", "X and Y both agreed".
+        let prev_floating = i > 0 && self.floating.contains(&tokens[i - 1].lower) && matches!(prev, Some(Pos::Adj | Pos::Adv));
+        let after_det = matches!(prev, Some(Pos::Closed(Closed::Det | Closed::Possessive)) | Some(Pos::Adj) | Some(Pos::Num)) && !prev_floating;
         let after_s = i > 0 && tokens[i - 1].lower == "'s";
         let after_noun = matches!(prev, Some(Pos::Noun));
         // Right after an auxiliary, a modal, "to" or a pronoun subject it is a verb.
         let after_aux = matches!(prev, Some(Pos::Closed(Closed::Be | Closed::Have | Closed::Do | Closed::Modal | Closed::Negation | Closed::Pronoun | Closed::Relative)));
         let after_to = matches!(prev, Some(Pos::Closed(Closed::To)));
-        let after_adv = matches!(prev, Some(Pos::Adv));
+        let after_adv = matches!(prev, Some(Pos::Adv)) || prev_floating;
         let verb_tag = Tag { pos: Pos::Verb, lemma: Some(lemma.clone()), form: Some(form) };
         let adj_reading = self.adjectives.contains(w);
         match form {
@@ -572,7 +602,11 @@ pub fn verb_groups(tokens: &[Token], tags: &[Tag]) -> Vec<VerbGroup> {
         while start < head && tags[start].pos == Pos::Adv {
             start += 1;
         }
-        let form = tags[head].form.unwrap_or(Form::Base);
+        let mut form = tags[head].form.unwrap_or(Form::Base);
+        // "has been run by", "was hit": a participle like its base form, after "be".
+        if form == Form::Base && be_before {
+            form = Form::Past;
+        }
         // "was signed", "were killed", "has been taken", "being deployed"; "got killed".
         let passive = form == Form::Past && (be_before || (start < head && tokens[start..head].iter().any(|t| t.lower == "got" || t.lower == "get")));
         // "the deal signed by X", "troops killed by": a bare participle before "by".
@@ -638,6 +672,8 @@ mod tests {
         assert_eq!(groups("Three soldiers were killed."), vec![("kill".into(), Passive, Past, false, false)]);
         assert_eq!(groups("The army may have shelled the village."), vec![("shell".into(), Active, Past, false, true)]);
         assert_eq!(groups("the truce brokered by Qatar"), vec![("broker".into(), Passive, Past, false, false)]);
+        // A participle spelled like its base form.
+        assert_eq!(groups("The region has been run by rebels."), vec![("run".into(), Passive, Past, false, false)]);
     }
 
     #[test]

@@ -37,12 +37,9 @@ fn scale(w: &str) -> Option<i64> {
     SCALES.iter().find(|(n, _)| *n == w).map(|(_, v)| *v)
 }
 
-/// Words that, glued to a number by a hyphen, make it the size of what follows: "a
-/// 1,000-strong force", "a 500-man unit", "a 12-member delegation".
-pub const SIZE_SUFFIXES: &[&str] = &["strong", "man", "member", "person", "men"];
-
-/// Parses the number starting at token `i` (after any hedge), if there is one.
-pub fn number_at(tokens: &[Token], i: usize) -> Option<Number> {
+/// Parses the number starting at token `i` (after any hedge), if there is one. `lang` says
+/// which words glued to a number by a hyphen make it a size ("a 1,000-strong force").
+pub fn number_at(tokens: &[Token], i: usize, lang: &super::Language) -> Option<Number> {
     let mut start = i;
     let mut j = i;
     for hedge in HEDGES {
@@ -59,7 +56,7 @@ pub fn number_at(tokens: &[Token], i: usize) -> Option<Number> {
     // A number glued to a following word is an adjective: "seven-day", "30-year-old".
     // ("twenty-one" is a number).
     if tokens.get(j + 1).is_some_and(|n| n.lower == "-" && n.span.start == t.span.end)
-        && tokens.get(j + 2).is_some_and(|w| unit(&w.lower).is_none() && !SIZE_SUFFIXES.contains(&w.lower.as_str()))
+        && tokens.get(j + 2).is_some_and(|w| unit(&w.lower).is_none() && !lang.is_size_suffix(&w.lower))
     {
         return None;
     }
@@ -105,14 +102,14 @@ mod tests {
     use crate::language::text::tokenize;
 
     fn parse(s: &str) -> Option<i64> {
-        number_at(&tokenize(s, 0), 0).map(|n| n.value)
+        number_at(&tokenize(s, 0), 0, super::super::Language::builtin()).map(|n| n.value)
     }
 
     #[test]
     fn model_names_are_no_numbers() {
         // "F-16": the number follows a word and a hyphen.
         let tokens = tokenize("F-16 jets", 0);
-        assert_eq!(number_at(&tokens, 2), None);
+        assert_eq!(number_at(&tokens, 2, super::super::Language::builtin()), None);
     }
 
     #[test]

@@ -373,6 +373,14 @@ fn collect(store: &Store, vocab: &Vocab, graph: Option<GraphNameRef<'_>>) -> Res
                 }
             }
             (o @ Term::NamedNode(_), false) if p == "fact" => evidence.entry(key()).or_default().fact = Some(o.clone()),
+            // The method's IRI names its rule and confidence.
+            (Term::NamedNode(m), false) if p == "by" => {
+                if let Some((rule, confidence)) = vocab.method_parts(m.as_ref()) {
+                    let ev = evidence.entry(key()).or_default();
+                    ev.rule = rule;
+                    ev.confidence = crate::graph::mint::decimal(confidence as f32);
+                }
+            }
             (Term::NamedNode(o), false) if p == "speaker" => {
                 evidence.entry(key()).or_default().speaker = Some(o.clone().into());
             }
@@ -620,9 +628,9 @@ mod tests {
           <https://w3id.org/kgraph/entity/group/pk> rdfs:label "peacekeepers" ; kg:count 1960, 2000 .
           <https://w3id.org/kgraph/entity/country/Q159> kg:brokered <https://w3id.org/kgraph/entity/agreement/d> .
           <http://v/1> kg:fact <https://w3id.org/kgraph/fact/country/Q159/brokered/agreement/d> ; kg:sentence "Russia brokered\nthe truce." ; kg:spans "0-26 0-6 20-25" ;
-              kg:rule "cue:brokered" ; kg:confidence 0.9 .
+              kg:by <https://w3id.org/kgraph/method/cue%3Abrokered/0.9> .
           <http://v/2> kg:fact <https://w3id.org/kgraph/fact/country/Q159/brokered/agreement/d> ; kg:sentence "Moscow mediated." ; kg:spans "30-46 30-36 30-46" ;
-              kg:rule "cue:mediated" ; kg:confidence 0.7 .
+              kg:by <https://w3id.org/kgraph/method/cue%3Amediated/0.7> .
           <https://w3id.org/kgraph/entity/country/Q159> kg:deployed <https://w3id.org/kgraph/entity/group/pk> .
         }
         <https://w3id.org/kgraph/ontology> { kg:Country a owl:Class ; rdfs:label "Country" . }

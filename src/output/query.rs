@@ -221,19 +221,9 @@ pub fn evaluate(store: &Store, text: &str) -> Result<QueryResults<'static>> {
 /// Runs `f`, cancelling `token` if it takes longer than `timeout`: a watchdog thread that ends
 /// as soon as `f` does.
 fn with_timeout<T>(token: CancellationToken, timeout: Option<Duration>, f: impl FnOnce() -> T) -> T {
-    let (done, watch) = mpsc::channel::<()>();
-    let watchdog = timeout.map(|timeout| {
-        std::thread::spawn(move || {
-            if watch.recv_timeout(timeout) == Err(mpsc::RecvTimeoutError::Timeout) {
-                token.cancel();
-            }
-        })
-    });
+    let watchdog = Watchdog::start(token, timeout);
     let result = f();
-    drop(done);
-    if let Some(w) = watchdog {
-        let _ = w.join();
-    }
+    drop(watchdog);
     result
 }
 
@@ -260,6 +250,59 @@ pub fn solutions(
         let more = out.len() == limit && solutions.next().transpose().map_err(eval)?.is_some();
         Ok((out, more))
     })
+}
+
+/// Runs a query to the end (within `timeout`) and writes Oxigraph's plan for it to `out` as
+/// JSON, with the rows and time of each step: what to read when a query is slow. The plan is
+/// written even when the query fails or times out (then the error is returned).
+pub fn explain(store: &Store, query: Prepared, timeout: Option<Duration>, out: &mut dyn Write) -> Result<()> {
+    let Prepared { query, token, origin, .. } = query;
+    let watchdog = Watchdog::start(token, timeout);
+    let (results, explanation) = query.on_store(store).compute_statistics().explain();
+    // The statistics are complete once every row was read.
+    let read = results.map_err(|e| evaluation_error(e, origin.as_deref(), timeout)).and_then(|r| match r {
+        QueryResults::Solutions(solutions) => {
+            solutions.map(|s| s.map(|_| ())).collect::<std::result::Result<(), _>>().map_err(|e| evaluation_error(e, origin.as_deref(), timeout))
+        }
+        QueryResults::Graph(triples) => {
+            triples.map(|t| t.map(|_| ())).collect::<std::result::Result<(), _>>().map_err(|e| evaluation_error(e, origin.as_deref(), timeout))
+        }
+        QueryResults::Boolean(_) => Ok(()),
+    });
+    drop(watchdog);
+    // The plan is written even when the query fails or times out: then most needed.
+    explanation.write_in_json(&mut *out).map_err(|e| Error::io("<output>", e))?;
+    writeln!(out).map_err(|e| Error::io("<output>", e))?;
+    read
+}
+
+/// Cancels a query when its time is up; stops as soon as it is dropped (the query ended).
+struct Watchdog {
+    done: Option<mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watchdog {
+    fn start(token: CancellationToken, timeout: Option<Duration>) -> Self {
+        let (done, watch) = mpsc::channel::<()>();
+        let thread = timeout.map(|timeout| {
+            std::thread::spawn(move || {
+                if watch.recv_timeout(timeout) == Err(mpsc::RecvTimeoutError::Timeout) {
+                    token.cancel();
+                }
+            })
+        });
+        Self { done: Some(done), thread }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        drop(self.done.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// Runs a query and writes its results to `out` as `options` say.

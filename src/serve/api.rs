@@ -119,10 +119,15 @@ impl Queries {
                 "api:names",
                 "SELECT DISTINCT ?e ?name WHERE { GRAPH ?g { ?e rdfs:label|skos:altLabel ?name } }",
             )?,
-            // Every fact between two resources (the default graph holds each once).
+            // Every fact between two resources with its documents and best confidence: one scan
+            // of the relations' summary graphs (`BASE summary/P`, one per predicate P, a fact
+            // node per fact); the predicate is read from the graph's name.
             links: parse(
                 "api:links",
-                "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o) && ?p != rdf:type && ?p != owl:sameAs) }",
+                "SELECT ?g ?s ?o ?documents ?confidence WHERE {
+                   GRAPH ?g { ?f rdf:subject ?s ; rdf:object ?o ; kg:documents ?documents ; kg:bestConfidence ?confidence }
+                   FILTER(isIRI(?o))
+                 }",
             )?,
             // What ?e is: its classes, labels, identities and literal facts.
             own: parse(
@@ -141,18 +146,20 @@ impl Queries {
                    }
                  }",
             )?,
-            // Every sentence that states the fact whose node is ?f, with its document, offsets,
-            // rule, confidence and speaker.
+            // Every sentence that states the fact whose node is ?f, with its document, offsets
+            // and speaker, and the method that found it (`kg:by`: its rule and confidence are
+            // said once, in the default graph).
             evidence: parse(
                 "api:evidence",
                 "SELECT ?f ?g ?id ?title ?date ?text ?spans ?rule ?confidence ?speaker WHERE {
                    GRAPH ?g {
-                     ?v kg:fact ?f ; kg:sentence ?text ; kg:spans ?spans ; kg:rule ?rule ; kg:confidence ?confidence .
+                     ?v kg:fact ?f ; kg:sentence ?text ; kg:spans ?spans ; kg:by ?m .
                      OPTIONAL { ?v kg:speaker ?speaker }
                      ?g dcterms:identifier ?id .
                      OPTIONAL { ?g dcterms:title ?title }
                      OPTIONAL { ?g dcterms:date ?date }
                    }
+                   ?m kg:rule ?rule ; kg:confidence ?confidence .
                  }",
             )?,
             // A document's description.
@@ -228,12 +235,12 @@ async fn json_answer<T: Serialize + Send + 'static>(
 }
 
 /// The summary's counts of the fact `s p o`: documents stating it and best confidence. The
-/// fact's node is named after the triple ([`Vocab::fact`]), so this is an index lookup, not a
-/// query.
+/// fact's node is named after the triple ([`Vocab::fact`]) and its counts are in its relation's
+/// summary graph ([`Vocab::fact_summary_graph`]), so this is an index lookup, not a query.
 fn fact_summary(state: &AppState, s: &str, p: &str, o: &Term) -> std::result::Result<(u64, Option<f64>), Failure> {
     let (Ok(s), Ok(p)) = (NamedNode::new(s), NamedNode::new(p)) else { return Ok((0, None)) };
     let fact = state.vocab.fact(s.as_ref(), p.as_ref(), o.as_ref());
-    let summary = state.vocab.summary_graph();
+    let summary = state.vocab.fact_summary_graph(fact.as_ref());
     let (documents, best) = (state.vocab.term("documents"), state.vocab.term("bestConfidence"));
     let (mut n, mut confidence) = (0, None);
     for q in state.store().quads_for_pattern(Some(fact.as_ref().into()), None, None, Some(summary.as_ref().into())) {
@@ -458,7 +465,8 @@ async fn entity(state: Arc<AppState>, iri: String) -> Answer {
         // by date would cost a second; the count is the summary's. A document may give two
         // labels: one more row, removed here.
         let (rows, _) = select(state, token, &state.api.queries.documents_of, &[("e", e)], Some(MAX_DOCUMENTS * 2))?;
-        let mut documents: Vec<DocumentRef> = rows.iter().filter_map(document_ref).collect();
+        let mut documents: Vec<DocumentRef> =
+            rows.iter().filter_map(document_ref).filter(|d| !state.vocab.is_summary_graph(&d.iri)).collect();
         documents.sort_by(|a, b| a.iri.cmp(&b.iri));
         documents.dedup_by(|a, b| a.iri == b.iri);
         documents.truncate(MAX_DOCUMENTS);
@@ -607,7 +615,7 @@ async fn evidence(State(state): State<Arc<AppState>>, Query(p): Query<EvidencePa
             let (rows, cut) = select(state, token, &state.api.queries.evidence, &bindings, Some(MAX_SENTENCES))?;
             more |= cut;
             for row in &rows {
-                let Some(document) = document_ref(row) else { continue };
+                let Some(document) = document_ref(row).filter(|d| !state.vocab.is_summary_graph(&d.iri)) else { continue };
                 let text = text_of(row, "text").unwrap_or_default();
                 let (start, spans) = text_spans(&text_of(row, "spans").unwrap_or_default());
                 sentences.push(Sentence {
@@ -699,6 +707,10 @@ struct DocumentParams {
 /// `GET /api/document?id=`: a document's description and the facts it states.
 async fn document(State(state): State<Arc<AppState>>, Query(p): Query<DocumentParams>) -> Answer {
     let graph = if p.id.contains(':') { named(&p.id, "id")? } else { state.vocab.document(p.id.trim()) };
+    // The summary graphs are derived counts, not documents.
+    if state.vocab.is_summary_graph(graph.as_str()) {
+        return Err(Failure::not_found(format!("{} is a summary graph, not a document", p.id)));
+    }
     json_answer(&state, move |state, token| {
         let catalog = state.api.catalog();
         let ontology = state.api.ontology();

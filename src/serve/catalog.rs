@@ -1,5 +1,6 @@
 //! Three fixed queries' solutions → an index in memory of the entities (class, label, every
-//! name the documents give them, documents) and of the facts linking them: what search by name,
+//! name the documents give them, documents) and of the facts linking them (with each fact's
+//! documents and best confidence, from the relations' summary graphs): what search by name,
 //! neighbourhoods and shortest paths read, in microseconds, where SPARQL has neither a text
 //! index nor a path search. Loaded at start and after each update; the queries are in `api.rs`
 //! with the others, and run inside Oxigraph (DISTINCT, joins on encoded terms), which is far
@@ -22,7 +23,7 @@ use crate::Result;
 pub const MAX_PATH: usize = 8;
 
 /// The fixed queries that load a catalog (see `api.rs`): typed entities with labels and
-/// document counts, every name documents give, every fact between two resources.
+/// document counts, every name documents give, every fact between two entities with its counts.
 pub(super) struct CatalogQueries<'a> {
     pub(super) entities: &'a Parsed,
     pub(super) names: &'a Parsed,
@@ -96,27 +97,6 @@ pub(super) struct Catalog {
     pub(super) predicates: Vec<String>,
 }
 
-/// The summary's counts of a link's fact (documents, best confidence), read by its fact node.
-fn fact_counts(store: &Store, vocab: &Vocab, row: &QuerySolution) -> Result<(u32, Option<f32>)> {
-    let (Some(Term::NamedNode(s)), Some(Term::NamedNode(p)), Some(o)) = (row.get("s"), row.get("p"), row.get("o")) else {
-        return Ok((0, None));
-    };
-    let fact = vocab.fact(s.as_ref(), p.as_ref(), o.as_ref());
-    let summary = vocab.summary_graph();
-    let (documents, best) = (vocab.term("documents"), vocab.term("bestConfidence"));
-    let (mut n, mut confidence) = (0, None);
-    for q in store.quads_for_pattern(Some(fact.as_ref().into()), None, None, Some(summary.as_ref().into())) {
-        let q = q?;
-        let Term::Literal(l) = &q.object else { continue };
-        if q.predicate == documents {
-            n = l.value().parse().unwrap_or(0);
-        } else if q.predicate == best {
-            confidence = l.value().parse().ok();
-        }
-    }
-    Ok((n, confidence))
-}
-
 impl Catalog {
     /// Runs the three queries on `store` and indexes what they give.
     pub(super) fn load(store: &Store, vocab: &Vocab, queries: &CatalogQueries<'_>, ontology: &Ontology) -> Result<Self> {
@@ -174,13 +154,22 @@ impl Catalog {
         let mut predicates: BTreeMap<String, usize> = BTreeMap::new();
         catalog.links = vec![Vec::new(); catalog.entities.len()];
         let (rows, _) = query::solutions(store, queries.links.prepare(), None, None)?;
+        // `BASE summary/P` → `kg:P`, once per graph.
+        let relations = format!("{}summary/", vocab.base());
+        let mut predicate_of: HashMap<String, Option<String>> = HashMap::new();
         for row in rows {
-            let (Some(s), Some(p), Some(o)) = (iri_of(&row, "s"), iri_of(&row, "p"), iri_of(&row, "o")) else { continue };
+            let (Some(g), Some(s), Some(o)) = (iri_of(&row, "g"), iri_of(&row, "s"), iri_of(&row, "o")) else { continue };
+            let p = predicate_of
+                .entry(g)
+                .or_insert_with_key(|g| {
+                    let local = g.strip_prefix(&relations)?;
+                    Some(format!("{}{local}", vocab.ontology_ns())).filter(|p| ontology.predicates.contains_key(p))
+                })
+                .clone();
+            let Some(p) = p else { continue };
             let (Some(&s), Some(&o)) = (catalog.by_iri.get(&s), catalog.by_iri.get(&o)) else { continue };
-            if !ontology.predicates.contains_key(&p) {
-                continue;
-            }
-            let (documents, confidence) = fact_counts(store, vocab, &row)?;
+            let documents = number_of(&row, "documents").unwrap_or(0.0) as u32;
+            let confidence = number_of(&row, "confidence").map(|c| c as f32);
             let n = predicates.len();
             let p = *predicates.entry(p).or_insert(n);
             catalog.links[s].push(Link { other: o, predicate: p, out: true, documents, confidence });

@@ -1,6 +1,7 @@
-//! The server's routes in process, on a small store in the fact layout (FACT_LAYOUT: facts and
-//! fact nodes in the default graph, evidence records in the document graph, counts in the
-//! summary graph): the API's queries and the protocol's answers, without a socket.
+//! The server's routes in process, on a small store in the fact layout (facts and methods in the
+//! default graph, evidence records in the document graph, entities' counts in `BASE summary`,
+//! each relation's fact counts in `BASE summary/P`): the API's queries and the protocol's
+//! answers, without a socket.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -46,20 +47,30 @@ fn fixture() -> String {
     let node = |iri: &str| oxigraph::model::NamedNode::new(iri.trim_matches(['<', '>'])).unwrap();
     let date = oxigraph::model::Literal::new_typed_literal("2020-11-10", oxigraph::model::vocab::xsd::DATE);
     let fact_of_date = vocab.fact(node(&deal).as_ref(), node(&format!("{kg}date")).as_ref(), date.as_ref().into());
-    q.push(format!("{fact_of_date} <{kg}documents> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> {summary} ."));
+    let fact_summary = |fact: &oxigraph::model::NamedNode, s: &str, o: &str, confidence: &str| {
+        let g = vocab.fact_summary_graph(fact.as_ref());
+        vec![
+            format!("{fact} <{rdf}subject> {s} {g} ."),
+            format!("{fact} <{rdf}object> {o} {g} ."),
+            format!("{fact} <{kg}documents> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> {g} ."),
+            format!("{fact} <{kg}bestConfidence> \"{confidence}\"^^<http://www.w3.org/2001/XMLSchema#decimal> {g} ."),
+        ]
+    };
+    q.extend(fact_summary(&fact_of_date, &deal, &date.to_string(), "0.9"));
     for (s, p, o, f, spans, rule, confidence) in facts {
         // The fact node is named after the triple and has no triples of its own.
-        let fact = format!("{}", vocab.fact(node(&s).as_ref(), node(&format!("{kg}{p}")).as_ref(), node(&o).as_ref().into()));
+        let fact = vocab.fact(node(&s).as_ref(), node(&format!("{kg}{p}")).as_ref(), node(&o).as_ref().into());
+        let method = vocab.method(rule, confidence);
         let evidence = format!("<{B}evidence/{f}>");
         q.push(format!("{s} <{kg}{p}> {o} ."));
         q.push(format!("{s} <{kg}{p}> {o} {doc} ."));
-        q.push(format!("{fact} <{kg}documents> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> {summary} ."));
-        q.push(format!("{fact} <{kg}bestConfidence> \"{confidence}\"^^<http://www.w3.org/2001/XMLSchema#decimal> {summary} ."));
+        q.extend(fact_summary(&fact, &s, &o, confidence));
+        q.push(format!("{method} <{kg}rule> \"{rule}\" ."));
+        q.push(format!("{method} <{kg}confidence> \"{confidence}\"^^<http://www.w3.org/2001/XMLSchema#decimal> ."));
         q.push(format!("{evidence} <{kg}fact> {fact} {doc} ."));
         q.push(format!("{evidence} <{kg}sentence> \"{sentence}\" {doc} ."));
         q.push(format!("{evidence} <{kg}spans> \"0-102 {spans}\" {doc} ."));
-        q.push(format!("{evidence} <{kg}rule> \"{rule}\" {doc} ."));
-        q.push(format!("{evidence} <{kg}confidence> \"{confidence}\"^^<http://www.w3.org/2001/XMLSchema#decimal> {doc} ."));
+        q.push(format!("{evidence} <{kg}by> {method} {doc} ."));
     }
     q.join("\n") + "\n"
 }
@@ -163,6 +174,13 @@ async fn entity_document_and_path() {
     assert_eq!(path["edges"][2]["label"], "official of");
     let (status, _) = get(&app, "/api/document?id=missing").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // The summary graphs are not documents.
+    for summary in [format!("{B}summary"), format!("{B}summary/brokered")] {
+        let (status, _) = get(&app, &format!("/api/document?id={}", enc(&summary))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{summary}");
+    }
+    let ids: Vec<&str> = page["documents"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["d1"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

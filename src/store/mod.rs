@@ -28,7 +28,7 @@ use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
 use oxigraph::model::{BlankNode, GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::{StorageError, Store};
 
-pub use facts::{DocumentQuads, SummaryCounts};
+pub use facts::{DocumentQuads, SummaryCounts, SummaryLedger};
 
 use crate::graph::vocab::{iri, ns, DEFAULT_BASE};
 use crate::graph::Vocab;
@@ -334,32 +334,8 @@ mod tests {
     use std::collections::HashSet;
     use crate::extract::Class;
 
-    const CONTRACT: [&str; 24] = [
-        "brokered",
-        "signed",
-        "supports",
-        "suppliesWeaponsTo",
-        "allyOf",
-        "memberOf",
-        "officialOf",
-        "title",
-        "deployed",
-        "deployedTo",
-        "count",
-        "deathToll",
-        "controls",
-        "captured",
-        "withdrawsFrom",
-        "locatedIn",
-        "capitalOf",
-        "hasMilitaryBaseIn",
-        "accused",
-        "attacked",
-        "protestedAgainst",
-        "stormed",
-        "welcomed",
-        "date",
-    ];
+    /// The contract's predicates, as the extraction mints them.
+    const CONTRACT: [&str; 24] = crate::extract::analysis::PREDICATES;
 
     fn local(iri: &str) -> &str {
         iri.rsplit(['#', '/']).next().unwrap_or(iri)
@@ -396,6 +372,8 @@ mod tests {
             "fact",
             "sentence",
             "spans",
+            "by",
+            "Method",
             "rule",
             "confidence",
             "speaker",

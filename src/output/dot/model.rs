@@ -254,7 +254,7 @@ impl Model {
             Some(g) => read_document_facts(store, vocab, g, &predicates)?,
         };
         model.ontology = ontology;
-        read_entities(store, &mut model, graph.as_ref())?;
+        read_entities(store, &mut model, graph.as_ref(), Some(GraphNameRef::DefaultGraph))?;
         Ok(model)
     }
 
@@ -291,7 +291,7 @@ impl Model {
             }
         }
         model.ontology = ontology;
-        read_entities(&result, &mut model, None)?;
+        read_entities(&result, &mut model, None, None)?;
         // What the result does not say about its resources, the store may.
         let missing: Vec<String> = model
             .entities
@@ -561,12 +561,26 @@ fn subject_of(subject: &NamedOrBlankNode) -> String {
     }
 }
 
-/// The summary graph: fact node IRI → (documents, best confidence).
-fn read_summary(store: &Store, vocab: &Vocab) -> Result<HashMap<NamedOrBlankNode, (usize, Option<f64>)>> {
-    let summary = vocab.summary_graph();
+/// The summary graphs of the relations: fact node IRI → (documents, best confidence).
+fn read_summary(store: &Store, vocab: &Vocab, predicates: &[NamedNode]) -> Result<HashMap<NamedOrBlankNode, (usize, Option<f64>)>> {
     let mut out: HashMap<NamedOrBlankNode, (usize, Option<f64>)> = HashMap::new();
+    for predicate in predicates {
+        let local = predicate.as_str().rsplit(['#', '/']).next().unwrap_or_default();
+        let graph = NamedNode::new_unchecked(format!("{}summary/{local}", vocab.base()));
+        read_summary_graph(store, vocab, graph.as_ref(), &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The counts one summary graph gives its fact nodes.
+fn read_summary_graph(
+    store: &Store,
+    vocab: &Vocab,
+    graph: oxigraph::model::NamedNodeRef<'_>,
+    out: &mut HashMap<NamedOrBlankNode, (usize, Option<f64>)>,
+) -> Result<()> {
     for (slot, p) in [vocab.term("documents"), vocab.term("bestConfidence")].iter().enumerate() {
-        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, Some(summary.as_ref().into())) {
+        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, Some(graph.into())) {
             let q = q?;
             let Term::Literal(l) = &q.object else { continue };
             let entry = out.entry(q.subject).or_default();
@@ -576,15 +590,15 @@ fn read_summary(store: &Store, vocab: &Vocab) -> Result<HashMap<NamedOrBlankNode
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The facts of the corpus: every triple of the default graph with a fact predicate, with its
-/// counts from the summary. One scan per predicate and two of the summary: a fact's node is
-/// computed from the triple, so nothing is looked up per fact. A symmetric fact stated both
+/// counts from the summary. Per relation, one scan of its facts and two of its summary graph: a
+/// fact's node is computed from the triple, so nothing is looked up per fact. A symmetric fact stated both
 /// ways gets the graphs of its evidence, so that its one edge counts each document once.
 fn read_corpus_facts(store: &Store, vocab: &Vocab, predicates: &[NamedNode], ontology: &Ontology) -> Result<Vec<Fact>> {
-    let summary = read_summary(store, vocab)?;
+    let summary = read_summary(store, vocab, predicates)?;
     let mut facts: Vec<Fact> = Vec::new();
     for p in predicates {
         for q in store.quads_for_pattern(None, Some(p.as_ref()), None, Some(GraphNameRef::DefaultGraph)) {
@@ -643,10 +657,11 @@ fn read_document_facts(store: &Store, vocab: &Vocab, graph: &NamedNode, predicat
         fact_of.insert(q.subject, q.object);
     }
     let mut best: HashMap<Term, f64> = HashMap::new();
-    for q in store.quads_for_pattern(None, Some(vocab.term("confidence").as_ref()), None, Some(g)) {
+    // The confidence is the method's, which its IRI names.
+    for q in store.quads_for_pattern(None, Some(vocab.term("by").as_ref()), None, Some(g)) {
         let q = q?;
-        let (Some(f), Term::Literal(l)) = (fact_of.get(&q.subject), &q.object) else { continue };
-        let Ok(c) = l.value().parse::<f64>() else { continue };
+        let (Some(f), Term::NamedNode(m)) = (fact_of.get(&q.subject), &q.object) else { continue };
+        let Some((_, c)) = vocab.method_parts(m.as_ref()) else { continue };
         let entry = best.entry(f.clone()).or_insert(c);
         *entry = entry.max(c);
     }
@@ -678,7 +693,6 @@ fn read_document_facts(store: &Store, vocab: &Vocab, graph: &NamedNode, predicat
 /// The triples of a CONSTRUCT result, with the counts the store's summary has for those it
 /// holds as facts.
 fn read_result_facts(result: &Store, store: &Store, vocab: &Vocab) -> Result<Vec<Fact>> {
-    let summary = vocab.summary_graph();
     let [documents, best] = [vocab.term("documents"), vocab.term("bestConfidence")];
     let mut facts = Vec::new();
     for q in result.iter() {
@@ -687,6 +701,7 @@ fn read_result_facts(result: &Store, store: &Store, vocab: &Vocab) -> Result<Vec
         let (mut n, mut confidence) = (0, None);
         if let NamedOrBlankNode::NamedNode(s) = &q.subject {
             let f = vocab.fact(s.as_ref(), q.predicate.as_ref(), q.object.as_ref());
+            let summary = vocab.fact_summary_graph(f.as_ref());
             for v in store.quads_for_pattern(Some(f.as_ref().into()), None, None, Some(summary.as_ref().into())) {
                 let v = v?;
                 let Term::Literal(l) = &v.object else { continue };
@@ -714,7 +729,16 @@ fn read_result_facts(result: &Store, store: &Store, vocab: &Vocab) -> Result<Vec
 /// The entities of `store`: those typed with an ontology class (in the default graph, where
 /// each entity's type and label are; with `document`, only those that document names) and those
 /// the facts name, with their labels (and the surface forms the documents give them) and classes.
-fn read_entities(store: &Store, model: &mut Model, document: Option<&NamedNode>) -> Result<()> {
+///
+/// `label_graph` is where canonical labels are: the default graph of a kgraph store (its documents'
+/// `rdfs:label`s, hundreds of thousands in a large store, are not read), anywhere in a CONSTRUCT
+/// result.
+fn read_entities(
+    store: &Store,
+    model: &mut Model,
+    document: Option<&NamedNode>,
+    label_graph: Option<GraphNameRef<'_>>,
+) -> Result<()> {
     let rdf_type = NamedNode::new_unchecked(format!("{}type", ns::RDF));
     let in_document: Option<HashSet<NamedOrBlankNode>> = match document {
         None => None,
@@ -760,7 +784,8 @@ fn read_entities(store: &Store, model: &mut Model, document: Option<&NamedNode>)
         (iri(ns::SCHEMA, "alternateName"), None),
     ];
     for (p, rank) in &properties {
-        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, None) {
+        let graph = if *rank == Some(1) { label_graph } else { None };
+        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, graph) {
             let q = q?;
             let Term::Literal(l) = &q.object else { continue };
             let e = subject_of(&q.subject);
@@ -769,11 +794,8 @@ fn read_entities(store: &Store, model: &mut Model, document: Option<&NamedNode>)
             }
             let entry = labels.entry(e).or_default();
             match rank {
-                // An rdfs:label in a document graph is that document's: an alias of the entity.
-                Some(rank) if q.graph_name.is_default_graph() || *rank != 1 => {
-                    entry.0.insert((*rank, l.value().to_owned()))
-                }
-                _ => entry.1.insert(l.value().to_owned()),
+                Some(rank) => entry.0.insert((*rank, l.value().to_owned())),
+                None => entry.1.insert(l.value().to_owned()),
             };
         }
     }

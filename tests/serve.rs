@@ -410,6 +410,16 @@ fn the_page_and_its_api_on_the_seeds() {
     let neighbours = api(&format!("neighbours?entity={}", enc(iri)));
     let groups = neighbours["groups"].as_array().unwrap();
     assert!(!groups.is_empty(), "{neighbours}");
+    // Each link carries its fact's counts from the relation's summary graph, best-attested first.
+    for group in groups {
+        let list = group["neighbours"].as_array().unwrap();
+        for n in list {
+            assert!(n["fact_documents"].as_u64().is_some_and(|d| d >= 1), "{group}");
+            assert!(n["confidence"].as_f64().is_some_and(|c| c > 0.0 && c <= 1.0), "{group}");
+        }
+        let documents: Vec<u64> = list.iter().map(|n| n["fact_documents"].as_u64().unwrap()).collect();
+        assert!(documents.windows(2).all(|w| w[0] >= w[1]), "{group}");
+    }
     let group = &groups[0];
     let other = group["neighbours"][0]["iri"].as_str().unwrap();
     let (s, o) = if group["direction"] == "out" { (iri, other) } else { (other, iri) };
@@ -421,6 +431,7 @@ fn the_page_and_its_api_on_the_seeds() {
         assert!(parts.iter().any(|p| p["mark"] == "subject" || p["mark"] == "both"), "{sentence}");
         assert!(sentence["document"]["id"].as_str().is_some_and(|d| d.len() > 3), "{sentence}");
         assert!(sentence["confidence"].as_f64().is_some_and(|c| c > 0.0 && c <= 1.0));
+        assert!(sentence["rule"].as_str().is_some_and(|r| !r.is_empty()), "{sentence}");
     }
     let doc = sentences[0]["document"]["id"].as_str().unwrap();
     let document = api(&format!("document?id={doc}"));

@@ -155,9 +155,14 @@ pub fn clean(doc: &Document) -> Body {
         let s = text[b.span.clone()].trim_end_matches(['"', '”', '’', '\'', ')', ']', '}']);
         matches!(b.quality, Quality::Neutral) && b.words >= 6 && s.ends_with(['.', '!', '?'])
     };
+    // Photo captions state facts of the story ("Palestinians celebrate in Khan Younis, southern
+    // Gaza, January 15, 2025. REUTERS/Name"), above the body or inside it.
+    let spans: Vec<Range<usize>> = classified.iter().map(|b| b.span.clone()).collect();
+    let caption_at = |i: usize| caption(&text[spans[i].clone()], spans.get(i + 1).map(|n| &text[n.clone()]));
     let mut body = Body { headline: headline.map(|h| classified[h].span.clone()), ..Body::default() };
     for (i, b) in classified.into_iter().enumerate() {
-        if Some(i) == headline || fallback && sentence_like(&b) {
+        let kept_anyway = best_range.contains(&i) && !matches!(b.quality, Quality::Bad(_));
+        if Some(i) == headline || fallback && sentence_like(&b) || !kept_anyway && !matches!(b.quality, Quality::Bad("mostly links")) && caption_at(i) {
             body.blocks.push(b.span);
         } else if !best_range.contains(&i) {
             body.dropped.push(Dropped { span: b.span, reason: "outside the article body" });
@@ -170,20 +175,60 @@ pub fn clean(doc: &Document) -> Body {
     body
 }
 
+/// Photo credits that close or follow a caption.
+const CREDITS: &[&str] = &["reuters/", "(ap photo", "ap photo/", "getty images", "afp via", "/afp", "(photo by", "(photo:", "photo credit", "epa-efe", "/handout", "via reuters", "image courtesy", "(photo courtesy"];
+
+/// Whether a block is a photo caption: a sentence of six words or more that carries a photo
+/// credit or is followed by one, or that ends with a place and the day the photo was taken
+/// ("… in Yerevan, Armenia 27 October 2020").
+fn caption(s: &str, next: Option<&str>) -> bool {
+    let words = |t: &str| t.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
+    // Captions are short sentences.
+    if s.len() > 400 || words(s) < 6 {
+        return false;
+    }
+    let lower = s.to_lowercase();
+    let credit_at = CREDITS.iter().filter_map(|c| lower.find(c)).min();
+    let lowercase_word = |t: &str| t.split_whitespace().any(|w| w.len() > 2 && w.chars().all(|c| c.is_lowercase()) && !STOPWORDS.contains(w));
+    let sentence = |t: &str| words(t) >= 6 && lowercase_word(t);
+    if let Some(at) = credit_at {
+        return sentence(&s[..at]);
+    }
+    let credit_follows = next.is_some_and(|n| {
+        let n = n.to_lowercase();
+        words(&n) <= 8 && CREDITS.iter().any(|c| n.contains(c))
+    });
+    if credit_follows && sentence(s) {
+        return true;
+    }
+    // Ends with a full date after a comma-separated place: "… in Kyiv, Ukraine, January 5, 2023."
+    let trimmed = s.trim_end_matches(['.', ' ']);
+    if !trimmed.ends_with(|c: char| c.is_ascii_digit()) || !trimmed.contains(", ") || !sentence(trimmed) {
+        return false;
+    }
+    let dates = crate::language::dates::absolute_dates(trimmed);
+    dates.last().is_some_and(|(r, _)| r.end == trimmed.len() && trimmed[..r.start].contains(", ")) && sentence(trimmed) && words(s) <= 40
+}
+
 fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
     let mut words = 0usize;
     let mut stop = 0usize;
     let mut capitalised = 0usize;
+    // Lower-case content words ("supported", "visit"): prose has them, menus and name lists not.
+    let mut lower_content = 0usize;
     for w in s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
         if !w.chars().any(char::is_alphabetic) {
             continue;
         }
         words += 1;
-        if STOPWORDS.contains(w.to_lowercase().as_str()) {
+        let is_stop = STOPWORDS.contains(w.to_lowercase().as_str());
+        if is_stop {
             stop += 1;
         }
         if w.chars().next().is_some_and(char::is_uppercase) {
             capitalised += 1;
+        } else if !is_stop && w.len() > 2 && w.bytes().all(|b| b.is_ascii_lowercase()) {
+            lower_content += 1;
         }
     }
     let chars = s.len().max(1);
@@ -195,9 +240,10 @@ fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
         Quality::Bad("mostly links")
     } else if repeated && (words < 12 || !terminal) {
         Quality::Bad("repeated widget text")
-    } else if words >= 5 && stop_ratio < 0.12 && capitalised * 10 >= words * 6 && !(terminal && words >= 8 && stop >= 2) {
+    } else if words >= 5 && stop_ratio < 0.12 && capitalised * 10 >= words * 6 && !(terminal && words >= 8 && (stop >= 2 || lower_content >= 1 && stop + lower_content >= 2)) {
         // A sentence dense with names ("Arab League Secretary General X undertook mediation
-        // between Syria and Y.") is still a sentence: it ends like one and has function words.
+        // between Syria and Y.", "Ivorian President X received Ghanaian President Y in
+        // Abidjan.") is still a sentence: it ends like one and has function or content words.
         Quality::Bad("list of names or menu items")
     } else if s.starts_with(|c: char| c.is_ascii_digit()) && s[1..].trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(' ') && words < 20 && !terminal {
         Quality::Bad("numbered list item")
@@ -272,5 +318,32 @@ mod tests {
         let kept = body_text(text);
         assert_eq!(kept.len(), 3, "{kept:?}");
         assert!(!kept.iter().any(|b| b.contains("Skip") || b.contains("Daily Planet")));
+    }
+
+    #[test]
+    fn a_wire_sentence_dense_with_names_is_the_body() {
+        for text in [
+            "Russian President Vladimir Putin has long supported Venezuelan President Nicolas Maduro.\n",
+            "Ivorian President Alassane Ouattara received Ghanaian President John Mahama in Abidjan.\n",
+        ] {
+            assert_eq!(body_text(text).len(), 1, "{text}");
+        }
+        assert!(body_text("Home News World Africa Middle East Ukraine Sport Business Opinion.\n").is_empty());
+    }
+
+    #[test]
+    fn photo_captions_are_kept() {
+        let body = "The army said on Monday that its troops had pushed the rebels out of the town after two days of fighting, and that the road to the capital was open again.\n\
+            Officials said the talks between the two sides would resume next week in the capital, under the mediation of the regional bloc, if the truce held.\n";
+        for caption in [
+            "Palestinians celebrate in Khan Younis, southern Gaza, January 15, 2025. REUTERS/Hatem Khaled",
+            "A Ukrainian soldier walks past trenches near Debaltseve, Ukraine, February 16, 2015. (AP Photo/Ivan Petrov)",
+            "Displaced families shelter in a school in Port Sudan, Sudan, June 3, 2024",
+        ] {
+            let text = format!("Skip to content\n{caption}\nPublished 3 June 2024\n{body}Sign up for our newsletter\n");
+            let kept = body_text(&text);
+            assert!(kept.iter().any(|b| b == caption), "{caption}: {kept:?}");
+            assert!(!kept.iter().any(|b| b.starts_with("Skip") || b.starts_with("Published") || b.starts_with("Sign up")), "{kept:?}");
+        }
     }
 }

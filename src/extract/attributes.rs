@@ -33,7 +33,9 @@ pub(crate) fn attributes(
     a: &Analysis,
     text: &str,
     lexicon: &Lexicon,
+    date: Option<chrono::NaiveDate>,
     last_country: &Option<EntRef>,
+    salient_country: Option<&EntRef>,
     main_war: &Option<EntRef>,
     titles_said: &mut foldhash::HashMap<(String, usize), String>,
 ) -> Vec<Found> {
@@ -44,6 +46,12 @@ pub(crate) fn attributes(
         let Some(person) = m.alts.first() else { continue };
         let title = &lexicon.titles[*t];
         if title.kind == lexicon::TitleKind::Honorific {
+            continue;
+        }
+        // A religious title beside an office is no title of its own: "Iran's religious leader
+        // Ayatollah X" holds one title, said two ways.
+        let offices = m.title.iter().chain(m.also_title.iter()).filter(|(o, _, _)| lexicon.titles[*o].kind != lexicon::TitleKind::Religious).count();
+        if title.kind == lexicon::TitleKind::Religious && offices > 0 {
             continue;
         }
         // The title as the text says it ("chairman", "Defense Secretary"), not the
@@ -69,7 +77,8 @@ pub(crate) fn attributes(
         let body_before = mi.checked_sub(1).and_then(|b| {
             let prev = &a.mentions[b];
             let between = text.get(prev.span.end..tspan.start).unwrap_or("x");
-            (between.trim().is_empty()).then(|| prev.alts.iter().find(|r| r.class == Class::Organization).cloned()).flatten()
+            // A named body ("Parliament Speaker"), not a common noun ("military spokesman").
+            (between.trim().is_empty() && !super::rules::transparent(prev)).then(|| prev.alts.iter().find(|r| r.class == Class::Organization).cloned()).flatten()
         });
         // "The rebel Kurdistan Workers' Party … its leader Abdullah Ocalan": a possessive
         // pronoun before the title is the sentence's subject, the first organisation (or state)
@@ -77,8 +86,27 @@ pub(crate) fn attributes(
         let possessed = (m.tokens.start > 0 && matches!(a.tokens[m.tokens.start - 1].lower.as_str(), "its" | "their"))
             .then(|| a.mentions[..mi].iter().find_map(|x| x.alts.iter().find(|r| matches!(r.class, Class::Organization | Class::Country)).cloned()))
             .flatten();
+        // A person of the actor lists holds the office their dated role gives at the
+        // document's date ("President Joe Biden" in 2024: the United States), or none then.
+        use lexicon::TitleKind as K;
+        let civil = !matches!(title.kind, K::Military | K::Honorific | K::Religious | K::Expert | K::Media | K::Counterpart | K::Local | K::Party | K::Legislative);
+        let known = date.filter(|_| civil).and_then(|d| lexicon.office_at(&person.label, d).or_else(|| lexicon.office_at(&person.surface, d)));
         let (office, rule, confidence) = match office.clone().or(body_before).or(possessed) {
             Some(o) => (Some(o), "officialOf/title-modifier", 0.9),
+            None if known.is_some() => match known {
+                Some(lexicon::Office::Country(c)) => {
+                    let country = &lexicon.countries[c];
+                    let r = EntRef { class: Class::Country, key: lexicon.country_key(c), label: country.name.clone(), wikidata: country.wikidata.clone(), surface: country.name.clone() };
+                    (Some(r), "officialOf/known-role", 0.7)
+                }
+                Some(lexicon::Office::Org(o)) => {
+                    let org = &lexicon.orgs[o];
+                    let label = org.name.split(" (").next().unwrap_or(&org.name).to_owned();
+                    let r = EntRef { class: Class::Organization, key: lexicon.org_key(o), label: label.clone(), wikidata: org.wikidata.clone(), surface: label };
+                    (Some(r), "officialOf/known-role", 0.7)
+                }
+                _ => (None, "", 0.0),
+            },
             // An official named as an object or a possessor ("met with President X", "welcomed
             // President X's statement") is another country's, as often as not: no guess.
             None if national && !governed(a, m.tokens.start, false) && !a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "'s") => {
@@ -98,11 +126,16 @@ pub(crate) fn attributes(
                     .or_else(|| if speaker { None } else { candidates().find_map(country) });
                 match here {
                     Some(c) => (Some(c), "officialOf/title-context-sentence", 0.6),
-                    None => (last_country.clone(), "officialOf/title-context-document", 0.5),
+                    // From the document only when the country it last spoke of is the one it is
+                    // about (named most): "President-elect Donald Trump" after a sentence about
+                    // Qatar in a story about Israel is no guess.
+                    None => (last_country.clone().filter(|c| salient_country.is_none_or(|s| s.key == c.key)), "officialOf/title-context-document", 0.5),
                 }
             }
             None => (None, "", 0.0),
         };
+        // A cleric holds no office of the state ("Iraq's top Shiite cleric, Grand Ayatollah X").
+        let office = office.filter(|o| !(title.kind == lexicon::TitleKind::Religious && o.class == Class::Country));
         if let Some(o) = office {
             if matches!(o.class, Class::Country | Class::Organization | Class::Place) {
                 found.push(Found {
@@ -132,7 +165,6 @@ pub(crate) fn attributes(
     }
     // Counted groups: "1,960 military personnel", "90 armored personnel carriers".
     let death: &[Vec<String>] = rules.cues.get("die").map(Vec::as_slice).unwrap_or(&[]);
-    let kills: &[Vec<String>] = rules.cues.get("kill_verb").map(Vec::as_slice).unwrap_or(&[]);
     for (k, item) in a.items.iter().enumerate() {
         let Item::Mention(mi) = *item else { continue };
         let Some(Value::Integer(n)) = a.mentions[mi].value else { continue };
@@ -152,22 +184,29 @@ pub(crate) fn attributes(
         while j < a.items.len() && j <= k + 4 && matches!(a.items[j], Item::Token(t) if modifier(t)) {
             j += 1;
         }
-        // "800-strong Bangladeshi contingent": a nationality before the group is the group's.
-        if matches!(a.items.get(j), Some(Item::Mention(m)) if a.mentions[*m].tokens.len() == 1 && a.mentions[*m].alts.first().is_some_and(|r| r.class == Class::Country))
+        // "800-strong Bangladeshi contingent", "25,000 Rohingya refugees": a nationality or a
+        // people's name no list knows before the group is the group's.
+        if matches!(a.items.get(j), Some(Item::Mention(m)) if a.mentions[*m].tokens.len() == 1 && (a.mentions[*m].alts.first().is_some_and(|r| r.class == Class::Country) || a.mentions[*m].unknown_name))
             && matches!(a.items.get(j + 1), Some(Item::Mention(m)) if a.mentions[*m].alts.iter().any(|r| r.class == Class::Group))
         {
             j += 1;
         }
         let Some(Item::Mention(gi)) = a.items.get(j) else { continue };
         let Some(group) = a.mentions[*gi].alts.iter().find(|r| r.class == Class::Group) else { continue };
+        // "one activist group", "two militia commanders": the group noun modifies the head
+        // that follows, which the number counts.
+        if matches!(a.items.get(j + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Noun) {
+            continue;
+        }
         // Counts are for units and equipment, not for victims or bystanders.
         if a.mentions[*gi].group.as_ref().is_some_and(|g| rules.setting("uncounted_groups").contains(&lexicon.nominals[g.nominal].name)) {
             continue;
         }
         let dies = (j + 1..(j + 8).min(a.items.len())).any(|x| one_word_cue(&a, x, death));
         // "killing two crew members": the number counts the dead, not a unit.
-        let killed = k >= 1 && one_word_cue(&a, k - 1, kills);
-        if dies || killed || n <= 0 {
+        let killed = (1..=3).any(|len| k >= len && rules.cue_at("kill_verb", a, k - len) == Some(len));
+        // A group of one is no group: "one opposition party", "one activist".
+        if dies || killed || n <= 1 {
             continue;
         }
         found.push(Found {
@@ -248,10 +287,11 @@ pub(crate) fn attributes(
 /// Whether the noun phrase starting at token `t` is a preposition's object: a preposition
 /// before it, past a determiner or an adjective ("in Liberia", "with the Ethiopian army");
 /// "of" counts only with `genitive` ("the resignation of Prime Minister X" is still about X).
-fn governed(a: &Analysis, t: usize, genitive: bool) -> bool {
+pub(crate) fn governed(a: &Analysis, t: usize, genitive: bool) -> bool {
     use crate::language::{Closed, Pos};
     let mut k = t;
-    while k > 0 && matches!(a.tags[k - 1].pos, Pos::Closed(Closed::Det) | Pos::Adj) {
+    // Past determiners and modifiers, a participle too ("into neighbouring Chad").
+    while k > 0 && (matches!(a.tags[k - 1].pos, Pos::Closed(Closed::Det) | Pos::Adj) || a.tags[k - 1].pos == Pos::Verb && a.tags[k - 1].form == Some(crate::language::Form::Gerund) && k >= 2 && matches!(a.tags[k - 2].pos, Pos::Closed(Closed::Preposition | Closed::Det))) {
         k -= 1;
     }
     k > 0 && matches!(a.tags[k - 1].pos, Pos::Closed(Closed::Preposition | Closed::To)) && (genitive || a.tokens[k - 1].lower != "of")

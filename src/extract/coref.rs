@@ -20,6 +20,7 @@ pub(crate) fn resolve_groups(
     qualified: &[(GroupInfo, Vec<EntRef>)],
     lexicon: &Lexicon,
     last_country: Option<&EntRef>,
+    salient_country: Option<&EntRef>,
 ) {
     let anaphora = lexicon.rules.setting("group_anaphora");
     let generic = lexicon.rules.setting("generic_group_nouns");
@@ -43,7 +44,25 @@ pub(crate) fn resolve_groups(
             .find(|r| r.class == Class::Country || r.class == Class::Organization && m.group.is_none() && !super::rules::transparent(m) && m.title.is_none())
             .map(|r| (m.span.start, r.clone()))
     });
-    for m in &mut a.mentions {
+    // Where each actor named by a proper name (a state, an organisation) starts, for "Russia
+    // has deployed troops" (Russia's) against "…, and the SADC deployed a force" (not Russia's).
+    let actors: Vec<(usize, String)> = a
+        .mentions
+        .iter()
+        .filter(|m| !super::rules::transparent(m) && m.title.is_none())
+        .filter_map(|m| m.alts.first().filter(|r| matches!(r.class, Class::Country | Class::Organization)).map(|r| (m.span.start, r.key.clone())))
+        .collect();
+    // "the government in Tripoli", "the junta in Myanmar": the state a body is placed in.
+    let placed_in: Vec<Option<EntRef>> = (0..a.mentions.len())
+        .map(|k| {
+            let m = &a.mentions[k];
+            let next = a.mentions.get(k + 1)?;
+            (a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "in") && next.tokens.start == m.tokens.end + 1)
+                .then(|| next.alts.iter().find(|r| r.class == Class::Country).cloned())
+                .flatten()
+        })
+        .collect();
+    for (k, m) in a.mentions.iter_mut().enumerate() {
         let Some(info) = &m.group else { continue };
         // "its servicemen", "their troops": the owner is named in the same sentence.
         let possessed = m.tokens.start > 0 && ["its", "their"].contains(&a.tokens[m.tokens.start - 1].lower.as_str());
@@ -63,7 +82,9 @@ pub(crate) fn resolve_groups(
         // "Russia has deployed troops": with exactly one country named before it in the
         // sentence, an armed group noun is that country's.
         let before: BTreeSet<String> = countries.iter().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r.key.clone()).collect();
-        if ["armed", "peacekeeping"].contains(&info.role.as_str()) && before.len() == 1 && !possessed {
+        let last_actor = actors.iter().rev().find(|(at, _)| *at < m.span.start).map(|(_, k)| k);
+        let nearest_is_state = last_actor.is_some_and(|k| before.contains(k));
+        if ["armed", "peacekeeping"].contains(&info.role.as_str()) && before.len() == 1 && nearest_is_state && !possessed {
             let (_, state) = countries.iter().find(|(at, _)| *at < m.span.start).expect("one country before");
             if let Some(c) = (0..lexicon.countries.len()).find(|&c| lexicon.country_key(c) == state.key) {
                 let nom = &lexicon.nominals[info.nominal];
@@ -81,6 +102,14 @@ pub(crate) fn resolve_groups(
                 m.alts = vec![st, group];
                 continue;
             }
+        }
+        // "a regional force", "another contingent": an indefinite noun introduces a new group.
+        let mut d = m.tokens.start;
+        while d > 0 && matches!(a.tags[d - 1].pos, crate::language::Pos::Adj | crate::language::Pos::Adv) {
+            d -= 1;
+        }
+        if d > 0 && matches!(a.tokens[d - 1].lower.as_str(), "a" | "an" | "another") && !info.anaphoric {
+            continue;
         }
         let here = if possessed { &antecedents[this_sentence..] } else { &antecedents[..0] };
         // "Its forces" with no group of its owner in the sentence: the forces of the first state
@@ -103,7 +132,13 @@ pub(crate) fn resolve_groups(
             .or_else(|| antecedents.iter().rev().find(|(g, _)| compatible(g)))
             .or_else(|| qualified.iter().find(|(g, _)| g.nominal == info.nominal));
         if found.is_none() && info.anaphoric {
-            m.alts.clear();
+            // "the government", "the junta" with no body named before: the state it is placed
+            // in ("the junta in Myanmar"), else the state the document is about, if it has one.
+            let state_body = lexicon.rules.setting("state_bodies").contains(&lexicon.nominals[info.nominal].name);
+            match placed_in[k].as_ref().or(salient_country).filter(|_| state_body) {
+                Some(c) => m.alts = vec![EntRef { surface: c.label.clone(), ..c.clone() }],
+                None => m.alts.clear(),
+            }
             continue;
         }
         if let Some((_, alts)) = found {

@@ -100,6 +100,17 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                 if matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Preposition))) && word(a, q - 1) != "of" {
                     break;
                 }
+                // "The trial of the officers was moved": a common noun before "of" heads the
+                // phrase, unless it is one of number or part ("hundreds of protesters").
+                if word(a, q - 1) == "of" && q >= 2 && matches!(pos_of(a, q - 2), Some(Pos::Noun)) && !lang.is_quantity(word(a, q - 2)) {
+                    return None;
+                }
+                // So does a common noun for a place, event or agreement before "of" a name of
+                // another class ("the headquarters of the UN mission was moved"; but "the town
+                // of Kunduz" names the town).
+                if word(a, q - 1) == "of" && q >= 2 && common_head(a, q - 2).is_some_and(|c| Some(c) != class_of(a, ku)) {
+                    return Some(q - 2);
+                }
                 q -= 1;
                 hops += 1;
             }
@@ -140,6 +151,24 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
     None
 }
 
+/// The class of a common-noun mention at item `k` that names a place, an event or an
+/// agreement ("the headquarters", "the trial", "the deal").
+fn common_head(a: &Analysis, k: usize) -> Option<super::Class> {
+    use super::Class::{Agreement, Event, Place};
+    match a.items.get(k) {
+        Some(Item::Mention(m)) if relate::transparent(&a.mentions[*m]) => a.mentions[*m].alts.first().map(|r| r.class).filter(|c| matches!(c, Place | Event | Agreement)),
+        _ => None,
+    }
+}
+
+/// The class of the first reading of the mention at item `k`.
+fn class_of(a: &Analysis, k: usize) -> Option<super::Class> {
+    match a.items.get(k) {
+        Some(Item::Mention(m)) => a.mentions[*m].alts.first().map(|r| r.class),
+        _ => None,
+    }
+}
+
 /// The antecedent of a relative pronoun whose nearest noun is the mention at `k`: that
 /// mention, or the agreement or event a prepositional phrase ending in it qualifies ("the
 /// ceasefire between Thailand and Cambodia, which took effect", "the truce in Yemen, which
@@ -171,12 +200,30 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
             }
             continue;
         }
+        // "much of X", "dozens of X", "large parts of X": a quantity's "of" leads to the head.
+        if word(a, k + 1) == "of" && matches!(a.items[k], Item::Token(_)) && lang.is_quantity(word(a, k)) {
+            k += 2;
+            continue;
+        }
         if is_mention(a, k) {
             // A compound of common nouns: "the army headquarters" is the headquarters.
             let common = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if relate::transparent(&a.mentions[*m]) && !a.mentions[*m].alts.is_empty());
             if common(k) && common(k + 1) {
                 k += 1;
                 continue;
+            }
+            // A common noun that modifies a plain noun heads nothing: "a military alliance";
+            // "a military cooperation agreement" is the agreement.
+            if common(k) && matches!(pos_of(a, k + 1), Some(Pos::Noun)) {
+                let mut q = k + 1;
+                while q < k + 4 && matches!(pos_of(a, q), Some(Pos::Noun)) {
+                    q += 1;
+                }
+                if common(q) {
+                    k = q;
+                    continue;
+                }
+                return None;
             }
             // "military and civilian personnel": coordinated noun modifiers.
             if common(k) && matches!(word(a, k + 1), "and" | "or") && common(k + 2) && common(k + 3) {
@@ -203,6 +250,10 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
                 let place_at = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place));
                 if word(a, q) == "," && place_at(q + 1) {
                     return Some(q + 1);
+                }
+                // "the Somali capital Mogadishu": named right after the noun.
+                if q > k + 1 && place_at(q) && matches!(a.items.get(q), Some(Item::Mention(m)) if !relate::transparent(&a.mentions[*m])) {
+                    return Some(q);
                 }
                 // Otherwise the nationality stands for its state ("bombed Cambodian military
                 // positions", "withdraw from Lebanese territory").
@@ -345,6 +396,8 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
             if matches!(pos_of(a, k), Some(Pos::Noun)) && matches!(pos_of(a, k + 1), Some(Pos::Closed(Closed::Preposition))) {
                 if let Some(m) = np_right(a, lang, k + 2, 5) {
                     args.preps.push((format!("{} {}", word(a, k), word(a, k + 1)), m, k + 1));
+                    // "opened fire on X": the preposition alone names the role too.
+                    args.preps.push((word(a, k + 1).to_owned(), m, k + 1));
                     k = m + 1;
                     first = false;
                     continue;
@@ -378,7 +431,13 @@ fn all_arguments(a: &Analysis, lang: &Language, items: &[usize]) -> Vec<Args> {
         if let Some(h) = claimed {
             let start = items[a.groups[h].tokens.start];
             let relative = start != usize::MAX && start > 0 && matches!(pos_of(a, start - 1), Some(Pos::Closed(Closed::Relative)));
-            args[g].subject = if relative { args[h].subject } else { None };
+            // "said the security forces had fired", "claimed the army shelled": a finite verb
+            // right after the object opens a clause whose subject that noun is (the object
+            // stays the first verb's too: "Taliban ruled Afghanistan has been sharing").
+            let clause = !relative && args[h].object == Some(s) && own_start == s + 1 && !a.groups[g].infinitive && !a.groups[g].gerund;
+            if !clause {
+                args[g].subject = if relative { args[h].subject } else { None };
+            }
         }
     }
     // Coordinated verbs share their subject: "formed the AES and quit ECOWAS", "captured
@@ -406,6 +465,19 @@ impl Frame {
     }
 }
 
+impl Frame {
+    /// The argument filling the first of `roles` the verb has; of several prepositional
+    /// phrases, the one nearest the verb ("deployed along the frontline in X" is the
+    /// frontline, whatever order the frame lists "in" and "along").
+    fn first_argument(&self, roles: &[Role], g: &VerbGroup, args: &Args) -> Option<(usize, isize)> {
+        let (k, found) = roles.iter().enumerate().find_map(|(k, r)| self.argument(r, g, args).map(|x| (k, x)))?;
+        if !matches!(roles[k], Role::Prep(_)) {
+            return Some(found);
+        }
+        roles[k..].iter().filter(|r| matches!(r, Role::Prep(_))).filter_map(|r| self.argument(r, g, args)).min_by_key(|&(item, _)| item)
+    }
+}
+
 /// The time adjunct of verb group `g`, with its span: a date after a time preposition after
 /// the verb ("on Saturday", "in 2015"), a date right after its object ("signed the truce
 /// yesterday"; not "until Friday": `time_bounds`), or a date opening its clause ("On Friday,
@@ -424,6 +496,18 @@ fn time_adjunct(a: &Analysis, rules: &Rules, g: &VerbGroup, items: &[usize], arg
     let bare = (o_item + 1..(o_item + 3).min(a.items.len())).find(|&k| date_of(k).is_some() && !bounds.iter().any(|b| b == word(a, k - 1)));
     if let Some(d) = bare.and_then(date_of) {
         return Some(d);
+    }
+    // Past the places and appositions after the object, up to another verb or clause: "signed
+    // a peace accord in Lusaka, the Zambian capital, on Sunday".
+    let mut k = o_item + 1;
+    while k < (o_item + 14).min(a.items.len()) {
+        if date_of(k).is_some() && prepositions.iter().any(|p| p == word(a, k - 1)) {
+            return date_of(k);
+        }
+        if matches!(pos_of(a, k), Some(Pos::Verb | Pos::Closed(Closed::Relative | Closed::Subordinator | Closed::Conjunction))) || matches!(word(a, k), ";" | ":" | "(" | "\"" | "“") {
+            break;
+        }
+        k += 1;
     }
     // Leftwards to the clause's start, over its subject.
     let start = items[g.tokens.start];
@@ -486,6 +570,12 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             continue;
         }
         let mut hedged = g.modal || g.tense == Tense::Future;
+        // "X will withdraw unless Y …", "X would send troops if …": a future under a condition
+        // is no fact.
+        let condition_after = |g: &VerbGroup| a.tokens[g.head + 1..].iter().any(|t| t.lower == "unless" || t.lower == "if");
+        if hedged && condition_after(g) {
+            continue;
+        }
         // "X agreed to sign Y": the controlling verb's subject; "refused to sign" is no fact.
         if let Some(c) = controller(&a.groups, gi, a) {
             let gov = &a.groups[c];
@@ -507,6 +597,26 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
                         hedged = true;
                     }
                 }
+            }
+        }
+        // "began firing rockets at X", "continued shelling Y": an -ing form right after a verb
+        // of aspect has that verb's subject (and its negation or modality).
+        if g.gerund && gi > 0 {
+            // "considering sending troops", "denied shelling": an -ing complement of a plan, a
+            // wish or a refusal is no fact.
+            let h = &a.groups[gi - 1];
+            if h.head + 1 == g.tokens.start && rules.setting("irrealis").contains(&h.lemma) {
+                continue;
+            }
+        }
+        if g.gerund && here.subject.is_none() && gi > 0 {
+            let h = &a.groups[gi - 1];
+            if h.head + 1 == g.tokens.start && rules.setting("aspect_verbs").contains(&h.lemma) {
+                if h.negated || irrealis_modal(h) {
+                    continue;
+                }
+                hedged |= h.modal || h.tense == Tense::Future;
+                here.subject = args[gi - 1].subject;
             }
         }
         // An infinitive of purpose: "Turkey sent troops to Tripoli to back the GNA" — the
@@ -531,8 +641,8 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             if accusation_content.is_some_and(|c| head_item > c + 1) && rules.setting("alleged_predicates").contains(&f.predicate.to_lowercase()) {
                 continue;
             }
-            let Some((s_item, s_dir)) = f.subject.iter().find_map(|r| f.argument(r, g, &here)) else { continue };
-            let Some((o_item, o_dir)) = f.object.iter().find_map(|r| f.argument(r, g, &here)) else { continue };
+            let Some((s_item, s_dir)) = f.first_argument(&f.subject, g, &here) else { continue };
+            let Some((o_item, o_dir)) = f.first_argument(&f.object, g, &here) else { continue };
             if s_item == o_item {
                 continue;
             }

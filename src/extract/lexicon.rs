@@ -30,6 +30,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("lexicon/relations.toml", include_str!("../../ontology/lexicon/relations.toml")),
     ("lexicon/cameo_frames.toml", include_str!("../../ontology/lexicon/cameo_frames.toml")),
     ("actors/people.tsv", include_str!("../../ontology/actors/people.tsv")),
+    ("actors/codes.tsv", include_str!("../../ontology/actors/codes.tsv")),
 ];
 
 /// Where a lexicon's data comes from.
@@ -89,6 +90,8 @@ impl LexiconBuilder {
                 lexicon.load_suffixes(path, text)?;
             } else if name.contains("people") {
                 lexicon.load_people(path, text)?;
+            } else if name.contains("codes") {
+                lexicon.load_codes(path, text)?;
             } else {
                 return Err(Error::Invalid(format!(
                     "{}: unknown lexicon file (name it after the file it extends, e.g. my-organizations.tsv, or use .toml for rules)",
@@ -307,14 +310,23 @@ pub struct Lexicon {
     /// Words that start an organisation name ("Ministry of …").
     pub org_prefixes: HashMap<String, bool>,
     /// People of the field's actor lists (`actors/people.tsv`, from Phoenix), by folded full
-    /// name or alias of two words or more: a bare name the text gives is a person's.
-    pub known_people: HashSet<String>,
+    /// name or alias of two words or more (a bare name the text gives is a person's), with the
+    /// index of their roles in `roles` (`NO_ROLES` for none).
+    people: HashMap<String, u32>,
+    /// The dated roles of those people (CAMEO codes), each person's as the file writes them.
+    roles: Vec<String>,
+    /// International organisations by CAMEO code (`actors/codes.tsv`): "UNO" → United Nations.
+    igo_codes: HashMap<String, String>,
     /// The relation rules, frames and cue lists.
     pub rules: Rules,
     /// The linguistic layer's word knowledge (`ontology/language/`).
     pub language: crate::language::Language,
     /// Keys of the organisations whose kind is `alliance` (NATO, CSTO): their members are allies.
     alliances: HashSet<String>,
+    /// Keys of the gazetteer's places that are no city (regions, provinces, territories), and
+    /// of its cities, gathered when first asked for.
+    regions: HashSet<String>,
+    cities: std::sync::OnceLock<HashSet<String>>,
     patterns: Vec<String>,
     pattern_index: HashMap<String, usize>,
     hits: Vec<Vec<Hit>>,
@@ -322,6 +334,35 @@ pub struct Lexicon {
     exact_case: Vec<bool>,
     automaton: Option<AhoCorasick>,
     iso2: HashMap<String, usize>,
+    iso3: HashMap<String, usize>,
+}
+
+/// The index of a person of the actor lists who has no roles.
+const NO_ROLES: u32 = u32::MAX;
+
+/// When the actor lists (PETRARCH2's Phoenix dictionaries, commit 676801cd) were last changed:
+/// (year, month).
+const ACTOR_LISTS_MADE: (i32, u32) = (2019, 3);
+
+/// A dated role of a person of the actor lists: a CAMEO code ("RUSGOV", "IGOUNO") held from
+/// one date to another (either end open); undated, the role that holds when no dated one does.
+#[derive(Clone, Debug)]
+struct ActorRole {
+    code: String,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    dated: bool,
+}
+
+/// The office a person of the actor lists holds at a date, by their role then.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Office {
+    /// In the government (or armed forces) of a country, an index into [`Lexicon::countries`].
+    Country(usize),
+    /// In an international organisation, an index into [`Lexicon::orgs`].
+    Org(usize),
+    /// Known, but in no office then (elite, opposition, rebels).
+    None,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -400,8 +441,12 @@ impl Lexicon {
             nominals: Vec::new(),
             org_suffixes: HashMap::new(),
             org_prefixes: HashMap::new(),
-            known_people: HashSet::default(),
+            people: HashMap::default(),
+            roles: Vec::new(),
+            igo_codes: HashMap::default(),
             alliances: HashSet::default(),
+            regions: HashSet::default(),
+            cities: std::sync::OnceLock::new(),
             rules: Rules::default(),
             language: crate::language::Language::default(),
             patterns: Vec::new(),
@@ -410,6 +455,7 @@ impl Lexicon {
             exact_case: Vec::new(),
             automaton: None,
             iso2: HashMap::new(),
+            iso3: HashMap::new(),
         }
     }
 
@@ -463,6 +509,9 @@ impl Lexicon {
             }
             let c = self.countries.len();
             self.iso2.insert(row.get(1).to_ascii_uppercase(), c);
+            if !row.get(2).is_empty() {
+                self.iso3.insert(row.get(2).to_ascii_uppercase(), c);
+            }
             self.countries.push(Country {
                 name: name.clone(),
                 wikidata: qid(row.get(0)),
@@ -615,13 +664,86 @@ impl Lexicon {
         // name aliases roles: only names of two words or more (a surname alone is too often
         // another word or another person: "Rice", "Ford").
         for row in rows(path, text, 1)? {
+            // Roles are read when asked for (few people of a corpus are), checked here only for
+            // their shape: CODE, or CODE@FROM..TO with ISO dates.
+            let roles = row.get(2);
+            for r in roles.split(';').map(str::trim).filter(|r| !r.is_empty()) {
+                let (code, dates) = r.split_once('@').unwrap_or((r, ""));
+                let date_like = |d: &str| d.is_empty() || d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-';
+                let (from, to) = dates.split_once("..").unwrap_or((dates, ""));
+                if code.is_empty() || !date_like(from) || !date_like(to) {
+                    return Err(Error::Syntax { path: path.into(), line: row.line, message: format!("role {r:?}: expected CODE@YYYY-MM-DD..YYYY-MM-DD") });
+                }
+            }
+            let index = self.roles.len() as u32;
+            let has_roles = !roles.is_empty();
+            if has_roles {
+                self.roles.push(roles.to_owned());
+            }
             for name in std::iter::once(row.get(0)).chain(row.list(1)) {
-                if name.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2 {
-                    self.known_people.insert(fold(name));
+                let mut words = name.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic));
+                // Names of two words or more: first word, last word, how many.
+                let (first, last, count) = match (words.next(), words.next()) {
+                    (Some(a), Some(b)) => {
+                        let (last, more) = words.fold((b, 0), |(_, n), w| (w, n + 1));
+                        (a, last, 2 + more)
+                    }
+                    _ => continue,
+                };
+                self.people.entry(fold(name)).or_insert(if has_roles { index } else { NO_ROLES });
+                // "Ali Khamenei" for "Ali Hoseini Khamenei": given name and surname.
+                if has_roles && count >= 3 {
+                    self.people.entry(fold(&format!("{first} {last}"))).or_insert(index);
                 }
             }
         }
         Ok(())
+    }
+
+    fn load_codes(&mut self, path: &Path, text: &str) -> Result<()> {
+        // code type meaning iso2 organization title_kind official
+        for row in rows(path, text, 2)? {
+            if row.get(1) == "organization" && !row.get(4).is_empty() {
+                self.igo_codes.insert(row.get(0).to_ascii_uppercase(), row.get(4).to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// The office the person named `name` (full name or alias of the actor lists) holds on
+    /// `date` by their dated roles: a country's government or armed forces ("RUSGOV"), an
+    /// international organisation ("IGOUNO"), none (elite, opposition, rebels); `None` for a
+    /// person the lists do not know.
+    pub fn office_at(&self, name: &str, date: chrono::NaiveDate) -> Option<Office> {
+        let text = self.roles.get(*self.people.get(&fold(name))? as usize)?;
+        let roles: Vec<ActorRole> = text
+            .split(';')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                let (code, dates) = r.split_once('@').unwrap_or((r, ""));
+                let (from, to) = dates.split_once("..").unwrap_or((dates, ""));
+                ActorRole { code: code.to_ascii_uppercase(), from: from.parse().ok(), to: to.parse().ok(), dated: r.contains('@') }
+            })
+            .collect();
+        let covers = |r: &&ActorRole| r.dated && r.from.is_none_or(|f| f <= date) && r.to.is_none_or(|t| date <= t);
+        // The latest-starting dated role that covers the date, else the undated default.
+        // After the lists were made, only a dated role still open says anything: a default
+        // ("elite") may be stale (Phoenix, March 2019: someone in office since then is not).
+        let dated = roles.iter().filter(covers).max_by_key(|r| r.from);
+        if dated.is_none() && (chrono::Datelike::year(&date), chrono::Datelike::month(&date)) > ACTOR_LISTS_MADE {
+            return None;
+        }
+        let role = dated.or_else(|| roles.iter().find(|r| !r.dated));
+        let Some(role) = role else { return Some(Office::None) };
+        let code = role.code.as_str();
+        if let Some(org) = code.strip_prefix("IGO").and_then(|rest| rest.get(..3)).and_then(|c| self.igo_codes.get(c)) {
+            return Some(self.orgs.iter().position(|o| o.name == *org).map_or(Office::None, Office::Org));
+        }
+        match (code.get(..3).and_then(|c| self.iso3.get(c)), code.get(3..6)) {
+            (Some(&c), Some("GOV" | "MIL")) => Some(Office::Country(c)),
+            _ => Some(Office::None),
+        }
     }
 
     fn load_suffixes(&mut self, path: &Path, text: &str) -> Result<()> {
@@ -642,6 +764,7 @@ impl Lexicon {
             .map_err(|e| Error::Invalid(format!("cannot compile the lexicon: {e}")))?;
         self.automaton = Some(ac);
         self.alliances = (0..self.orgs.len()).filter(|&o| self.orgs[o].kind == "alliance").map(|o| self.org_key(o)).collect();
+        self.regions = (0..self.places.len()).filter(|&p| !matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.place_key(p)).collect();
         Ok(())
     }
 
@@ -649,6 +772,21 @@ impl Lexicon {
     /// `organizations.tsv` is `alliance`).
     pub fn is_alliance(&self, key: &str) -> bool {
         self.alliances.contains(key)
+    }
+
+    /// Whether a (folded) name of two words or more is one of the actor lists' people.
+    pub fn is_known_person(&self, folded: &str) -> bool {
+        self.people.contains_key(folded)
+    }
+
+    /// The size of the gazetteer's place keyed `key`: 0 a city, 1 a region; None for a place
+    /// no list knows. The cities' keys are gathered the first time one is asked for.
+    pub fn place_size(&self, key: &str) -> Option<u8> {
+        if self.regions.contains(key) {
+            return Some(1);
+        }
+        let cities = self.cities.get_or_init(|| (0..self.places.len()).filter(|&p| matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.place_key(p)).collect());
+        cities.contains(key).then_some(0)
     }
 
     /// Every lexicon match in `text` at word boundaries, with the byte range and what it is.

@@ -134,17 +134,40 @@ pub fn extract(
     explain: Option<&mut dyn std::io::Write>,
 ) -> Extraction {
     let (analyses, ctx) = analyse(document, sentences, lexicon);
-    let mut facts = state(&document.text, analyses, lexicon);
+    let mut facts = state(&document.text, analyses, lexicon, ctx.date, ctx.salient_country.as_ref());
     agreements::distinguish(&mut facts, lexicon, &ctx);
     if let Some(w) = explain {
         explain::write(w, &document.text, &facts, lexicon);
     }
     let mut out = number(facts);
     keep_one_office(&mut out);
+    keep_one_date(&mut out);
     keep_best_evidence(&mut out);
     keep_one_direction(&mut out);
     drop_implied(&mut out);
     out
+}
+
+/// One date per agreement or event and document: the day the document states most often
+/// (the first stated on ties). "Signed on Saturday … takes effect on Monday" names one truce,
+/// which the gold dates once (either day).
+fn keep_one_date(out: &mut Extraction) {
+    // (subject, day, sentences stating it, first sentence)
+    let mut days: Vec<(usize, Value, BTreeSet<usize>, usize)> = Vec::new();
+    for s in out.statements.iter().filter(|s| s.predicate == "date") {
+        match days.iter_mut().find(|(subject, v, _, _)| *subject == s.subject && *v == s.object) {
+            Some(d) => {
+                d.2.insert(s.evidence.sentence.start);
+            }
+            None => days.push((s.subject, s.object.clone(), BTreeSet::from([s.evidence.sentence.start]), s.evidence.sentence.start)),
+        }
+    }
+    if days.len() < 2 {
+        return;
+    }
+    let best = |subject: usize| days.iter().filter(|d| d.0 == subject).max_by_key(|d| (d.2.len(), std::cmp::Reverse(d.3))).map(|d| d.1.clone());
+    let keep: Vec<(usize, Option<Value>)> = days.iter().map(|d| (d.0, best(d.0))).collect();
+    out.statements.retain(|s| s.predicate != "date" || keep.iter().any(|(subject, v)| *subject == s.subject && v.as_ref() == Some(&s.object)));
 }
 
 /// A symmetric predicate (allyOf) is stated once per pair and sentence: "A and B are allies"
@@ -177,11 +200,12 @@ fn analyse(document: &crate::document::Document, sentences: &[crate::document::S
 /// Analyses → what each sentence states: its mentions resolved against the sentences before
 /// (group nouns, pronouns, aliases), then the statements of its mentions, its pattern rules and
 /// its verb frames, and its reported speaker.
-fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Vec<analysis::SentenceFacts> {
+fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date: Option<chrono::NaiveDate>, salient_country: Option<&analysis::EntRef>) -> Vec<analysis::SentenceFacts> {
     let rules = &lexicon.rules;
     let qualified = coref::qualified_groups(&analyses);
     let main_war = attributes::main_war(&analyses);
     let mut last_country: Option<analysis::EntRef> = None;
+    let mut spoken_country: Option<analysis::EntRef> = None;
     let mut groups = Vec::new();
     let mut last = coref::Antecedents::default();
     let mut known_as = foldhash::HashMap::default();
@@ -192,24 +216,67 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon) -> Ve
         .into_iter()
         .enumerate()
         .map(|(index, mut a)| {
-            coref::resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref());
+            coref::resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref(), salient_country);
             coref::resolve_appositions(&mut a);
             coref::resolve_plurals(&mut a, text, &mut recent_states, rules);
             coref::resolve_sites(&mut a, index, &mut last_site, lexicon);
             coref::resolve_pronouns(&mut a, text, index, &mut last, rules);
             coref::resolve_aliases(&mut a, &mut known_as);
-            let mut found = attributes::attributes(&a, text, lexicon, &last_country, &main_war, &mut titles_said);
+            let mut found = attributes::attributes(&a, text, lexicon, date, &spoken_country, salient_country, &main_war, &mut titles_said);
             found.extend(relate::relate(&a, rules));
             found.extend(frames::apply(&a, rules, &lexicon.language));
             keep_participants(&mut found, rules);
+            // One who leads leads one body: "forces loyal to X and the RSF, led by Y" is Y
+            // leading the RSF, the conjunct nearest the participle, not the forces too.
+            nearest_led(&mut found);
+            // A site stormed is not also captured ("rebels seized a hospital").
+            let stormed: Vec<(String, String)> = found.iter().filter(|f| f.predicate == "stormed").filter_map(|f| match &f.object {
+                analysis::Filler::Entity(o) => Some((f.subject.key.clone(), o.key.clone())),
+                analysis::Filler::Value(_) => None,
+            }).collect();
+            if !stormed.is_empty() {
+                found.retain(|f| !(f.predicate == "captured" && matches!(&f.object, analysis::Filler::Entity(o) if stormed.iter().any(|(s, k)| *s == f.subject.key && *k == o.key) || stormed.iter().any(|(_, k)| *k == o.key))));
+            }
+            // A region lies in no city ("the conflict over the Karabakh region in Baku").
+            found.retain(|f| {
+                let analysis::Filler::Entity(o) = &f.object else { return true };
+                !(f.predicate == "locatedIn" && o.class == Class::Place && lexicon.place_size(&f.subject.key) == Some(1) && lexicon.place_size(&o.key) == Some(0))
+            });
             allies_by_membership(&mut found, lexicon);
             let speaker = coref::reported_speaker(&a, rules);
             if let Some(c) = a.mentions.iter().rev().find_map(|m| m.alts.iter().find(|r| r.class == Class::Country)) {
                 last_country = Some(c.clone());
             }
+            // The country the document last spoke of, for an official's office: one that acts
+            // or is spoken of, not one in a prepositional phrase ("near the border with
+            // Venezuela"), unless none was yet.
+            let country = |m: &analysis::Mention| m.alts.iter().find(|r| r.class == Class::Country).cloned();
+            let free = a.mentions.iter().rev().filter(|m| !attributes::governed(&a, m.tokens.start, false)).find_map(country);
+            if let Some(c) = free.or_else(|| if spoken_country.is_none() { last_country.clone() } else { None }) {
+                spoken_country = Some(c);
+            }
             analysis::SentenceFacts { analysis: a, found, speaker }
         })
         .collect()
+}
+
+/// Of the bodies a sentence says one person leads ("X and Y, led by Z"), the one nearest
+/// the person's mention.
+fn nearest_led(found: &mut Vec<analysis::Found>) {
+    let led = |f: &analysis::Found| f.predicate == "officialOf" && (f.rule.starts_with("officialOf/led-by") || f.rule.starts_with("frame/lead/"));
+    if found.iter().filter(|f| led(f)).count() < 2 {
+        return;
+    }
+    let distance = |f: &analysis::Found| f.subject_span.start.abs_diff(f.object_span.end).min(f.subject_span.end.abs_diff(f.object_span.start));
+    let mut best: Vec<(String, usize)> = Vec::new();
+    for f in found.iter().filter(|f| led(f)) {
+        let d = distance(f);
+        match best.iter_mut().find(|(k, _)| *k == f.subject.key) {
+            Some(b) => b.1 = b.1.min(d),
+            None => best.push((f.subject.key.clone(), d)),
+        }
+    }
+    found.retain(|f| !led(f) || best.iter().any(|(k, d)| *k == f.subject.key && *d == distance(f)));
 }
 
 /// Sentences' facts → entities and statements: entities numbered in order of first mention

@@ -309,6 +309,15 @@ fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
                 // A nationality ("two Iraqi youths"); another mention ends the phrase.
                 Item::Mention(m) => {
                     let mention = &a.mentions[m];
+                    // "5,000 Yazidis", "300 Tutsis": a people no list names, by its plural.
+                    let people = mention.unknown_name && mention.tokens.len() == 1 && count != 1 && {
+                        let lower = &a.tokens[mention.tokens.start].lower;
+                        lex.language.person_noun(lower).is_some_and(|(_, plural)| plural) || lower.len() > 4 && lower.ends_with('s') && !lower.ends_with("ss")
+                    };
+                    if people {
+                        head = Some(j);
+                        break;
+                    }
                     let is_nationality = mention.alts.first().is_some_and(|r| r.class == Class::Country) && mention.tokens.len() == 1;
                     if !is_nationality {
                         break;
@@ -429,6 +438,21 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         })
     };
 
+    // 0. A direction before a known place or country names another place: "West Kordofan",
+    // "South Lebanon", "East Jerusalem" (with an administrative noun: "West Kordofan state").
+    if hits_at[i].is_none()
+        && hits_at.get(i + 1).copied().flatten().is_some_and(|(_, hits)| hits.iter().any(|h| matches!(h, Hit::Place(_) | Hit::Country(_))))
+        && is_capitalised(&text[tokens[i].span.clone()])
+        && rules.setting("place_directions").contains(&tokens[i].lower)
+    {
+        let (pend, _) = hits_at[i + 1].unwrap_or((i + 2, &[]));
+        let name = surface(i..pend);
+        let end = admin_noun_after(tokens, hits_at, pend, lex, text).unwrap_or(pend);
+        let mut r = EntRef::unknown(Class::Place, &name);
+        r.surface = surface(i..end);
+        return Some((end, mention(vec![r])));
+    }
+
     // 1. A modifier (demonym, country's, place's, organisation) and what follows it.
     let first_hit = hits_at[i].and_then(|(end, hits)| hits.iter().find(|h| h.is_proper()).map(|h| (end, *h)));
     let ethnic = i > 0 && non_state.contains(&tokens[i - 1].lower);
@@ -469,6 +493,27 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             Hit::Place(p) if possessive && lex.places[p].capital_of.is_some() && nominal_at(after).is_some() => Hit::Country(lex.places[p].capital_of.unwrap_or_default()),
             h => h,
         };
+        // "Sudanese army chief X": a national body's name whose last word opens a title ("army
+        // chief") is the state's title, not the body's "chief".
+        let title_next = hits_at.get(end).copied().flatten().is_some_and(|(_, hits)| hits.iter().any(|h| matches!(h, Hit::Title(_))));
+        if let (Hit::Org(o), true) = (hit, title_next) {
+            if let (Some(c), false) = (lex.orgs[o].country, possessive) {
+                let from = tokens[end - 1].span.start;
+                let title = (end + 1..(end + 3).min(tokens.len()) + 1).rev().find_map(|k| {
+                    let phrase = &text[from..tokens[k - 1].span.end];
+                    lex.find(phrase).into_iter().find(|(r, _)| *r == (0..phrase.len())).and_then(|(_, hits)| {
+                        hits.iter().find_map(|h| if let Hit::Title(t) = h { Some((k, *t)) } else { None }).filter(|&(_, t)| lex.titles[t].holder != "Organization")
+                    })
+                });
+                if let Some((tend, t)) = title {
+                    if let Some((nend, person)) = person_after(tokens, hits_at, tend, lex, ctx, text) {
+                        let mut m = mention(vec![person]);
+                        m.title = Some((t, Some(country_ref(lex, c, &surface(i..end - 1))), from..tokens[tend - 1].span.end));
+                        return Some((nend, m));
+                    }
+                }
+            }
+        }
         if let Some((owner, adj)) = owner_of(lex, hit, &surface(i..end)) {
             // Title + name: "Russian President Vladimir Putin", "Kremlin spokesman Dmitry Peskov".
             if is_demonym || possessive || matches!(hit, Hit::Org(_) | Hit::Place(_) | Hit::Country(_)) {
@@ -477,12 +522,44 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 let qualified = tokens.get(after).is_some_and(|t| t.kind == TokenKind::Word && !is_capitalised(&text[t.span.clone()]) && lex.language.closed(&t.lower).is_empty())
                     && hits_at[after].is_none_or(|(end, hits)| end == after + 1 && hits.iter().all(|h| matches!(h, Hit::Nominal(_))));
                 let title = title_at(after).map(|x| (after, x)).or_else(|| if qualified { title_at(after + 1).map(|x| (after + 1, x)) } else { None });
+                // The state holds no office of a non-state leader: "Angolan rebel leader X",
+                // "Congolese opposition leader Y", "Somali warlord Z" (`non_state_modifiers`),
+                // nor of an ethnic community's: "Kosovo Albanian leader",
+                // "Bosnian Serb leader" (a people named after a place).
+                let non_state_title = title.is_some_and(|(tstart, (tend, _))| {
+                    let held_elsewhere = (after..tend).any(|k| non_state.contains(&tokens[k].lower));
+                    let qualifier = tstart > after && non_state.contains(&tokens[after].lower);
+                    let community = is_demonym && (i.saturating_sub(3)..i).any(|j| hits_at[j].is_some_and(|(e, hits)| e == i && hits.iter().any(|h| matches!(h, Hit::Country(_) | Hit::Place(_) | Hit::Demonym(_)))));
+                    held_elsewhere || qualifier || community
+                });
+                let office = if non_state_title { None } else { Some(owner.clone()) };
                 if let Some((tstart, (tend, t))) = title {
                     let after = tstart;
+                    // A religious title between the office and the name is a second title:
+                    // "Iran's Supreme Leader Ayatollah Ali Khamenei".
+                    let religious = title_at(tend).filter(|&(_, t2)| lex.titles[t2].kind == TitleKind::Religious && !rules.setting("name_titles").contains(&tokens[tend].lower));
+                    if let Some((t2end, t2)) = religious {
+                        if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text).filter(|(nend, _)| nend - t2end >= 2) {
+                            let mut m = mention(vec![person]);
+                            m.title = Some((t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end));
+                            m.also_title = vec![(t2, None, tokens[tend].span.start..tokens[t2end - 1].span.end)];
+                            return Some((nend, m));
+                        }
+                    }
                     if let Some((nend, person)) = person_after(tokens, hits_at, tend, lex, ctx, text) {
                         let mut m = mention(vec![person]);
-                        m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                        m.title = Some((t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end));
                         return Some((nend, m));
+                    }
+                    // A rank between the title and the name: "Pakistani army chief General
+                    // X", "Indonesian military spokesman Major General Y" hold both.
+                    if let Some((t2end, t2)) = title_at(tend) {
+                        if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text) {
+                            let mut m = mention(vec![person]);
+                            m.title = Some((t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end));
+                            m.also_title = vec![(t2, None, tokens[tend].span.start..tokens[t2end - 1].span.end)];
+                            return Some((nend, m));
+                        }
                     }
                     // Two titles joined by "and": "Jordanian Deputy Prime Minister and Foreign
                     // Minister Ayman Safadi" holds both, of the same owner.
@@ -490,8 +567,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         if let Some((tend2, t2)) = title_at(tend + 1) {
                             if let Some((nend, person)) = person_after(tokens, hits_at, tend2, lex, ctx, text) {
                                 let mut m = mention(vec![person]);
-                                m.title = Some((t2, Some(owner.clone()), tokens[tend + 1].span.start..tokens[tend2 - 1].span.end));
-                                m.also_title = vec![(t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end)];
+                                m.title = Some((t2, office.clone(), tokens[tend + 1].span.start..tokens[tend2 - 1].span.end));
+                                m.also_title = vec![(t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end)];
                                 return Some((nend, m));
                             }
                         }
@@ -507,7 +584,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         let closes = |nend: usize| tokens.get(nend).is_none_or(|t| matches!(t.lower.as_str(), "," | "." | ";"));
                         if let Some((nend, person)) = person_after(tokens, hits_at, comma + 1, lex, ctx, text).filter(|(nend, _)| closes(*nend)) {
                             let mut m = mention(vec![person]);
-                            m.title = Some((t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end));
+                            m.title = Some((t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end));
                             return Some((nend, m));
                         }
                         // A rank before the name in apposition: "Pakistan's army chief, Field
@@ -515,8 +592,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         if let Some((t2end, t2)) = title_at(comma + 1) {
                             if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text).filter(|(nend, _)| closes(*nend)) {
                                 let mut m = mention(vec![person]);
-                                m.title = Some((t2, Some(owner.clone()), tokens[comma + 1].span.start..tokens[t2end - 1].span.end));
-                                m.also_title = vec![(t, Some(owner), tokens[after].span.start..tokens[tend - 1].span.end)];
+                                m.title = Some((t2, office.clone(), tokens[comma + 1].span.start..tokens[t2end - 1].span.end));
+                                m.also_title = vec![(t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end)];
                                 return Some((nend, m));
                             }
                         }
@@ -567,6 +644,10 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             // An organisation's fighters: "RSF fighters", "Hamas militants", "NATO troops" act
             // for the organisation.
             if let Hit::Org(_) = hit {
+                // "Hamas-led fighters": the organisation's too.
+                let glued = |k: usize| tokens.get(k).zip(tokens.get(k + 1)).is_some_and(|(x, y)| x.span.end == y.span.start);
+                let led = !possessive && tokens.get(after).is_some_and(|t| t.lower == "-") && glued(after - 1) && glued(after) && tokens.get(after + 1).is_some_and(|t| matches!(t.lower.as_str(), "led" | "commanded" | "dominated"));
+                let after = if led { after + 2 } else { after };
                 if let Some((nend, nidx)) = nominal_at(after) {
                     let nom = &lex.nominals[nidx];
                     if nom.class == Class::Group && ["armed", "irregular", "peacekeeping"].contains(&nom.role.as_str()) {
@@ -698,11 +779,19 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             // A plain modifier: the country, place or organisation itself. A capital may act
             // for its country.
             let mut alts = vec![owner];
+            let mut end = end;
             if let Hit::Place(p) = hit {
                 if let Some(c) = lex.places[p].capital_of {
                     // The capital's name is no alias of the country.
                     let country = country_ref(lex, c, "");
                     alts.push(EntRef { surface: country.label.clone(), ..country });
+                } else if !possessive && !matches!(lex.places[p].kind.as_str(), "city" | "capital") {
+                    // "South Kordofan state", "Borno province": the administrative noun is part
+                    // of the region's name (and no verb).
+                    if let Some(aend) = admin_noun_after(tokens, hits_at, end, lex, text) {
+                        alts[0].surface = surface(i..aend);
+                        end = aend;
+                    }
                 }
             }
             return Some((end, mention(alts)));
@@ -720,6 +809,15 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     office = owner_of(lex, h, &surface(tend + 1..oend)).map(|o| o.0);
                     nstart = oend + 1;
                 }
+            }
+        }
+        // A rank between the title and the name: "military spokesman Major General X".
+        if let Some((t2end, t2)) = title_at(nstart).filter(|&(_, t2)| t2 != t) {
+            if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text) {
+                let mut m = mention(vec![person]);
+                m.title = Some((t, office, tokens[i].span.start..tokens[tend - 1].span.end));
+                m.also_title = vec![(t2, None, tokens[nstart].span.start..tokens[t2end - 1].span.end)];
+                return Some((nend, m));
             }
         }
         if let Some((nend, person)) = person_after(tokens, hits_at, nstart, lex, ctx, text) {
@@ -856,6 +954,34 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if let Some(r) = ctx.acronym(&name) {
         return Some((end, mention(vec![r])));
     }
+    // A people's or creed's name no list knows before a group noun names the group: "Rohingya
+    // refugees", "Islamist militants", "Tuareg rebels" (not a sentence's first word that is an
+    // English adjective: "Local residents").
+    let people_word = end == i + 1 && !name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) && !(i == 0 && lex.language.is_adjective(&tokens[i].lower));
+    if let Some((nend, nidx)) = nominal_at(end).filter(|_| people_word) {
+        let nom = &lex.nominals[nidx];
+        if nom.class == Class::Group && nom.role != "equipment" && fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) {
+            let label = format!("{name} {}", nom.plural);
+            let r = EntRef { class: Class::Group, key: slug(&format!("{name} {}", nom.name)), label, wikidata: None, surface: surface(i..nend) };
+            let mut m = mention(vec![r]);
+            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
+            return Some((nend, m));
+        }
+    }
+    // An acronym no list knows before a noun for fighters is their organisation: "UNITA
+    // rebels", "RENAMO guerrillas" (read as the group, acting for the organisation).
+    let acronym = end == i + 1 && (2..=8).contains(&name.len()) && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) && name.chars().filter(char::is_ascii_uppercase).count() >= 2;
+    if let Some((nend, nidx)) = nominal_at(end).filter(|_| acronym) {
+        let nom = &lex.nominals[nidx];
+        if nom.class == Class::Group && ["irregular", "armed"].contains(&nom.role.as_str()) {
+            let org = EntRef::unknown(Class::Organization, &name);
+            let label = format!("{name} {}", nom.plural);
+            let group = EntRef { class: Class::Group, key: slug(&format!("{name} {}", nom.name)), label, wikidata: None, surface: surface(i..nend) };
+            let mut m = mention(vec![org, group]);
+            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
+            return Some((nend, m));
+        }
+    }
     // A person already introduced in this document, by full name or surname; an apposition
     // may give the title: "Abiy Ahmed, Ethiopia's prime minister, …".
     if let Some(p) = ctx.person(&name) {
@@ -878,6 +1004,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         // A feature or building noun after a name names it: "Snake Island", "the Hayat Hotel",
         // "the Al-Shifa hospital".
         let named = ["feature", "building", "base"].contains(&nom.role.as_str());
+        // A capitalised plural feature is one place: "the Nuba Mountains", "the Golan Heights".
+        let plural = plural && !(nom.role == "feature" && is_capitalised(&text[tokens[end].span.clone()]));
         if nom.class == Class::Place && (nom.role == "admin" || nom.role == "landmark" || named) && !plural {
             // "Donetsk region" is Donetsk; "Snake Island", "the Red Sea" keep their noun.
             let full = surface(i..nend);
@@ -912,12 +1040,22 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             return Some((end, m));
         }
     }
-    if (2..=4).contains(&words) && (rules.setting("reporting").iter().any(|w| w == next) || lex.known_people.contains(&fold(&name))) {
+    if (2..=4).contains(&words) && (rules.setting("reporting").iter().any(|w| w == next) || lex.is_known_person(&fold(&name))) {
         return Some((end, mention(vec![ctx.person_ref(&name)])));
     }
     let mut m = mention(vec![]);
     m.unknown_name = true;
     Some((end, m))
+}
+
+/// The end of a singular administrative noun ("state", "province", "region") at token `k`,
+/// from nominals.tsv (role `admin`), if one stands there.
+fn admin_noun_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], k: usize, lex: &Lexicon, text: &str) -> Option<usize> {
+    let (end, hits) = hits_at.get(k).copied().flatten()?;
+    let nidx = hits.iter().find_map(|h| if let Hit::Nominal(n) = h { Some(*n) } else { None })?;
+    let nom = &lex.nominals[nidx];
+    let surf = fold(&text[tokens[k].span.start..tokens[end - 1].span.end]);
+    (nom.class == Class::Place && nom.role == "admin" && surf == fold(&nom.name)).then_some(end)
 }
 
 /// Whether a form of a verb of a signing frame stands before token `i`, past an article and
@@ -987,6 +1125,9 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
                     // name word follows.
                     Hit::Country(_) => tokens.get(j + 1).is_some_and(|t| t.kind == TokenKind::Word && is_capitalised(&text[t.span.clone()])) && hits_at.get(j + 1).copied().flatten().is_none(),
                     Hit::Title(t) => matches!(lex.titles[*t].kind, TitleKind::Religious | TitleKind::Honorific),
+                    // "Foreign Minister Therese Kayikwamba Wagner": a one-word organisation's
+                    // name that ends a name is its surname.
+                    Hit::Org(_) => j > i && !tokens.get(j + 1).is_some_and(|t| t.kind == TokenKind::Word && is_capitalised(&text[t.span.clone()])),
                     _ => false,
                 })
         }
@@ -1000,10 +1141,19 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
                 && t.lower != "'s"
         })
     };
-    if !is_name_word(i) {
+    // "el-Fula", "al-Hasakah": a particle glued to a capitalised name starts it.
+    let glued = |a: usize, b: usize| tokens.get(a).zip(tokens.get(b)).is_some_and(|(x, y)| x.span.end == y.span.start);
+    let name_start = is_name_word(i);
+    let particle_start = !name_start
+        && tokens.get(i + 1).is_some_and(|t| t.lower == "-")
+        && glued(i, i + 1)
+        && glued(i + 1, i + 2)
+        && tokens.get(i).is_some_and(|t| particles.contains(&t.lower) && !is_capitalised(&text[t.span.clone()]))
+        && is_name_word(i + 2);
+    if !name_start && !particle_start {
         return None;
     }
-    let mut end = i + 1;
+    let mut end = if particle_start { i + 3 } else { i + 1 };
     loop {
         if is_name_word(end) {
             end += 1;
@@ -1032,7 +1182,11 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
             break;
         } else if tokens.get(end).is_some_and(|t| particles.contains(&t.lower))
             && tokens.get(end + 1).is_some_and(|t| t.lower == "-" && t.span.start == tokens[end].span.end)
-            && is_name_word(end + 2)
+            && (is_name_word(end + 2)
+                // "Abdul-Malik al-Houthi": a name glued to its particle is a surname, even one
+                // an organisation is named after.
+                || tokens.get(end + 2).is_some_and(|t| t.span.start == tokens[end + 1].span.end && is_capitalised(&text[t.span.clone()]))
+                    && hits_at.get(end + 2).copied().flatten().is_some_and(|(e, hits)| e == end + 3 && hits.iter().all(|h| matches!(h, Hit::Org(_)))))
         {
             // "al-Sisi", "bin-Salman", "El-Kebir"
             end += 3;
@@ -1053,7 +1207,27 @@ fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize,
     if words > 4 {
         return None;
     }
-    Some((end, ctx.person_ref(&name)))
+    let bare = bare_name(tokens, hits_at, i, end, lex, text);
+    let mut r = ctx.person_ref(&bare);
+    r.surface = name;
+    Some((end, r))
+}
+
+/// The name from token `i` to `end` without a religious title opening it, when two name
+/// words remain: "Ayatollah Ali Khamenei" is Ali Khamenei (the surface keeps the title);
+/// "Sheikh Hasina" and the Gulf's "Sheikh" names (`name_titles`) keep theirs.
+fn bare_name(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, end: usize, lex: &Lexicon, text: &str) -> String {
+    let particles = lex.rules.setting("name_particles");
+    let mut j = i;
+    while let Some((tend, hits)) = hits_at.get(j).copied().flatten() {
+        let religious = hits.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].kind == TitleKind::Religious));
+        if !religious || tend >= end || lex.rules.setting("name_titles").contains(&tokens[j].lower) {
+            break;
+        }
+        j = tend;
+    }
+    let from = if j > i && text[tokens[j].span.start..tokens[end - 1].span.end].split_whitespace().filter(|w| !particles.contains(&w.to_lowercase())).count() >= 2 { j } else { i };
+    text[tokens[from].span.start..tokens[end - 1].span.end].to_owned()
 }
 
 /// The title an apposition after a name gives: ", Ethiopia's prime minister", ", the
@@ -1064,6 +1238,10 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
     }
     let mut k = end + 1;
     if tokens.get(k).is_some_and(|t| ["a", "an", "the"].contains(&t.lower.as_str())) {
+        k += 1;
+    }
+    // ", a senior TPLF official,", ", the top Hamas negotiator,": a modifier before the office.
+    if tokens.get(k).is_some_and(|t| lex.rules.setting("rank_modifiers").contains(&t.lower)) && hits_at.get(k).copied().flatten().is_none() {
         k += 1;
     }
     let mut office = None;
@@ -1084,6 +1262,12 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
     // A title written with its "of" ("head of"): the "of" opens the complement.
     if tend > k + 1 && tokens[tend - 1].lower == "of" {
         tend -= 1;
+    }
+    // A plural is no one person's title: "for Orthodox Christmas, Ukrainian officials said".
+    let said = fold(&text[tokens[k].span.start..tokens[tend - 1].span.end]);
+    let canonical = fold(&lex.titles[t].name);
+    if said != canonical && said.ends_with('s') && !canonical.ends_with('s') && said.trim_end_matches('s') == canonical.trim_end_matches('s') || said == format!("{canonical}s") {
+        return None;
     }
     // The apposition ends with the title (or "of X"): ", Cambodia's prime minister, said".
     let after = tokens.get(tend).map(|t| t.lower.as_str()).unwrap_or(",");
@@ -1167,7 +1351,7 @@ pub fn titled_names(text: &str, scan: &Scan<'_>, lex: &Lexicon) -> Vec<String> {
             if hits.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].before_name)) {
                 if let Some((end, name)) = capitalised_run(&tokens, &hits_at, tend, text, lex, true) {
                     if name.split_whitespace().count() <= 4 {
-                        out.push(name);
+                        out.push(bare_name(tokens, hits_at, tend, end, lex, text));
                     }
                     i = end;
                     continue;

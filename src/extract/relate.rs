@@ -64,6 +64,22 @@ pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize>
     None
 }
 
+/// The closing comma of a parenthetical report opening at the comma at `open`: ", it said,",
+/// ", officials say,", ", according to the army," (up to five items, one a reporting word).
+fn parenthetical_report(a: &Analysis, rules: &Rules, open: usize) -> Option<usize> {
+    let reporting = rules.setting("reporting");
+    let close = (open + 2..(open + 7).min(a.items.len())).find(|&q| token_is(a, q, ","))?;
+    let reports = (open + 1..close).any(|q| matches!(a.items[q], Item::Token(t) if reporting.iter().any(|w| a.token_is_word(t, w))));
+    let plain = (open + 1..close).all(|q| !is_boundary(a, q));
+    (reports && plain).then_some(close)
+}
+
+/// The opening comma of a parenthetical report closing at the comma at `close`.
+fn parenthetical_report_left(a: &Analysis, rules: &Rules, close: usize) -> Option<usize> {
+    let open = (close.saturating_sub(6)..close.saturating_sub(1)).rev().find(|&q| token_is(a, q, ","))?;
+    (parenthetical_report(a, rules, open) == Some(close)).then_some(open)
+}
+
 /// A hyphenated modifier read as a name no list knows ("Kurdish-led", "Iran-backed" when
 /// the first part is unknown): capitalised, ending in a lower-case part after a hyphen.
 fn compound_modifier(a: &Analysis, i: usize) -> bool {
@@ -158,6 +174,10 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
         }
     }
     let mut end = pos;
+    // The first part of a compound modifier ("Russian-backed") is one name, no list's end.
+    if dir < 0 && token_is(a, pos + 1, "-") {
+        return Some((out, pos));
+    }
     // Extend over ", X", "and X", ", and X", "or X"; commas count only in lists that also have "and"/"or".
     let mut pending = Vec::new();
     let mut has_conj = false;
@@ -169,6 +189,15 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
         while k >= 0 && (k as usize) < a.items.len() {
             let ku = k as usize;
             if token_is(a, ku, ",") {
+                // Going left after "and", an apposition of the conjunct before is skipped whole:
+                // "A, the adviser to Prime Minister B, and C signed" is A and C.
+                if dir < 0 && saw_conj {
+                    if let Some(q) = inserted_clause_start(a, ku).filter(|&q| q > 0 && matches!(a.items[q - 1], Item::Mention(_))) {
+                        k = q as isize - 1;
+                        saw_comma = true;
+                        break;
+                    }
+                }
                 saw_comma = true;
             } else if token_is(a, ku, "and") || token_is(a, ku, "or") || token_is(a, ku, "&") {
                 saw_conj = true;
@@ -182,6 +211,9 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
             } else if saw_conj && dir > 0 && k > 0 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {
                 // "X and the paramilitary Y": one adjective after "the".
             } else if dir < 0 && ku >= 1 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {
+            } else if dir < 0 && !saw_conj && !saw_comma && ku >= 2 && is_lower_word(a, ku) && token_is(a, ku - 1, "-") && matches!(a.items[ku - 2], Item::Mention(_)) {
+                // "X and Russian-backed separatists": the conjunct's compound modifier.
+                k -= 2 * dir.abs();
             } else if (saw_conj || saw_comma) && dir > 0 && compound_modifier(a, ku) && matches!(a.items.get(ku + 1), Some(Item::Mention(_))) {
                 // "X and the Kurdish-led Syrian Democratic Forces": a compound modifier.
             } else {
@@ -202,6 +234,17 @@ pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unkn
             && (ku == 1 || is_boundary(a, ku - 2))
         {
             break;
+        }
+        // Going left over ", and", a noun phrase that is another verb's object is no conjunct:
+        // "sent troops to help Mozambique's army, and the SADC deployed a force".
+        if dir < 0 && saw_comma && saw_conj {
+            let mut q = ku;
+            while q > 0 && token_is(a, q - 1, "the") {
+                q -= 1;
+            }
+            if q > 0 && matches!(a.items[q - 1], Item::Token(t) if a.tags[t].pos == crate::language::Pos::Verb) {
+                break;
+            }
         }
         let Some(f) = fit(&a.mentions[m2], types, unknown) else { break };
         has_conj |= saw_conj;
@@ -254,9 +297,20 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                     // whole: "Egypt, which backs the army, welcomed …", "Chad, a member of the
                     // AU, received …".
                     if dir < 0 && token_is(a, p as usize, ",") {
-                        if let Some(q) = inserted_clause_start(a, p as usize) {
+                        if let Some(q) = inserted_clause_start(a, p as usize).or_else(|| parenthetical_report_left(a, rules, p as usize)) {
                             skipped += p - q as isize + 1;
                             p = q as isize - 1;
+                            if !inb(p) {
+                                break;
+                            }
+                        }
+                    }
+                    // Going right, a parenthetical report is skipped whole: "where, it said, 100
+                    // people were killed", "which, officials say, took effect".
+                    if dir > 0 && token_is(a, p as usize, ",") {
+                        if let Some(q) = parenthetical_report(a, rules, p as usize) {
+                            skipped += (q - p as usize + 1) as isize;
+                            p = q as isize + 1;
                             if !inb(p) {
                                 break;
                             }
@@ -370,12 +424,21 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                             q += 1;
                         }
                         let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == Class::Place));
+                        let named_place = |i: usize| place(i) && matches!(a.items.get(i), Some(Item::Mention(m)) if !transparent(&a.mentions[*m]));
                         if (token_is(a, q, ",") || token_is(a, q, "of")) && place(q + 1) {
                             pos = q as isize + 1;
+                        } else if q > p + 1 && named_place(q) && (p + 1..q).all(|x| matches!(a.items[x], Item::Token(t) if matches!(a.tags[t].pos, crate::language::Pos::Noun | crate::language::Pos::Adj))) {
+                            // "the Somali capital Mogadishu".
+                            pos = q as isize;
                         }
                     }
                 }
                 if !inb(pos) {
+                    return false;
+                }
+                // Going right, a common noun that modifies a plain noun is no head: "attacked
+                // paramilitary posts", "a military alliance".
+                if dir > 0 && matches!(a.items[pos as usize], Item::Mention(m) if transparent(&a.mentions[m])) && matches!(a.items.get(pos as usize + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Noun) {
                     return false;
                 }
                 let subject = elems[i] == Elem::Subject;
@@ -444,6 +507,16 @@ pub(crate) fn accusation_content(a: &Analysis, rules: &Rules) -> Option<usize> {
     (0..a.items.len()).find(|&i| rules.may_start("accuse", a, i) && rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of")))
 }
 
+/// Whether the word at item `p` is a noun by its context: a common-noun mention ("the
+/// strikes", an event), or a word after a determiner, a possessive or an adjective.
+fn noun_at(a: &Analysis, p: usize) -> bool {
+    use crate::language::{Closed, Pos};
+    if matches!(a.items[p], Item::Mention(m) if transparent(&a.mentions[m])) {
+        return true;
+    }
+    p > 0 && matches!(a.items[p - 1], Item::Token(t) if matches!(a.tags[t].pos, Pos::Closed(Closed::Det | Closed::Possessive) | Pos::Adj) || a.tokens[t].lower == "'s")
+}
+
 /// Applies every rule anchored in the sentence.
 pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let mut out = Vec::new();
@@ -473,6 +546,27 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 Elem::Lit(_) => 1,
                 _ => continue,
             };
+            // A one-word cue of a verb list ("strikes", "attacks", "holds") that is a noun here
+            // (one the lexicon names an event by, or after a determiner: "said the strikes on
+            // X were defensive") states nothing.
+            if anchor_len == 1 && rule.verb_cue && noun_at(a, p) {
+                continue;
+            }
+            // A cue inside a compound modifier ("Russian-backed separatists") is read only by
+            // the patterns of compounds ("S - @back O").
+            if !rule.compound && p >= 2 && token_is(a, p - 1, "-") && a.item_span(p - 2).end == a.item_span(p - 1).start && a.item_span(p - 1).end == a.item_span(p).start {
+                continue;
+            }
+            // A verb cue followed by an -ing verb is that verb's aspect: "kept shelling X" is no
+            // holding of X.
+            if anchor_len == 1 && rule.verb_cue && matches!(a.items.get(p + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Verb && a.tags[*t].form == Some(crate::language::Form::Gerund)) {
+                continue;
+            }
+            // A pattern of the active voice (subject before the cue, object after it) does
+            // not read a passive verb: "drones were shot down over X" is no attack by them.
+            if rule.active_shape && rule.verb_cue && a.groups.iter().any(|g| g.head == t && g.voice == crate::language::Voice::Passive) {
+                continue;
+            }
             if accusation_content.is_some_and(|c| p > c + 1) && rules.setting("alleged_predicates").contains(&rule.predicate.to_lowercase()) {
                 continue;
             }
@@ -486,7 +580,15 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
                 continue;
             }
             // "threatened to shell X", "plans to seize Y": what follows is no fact.
-            if p >= 2 && token_is(a, p - 1, "to") && (2..=3).any(|d| p >= d && matches!(a.items[p - d], Item::Token(g) if rules.setting("irrealis").iter().any(|w| a.token_is_word(g, w)))) {
+            // Past a verb of aspect too: "threatened to resume attacking ships".
+            let aspect = p >= 3 && token_is(a, p - 2, "to") && matches!(a.items[p - 1], Item::Token(g) if rules.setting("aspect_verbs").iter().any(|w| a.token_is_word(g, w)));
+            let q = if aspect { p - 1 } else { p };
+            if q >= 2 && token_is(a, q - 1, "to") && (2..=3).any(|d| q >= d && matches!(a.items[q - d], Item::Token(g) if rules.setting("irrealis").iter().any(|w| a.token_is_word(g, w)))) {
+                continue;
+            }
+            // "considering sending troops", "denied shelling": an -ing form right after a plan,
+            // a wish or a refusal.
+            if p >= 1 && matches!(a.items[p], Item::Token(g) if a.tags[g].form == Some(crate::language::Form::Gerund)) && matches!(a.items[p - 1], Item::Token(g) if rules.setting("irrealis").iter().any(|w| a.token_is_word(g, w))) {
                 continue;
             }
             let mut m = Matched { subjects: vec![], objects: vec![], lo: p, hi: p + anchor_len - 1 };
@@ -509,6 +611,11 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             }
             let hedged = (m.lo.saturating_sub(4)..=m.hi.min(a.items.len() - 1))
                 .any(|i| matches!(a.items[i], Item::Token(t) if modals.iter().any(|n| *n == a.tokens[t].lower)));
+            // A future under a condition is no fact: "X will withdraw unless …".
+            let future = (m.lo.saturating_sub(4)..=m.hi.min(a.items.len() - 1)).any(|i| matches!(a.items[i], Item::Token(t) if matches!(a.tokens[t].lower.as_str(), "will" | "would" | "shall")));
+            if (hedged || future) && a.tokens[a.tokens.len().min(t + 1)..].iter().any(|x| x.lower == "unless" || x.lower == "if") {
+                continue;
+            }
             let confidence = if hedged { rule.confidence * 0.8 } else { rule.confidence };
             let mut emit = |s: &(Filler, std::ops::Range<usize>), o: (Filler, std::ops::Range<usize>)| {
                 let Filler::Entity(subject) = &s.0 else { return };

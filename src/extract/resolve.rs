@@ -23,6 +23,10 @@ pub struct DocContext {
     pub doc_id: String,
     /// The most mentioned region-like place, the antecedent of "the region".
     pub salient_region: Option<EntRef>,
+    /// The country the document is about: named (by name, demonym, capital or a national body
+    /// of its own: "the Sudanese army") at least twice
+    /// and more often than any other, the state of "the government", "the junta".
+    pub salient_country: Option<EntRef>,
     /// Person key → full name.
     persons: HashMap<String, String>,
     /// Acronym → expansion, from "Rapid Support Forces (RSF)".
@@ -46,6 +50,7 @@ impl DocContext {
             ..DocContext::default()
         };
         let mut region_counts: HashMap<usize, (usize, usize)> = HashMap::new();
+        let mut country_counts: HashMap<usize, (usize, usize)> = HashMap::new();
         for (k, s) in scans.iter().enumerate() {
             for name in titled.get(k).into_iter().flatten().cloned() {
                 let key = ctx.person_key(&name);
@@ -65,6 +70,16 @@ impl DocContext {
                         }
                     }
                 }
+                // One count per name, whatever readings it has.
+                let country = hits.iter().find_map(|h| match h {
+                    Hit::Country(c) | Hit::Demonym(c) => Some(*c),
+                    Hit::Place(p) => lex.places[*p].capital_of,
+                    Hit::Org(o) => lex.orgs[*o].country,
+                    _ => None,
+                });
+                if let Some(c) = country {
+                    country_counts.entry(c).or_insert((0, k)).0 += 1;
+                }
             }
             find_acronyms(text, &mut ctx.acronyms);
         }
@@ -77,6 +92,20 @@ impl DocContext {
                 wikidata: place.wikidata.clone(),
                 surface: place.name.clone(),
             });
+        }
+        let mut ranked: Vec<(usize, (usize, usize))> = country_counts.into_iter().collect();
+        ranked.sort_by_key(|&(c, (count, first))| (std::cmp::Reverse(count), first, c));
+        if let Some(&(c, (count, _))) = ranked.first() {
+            if count >= 2 && ranked.get(1).is_none_or(|(_, (second, _))| *second < count) {
+                let country = &lex.countries[c];
+                ctx.salient_country = Some(EntRef {
+                    class: Class::Country,
+                    key: lex.country_key(c),
+                    label: country.name.clone(),
+                    wikidata: country.wikidata.clone(),
+                    surface: country.name.clone(),
+                });
+            }
         }
         ctx
     }

@@ -158,6 +158,13 @@ pub struct Rule {
     /// sentence: a site is named for what happens there ("stormed the palace in Brasilia"),
     /// not for where something else is ("prisoners rioted at this jail in Israel").
     pub participant: bool,
+    /// The anchor is a cue list of verbs (`verb_cues`): a one-word cue there must be no noun,
+    /// and a pattern of the active voice reads no passive verb.
+    pub verb_cue: bool,
+    /// The subject stands before the anchor and the object after it: the active voice.
+    pub active_shape: bool,
+    /// A literal "-" stands right before the anchor ("S - @back O"): a compound's pattern.
+    pub compound: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -491,6 +498,9 @@ impl Rules {
                     pairwise: def.pairwise,
                     literal_object: def.value.clone(),
                     participant: def.participant,
+                    verb_cue: false,
+                    active_shape: false,
+                    compound: false,
                 });
                 if def.participant {
                     rules.participant_rules.push(rules.rules[index].id.clone());
@@ -507,6 +517,12 @@ impl Rules {
                     .collect();
                 rules.required.push(required);
             }
+        }
+        let verb_cues = rules.setting("verb_cues").to_vec();
+        for rule in &mut rules.rules {
+            rule.verb_cue = matches!(rule.pattern.get(rule.anchor), Some(Elem::Cue(c)) if verb_cues.contains(c));
+            rule.active_shape = rule.pattern[..rule.anchor].contains(&Elem::Subject) && rule.pattern[rule.anchor + 1..].contains(&Elem::Object);
+            rule.compound = rule.anchor >= 1 && matches!(&rule.pattern[rule.anchor - 1], Elem::Lit(w) if w == "-");
         }
         Ok(rules)
     }

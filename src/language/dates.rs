@@ -98,13 +98,14 @@ pub fn absolute_dates(text: &str) -> Vec<(Range<usize>, NaiveDate)> {
     out
 }
 
-/// The publication date of an article: an explicit `date YYYY-MM-DD` marker, else a line
+/// The publication date of an article: an explicit `date YYYY-MM-DD` (or `Date:`) marker, else a line
 /// that is only a date (a byline or dateline), else the latest full date in the text
 /// (news reports on the most recent day it mentions).
 pub fn publication_date(text: &str) -> Option<NaiveDate> {
     let dates = absolute_dates(text);
     for (r, d) in &dates {
-        if text[..r.start].trim_end().to_ascii_lowercase().ends_with("date") {
+        // "date 2020-11-10", "Date: 2023-01-06".
+        if text[..r.start].trim_end().trim_end_matches(':').trim_end().to_ascii_lowercase().ends_with("date") {
             return Some(*d);
         }
     }
@@ -226,6 +227,8 @@ mod tests {
     #[test]
     fn publication_date_prefers_marker_then_dateline_then_latest() {
         assert_eq!(publication_date(" date 2021-05-04 News\nOn May 1, 2021 it began."), Some(d("2021-05-04")));
+        // A "Date:" header wins over a later date in the text (a caption's "released January 11").
+        assert_eq!(publication_date("Date: 2023-01-06\n\nA picture released January 11, 2023."), Some(d("2023-01-06")));
         assert_eq!(publication_date("Headline\n\nMarch 3, 2022\n\nIn January 5, 2023 x."), Some(d("2022-03-03")));
         assert_eq!(publication_date("It began on 2 May 2019 and ended on 9 May 2019."), Some(d("2019-05-09")));
         assert_eq!(publication_date("No dates here."), None);

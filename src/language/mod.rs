@@ -164,6 +164,7 @@ pub struct Language {
     person_plurals: HashMap<String, String>,
     floating: HashSet<String>,
     size_suffixes: HashSet<String>,
+    quantities: HashSet<String>,
 }
 
 fn lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
@@ -189,6 +190,7 @@ impl Language {
             person_plurals: HashMap::new(),
             floating: HashSet::new(),
             size_suffixes: HashSet::new(),
+            quantities: HashSet::new(),
         };
         let syntax = |path: &Path, line: usize, message: String| Error::Syntax { path: path.to_owned(), line, message };
         for (path, text) in files {
@@ -197,13 +199,16 @@ impl Language {
                 "function_words.tsv" => {
                     for (line, f) in lines(text) {
                         let [word, class, ..] = f[..] else { return Err(syntax(path, line, "expected a word and its class".into())) };
-                        // Two lists beside the closed classes, which leave a word's tag alone.
+                        // Lists beside the closed classes, which leave a word's tag alone.
                         match class {
                             "floating" => {
                                 l.floating.insert(word.to_lowercase());
                             }
                             "size" => {
                                 l.size_suffixes.insert(word.to_lowercase());
+                            }
+                            "quantity" => {
+                                l.quantities.insert(word.to_lowercase());
                             }
                             _ => {
                                 let class = Closed::parse(class).ok_or_else(|| syntax(path, line, format!("unknown word class {class:?}")))?;
@@ -263,6 +268,17 @@ impl Language {
     /// 1,000-strong force", "a 500-man unit": `size` in function_words.tsv).
     pub fn is_size_suffix(&self, lower: &str) -> bool {
         self.size_suffixes.contains(lower)
+    }
+
+    /// Whether a noun of number or part lets the noun after its "of" head the phrase
+    /// ("hundreds of protesters", "a group of gunmen": `quantity` in function_words.tsv).
+    pub fn is_quantity(&self, lower: &str) -> bool {
+        self.quantities.contains(lower)
+    }
+
+    /// Whether a (lower-case) word is an English adjective ("local", "foreign").
+    pub fn is_adjective(&self, lower: &str) -> bool {
+        self.adjectives.contains(lower)
     }
 
     /// Whether the lemma is a known verb.

@@ -13,10 +13,17 @@
 //! - every `queries/*.rq` on the store built from the largest size up to 100 MB (in process,
 //!   results written to nowhere; median of 5 runs, one run over a second, cancelled after a
 //!   minute), and `kgraph dot --max-nodes 500` there (`--query-store DIR`: only those), with
-//!   the quads that store holds per statement (evidence record).
+//!   the quads that store holds per statement (evidence record);
+//! - a load test of `kgraph serve` on that store: `wrk` (Debian's package; skipped, saying so,
+//!   without it) against `/sparql`, `/api/search` and `/api/neighbours` of the most connected
+//!   entity, for 20 s each with one connection (one user's latency) and with eight on two
+//!   threads: requests per second, median and p99 latency, and the server's resident memory
+//!   before and after each run (it should stay flat).
 //!
 //! `--jobs`, `--inputs` and `--commands` narrow the runs (a 1 GB build takes a while):
-//! `cargo bench --bench pipeline -- --sizes 1000 --jobs 0 --inputs jsonl --commands extract,build`.
+//! `cargo bench --bench pipeline -- --sizes 1000 --jobs 0 --inputs jsonl --commands extract,build`;
+//! on a kept store, `--query-store target/bench/store-100mb --commands serve` runs the load test
+//! alone.
 //!
 //! `MB/CPU-s` is throughput per core: megabytes of input per second of CPU time, however the
 //! work was spread over threads (one job still overlaps reading and writing with processing).
@@ -50,7 +57,8 @@ struct Options {
     #[arg(long, value_delimiter = ',', default_value = "txt,jsonl")]
     inputs: Vec<String>,
     /// Commands to measure: `extract`, `build`, `load` (kgraph load beside Oxigraph's bulk
-    /// loader, on the N-Quads extracted from the JSON Lines with all jobs).
+    /// loader, on the N-Quads extracted from the JSON Lines with all jobs). On the kept store:
+    /// `queries`, `dot`, `serve` (all three unless one of them is named).
     #[arg(long, value_delimiter = ',', default_value = "extract,build,load")]
     commands: Vec<String>,
     /// Where corpora, stores and the report go.
@@ -208,6 +216,8 @@ fn main() -> Result<()> {
     for r in &rows {
         let _ = writeln!(report, "{}", line(r));
     }
+    let on_store = ["queries", "dot", "serve"];
+    let wants_on_store = |what: &str| wants(what) || !on_store.iter().any(|c| wants(c));
     if let Some((size, store)) = query_store {
         let (quads, statements) = store_size(&store)?;
         let _ = writeln!(
@@ -215,28 +225,40 @@ fn main() -> Result<()> {
             "\nThe store built from {size} MB holds {quads} quads for {statements} statements: {:.1} quads per statement.",
             quads as f64 / statements.max(1) as f64
         );
-        let _ = writeln!(report, "\nQueries on the store built from {size} MB (median of 5 runs, or one run when it takes over a second; results read to the end as TSV or Turtle):\n");
-        let _ = writeln!(report, "| query | rows | ms |");
-        let _ = writeln!(report, "|---|---:|---:|");
-        for (name, rows, ms) in queries(root, &store)? {
-            if ms.is_finite() {
-                let _ = writeln!(report, "| {name} | {rows} | {ms:.1} |");
-            } else {
-                let _ = writeln!(report, "| {name} | | cancelled after {} s |", QUERY_TIMEOUT.as_secs());
+        if wants_on_store("queries") {
+            let _ = writeln!(report, "\nQueries on the store built from {size} MB (median of 5 runs, or one run when it takes over a second; results read to the end as TSV or Turtle):\n");
+            let _ = writeln!(report, "| query | rows | ms |");
+            let _ = writeln!(report, "|---|---:|---:|");
+            for (name, rows, ms) in queries(root, &store)? {
+                if ms.is_finite() {
+                    let _ = writeln!(report, "| {name} | {rows} | {ms:.1} |");
+                } else {
+                    let _ = writeln!(report, "| {name} | | cancelled after {} s |", QUERY_TIMEOUT.as_secs());
+                }
             }
         }
-        let svg = dir.join("dot.out");
-        let child = run(
-            kgraph(root).arg("--store").arg(&store).args(["dot", "--max-nodes", "500"]),
-            Some(&svg),
-        )?;
-        let _ = writeln!(
-            report,
-            "\n`kgraph dot --max-nodes 500` on that store: {:.2} s, peak RSS {} MB",
-            child.elapsed.as_secs_f64(),
-            child.peak_rss_kb / 1024
-        );
-        let _ = fs::remove_file(svg);
+        if wants_on_store("dot") {
+            let svg = dir.join("dot.out");
+            let child = run(
+                kgraph(root).arg("--store").arg(&store).args(["dot", "--max-nodes", "500"]),
+                Some(&svg),
+            )?;
+            let _ = writeln!(
+                report,
+                "\n`kgraph dot --max-nodes 500` on that store: {:.2} s, peak RSS {} MB",
+                child.elapsed.as_secs_f64(),
+                child.peak_rss_kb / 1024
+            );
+            let _ = fs::remove_file(svg);
+        }
+        if wants_on_store("serve") {
+            match serve_load(root, &store) {
+                Ok(table) => report.push_str(&table),
+                Err(e) => {
+                    let _ = writeln!(report, "\n`kgraph serve` load test not run: {e}");
+                }
+            }
+        }
     }
     print!("{report}");
     fs::write(dir.join("report.md"), &report)?;
@@ -413,4 +435,120 @@ fn count_lines(file: &Path) -> Result<u64> {
         }
         n += buf[..k].iter().filter(|&&b| b == b'\n').count() as u64;
     }
+}
+
+/// How long each `wrk` run lasts.
+const LOAD_SECONDS: u32 = 20;
+
+/// `kgraph serve` on `store` under `wrk`: a Markdown table of requests per second, latencies
+/// and the server's memory.
+fn serve_load(root: &Path, store: &Path) -> Result<String> {
+    use std::io::{BufRead, BufReader};
+    if Command::new("wrk").arg("--version").output().is_err() {
+        bail!("wrk is not installed (apt-get install wrk)");
+    }
+    let started = Instant::now();
+    let mut server = kgraph(root)
+        .arg("--store")
+        .arg(store)
+        .args(["serve", "--bind", "127.0.0.1:0", "--quiet", "--max-concurrent", "16"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut url = String::new();
+    BufReader::new(server.stdout.take().context("no stdout")?).read_line(&mut url)?;
+    let url = url.trim().to_owned();
+    let ready = started.elapsed();
+    let result = (|| -> Result<String> {
+        if !url.starts_with("http://") {
+            bail!("kgraph serve did not start: {url:?}");
+        }
+        let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+        let enc = |s: &str| -> String { url_encode(s) };
+        // The most connected entity: a hub whose neighbours the page would expand.
+        let hub_query = "SELECT ?e (COUNT(*) AS ?n) WHERE { ?e ?p ?o \
+            FILTER(isIRI(?o) && ?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> && ?p != <http://www.w3.org/2002/07/owl#sameAs>) } \
+            GROUP BY ?e ORDER BY DESC(?n) LIMIT 1";
+        let mut response = agent
+            .get(&format!("{url}sparql?query={}", enc(hub_query)))
+            .header("Accept", "text/tab-separated-values")
+            .call()?;
+        let tsv = response.body_mut().read_to_string()?;
+        let hub = tsv.lines().nth(1).and_then(|l| l.split('\t').next()).map(|t| t.trim_matches(['<', '>']).to_owned());
+        let hub = hub.filter(|h| !h.is_empty()).context("no entity with facts in the store")?;
+        let targets = [
+            ("/sparql (100 labels)", format!("{url}sparql?query={}", enc("SELECT ?e ?label WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 100"))),
+            ("/api/search?q=pres", format!("{url}api/search?q=pres")),
+            ("/api/neighbours (the hub)", format!("{url}api/neighbours?entity={}", enc(&hub))),
+        ];
+        let mut table = format!(
+            "\n`kgraph serve` on that store (ready in {:.1} s; hub {hub}), `wrk --latency -d{LOAD_SECONDS}s` with one \
+             connection (one user) and with eight on two threads:\n\n\
+             | endpoint | connections | requests/s | median ms | p99 ms | errors | server RSS MB before → after |\n\
+             |---|---:|---:|---:|---:|---:|---|\n",
+            ready.as_secs_f64()
+        );
+        for (name, target) in &targets {
+            for (threads, connections) in [(1, 1), (2, 8)] {
+                let before = rss_mb(server.id());
+                let out = Command::new("wrk")
+                    .args([
+                        &format!("-t{threads}"),
+                        &format!("-c{connections}"),
+                        &format!("-d{LOAD_SECONDS}s"),
+                        "--latency",
+                        target.as_str(),
+                    ])
+                    .output()?;
+                let text = String::from_utf8_lossy(&out.stdout).into_owned();
+                let after = rss_mb(server.id());
+                let field = |prefix: &str| -> String {
+                    text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|r| r.trim().to_owned())).unwrap_or_default()
+                };
+                let errors = text
+                    .lines()
+                    .find(|l| l.contains("Non-2xx") || l.contains("Socket errors"))
+                    .map_or("0".to_owned(), |l| l.trim().to_owned());
+                eprintln!("  {name}, {connections} connections: {} requests/s, p50 {}, p99 {}", field("Requests/sec:"), field("50%"), field("99%"));
+                let _ = writeln!(
+                    table,
+                    "| {name} | {connections} | {} | {} | {} | {errors} | {before} → {after} |",
+                    field("Requests/sec:"),
+                    ms(&field("50%")),
+                    ms(&field("99%"))
+                );
+            }
+        }
+        Ok(table)
+    })();
+    // SAFETY: kill(2) on our own child, which has not been waited for.
+    unsafe {
+        libc::kill(server.id() as libc::pid_t, libc::SIGTERM);
+    }
+    let _ = server.wait();
+    result
+}
+
+/// `wrk`'s latency ("1.23ms", "456.00us", "1.02s") in milliseconds.
+fn ms(text: &str) -> String {
+    let value = |suffix: &str| text.strip_suffix(suffix).and_then(|v| v.parse::<f64>().ok());
+    match (value("us"), value("ms"), value("s")) {
+        (Some(us), _, _) => format!("{:.2}", us / 1000.0),
+        (_, Some(ms), _) => format!("{ms:.2}"),
+        (_, _, Some(s)) => format!("{:.0}", s * 1000.0),
+        _ => text.to_owned(),
+    }
+}
+
+/// A process's resident memory in MB, from /proc.
+fn rss_mb(pid: u32) -> String {
+    fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .map_or_else(|| "?".to_owned(), |kb| (kb / 1024).to_string())
+}
+
+fn url_encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

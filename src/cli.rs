@@ -220,6 +220,91 @@ pub enum Command {
     ///   kgraph dot --query queries/support_graph.rq > support.dot
     #[command(verbatim_doc_comment)]
     Dot(DotArgs),
+
+    /// Serve the store over HTTP: a SPARQL endpoint, and a page to query and explore it.
+    ///
+    /// Open the address it prints (the first line of standard output, e.g.
+    /// http://127.0.0.1:7878/) in a browser: a SPARQL editor with the example queries, a graph
+    /// explorer (search, expand, filter, paths) and, for every edge, the sentences that state
+    /// it. Everything the page needs is inside kgraph; it loads nothing from anywhere else.
+    ///
+    /// Endpoints:
+    ///   /sparql, /query   SPARQL 1.1 Protocol: GET ?query=, POST form or application/sparql-query;
+    ///                     results as the Accept header prefers (JSON, XML, CSV, TSV; Turtle,
+    ///                     N-Triples, RDF/XML, JSON-LD for CONSTRUCT), 406 when none fits;
+    ///                     a service description on a GET without a query
+    ///   /update           SPARQL 1.1 Update, only with --allow-update and the bearer --token
+    ///   /api/...          the page's JSON: search, entity, neighbours, evidence, document, path
+    ///
+    /// Limits: a query is cancelled after --timeout; a result stops at --max-rows rows or
+    /// --max-bytes bytes, and then says so (header Kgraph-Truncated: max-rows=N); at most
+    /// --max-concurrent queries run at once, more get 503 with Retry-After; a request body over
+    /// --max-body is refused (413). A malformed query gets 400 with the parser's message and its
+    /// line and column.
+    ///
+    /// Security: loopback only unless --bind names another address; read-only unless
+    /// --allow-update (which needs --token); requests from pages of other sites are refused
+    /// unless --cors names them. One line per request goes to standard error (method, path,
+    /// status, rows, milliseconds). Ctrl-C or SIGTERM stops it: running queries are cancelled
+    /// and the store is closed.
+    ///
+    /// Examples:
+    ///   kgraph serve
+    ///   kgraph serve --bind 127.0.0.1:0 --timeout 5 --max-rows 1000
+    ///   curl -H 'Accept: text/csv' http://127.0.0.1:7878/sparql --data-urlencode query@queries/brokered.rq
+    ///   kgraph serve --allow-update --token "$(openssl rand -hex 16)"
+    #[command(verbatim_doc_comment)]
+    Serve(ServeArgs),
+}
+
+/// `kgraph serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address and port to listen on; port 0 takes any free port (the address is printed on
+    /// the first line of standard output). Loopback by default: name another address (e.g.
+    /// 0.0.0.0:7878) to be reached from other machines.
+    #[arg(long, value_name = "ADDR:PORT", default_value = kgraph::serve::DEFAULT_BIND)]
+    pub bind: std::net::SocketAddr,
+
+    /// Cancel a query after this many seconds.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_seconds)]
+    pub timeout: std::time::Duration,
+
+    /// Send at most N rows (or triples) of a result; a result cut short says so in the header
+    /// Kgraph-Truncated.
+    #[arg(long, value_name = "N", default_value_t = 100_000, value_parser = parse_positive)]
+    pub max_rows: usize,
+
+    /// Stop a result after the row that takes it to N bytes (and say so, as for --max-rows).
+    #[arg(long, value_name = "N", default_value_t = 64 << 20, value_parser = parse_positive)]
+    pub max_bytes: usize,
+
+    /// Refuse request bodies (queries, updates) larger than N bytes.
+    #[arg(long, value_name = "N", default_value_t = 1 << 20, value_parser = parse_positive)]
+    pub max_body: usize,
+
+    /// Run at most N queries at once; more are answered 503 with Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = parse_positive)]
+    pub max_concurrent: usize,
+
+    /// Accept SPARQL Update at /update, from clients that send the bearer --token. The store is
+    /// then opened for writing (no other kgraph process may use it meanwhile).
+    #[arg(long, requires = "token")]
+    pub allow_update: bool,
+
+    /// The bearer token (Authorization: Bearer TOKEN) that updates, and with
+    /// --token-for-reads every query, must carry; at least 8 characters.
+    #[arg(long, value_name = "TOKEN", env = "KGRAPH_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// Require the token for queries and the page's data too (the page asks for it).
+    #[arg(long, requires = "token")]
+    pub token_for_reads: bool,
+
+    /// Allow pages of this origin (scheme, host and port, e.g. http://localhost:3000) to query
+    /// the server from a browser (CORS); repeatable. Without it, such requests are refused.
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors: Vec<String>,
 }
 
 /// `kgraph build`.

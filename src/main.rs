@@ -31,7 +31,7 @@ use kgraph::store::KgStore;
 
 use cli::{
     BuildArgs, Cli, Command, DotArgs, ExportArgs, ExtractArgs, Global, LoadArgs, PushArgs, QueryArgs, RemoveArgs, ResolveArgs,
-    StatsArgs,
+    ServeArgs, StatsArgs,
 };
 
 /// How a command that did not fail ended.
@@ -69,6 +69,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Summarise => run_summarise(&global, &vocab),
         Command::Dot(args) => run_dot(&global, &vocab, args),
         Command::Resolve(args) => run_resolve(&global, &vocab, args),
+        Command::Serve(args) => run_serve(&global, vocab, args),
     }
 }
 
@@ -204,6 +205,7 @@ fn run_query(global: &Global, vocab: &Vocab, args: QueryArgs) -> Result<Outcome>
         format: args.format,
         terminal: stdout.is_terminal(),
         limit: args.limit,
+        max_bytes: None,
         timeout: args.timeout,
     };
     let mut out = BufWriter::new(stdout.lock());
@@ -211,7 +213,7 @@ fn run_query(global: &Global, vocab: &Vocab, args: QueryArgs) -> Result<Outcome>
         .map_err(|e| name_output(e, Path::new("<stdout>")))?;
     out.flush().map_err(|e| kgraph::Error::io("<stdout>", e))?;
     let table = outcome.format == QueryFormat::Results(ResultsOutput::Table);
-    if outcome.truncated && !global.quiet && !table {
+    if outcome.cut.is_some() && !global.quiet && !table {
         eprintln!("kgraph: output cut at --limit {} rows", outcome.rows);
     }
     Ok(Outcome::Done)
@@ -572,6 +574,48 @@ fn run_dot(global: &Global, vocab: &Vocab, args: DotArgs) -> Result<Outcome> {
     Ok(Outcome::Done)
 }
 
+fn run_serve(global: &Global, vocab: Vocab, args: ServeArgs) -> Result<Outcome> {
+    use kgraph::serve::{ServeOptions, Server};
+    let options = ServeOptions {
+        bind: args.bind,
+        timeout: args.timeout,
+        max_rows: args.max_rows,
+        max_bytes: args.max_bytes,
+        max_body: args.max_body,
+        max_concurrent: args.max_concurrent,
+        allow_update: args.allow_update,
+        token: args.token,
+        token_for_reads: args.token_for_reads,
+        cors: args.cors,
+        log: !global.quiet,
+    };
+    let started = Instant::now();
+    // Updates write: the store is then opened (and locked) for writing.
+    let kg = if options.allow_update { KgStore::open(&global.store)? } else { KgStore::open_read_only(&global.store)? };
+    let server = Server::new(kg, vocab, options.clone())?;
+    let address = server.local_addr()?;
+    // The first line of standard output is the address, for scripts and tests (port 0).
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "http://{address}/").and_then(|()| stdout.flush()).map_err(|e| kgraph::Error::io("<stdout>", e))?;
+    drop(stdout);
+    if !global.quiet {
+        let (entities, names) = server.catalog_size();
+        eprintln!(
+            "kgraph: serving {} ({}) at http://{address}/ with {entities} entities and {names} names indexed in {:.2}s; Ctrl-C stops",
+            global.store.display(),
+            if options.allow_update { "updates allowed with the token" } else { "read-only" },
+            started.elapsed().as_secs_f64()
+        );
+        if !address.ip().is_loopback() && options.token.is_none() {
+            eprintln!("kgraph: warning: {address} is reachable from other machines and no --token guards it");
+        }
+    }
+    server.run()?;
+    if !global.quiet {
+        eprintln!("kgraph: stopped");
+    }
+    Ok(Outcome::Done)
+}
 
 fn run_push(global: &Global, vocab: &Vocab, args: PushArgs) -> Result<Outcome> {
     use kgraph::output::push::{self, Credentials, Protocol, PushEvent, PushOptions};

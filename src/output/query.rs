@@ -2,17 +2,26 @@
 //! TSV, JSON, XML) for SELECT and ASK, or RDF for CONSTRUCT and DESCRIBE. The default graph is
 //! the store's own, which holds the facts once (see [`crate::store::facts`]); documents, their
 //! evidence and the summary are named graphs, reached with `GRAPH`.
+//!
+//! A query is parsed once ([`parse`], [`prepare`]) and can then be run with limits on rows,
+//! bytes and time ([`run`]), or, for callers that read the solutions themselves, collected
+//! ([`solutions`]); each run has its own cancellation token, so a server can stop it.
 
+use std::cell::Cell;
 use std::fmt;
 use std::io::Write;
+use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use oxigraph::model::vocab::xsd;
-use oxigraph::model::{Term, Variable};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, PreparedSparqlQuery, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{
+    CancellationToken, PreparedSparqlQuery, PreparedSparqlUpdate, QueryEvaluationError, QueryResults, QuerySolution,
+    SparqlEvaluator,
+};
 use oxigraph::store::Store;
 
 use super::{compact, prefixes, write_aligned, RdfOutput, ResultsOutput};
@@ -63,8 +72,20 @@ pub struct QueryOptions {
     pub terminal: bool,
     /// Write at most this many rows (SELECT) or triples (CONSTRUCT, DESCRIBE).
     pub limit: Option<usize>,
+    /// Stop after the row (or triple) that takes the output to this many bytes; the document is
+    /// still closed properly (not for `table`, which is for people and cut by `limit`).
+    pub max_bytes: Option<usize>,
     /// Cancel the evaluation after this long.
     pub timeout: Option<Duration>,
+}
+
+/// Which limit cut a result short.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cut {
+    /// [`QueryOptions::limit`] rows (or triples) were written and there were more.
+    Rows(usize),
+    /// The output reached [`QueryOptions::max_bytes`] bytes and there were more rows.
+    Bytes(usize),
 }
 
 /// What [`run`] wrote.
@@ -74,8 +95,79 @@ pub struct QueryOutcome {
     pub format: QueryFormat,
     /// Rows or triples written (1 for ASK).
     pub rows: usize,
-    /// Whether `--limit` cut the output short (a table says so in its footer).
-    pub truncated: bool,
+    /// The limit that cut the output short, if one did (a table says so in its footer).
+    pub cut: Option<Cut>,
+}
+
+/// What a query gives: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryForm {
+    /// `SELECT`: a table of solutions.
+    Select,
+    /// `ASK`: true or false.
+    Ask,
+    /// `CONSTRUCT`: triples.
+    Construct,
+    /// `DESCRIBE`: triples.
+    Describe,
+}
+
+impl QueryForm {
+    /// Whether the query gives triples (CONSTRUCT, DESCRIBE) rather than results.
+    pub fn gives_triples(self) -> bool {
+        matches!(self, QueryForm::Construct | QueryForm::Describe)
+    }
+}
+
+/// A query parsed once, which can be prepared for any number of runs ([`Parsed::prepare`]),
+/// each with its own cancellation token: the server's fixed queries are parsed at start.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    query: spargebra::Query,
+    form: QueryForm,
+    origin: Option<String>,
+}
+
+/// Parses a query; `origin` (a file name) prefixes errors, and syntax errors give line and
+/// column.
+pub fn parse(text: &str, origin: Option<&str>) -> Result<Parsed> {
+    let query = spargebra::SparqlParser::new().parse_query(text).map_err(|e| {
+        Error::Query(match origin {
+            Some(o) => format!("{o}: invalid SPARQL query: {e}"),
+            None => format!("invalid SPARQL query: {e}"),
+        })
+    })?;
+    let form = match &query {
+        spargebra::Query::Select { .. } => QueryForm::Select,
+        spargebra::Query::Ask { .. } => QueryForm::Ask,
+        spargebra::Query::Construct { .. } => QueryForm::Construct,
+        spargebra::Query::Describe { .. } => QueryForm::Describe,
+    };
+    Ok(Parsed { query, form, origin: origin.map(str::to_owned) })
+}
+
+impl Parsed {
+    /// What the query gives.
+    pub fn form(&self) -> QueryForm {
+        self.form
+    }
+
+    /// A run of the query, with a new cancellation token. The default graph is the store's
+    /// default graph (the facts) unless the query has `FROM`.
+    pub fn prepare(&self) -> Prepared {
+        self.prepare_with(CancellationToken::new())
+    }
+
+    /// [`Parsed::prepare`] with a given token, which cancels every query prepared with it (the
+    /// queries of one request).
+    pub fn prepare_with(&self, token: CancellationToken) -> Prepared {
+        // SERVICE clauses fail: Oxigraph is built without its `http-client` feature, so a
+        // query never makes kgraph (or `kgraph serve`) call another host.
+        let query = SparqlEvaluator::new()
+            .with_cancellation_token(token.clone())
+            .for_query(self.query.clone());
+        Prepared { query, token, origin: self.origin.clone(), form: self.form }
+    }
 }
 
 /// A parsed query, ready to run on a store.
@@ -83,20 +175,42 @@ pub struct Prepared {
     query: PreparedSparqlQuery,
     token: CancellationToken,
     origin: Option<String>,
+    form: QueryForm,
 }
 
-/// Parses a query; `origin` (a file name) prefixes errors, and syntax errors give line and
-/// column. The default graph is the store's default graph (the facts) unless the query has
-/// `FROM`.
+impl Prepared {
+    /// What the query gives.
+    pub fn form(&self) -> QueryForm {
+        self.form
+    }
+
+    /// The token that stops this run (cancelled, the evaluation ends with an error): a server
+    /// cancels the queries it is running when it stops or when their client goes away.
+    pub fn cancellation_token(&self) -> CancellationToken {
+        self.token.clone()
+    }
+
+    /// Sets the query's dataset as the SPARQL 1.1 Protocol's `default-graph-uri` and
+    /// `named-graph-uri` do, replacing the query's own `FROM` and `FROM NAMED`: the default
+    /// graph is the merge of `default_graphs`, and only `named_graphs` are named graphs.
+    pub fn set_dataset(&mut self, default_graphs: Vec<NamedNode>, named_graphs: Vec<NamedNode>) {
+        let dataset = self.query.dataset_mut();
+        dataset.set_default_graph(default_graphs.into_iter().map(GraphName::NamedNode).collect());
+        dataset.set_available_named_graphs(named_graphs.into_iter().map(NamedOrBlankNode::NamedNode).collect());
+    }
+
+    /// Binds `variable` (which the query must select) to `value`: how fixed queries take
+    /// their parameters, never pasted into the query text.
+    pub fn bind(mut self, variable: &str, value: impl Into<Term>) -> Self {
+        self.query = self.query.substitute_variable(Variable::new_unchecked(variable), value);
+        self
+    }
+}
+
+/// Parses a query and prepares it (see [`Parsed::prepare`]): the default graph is the store's
+/// default graph (the facts) unless the query has `FROM`.
 pub fn prepare(text: &str, origin: Option<&str>) -> Result<Prepared> {
-    let token = CancellationToken::new();
-    let query = SparqlEvaluator::new().with_cancellation_token(token.clone()).parse_query(text).map_err(|e| {
-        Error::Query(match origin {
-            Some(o) => format!("{o}: invalid SPARQL query: {e}"),
-            None => format!("invalid SPARQL query: {e}"),
-        })
-    })?;
-    Ok(Prepared { query, token, origin: origin.map(str::to_owned) })
+    Ok(parse(text, origin)?.prepare())
 }
 
 /// Evaluates a query against the store, for callers that read the results themselves.
@@ -104,11 +218,45 @@ pub fn evaluate(store: &Store, text: &str) -> Result<QueryResults<'static>> {
     prepare(text, None)?.query.on_store(store).execute().map_err(|e| evaluation_error(e, None, None))
 }
 
+/// Runs `f`, cancelling `token` if it takes longer than `timeout`: a watchdog thread that ends
+/// as soon as `f` does.
+fn with_timeout<T>(token: CancellationToken, timeout: Option<Duration>, f: impl FnOnce() -> T) -> T {
+    let watchdog = Watchdog::start(token, timeout);
+    let result = f();
+    drop(watchdog);
+    result
+}
+
+/// Runs a SELECT query and collects its solutions (at most `limit`, and whether there were
+/// more), cancelled after `timeout`.
+pub fn solutions(
+    store: &Store,
+    query: Prepared,
+    limit: Option<usize>,
+    timeout: Option<Duration>,
+) -> Result<(Vec<QuerySolution>, bool)> {
+    let Prepared { query, token, origin, .. } = query;
+    let origin = origin.as_deref();
+    let limit = limit.unwrap_or(usize::MAX);
+    with_timeout(token, timeout, || {
+        let eval = |e| evaluation_error(e, origin, timeout);
+        let QueryResults::Solutions(mut solutions) = query.on_store(store).execute().map_err(eval)? else {
+            return Err(Error::Query("a SELECT query was expected".into()));
+        };
+        let mut out = Vec::new();
+        for solution in solutions.by_ref().take(limit) {
+            out.push(solution.map_err(eval)?);
+        }
+        let more = out.len() == limit && solutions.next().transpose().map_err(eval)?.is_some();
+        Ok((out, more))
+    })
+}
+
 /// Runs a query to the end (within `timeout`) and writes Oxigraph's plan for it to `out` as
 /// JSON, with the rows and time of each step: what to read when a query is slow. The plan is
 /// written even when the query fails or times out (then the error is returned).
 pub fn explain(store: &Store, query: Prepared, timeout: Option<Duration>, out: &mut dyn Write) -> Result<()> {
-    let Prepared { query, token, origin } = query;
+    let Prepared { query, token, origin, .. } = query;
     let watchdog = Watchdog::start(token, timeout);
     let (results, explanation) = query.on_store(store).compute_statistics().explain();
     // The statistics are complete once every row was read.
@@ -165,17 +313,69 @@ pub fn run(
     vocab: &Vocab,
     out: &mut dyn Write,
 ) -> Result<QueryOutcome> {
-    let Prepared { query, token, origin } = query;
+    let Prepared { query, token, origin, .. } = query;
     let origin = origin.as_deref();
-    // A watchdog cancels the query when the time is up, and ends as soon as the query does.
-    let watchdog = Watchdog::start(token, options.timeout);
-    let result = query
-        .on_store(store)
-        .execute()
-        .map_err(|e| evaluation_error(e, origin, options.timeout))
-        .and_then(|results| write_results(results, origin, options, vocab, out));
-    drop(watchdog);
-    result
+    with_timeout(token, options.timeout, || {
+        query
+            .on_store(store)
+            .execute()
+            .map_err(|e| evaluation_error(e, origin, options.timeout))
+            .and_then(|results| write_results(results, origin, options, vocab, out))
+    })
+}
+
+/// A parsed SPARQL Update, ready to run on a store.
+pub struct PreparedUpdate {
+    update: PreparedSparqlUpdate,
+    token: CancellationToken,
+}
+
+impl PreparedUpdate {
+    /// The token that stops this update before it commits (nothing is then changed).
+    pub fn cancellation_token(&self) -> CancellationToken {
+        self.token.clone()
+    }
+}
+
+/// Parses a SPARQL Update; syntax errors give line and column.
+pub fn prepare_update(text: &str) -> Result<PreparedUpdate> {
+    let token = CancellationToken::new();
+    let update = SparqlEvaluator::new()
+        .with_cancellation_token(token.clone())
+        .parse_update(text)
+        .map_err(|e| Error::Query(format!("invalid SPARQL update: {e}")))?;
+    Ok(PreparedUpdate { update, token })
+}
+
+/// Runs an update on `store` in one transaction, cancelled (and so not applied) after `timeout`.
+pub fn update(store: &Store, update: PreparedUpdate, timeout: Option<Duration>) -> Result<()> {
+    let PreparedUpdate { update, token } = update;
+    let cancelled = token.clone();
+    with_timeout(token, timeout, || {
+        update.on_store(store).execute().map_err(|e| match timeout {
+            // Oxigraph reports a cancelled update as an unexpected error: the token tells.
+            Some(t) if cancelled.is_cancelled() => Error::Query(format!("update timed out after {} s", t.as_secs_f64())),
+            _ => Error::Query(format!("update failed: {e}")),
+        })
+    })
+}
+
+/// A writer that counts the bytes written through it, readable while a serializer owns it.
+struct Counting<'a> {
+    inner: &'a mut dyn Write,
+    bytes: Rc<Cell<usize>>,
+}
+
+impl Write for Counting<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes.set(self.bytes.get() + n);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn evaluation_error(e: QueryEvaluationError, origin: Option<&str>, timeout: Option<Duration>) -> Error {
@@ -218,19 +418,27 @@ fn write_results(
                 }
                 let truncated = rows.len() == limit && solutions.next().transpose().map_err(eval)?.is_some();
                 write_table(&variables, &rows, truncated, vocab, out).map_err(write_error)?;
-                return Ok(QueryOutcome { format: QueryFormat::Results(format), rows: rows.len(), truncated });
+                let cut = truncated.then_some(Cut::Rows(limit));
+                return Ok(QueryOutcome { format: QueryFormat::Results(format), rows: rows.len(), cut });
             }
+            let bytes = Rc::new(Cell::new(0));
+            let counting = Counting { inner: out, bytes: bytes.clone() };
             let mut serializer = QueryResultsSerializer::from_format(w3c(format))
-                .serialize_solutions_to_writer(out, variables)
+                .serialize_solutions_to_writer(counting, variables)
                 .map_err(write_error)?;
             let mut rows = 0;
-            for solution in solutions.by_ref().take(limit) {
-                serializer.serialize(&solution.map_err(eval)?).map_err(write_error)?;
+            let mut cut = None;
+            for solution in solutions.by_ref() {
+                let solution = solution.map_err(eval)?;
+                if let Some(c) = over(rows, bytes.get(), options) {
+                    cut = Some(c);
+                    break;
+                }
+                serializer.serialize(&solution).map_err(write_error)?;
                 rows += 1;
             }
-            let truncated = rows == limit && solutions.next().transpose().map_err(eval)?.is_some();
             serializer.finish().map_err(write_error)?;
-            Ok(QueryOutcome { format: QueryFormat::Results(format), rows, truncated })
+            Ok(QueryOutcome { format: QueryFormat::Results(format), rows, cut })
         }
         QueryResults::Boolean(value) => {
             let format = match options.format {
@@ -249,7 +457,7 @@ fn write_results(
                     writeln!(out).map_err(write_error)?;
                 }
             }
-            Ok(QueryOutcome { format: QueryFormat::Results(format), rows: 1, truncated: false })
+            Ok(QueryOutcome { format: QueryFormat::Results(format), rows: 1, cut: None })
         }
         QueryResults::Graph(mut triples) => {
             let format = match options.format {
@@ -257,16 +465,32 @@ fn write_results(
                 Some(QueryFormat::Rdf(f)) => f,
                 Some(QueryFormat::Results(f)) => return Err(wrong_format(f.name(), "CONSTRUCT or DESCRIBE")),
             };
-            let mut serializer = format.serializer(vocab).for_writer(out);
+            let bytes = Rc::new(Cell::new(0));
+            let mut serializer = format.serializer(vocab).for_writer(Counting { inner: out, bytes: bytes.clone() });
             let mut rows = 0;
-            for triple in triples.by_ref().take(limit) {
-                serializer.serialize_triple(&triple.map_err(eval)?).map_err(write_error)?;
+            let mut cut = None;
+            for triple in triples.by_ref() {
+                let triple = triple.map_err(eval)?;
+                if let Some(c) = over(rows, bytes.get(), options) {
+                    cut = Some(c);
+                    break;
+                }
+                serializer.serialize_triple(&triple).map_err(write_error)?;
                 rows += 1;
             }
-            let truncated = rows == limit && triples.next().transpose().map_err(eval)?.is_some();
             serializer.finish().map_err(write_error)?;
-            Ok(QueryOutcome { format: QueryFormat::Rdf(format), rows, truncated })
+            Ok(QueryOutcome { format: QueryFormat::Rdf(format), rows, cut })
         }
+    }
+}
+
+/// The limit that stops the output before one more row, when `rows` rows and `bytes` bytes are
+/// written (and there is one more row to write).
+fn over(rows: usize, bytes: usize, options: &QueryOptions) -> Option<Cut> {
+    match (options.limit, options.max_bytes) {
+        (Some(limit), _) if rows >= limit => Some(Cut::Rows(limit)),
+        (_, Some(max)) if bytes >= max => Some(Cut::Bytes(max)),
+        _ => None,
     }
 }
 

@@ -147,6 +147,10 @@ fn caption(selection: &Selection, query: Option<&str>, picture: &Picture) -> Str
             let name = picture.graph.node_weights().find(|n| n.marked).map(|n| n.label.as_str()).unwrap_or_default();
             format!("{base}: {name}, depth {depth}")
         }
+        Selection::Entities(_) => {
+            let n = picture.graph.node_count();
+            format!("{base}: a view of {n} {}", if n == 1 { "entity" } else { "entities" })
+        }
         Selection::Path { from, to } => {
             let label = |name: &str| picture.find(name).map(|i| picture.graph[i].label.clone()).unwrap_or_default();
             format!("{base}: shortest connection from {} to {}", label(from), label(to))

@@ -33,6 +33,9 @@ pub enum Selection {
         /// The other end.
         to: String,
     },
+    /// These entities (by IRI) and the relations among them: a view chosen elsewhere (the page
+    /// of `kgraph serve`), drawn as any other picture. IRIs the picture lacks are ignored.
+    Entities(Vec<String>),
 }
 
 /// How many candidates an ambiguous or unknown name lists.
@@ -105,6 +108,10 @@ impl Picture {
             Selection::Focus { name, depth } => {
                 let start = self.find(name)?;
                 Ok(self.neighbourhood(start, *depth))
+            }
+            Selection::Entities(iris) => {
+                let wanted: BTreeSet<&str> = iris.iter().map(String::as_str).collect();
+                Ok(self.induced(|_, n| wanted.contains(n.iri.as_str()).then(|| n.clone())))
             }
             Selection::Path { from, to } => {
                 let (a, b) = (self.find(from)?, self.find(to)?);

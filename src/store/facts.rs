@@ -165,15 +165,21 @@ impl Contribution {
         Self { facts, entities, methods }
     }
 
-    /// The contribution of the graph `g` as the transaction sees it.
-    fn read(tx: &Transaction<'_>, g: NamedNodeRef<'_>, t: &Terms) -> Result<Self> {
+    /// The quads of the graph `g` a contribution is read from (evidence and labels), as the
+    /// transaction sees them.
+    fn quads(tx: &Transaction<'_>, g: NamedNodeRef<'_>, t: &Terms) -> Result<Vec<Quad>> {
         let mut quads = Vec::new();
         for p in [&t.fact, &t.by, &t.label] {
             for q in tx.quads_for_pattern(None, Some(p.as_ref()), None, Some(g.into())) {
                 quads.push(q?);
             }
         }
-        Ok(Self::of(quads.iter().map(Quad::as_ref), t))
+        Ok(quads)
+    }
+
+    /// The contribution of the graph `g` as the transaction sees it.
+    fn read(tx: &Transaction<'_>, g: NamedNodeRef<'_>, t: &Terms) -> Result<Self> {
+        Ok(Self::of(Self::quads(tx, g, t)?.iter().map(Quad::as_ref), t))
     }
 }
 
@@ -659,11 +665,8 @@ impl KgStore {
         new: Option<&DocumentQuads<'_>>,
     ) -> Result<(Contribution, Contribution)> {
         let mut tx = self.store.start_transaction()?;
-        let old = Contribution::read(&tx, graph, t)?;
-        let mut old_labels: Vec<Quad> = Vec::new();
-        for q in tx.quads_for_pattern(None, Some(t.label.as_ref()), None, Some(graph.into())) {
-            old_labels.push(q?);
-        }
+        let old_quads = Contribution::quads(&tx, graph, t)?;
+        let old = Contribution::of(old_quads.iter().map(Quad::as_ref), t);
         tx.remove_named_graph(graph)?;
         let contribution = match new {
             Some(d) => {
@@ -676,14 +679,14 @@ impl KgStore {
         // What only the old version stated: kept if another document (or the new version)
         // still gives evidence for it.
         for f in old.facts.keys() {
-            if !contribution.facts.contains_key(f) && !supported(&tx, t.fact.as_ref(), f.as_ref().into(), None, t)? {
+            if !contribution.facts.contains_key(f) && !supported(&tx, None, t.fact.as_ref(), Some(f.as_ref().into()), t)? {
                 if let Some((s, p, o)) = t.vocab.fact_triple(f.as_ref()) {
                     tx.remove(QuadRef::new(&s, &p, &o, GraphNameRef::DefaultGraph));
                 }
             }
         }
         for m in &old.methods {
-            if !contribution.methods.contains(m) && !supported(&tx, t.by.as_ref(), m.as_ref().into(), None, t)? {
+            if !contribution.methods.contains(m) && !supported(&tx, None, t.by.as_ref(), Some(m.as_ref().into()), t)? {
                 let quads: Vec<Quad> = tx
                     .quads_for_pattern(Some(m.as_ref().into()), None, None, Some(GraphNameRef::DefaultGraph))
                     .collect::<std::result::Result<_, _>>()?;
@@ -692,15 +695,16 @@ impl KgStore {
                 }
             }
         }
-        for q in &old_labels {
+        for q in old_quads.iter().filter(|q| q.predicate == t.label) {
             let NamedOrBlankNode::NamedNode(e) = &q.subject else { continue };
             if !t.is_entity(&q.subject) {
                 continue;
             }
-            if !supported(&tx, t.label.as_ref(), q.object.as_ref(), Some(e.as_ref()), t)? {
+            if !supported(&tx, Some(e.as_ref()), t.label.as_ref(), Some(q.object.as_ref()), t)? {
                 tx.remove(QuadRef::new(e, &t.label, &q.object, GraphNameRef::DefaultGraph));
             }
-            if !contribution.entities.contains_key(e) && !mentioned(&tx, e.as_ref(), t)? {
+            // Mentioned by no document any more: a label of any kind.
+            if !contribution.entities.contains_key(e) && !supported(&tx, Some(e.as_ref()), t.label.as_ref(), None, t)? {
                 for p in [&t.rdf_type, &t.label, &t.same_as] {
                     let quads: Vec<Quad> = tx
                         .quads_for_pattern(Some(e.as_ref().into()), Some(p.as_ref()), None, Some(GraphNameRef::DefaultGraph))
@@ -787,27 +791,17 @@ impl KgStore {
     }
 }
 
-/// Whether a document graph (any but the default graph's) holds `(subject) predicate object`:
-/// evidence for a fact node (`kg:fact F`) or naming a method (`kg:by M`), or a label of an
-/// entity.
+/// Whether a document graph (any but the default graph's) holds `(subject) predicate (object)`:
+/// evidence for a fact node (`kg:fact F`) or naming a method (`kg:by M`), a label of an entity,
+/// or any label of it (it is mentioned).
 fn supported(
     tx: &Transaction<'_>,
-    predicate: NamedNodeRef<'_>,
-    object: TermRef<'_>,
     subject: Option<NamedNodeRef<'_>>,
+    predicate: NamedNodeRef<'_>,
+    object: Option<TermRef<'_>>,
     t: &Terms,
 ) -> Result<bool> {
-    for q in tx.quads_for_pattern(subject.map(Into::into), Some(predicate), Some(object), None) {
-        if t.is_document_graph(&q?.graph_name) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// Whether a document graph gives the entity a label (mentions it).
-fn mentioned(tx: &Transaction<'_>, e: NamedNodeRef<'_>, t: &Terms) -> Result<bool> {
-    for q in tx.quads_for_pattern(Some(e.into()), Some(t.label.as_ref()), None, None) {
+    for q in tx.quads_for_pattern(subject.map(Into::into), Some(predicate), object, None) {
         if t.is_document_graph(&q?.graph_name) {
             return Ok(true);
         }

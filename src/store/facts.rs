@@ -41,7 +41,7 @@ use oxigraph::model::{
     GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef, Term, TermRef,
 };
 use oxigraph::store::{Store, Transaction};
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::Xxh3;
 
 use super::KgStore;
 use crate::graph::vocab::{iri, ns};
@@ -181,6 +181,14 @@ impl Contribution {
     fn read(tx: &Transaction<'_>, g: NamedNodeRef<'_>, t: &Terms) -> Result<Self> {
         Ok(Self::of(Self::quads(tx, g, t)?.iter().map(Quad::as_ref), t))
     }
+}
+
+/// A 128-bit hash of a quad, to know it again within a run (hashed from its terms, not from
+/// its text: this runs for every fact of every document a build writes).
+fn quad_hash(q: &Quad) -> u128 {
+    let mut hasher = Xxh3::new();
+    std::hash::Hash::hash(q, &mut hasher);
+    hasher.digest128()
 }
 
 /// A confidence literal's value; a malformed one (from another tool) counts as 0.
@@ -616,7 +624,7 @@ impl KgStore {
             // Each fact once: documents repeat the facts and entities they share.
             let mut seen = HashSet::new();
             for q in new.iter().flat_map(|d| d.facts) {
-                let hash = xxh3_128(q.to_string().as_bytes());
+                let hash = quad_hash(q);
                 let first = match ledger.as_deref_mut() {
                     Some(ledger) => ledger.written.insert(hash),
                     None => seen.insert(hash),

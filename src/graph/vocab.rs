@@ -192,7 +192,24 @@ impl Vocab {
             .and_then(|rest| rest.split('/').nth(2))
             .filter(|p| !p.is_empty())
             .unwrap_or("other");
-        NamedNode::new_unchecked(format!("{}summary/{predicate}", self.base))
+        self.summary_graph_named(predicate)
+    }
+
+    /// The summary graph of the facts of `predicate` (by its local name: `kg:supports` →
+    /// `…/summary/supports`), the graph [`Vocab::fact_summary_graph`] gives its facts.
+    pub fn relation_summary_graph(&self, predicate: NamedNodeRef<'_>) -> NamedNode {
+        self.summary_graph_named(predicate.as_str().rsplit(['#', '/']).next().unwrap_or_default())
+    }
+
+    /// The predicate whose facts the summary graph `graph` holds (`…/summary/supports` →
+    /// `kg:supports`); none for another graph, or the entities' summary.
+    pub fn summarised_predicate(&self, graph: &str) -> Option<NamedNode> {
+        let local = graph.strip_prefix(self.base.as_str())?.strip_prefix("summary/").filter(|p| !p.is_empty())?;
+        Some(self.term(local))
+    }
+
+    fn summary_graph_named(&self, local: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}summary/{local}", self.base))
     }
 
     /// Whether `graph` is one of the summary graphs (derived: never a document's).
@@ -292,6 +309,19 @@ mod tests {
         assert!(f.as_str().starts_with("https://w3id.org/kgraph/fact/~"), "{f}");
         assert_eq!(f, v.fact(other.as_ref(), v.term("supports").as_ref(), ru.as_ref().into()));
         assert_eq!(v.fact_triple(f.as_ref()), None);
+    }
+
+    #[test]
+    fn a_relations_summary_graph_is_its_facts_and_names_it() {
+        let v = Vocab::default();
+        let supports = v.term("supports");
+        let graph = v.relation_summary_graph(supports.as_ref());
+        assert_eq!(graph.as_str(), "https://w3id.org/kgraph/summary/supports");
+        let f = v.fact(v.entity("Country", "Q43").as_ref(), supports.as_ref(), v.entity("Country", "Q227").as_ref().into());
+        assert_eq!(v.fact_summary_graph(f.as_ref()), graph);
+        assert_eq!(v.summarised_predicate(graph.as_str()), Some(supports));
+        assert_eq!(v.summarised_predicate(v.summary_graph().as_str()), None, "the entities' summary");
+        assert_eq!(v.summarised_predicate("https://example.org/summary/supports"), None);
     }
 
     #[test]

@@ -32,6 +32,7 @@ use crate::graph::Vocab;
 use crate::output::dot::model::Ontology;
 use crate::output::dot::{self, write::class_style};
 use crate::output::query::{self, Parsed};
+use crate::store;
 use crate::Result;
 
 /// Neighbours listed per predicate and direction unless `limit` says otherwise: a hub (a
@@ -234,25 +235,13 @@ async fn json_answer<T: Serialize + Send + 'static>(
     Ok(response)
 }
 
-/// The summary's counts of the fact `s p o`: documents stating it and best confidence. The
-/// fact's node is named after the triple ([`Vocab::fact`]) and its counts are in its relation's
-/// summary graph ([`Vocab::fact_summary_graph`]), so this is an index lookup, not a query.
+/// The summary's counts of the fact `s p o`: documents stating it and best confidence
+/// ([`store::fact_summary`]: an index lookup, not a query).
 fn fact_summary(state: &AppState, s: &str, p: &str, o: &Term) -> std::result::Result<(u64, Option<f64>), Failure> {
     let (Ok(s), Ok(p)) = (NamedNode::new(s), NamedNode::new(p)) else { return Ok((0, None)) };
     let fact = state.vocab.fact(s.as_ref(), p.as_ref(), o.as_ref());
-    let summary = state.vocab.fact_summary_graph(fact.as_ref());
-    let (documents, best) = (state.vocab.term("documents"), state.vocab.term("bestConfidence"));
-    let (mut n, mut confidence) = (0, None);
-    for q in state.store().quads_for_pattern(Some(fact.as_ref().into()), None, None, Some(summary.as_ref().into())) {
-        let q = q.map_err(|e| state.failure(e.into()))?;
-        let Term::Literal(l) = &q.object else { continue };
-        if q.predicate == documents {
-            n = l.value().parse().unwrap_or(0);
-        } else if q.predicate == best {
-            confidence = l.value().parse().ok();
-        }
-    }
-    Ok((n, confidence))
+    let summary = store::fact_summary(state.store(), &state.vocab, fact.as_ref()).map_err(|e| state.failure(e))?;
+    Ok((summary.documents, summary.best_confidence))
 }
 
 /// Runs one of the API's queries with its parameters bound.

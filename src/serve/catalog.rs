@@ -155,15 +155,14 @@ impl Catalog {
         catalog.links = vec![Vec::new(); catalog.entities.len()];
         let (rows, _) = query::solutions(store, queries.links.prepare(), None, None)?;
         // `BASE summary/P` → `kg:P`, once per graph.
-        let relations = format!("{}summary/", vocab.base());
         let mut predicate_of: HashMap<String, Option<String>> = HashMap::new();
         for row in rows {
             let (Some(g), Some(s), Some(o)) = (iri_of(&row, "g"), iri_of(&row, "s"), iri_of(&row, "o")) else { continue };
             let p = predicate_of
                 .entry(g)
                 .or_insert_with_key(|g| {
-                    let local = g.strip_prefix(&relations)?;
-                    Some(format!("{}{local}", vocab.ontology_ns())).filter(|p| ontology.predicates.contains_key(p))
+                    let p = vocab.summarised_predicate(g)?.into_string();
+                    ontology.predicates.contains_key(&p).then_some(p)
                 })
                 .clone();
             let Some(p) = p else { continue };

@@ -191,11 +191,6 @@ fn quad_hash(q: &Quad) -> u128 {
     hasher.digest128()
 }
 
-/// A confidence literal's value; a malformed one (from another tool) counts as 0.
-fn parse_confidence(value: &str) -> f64 {
-    value.trim().parse::<f64>().ok().filter(|c| c.is_finite()).unwrap_or(0.0)
-}
-
 /// A count as an `xsd:integer` literal.
 fn integer(n: u64) -> Term {
     Literal::new_typed_literal(n.to_string(), xsd::INTEGER).into()
@@ -259,21 +254,49 @@ fn entity_quads(e: &NamedNode, tally: &EntityTally, t: &Terms) -> Vec<Quad> {
     out
 }
 
-/// A fact's summary values as the store holds them.
+/// A fact's summary values as the store holds them (a confidence that is no number counts as 0).
 fn stored_fact(store: &Store, f: NamedNodeRef<'_>, t: &Terms) -> Result<FactTally> {
-    let g = t.vocab.fact_summary_graph(f);
-    let mut tally = FactTally::default();
-    for q in store.quads_for_pattern(Some(f.into()), None, None, Some(g.as_ref().into())) {
+    let stored = read_fact_summary(store, &t.vocab, f, t.documents.as_ref(), t.best_confidence.as_ref())?;
+    Ok(FactTally { documents: stored.documents, best: stored.best_confidence.filter(|c| c.is_finite()).unwrap_or(0.0) })
+}
+
+/// What the summary says of a fact: how many documents state it, and the best confidence of
+/// their evidence (none when the summary does not hold it).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FactSummary {
+    /// Documents stating the fact (`kg:documents`).
+    pub documents: u64,
+    /// The best confidence of their evidence (`kg:bestConfidence`).
+    pub best_confidence: Option<f64>,
+}
+
+/// A fact's values in its relation's summary graph: the fact node ([`Vocab::fact`]) in that
+/// graph ([`Vocab::fact_summary_graph`]) is an index lookup, not a query.
+pub fn fact_summary(store: &Store, vocab: &Vocab, fact: NamedNodeRef<'_>) -> Result<FactSummary> {
+    read_fact_summary(store, vocab, fact, vocab.term("documents").as_ref(), vocab.term("bestConfidence").as_ref())
+}
+
+/// [`fact_summary`] with its two predicates made by the caller.
+fn read_fact_summary(
+    store: &Store,
+    vocab: &Vocab,
+    fact: NamedNodeRef<'_>,
+    documents: NamedNodeRef<'_>,
+    best_confidence: NamedNodeRef<'_>,
+) -> Result<FactSummary> {
+    let g = vocab.fact_summary_graph(fact);
+    let mut out = FactSummary::default();
+    for q in store.quads_for_pattern(Some(fact.into()), None, None, Some(g.as_ref().into())) {
         let q = q?;
         if let Term::Literal(l) = &q.object {
-            if q.predicate == t.documents {
-                tally.documents = l.value().parse().unwrap_or(0);
-            } else if q.predicate == t.best_confidence {
-                tally.best = parse_confidence(l.value());
+            if q.predicate == documents {
+                out.documents = l.value().parse().unwrap_or(0);
+            } else if q.predicate == best_confidence {
+                out.best_confidence = l.value().trim().parse().ok();
             }
         }
     }
-    Ok(tally)
+    Ok(out)
 }
 
 /// An entity's summary values as the store holds them.

@@ -28,7 +28,7 @@ use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
 use oxigraph::model::{BlankNode, GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::{StorageError, Store};
 
-pub use facts::{DocumentQuads, SummaryCounts, SummaryLedger};
+pub use facts::{fact_summary, DocumentQuads, FactSummary, SummaryCounts, SummaryLedger};
 
 use crate::graph::vocab::{iri, ns, DEFAULT_BASE};
 use crate::graph::Vocab;

@@ -15,6 +15,7 @@ use super::{DocRef, Edge, Node, Picture, Row};
 use crate::graph::vocab::{iri, ns};
 use crate::graph::Vocab;
 use crate::output::query::evaluate;
+use crate::store::{fact_summary, FactSummary};
 use crate::{Error, Result};
 
 /// A property the ontology declares.
@@ -565,9 +566,7 @@ fn subject_of(subject: &NamedOrBlankNode) -> String {
 fn read_summary(store: &Store, vocab: &Vocab, predicates: &[NamedNode]) -> Result<HashMap<NamedOrBlankNode, (usize, Option<f64>)>> {
     let mut out: HashMap<NamedOrBlankNode, (usize, Option<f64>)> = HashMap::new();
     for predicate in predicates {
-        let local = predicate.as_str().rsplit(['#', '/']).next().unwrap_or_default();
-        let graph = NamedNode::new_unchecked(format!("{}summary/{local}", vocab.base()));
-        read_summary_graph(store, vocab, graph.as_ref(), &mut out)?;
+        read_summary_graph(store, vocab, vocab.relation_summary_graph(predicate.as_ref()).as_ref(), &mut out)?;
     }
     Ok(out)
 }
@@ -693,31 +692,22 @@ fn read_document_facts(store: &Store, vocab: &Vocab, graph: &NamedNode, predicat
 /// The triples of a CONSTRUCT result, with the counts the store's summary has for those it
 /// holds as facts.
 fn read_result_facts(result: &Store, store: &Store, vocab: &Vocab) -> Result<Vec<Fact>> {
-    let [documents, best] = [vocab.term("documents"), vocab.term("bestConfidence")];
     let mut facts = Vec::new();
     for q in result.iter() {
         let q = q?;
         let Some(object) = object_of(&q.object) else { continue };
-        let (mut n, mut confidence) = (0, None);
-        if let NamedOrBlankNode::NamedNode(s) = &q.subject {
-            let f = vocab.fact(s.as_ref(), q.predicate.as_ref(), q.object.as_ref());
-            let summary = vocab.fact_summary_graph(f.as_ref());
-            for v in store.quads_for_pattern(Some(f.as_ref().into()), None, None, Some(summary.as_ref().into())) {
-                let v = v?;
-                let Term::Literal(l) = &v.object else { continue };
-                if v.predicate == documents {
-                    n = l.value().parse().unwrap_or(0);
-                } else if v.predicate == best {
-                    confidence = l.value().parse().ok();
-                }
+        let summary = match &q.subject {
+            NamedOrBlankNode::NamedNode(s) => {
+                fact_summary(store, vocab, vocab.fact(s.as_ref(), q.predicate.as_ref(), q.object.as_ref()).as_ref())?
             }
-        }
+            NamedOrBlankNode::BlankNode(_) => FactSummary::default(),
+        };
         facts.push(Fact {
             subject: subject_of(&q.subject),
             predicate: q.predicate.as_str().to_owned(),
             object,
-            documents: n,
-            confidence,
+            documents: summary.documents as usize,
+            confidence: summary.best_confidence,
             graphs: BTreeSet::new(),
         });
     }

@@ -230,9 +230,7 @@ async fn json_answer<T: Serialize + Send + 'static>(
         .blocking(token, move |state| Ok(work(state, &shared)))
         .await?;
     let (value, rows) = outcome?;
-    let mut response = Json(value).into_response();
-    response.extensions_mut().insert(Rows(rows));
-    Ok(response)
+    Ok(Rows::on(Json(value), rows))
 }
 
 /// The summary's counts of the fact `s p o`: documents stating it and best confidence
@@ -327,9 +325,7 @@ struct SearchParams {
 async fn search(State(state): State<Arc<AppState>>, Query(p): Query<SearchParams>) -> Response {
     let hits = state.api.catalog().search(&p.q, p.limit.unwrap_or(20).min(200));
     let rows = hits.len();
-    let mut response = Json(hits).into_response();
-    response.extensions_mut().insert(Rows(rows));
-    response
+    Rows::on(Json(hits), rows)
 }
 
 /// `?iri=IRI`.
@@ -540,9 +536,7 @@ async fn neighbours(State(state): State<Arc<AppState>>, Query(p): Query<Neighbou
             }
         })
         .collect();
-    let mut response = Json(serde_json::json!({ "entity": catalog.reference(index), "limit": limit, "groups": answer })).into_response();
-    response.extensions_mut().insert(Rows(shown));
-    Ok(response)
+    Ok(Rows::on(Json(serde_json::json!({ "entity": catalog.reference(index), "limit": limit, "groups": answer })), shown))
 }
 
 /// `?s=IRI&p=IRI&o=IRI` (or `o` a literal in N-Triples syntax).
@@ -772,9 +766,7 @@ async fn path(State(state): State<Arc<AppState>>, Query(p): Query<PathParams>) -
         }));
     }
     let rows = links.len();
-    let mut response = Json(serde_json::json!({ "nodes": nodes, "edges": links })).into_response();
-    response.extensions_mut().insert(Rows(rows));
-    Ok(response)
+    Ok(Rows::on(Json(serde_json::json!({ "nodes": nodes, "edges": links })), rows))
 }
 
 /// `{"iris": [...]}`.
@@ -792,9 +784,7 @@ async fn labels(State(state): State<Arc<AppState>>, Json(body): Json<LabelsBody>
     let found: BTreeMap<&str, EntityRef> =
         body.iris.iter().filter_map(|i| catalog.by_iri.get(i).map(|&e| (i.as_str(), catalog.reference(e)))).collect();
     let rows = found.len();
-    let mut response = Json(found).into_response();
-    response.extensions_mut().insert(Rows(rows));
-    Ok(response)
+    Ok(Rows::on(Json(found), rows))
 }
 
 /// A view of the page to draw as DOT, with the page's filters.
@@ -834,9 +824,7 @@ async fn dot_view(State(state): State<Arc<AppState>>, Json(body): Json<DotBody>)
             Ok((text, picture.graph.node_count()))
         })
         .await?;
-    let mut response = ([(header::CONTENT_TYPE, "text/vnd.graphviz; charset=utf-8")], text).into_response();
-    response.extensions_mut().insert(Rows(nodes));
-    Ok(response)
+    Ok(Rows::on(([(header::CONTENT_TYPE, "text/vnd.graphviz; charset=utf-8")], text), nodes))
 }
 
 #[cfg(test)]

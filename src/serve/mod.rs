@@ -371,6 +371,15 @@ impl IntoResponse for Failure {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Rows(pub usize);
 
+impl Rows {
+    /// `answer` as a response that says it carries `rows` rows.
+    pub(crate) fn on(answer: impl IntoResponse, rows: usize) -> Response {
+        let mut response = answer.into_response();
+        response.extensions_mut().insert(Rows(rows));
+        response
+    }
+}
+
 /// A server ready to run: the store opened, the API's catalog loaded, the port bound.
 pub struct Server {
     state: Arc<AppState>,

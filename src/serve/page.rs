@@ -109,9 +109,7 @@ pub fn examples() -> Vec<Example> {
 pub(crate) async fn examples_json() -> Response {
     let examples = examples();
     let rows = examples.len();
-    let mut response = Json(examples).into_response();
-    response.extensions_mut().insert(Rows(rows));
-    response
+    Rows::on(Json(examples), rows)
 }
 
 #[cfg(test)]

@@ -198,11 +198,13 @@ async fn answer(
             Ok((body, outcome))
         })
         .await?;
-    let mut response = (
-        [(header::CONTENT_TYPE, HeaderValue::from_str(&content_type_of(&media_type)).unwrap_or(HeaderValue::from_static("application/octet-stream")))],
-        body,
-    )
-        .into_response();
+    let mut response = Rows::on(
+        (
+            [(header::CONTENT_TYPE, HeaderValue::from_str(&content_type_of(&media_type)).unwrap_or(HeaderValue::from_static("application/octet-stream")))],
+            body,
+        ),
+        outcome.rows,
+    );
     let h = response.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("Accept"));
     h.insert(ROWS_HEADER, HeaderValue::from(outcome.rows));
@@ -213,7 +215,6 @@ async fn answer(
         };
         h.insert(TRUNCATED_HEADER, HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("true")));
     }
-    response.extensions_mut().insert(Rows(outcome.rows));
     Ok(response)
 }
 
@@ -337,9 +338,8 @@ fn service_description(state: &AppState, headers: &HeaderMap) -> Result<Response
         serializer.serialize_triple(t).map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     }
     let body = serializer.finish().map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let mut response = ([(header::CONTENT_TYPE, content_type_of(media_type))], body).into_response();
+    let mut response = Rows::on(([(header::CONTENT_TYPE, content_type_of(media_type))], body), triples.len());
     response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept"));
-    response.extensions_mut().insert(Rows(triples.len()));
     Ok(response)
 }
 

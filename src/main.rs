@@ -34,6 +34,19 @@ use cli::{
     ServeArgs, StatsArgs,
 };
 
+/// Asks Linux for no transparent huge pages in this process. mimalloc asks for them on its
+/// arenas, and the kernel then zeroes 2 MB at the first touch of each, most of which a
+/// document's short-lived strings never use: measured on 10 MB of news, `extract` spent 0.4 s of
+/// system time (0.15 s without) and `build` 2.4 s (1.1–1.5 s), with a third more resident
+/// memory. Failing (an old kernel) changes nothing else.
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// How a command that did not fail ended.
 enum Outcome {
     Done,
@@ -42,6 +55,7 @@ enum Outcome {
 }
 
 fn main() -> ExitCode {
+    no_transparent_huge_pages();
     let cli = Cli::parse();
     match run(cli) {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

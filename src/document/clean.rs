@@ -75,14 +75,16 @@ pub fn clean(doc: &Document) -> Body {
     }
     // Shapes that repeat (the same words with other names) are widgets: "Share on X", comment
     // forms, newsletter prompts printed twice.
-    let mut shapes: HashMap<String, usize> = HashMap::new();
-    for b in &blocks {
-        *shapes.entry(shape(&text[b.clone()])).or_default() += 1;
+    let block_shapes: Vec<String> = blocks.iter().map(|b| shape(&text[b.clone()])).collect();
+    let mut shapes: HashMap<&str, usize> = HashMap::new();
+    for s in &block_shapes {
+        *shapes.entry(s.as_str()).or_default() += 1;
     }
     let mut link_iter = doc.links.iter().peekable();
     let classified: Vec<Block> = blocks
         .into_iter()
-        .map(|span| {
+        .zip(&block_shapes)
+        .map(|(span, block_shape)| {
             let mut link_bytes = 0;
             while let Some(l) = link_iter.peek() {
                 if l.end <= span.start {
@@ -99,7 +101,7 @@ pub fn clean(doc: &Document) -> Body {
                 link_iter.next();
             }
             let s = &text[span.clone()];
-            let repeated = shapes.get(&shape(s)).copied().unwrap_or(0) > 1;
+            let repeated = shapes.get(block_shape.as_str()).copied().unwrap_or(0) > 1;
             let (words, quality) = classify(s, link_bytes, repeated);
             Block { span, words, quality }
         })
@@ -178,6 +180,11 @@ pub fn clean(doc: &Document) -> Body {
 /// Photo credits that close or follow a caption.
 const CREDITS: &[&str] = &["reuters/", "(ap photo", "ap photo/", "getty images", "afp via", "/afp", "(photo by", "(photo:", "photo credit", "epa-efe", "/handout", "via reuters", "image courtesy", "(photo courtesy"];
 
+/// The earliest photo credit of a lower-case text, in one pass over it.
+static CREDIT_FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostFirst).build(CREDITS).expect("the credits are plain strings")
+});
+
 /// Whether a block is a photo caption: a sentence of six words or more that carries a photo
 /// credit or is followed by one, or that ends with a place and the day the photo was taken
 /// ("… in Yerevan, Armenia 27 October 2020").
@@ -188,7 +195,7 @@ fn caption(s: &str, next: Option<&str>) -> bool {
         return false;
     }
     let lower = s.to_lowercase();
-    let credit_at = CREDITS.iter().filter_map(|c| lower.find(c)).min();
+    let credit_at = CREDIT_FINDER.find(&lower).map(|m| m.start());
     let lowercase_word = |t: &str| t.split_whitespace().any(|w| w.len() > 2 && w.chars().all(|c| c.is_lowercase()) && !STOPWORDS.contains(w));
     let sentence = |t: &str| words(t) >= 6 && lowercase_word(t);
     if let Some(at) = credit_at {
@@ -196,7 +203,7 @@ fn caption(s: &str, next: Option<&str>) -> bool {
     }
     let credit_follows = next.is_some_and(|n| {
         let n = n.to_lowercase();
-        words(&n) <= 8 && CREDITS.iter().any(|c| n.contains(c))
+        words(&n) <= 8 && CREDIT_FINDER.is_match(&n)
     });
     if credit_follows && sentence(s) {
         return true;
@@ -216,12 +223,15 @@ fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
     let mut capitalised = 0usize;
     // Lower-case content words ("supported", "visit"): prose has them, menus and name lists not.
     let mut lower_content = 0usize;
+    let mut lower = String::new();
     for w in s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
         if !w.chars().any(char::is_alphabetic) {
             continue;
         }
         words += 1;
-        let is_stop = STOPWORDS.contains(w.to_lowercase().as_str());
+        lower.clear();
+        push_lowercase(&mut lower, w);
+        let is_stop = STOPWORDS.contains(lower.as_str());
         if is_stop {
             stop += 1;
         }
@@ -257,16 +267,27 @@ fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
     (words, quality)
 }
 
+/// Appends `w` in lower case, without a string of its own (most words are ASCII).
+fn push_lowercase(out: &mut String, w: &str) {
+    if w.is_ascii() {
+        let from = out.len();
+        out.push_str(w);
+        out[from..].make_ascii_lowercase();
+    } else {
+        out.push_str(&w.to_lowercase());
+    }
+}
+
 /// The shape of a block: lower-case words with capitalised words and numbers blanked, so
 /// "Share on Twitter" and "Share on Facebook" have the same shape.
 fn shape(s: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(s.len() + 1);
     for w in s.split_whitespace() {
         let first = w.chars().next().unwrap_or(' ');
         if first.is_uppercase() || first.is_ascii_digit() {
             out.push_str("X ");
         } else {
-            out.push_str(&w.to_lowercase());
+            push_lowercase(&mut out, w);
             out.push(' ');
         }
     }

@@ -522,7 +522,10 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let mut out = Vec::new();
     let negators = rules.setting("negators");
     let modals = rules.setting("modals");
+    let [irrealis_modals, aspect_verbs, irrealis, alleged] = ["irrealis_modals", "aspect_verbs", "irrealis", "alleged_predicates"].map(|s| rules.setting(s));
     let accusation_content = accusation_content(a, rules);
+    // The sentence's words, for the literals a rule requires (checked per rule and anchor).
+    let words: foldhash::HashSet<&str> = a.tokens.iter().map(|t| t.lower.as_str()).collect();
     for p in 0..a.items.len() {
         let t = match a.items[p] {
             Item::Token(t) => t,
@@ -534,7 +537,7 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
         for &ri in surface.iter().chain(by_lemma.iter().filter(|r| !surface.contains(r))) {
             let rule = &rules.rules[ri];
             // A literal the pattern needs that the sentence lacks: no match, wherever it starts.
-            if !rules.required[ri].iter().all(|alts| alts.iter().any(|w| a.tokens.iter().any(|t| t.lower == *w))) {
+            if !rules.required[ri].iter().all(|alts| alts.iter().any(|w| words.contains(w.as_str()))) {
                 continue;
             }
             // The anchor itself must match here.
@@ -567,7 +570,7 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             if rule.active_shape && rule.verb_cue && a.groups.iter().any(|g| g.head == t && g.voice == crate::language::Voice::Passive) {
                 continue;
             }
-            if accusation_content.is_some_and(|c| p > c + 1) && rules.setting("alleged_predicates").contains(&rule.predicate.to_lowercase()) {
+            if accusation_content.is_some_and(|c| p > c + 1) && alleged.contains(&rule.predicate.to_lowercase()) {
                 continue;
             }
             // "may have supplied", "could seize", "must withdraw": a possibility or a duty is
@@ -575,29 +578,28 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             let irrealis_modal = (p.saturating_sub(3)..p).rev().map_while(|k| match a.items[k] {
                 Item::Token(t) => Some(t),
                 Item::Mention(_) => None,
-            }).any(|t| rules.setting("irrealis_modals").contains(&a.tokens[t].lower));
+            }).any(|t| irrealis_modals.contains(&a.tokens[t].lower));
             if irrealis_modal {
                 continue;
             }
             // "threatened to shell X", "plans to seize Y": what follows is no fact.
             // Past a verb of aspect too: "threatened to resume attacking ships".
-            let aspect = p >= 3 && token_is(a, p - 2, "to") && matches!(a.items[p - 1], Item::Token(g) if rules.setting("aspect_verbs").iter().any(|w| a.token_is_word(g, w)));
+            let aspect = p >= 3 && token_is(a, p - 2, "to") && matches!(a.items[p - 1], Item::Token(g) if aspect_verbs.iter().any(|w| a.token_is_word(g, w)));
             let q = if aspect { p - 1 } else { p };
-            if q >= 2 && token_is(a, q - 1, "to") && (2..=3).any(|d| q >= d && matches!(a.items[q - d], Item::Token(g) if rules.setting("irrealis").iter().any(|w| a.token_is_word(g, w)))) {
+            if q >= 2 && token_is(a, q - 1, "to") && (2..=3).any(|d| q >= d && matches!(a.items[q - d], Item::Token(g) if irrealis.iter().any(|w| a.token_is_word(g, w)))) {
                 continue;
             }
             // "considering sending troops", "denied shelling": an -ing form right after a plan,
             // a wish or a refusal.
-            if p >= 1 && matches!(a.items[p], Item::Token(g) if a.tags[g].form == Some(crate::language::Form::Gerund)) && matches!(a.items[p - 1], Item::Token(g) if rules.setting("irrealis").iter().any(|w| a.token_is_word(g, w))) {
+            if p >= 1 && matches!(a.items[p], Item::Token(g) if a.tags[g].form == Some(crate::language::Form::Gerund)) && matches!(a.items[p - 1], Item::Token(g) if irrealis.iter().any(|w| a.token_is_word(g, w))) {
                 continue;
             }
             let mut m = Matched { subjects: vec![], objects: vec![], lo: p, hi: p + anchor_len - 1 };
-            let left: Vec<Elem> = rule.pattern[..rule.anchor].iter().rev().cloned().collect();
             let right = &rule.pattern[rule.anchor + 1..];
             if !match_side(a, rules, rule, right, (p + anchor_len) as isize, 1, &mut m) {
                 continue;
             }
-            if !match_side(a, rules, rule, &left, p as isize - 1, -1, &mut m) {
+            if !match_side(a, rules, rule, &rule.left, p as isize - 1, -1, &mut m) {
                 continue;
             }
             // Negation between the arguments or just before the cue ("did not sign",

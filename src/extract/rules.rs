@@ -142,6 +142,9 @@ pub struct Rule {
     pub pattern: Vec<Elem>,
     /// Index of the anchor element.
     pub anchor: usize,
+    /// The elements before the anchor, nearest first: the order a match reads them leftward
+    /// (kept here so no match builds it per sentence).
+    pub left: Vec<Elem>,
     /// Classes the subject accepts.
     pub subject: Vec<Slot>,
     /// Classes the object accepts.
@@ -489,6 +492,7 @@ impl Rules {
                 rules.rules.push(Rule {
                     id,
                     predicate: predicate.clone(),
+                    left: pattern[..anchor].iter().rev().cloned().collect(),
                     pattern,
                     anchor,
                     subject: subject_slots.clone(),

@@ -30,6 +30,10 @@ pub struct Number {
 }
 
 fn unit(w: &str) -> Option<i64> {
+    // Number words are 3 to 9 letters: most words are rejected by their length.
+    if !(3..=9).contains(&w.len()) {
+        return None;
+    }
     UNITS.iter().find(|(n, _)| *n == w).map(|(_, v)| *v)
 }
 
@@ -40,6 +44,16 @@ fn scale(w: &str) -> Option<i64> {
 /// Parses the number starting at token `i` (after any hedge), if there is one. `lang` says
 /// which words glued to a number by a hyphen make it a size ("a 1,000-strong force").
 pub fn number_at(tokens: &[Token], i: usize, lang: &super::Language) -> Option<Number> {
+    // Most tokens start no number: a number starts with digits, a number word or a hedge.
+    let first = tokens.get(i)?;
+    let may_start = match first.kind {
+        TokenKind::Number => true,
+        TokenKind::Word => unit(&first.lower).is_some() || HEDGES.iter().any(|h| h[0] == first.lower),
+        TokenKind::Punct => false,
+    };
+    if !may_start {
+        return None;
+    }
     let mut start = i;
     let mut j = i;
     for hedge in HEDGES {

@@ -1,6 +1,7 @@
 //! Document + extraction → quads: the document's named graph and what it adds to the facts.
 //!
-//! The document graph (`BASE doc/ID`) holds the document's description (dcterms), the label and
+//! The document graph (`BASE doc/ID`) holds the document's description (dcterms, and
+//! `kg:statements`, its number of evidence records), the label and
 //! surface forms of each entity it mentions (by a name, or in a statement: a common noun it says
 //! nothing about is left out), each fact it states (`S kg:p O`), and one compact
 //! evidence record per statement and sentence: `kg:fact` (the fact node), `kg:sentence` (its
@@ -100,6 +101,7 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
     // The predicates, made once per document rather than formatted for every quad.
     let [fact_of, sentence_of, spans, by, rule, confidence, speaker] =
         ["fact", "sentence", "spans", "by", "rule", "confidence", "speaker"].map(|t| vocab.term(t));
+    let mut records = foldhash::HashSet::with_capacity_and_hasher(extraction.statements.len(), Default::default());
     for st in &extraction.statements {
         let subject = &entity_iris[st.subject];
         let subject_key = &extraction.entities[st.subject].key;
@@ -123,6 +125,7 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
             )
             .as_bytes(),
         );
+        records.insert(hash);
         let r = vocab.evidence(hash);
         add(&r, fact_of.clone(), f.into());
         add(&r, sentence_of.clone(), Literal::new_simple_literal(&doc.text[ev.sentence.clone()]).into());
@@ -145,6 +148,8 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
             add(&r, speaker.clone(), entity_iris[sp].clone().into());
         }
     }
+    // Counted here so that a list of the documents reads one value each, not their evidence.
+    add(&graph, vocab.term("statements"), Literal::new_typed_literal(records.len().to_string(), xsd::INTEGER).into());
     Minted { document: dedup(quads), facts: dedup(facts) }
 }
 

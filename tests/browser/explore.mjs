@@ -98,6 +98,9 @@ try {
     const { cy, expanded } = window.kgraph.explore;
     const candidates = cy.nodes().filter((n) => !expanded.has(n.id()) && n.visible());
     const node = candidates.max((n) => n.data('documents')).ele || candidates[0];
+    // The page may still be animating the view onto the entity it expanded (it can start after
+    // the wait above saw no animation): end it, so that the view holds still for the click.
+    cy.stop(true, true);
     cy.center(node);
     const p = node.renderedPosition();
     return { id: node.id(), label: node.data('label'), x: p.x, y: p.y };

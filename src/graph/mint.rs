@@ -17,6 +17,7 @@
 //! same document gives the same quads on any machine, in any order.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
@@ -101,6 +102,8 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
     // The predicates, made once per document rather than formatted for every quad.
     let [fact_of, sentence_of, spans, by, rule, confidence, speaker] =
         ["fact", "sentence", "spans", "by", "rule", "confidence", "speaker"].map(|t| vocab.term(t));
+    // The text each evidence record's hash is taken of, in one buffer for all.
+    let mut key = String::with_capacity(256);
     let mut records = foldhash::HashSet::with_capacity_and_hasher(extraction.statements.len(), Default::default());
     for st in &extraction.statements {
         let subject = &entity_iris[st.subject];
@@ -118,13 +121,14 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
         fact(subject, predicate.clone(), object);
 
         let ev = &st.evidence;
-        let hash = xxh3_128(
-            format!(
-                "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                doc.id, st.predicate, subject_key, object_key, ev.sentence.start, ev.sentence.end, ev.rule
-            )
-            .as_bytes(),
+        key.clear();
+        // Writing to a String cannot fail.
+        let _ = write!(
+            key,
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            doc.id, st.predicate, subject_key, object_key, ev.sentence.start, ev.sentence.end, ev.rule
         );
+        let hash = xxh3_128(key.as_bytes());
         records.insert(hash);
         let r = vocab.evidence(hash);
         add(&r, fact_of.clone(), f.into());

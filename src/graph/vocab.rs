@@ -115,12 +115,13 @@ impl Vocab {
     ///
     /// A triple of terms kgraph does not mint (another namespace) gets `BASE fact/~HASH`.
     pub fn fact(&self, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>, object: TermRef<'_>) -> NamedNode {
-        let entity = self.entity_prefix();
-        let ontology = self.ontology_ns();
-        let s = subject.as_str().strip_prefix(entity.as_str()).filter(|s| s.split('/').count() == 2);
-        let p = predicate.as_str().strip_prefix(ontology.as_str()).filter(|p| !p.is_empty() && !p.contains('/'));
+        // Prefixes stripped piece by piece: this runs for every statement minted.
+        let under = |iri: &'_ str, prefix: &str| iri.strip_prefix(self.base.as_str()).and_then(|r| r.strip_prefix(prefix)).map(|r| r.to_owned());
+        let entity = |iri: &str| under(iri, "entity/").filter(|s| s.split('/').count() == 2);
+        let s = entity(subject.as_str());
+        let p = under(predicate.as_str(), "ontology#").filter(|p| !p.is_empty() && !p.contains('/'));
         let o = match object {
-            TermRef::NamedNode(o) => o.as_str().strip_prefix(entity.as_str()).filter(|o| o.split('/').count() == 2).map(str::to_owned),
+            TermRef::NamedNode(o) => entity(o.as_str()),
             TermRef::Literal(l) if l.language().is_none() => l
                 .datatype()
                 .as_str()
@@ -260,7 +261,10 @@ pub fn iri_segment(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
     if out.is_empty() {

@@ -103,8 +103,6 @@ pub struct Model {
     pub entities: BTreeMap<String, Entity>,
     /// Facts, sorted by subject, predicate and object.
     pub facts: Vec<Fact>,
-    /// Document graph IRI → its identifier and title.
-    pub documents: BTreeMap<String, DocRef>,
     /// The fact node of each drawn triple, for finding its documents (see [`Model::sources`]).
     pub vocab: Vocab,
     /// Predicates drawn although the ontology does not declare them (CONSTRUCT results), by IRI.
@@ -235,11 +233,11 @@ impl Model {
     /// the facts of that document's graph with its own confidences.
     pub fn from_store(store: &Store, vocab: &Vocab, document: Option<&str>) -> Result<Self> {
         let ontology = Ontology::read(store, vocab)?;
-        let documents = read_documents(store)?;
         let graph = match document {
             None => None,
+            // Only a document's name needs the list of documents (17,641 rows at 100 MB).
             Some(name) => Some(
-                documents
+                read_documents(store)?
                     .iter()
                     .find(|(g, d)| g.as_str() == name || d.id == name)
                     .map(|(g, _)| NamedNode::new_unchecked(g.clone()))
@@ -248,7 +246,7 @@ impl Model {
                     })?,
             ),
         };
-        let mut model = Model { documents, vocab: vocab.clone(), ..Model::default() };
+        let mut model = Model { vocab: vocab.clone(), ..Model::default() };
         let predicates: Vec<NamedNode> = ontology.predicates.keys().map(|p| NamedNode::new_unchecked(p.clone())).collect();
         model.facts = match &graph {
             None => read_corpus_facts(store, vocab, &predicates, &ontology)?,
@@ -279,7 +277,7 @@ impl Model {
             result.insert(&Quad::new(t.subject, t.predicate, t.object, graph.clone()))?;
         }
         let ontology = Ontology::read(store, vocab)?;
-        let mut model = Model { vocab: vocab.clone(), documents: read_documents(store)?, ..Model::default() };
+        let mut model = Model { vocab: vocab.clone(), ..Model::default() };
         model.facts = read_result_facts(&result, store, vocab)?;
         model.facts.retain(|f| ontology.draws(&f.predicate));
         for f in &model.facts {
@@ -427,6 +425,7 @@ impl Model {
     /// drawn, since a hub's facts can have thousands.
     pub fn sources(&self, store: &Store, picture: &mut Picture, max: usize) -> Result<()> {
         let fact = self.vocab.term("fact");
+        let documents = read_documents(store)?;
         for e in picture.graph.edge_indices() {
             let (a, b) = picture.graph.edge_endpoints(e).expect("an edge of the graph");
             let (s, o) = (picture.graph[a].iri.clone(), picture.graph[b].iri.clone());
@@ -451,7 +450,7 @@ impl Model {
             }
             let mut docs: Vec<DocRef> = graphs
                 .into_iter()
-                .map(|g| self.documents.get(&g).cloned().unwrap_or(DocRef { id: g, title: None }))
+                .map(|g| documents.get(&g).cloned().unwrap_or(DocRef { id: g, title: None }))
                 .collect();
             docs.sort();
             docs.truncate(max);
@@ -554,6 +553,16 @@ fn object_of(term: &Term) -> Option<Object> {
     }
 }
 
+/// A subject term of a query's row as an id: the IRI, or `_:id`.
+fn term_id(term: &Term) -> Option<String> {
+    match term {
+        Term::NamedNode(n) => Some(n.as_str().to_owned()),
+        Term::BlankNode(b) => Some(b.to_string()),
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
+}
+
 /// A subject as an id: the IRI, or `_:id`.
 fn subject_of(subject: &NamedOrBlankNode) -> String {
     match subject {
@@ -562,65 +571,39 @@ fn subject_of(subject: &NamedOrBlankNode) -> String {
     }
 }
 
-/// The summary graphs of the relations: fact node IRI → (documents, best confidence).
-fn read_summary(store: &Store, vocab: &Vocab, predicates: &[NamedNode]) -> Result<HashMap<NamedOrBlankNode, (usize, Option<f64>)>> {
-    let mut out: HashMap<NamedOrBlankNode, (usize, Option<f64>)> = HashMap::new();
-    for predicate in predicates {
-        read_summary_graph(store, vocab, vocab.relation_summary_graph(predicate.as_ref()).as_ref(), &mut out)?;
-    }
-    Ok(out)
-}
-
-/// The counts one summary graph gives its fact nodes.
-fn read_summary_graph(
-    store: &Store,
-    vocab: &Vocab,
-    graph: oxigraph::model::NamedNodeRef<'_>,
-    out: &mut HashMap<NamedOrBlankNode, (usize, Option<f64>)>,
-) -> Result<()> {
-    for (slot, p) in [vocab.term("documents"), vocab.term("bestConfidence")].iter().enumerate() {
-        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, Some(graph.into())) {
-            let q = q?;
-            let Term::Literal(l) = &q.object else { continue };
-            let entry = out.entry(q.subject).or_default();
-            match slot {
-                0 => entry.0 = l.value().parse().unwrap_or(0),
-                _ => entry.1 = l.value().parse().ok(),
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The facts of the corpus: every triple of the default graph with a fact predicate, with its
-/// counts from the summary. Per relation, one scan of its facts and two of its summary graph: a
-/// fact's node is computed from the triple, so nothing is looked up per fact. A symmetric fact stated both
-/// ways gets the graphs of its evidence, so that its one edge counts each document once.
+/// counts from the relation's summary graph. One query per relation, each value of the summary
+/// read by a subquery of its own, so that Oxigraph joins them by hashing, on its internal ids,
+/// and decodes only the subject and object of each fact (reading the summary's fact nodes
+/// quad by quad decoded each node's long IRI twice: most of `dot`'s time on a large store). A
+/// fact the summary lacks (a store loaded and not summarised yet) counts no documents. A
+/// symmetric fact stated both ways gets the graphs of its evidence, so that its one edge counts
+/// each document once.
 fn read_corpus_facts(store: &Store, vocab: &Vocab, predicates: &[NamedNode], ontology: &Ontology) -> Result<Vec<Fact>> {
-    let summary = read_summary(store, vocab, predicates)?;
+    // The relations are independent: read on every core, each thread taking the next relation
+    // not yet taken (the facts are sorted below, so who read what changes nothing).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(predicates.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let shares: Vec<Result<Vec<Fact>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| -> Result<Vec<Fact>> {
+                    let mut facts = Vec::new();
+                    while let Some(p) = predicates.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        read_relation_facts(store, vocab, p, &mut facts)?;
+                    }
+                    Ok(facts)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(Error::Query("dot: a reader thread panicked".into())))).collect()
+    });
     let mut facts: Vec<Fact> = Vec::new();
-    for p in predicates {
-        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, Some(GraphNameRef::DefaultGraph)) {
-            let q = q?;
-            let Some(object) = object_of(&q.object) else { continue };
-            let (documents, confidence) = match &q.subject {
-                NamedOrBlankNode::NamedNode(s) => {
-                    let f = vocab.fact(s.as_ref(), p.as_ref(), q.object.as_ref());
-                    summary.get(&NamedOrBlankNode::NamedNode(f)).copied().unwrap_or_default()
-                }
-                NamedOrBlankNode::BlankNode(_) => (0, None),
-            };
-            facts.push(Fact {
-                subject: subject_of(&q.subject),
-                predicate: p.as_str().to_owned(),
-                object,
-                documents,
-                confidence,
-                graphs: BTreeSet::new(),
-            });
-        }
+    for share in shares {
+        facts.extend(share?);
     }
-    facts.sort_by(|a, b| (&a.subject, &a.predicate, &a.object).cmp(&(&b.subject, &b.predicate, &b.object)));
+    facts.sort_by(|a, b| (&a.subject, &a.predicate, &a.object, std::cmp::Reverse(a.documents)).cmp(&(&b.subject, &b.predicate, &b.object, std::cmp::Reverse(b.documents))));
+    facts.dedup_by(|b, a| (&a.subject, &a.predicate, &a.object) == (&b.subject, &b.predicate, &b.object));
     // Symmetric facts stated both ways: their documents, read from their evidence.
     let fact = vocab.term("fact");
     let keys: BTreeSet<(String, String, Object)> =
@@ -643,6 +626,37 @@ fn read_corpus_facts(store: &Store, vocab: &Vocab, predicates: &[NamedNode], ont
         }
     }
     Ok(facts)
+}
+
+/// The facts of relation `p` in the default graph, with their counts from its summary graph
+/// (see [`read_corpus_facts`]).
+fn read_relation_facts(store: &Store, vocab: &Vocab, p: &NamedNode, facts: &mut Vec<Fact>) -> Result<()> {
+    let kg = vocab.ontology_ns();
+    let g = vocab.relation_summary_graph(p.as_ref());
+    let query = format!(
+        "SELECT ?s ?o ?n ?c WHERE {{
+           ?s {p} ?o .
+           OPTIONAL {{ SELECT ?s ?o ?n ?c WHERE {{
+             {{ SELECT ?f ?s WHERE {{ GRAPH {g} {{ ?f rdf:subject ?s }} }} }}
+             {{ SELECT ?f ?o WHERE {{ GRAPH {g} {{ ?f rdf:object ?o }} }} }}
+             {{ SELECT ?f ?n WHERE {{ GRAPH {g} {{ ?f <{kg}documents> ?n }} }} }}
+             OPTIONAL {{ SELECT ?f ?c WHERE {{ GRAPH {g} {{ ?f <{kg}bestConfidence> ?c }} }} }}
+           }} }}
+         }}"
+    );
+    for row in select(store, &query)? {
+        let (Some(subject), Some(object)) = (row.get("s").and_then(term_id), row.get("o").and_then(object_of)) else { continue };
+        let number = |v: &str| row.get(v).and_then(|t| literal(Some(t)));
+        facts.push(Fact {
+            subject,
+            predicate: p.as_str().to_owned(),
+            object,
+            documents: number("n").and_then(|n| n.parse().ok()).unwrap_or(0),
+            confidence: number("c").and_then(|c| c.parse().ok()),
+            graphs: BTreeSet::new(),
+        });
+    }
+    Ok(())
 }
 
 /// The facts one document states (its graph's triples with a fact predicate), each with the
@@ -774,11 +788,21 @@ fn read_entities(
         (iri(ns::SCHEMA, "alternateName"), None),
     ];
     for (p, rank) in &properties {
-        let graph = if *rank == Some(1) { label_graph } else { None };
-        for q in store.quads_for_pattern(None, Some(p.as_ref()), None, graph) {
-            let q = q?;
-            let Term::Literal(l) = &q.object else { continue };
-            let e = subject_of(&q.subject);
+        // From one graph, quad by quad; from any graph, each distinct pair once: documents
+        // repeat the same surface forms thousands of times, and a query leaves the repeats
+        // on Oxigraph's internal ids instead of decoding every one.
+        let pairs: Vec<(String, Term)> = match (rank, label_graph) {
+            (Some(1), Some(graph)) => store
+                .quads_for_pattern(None, Some(p.as_ref()), None, Some(graph))
+                .map(|q| q.map(|q| (subject_of(&q.subject), q.object)))
+                .collect::<std::result::Result<_, _>>()?,
+            _ => select(store, &format!("SELECT DISTINCT ?e ?l WHERE {{ {{ ?e {p} ?l }} UNION {{ GRAPH ?g {{ ?e {p} ?l }} }} }}"))?
+                .into_iter()
+                .filter_map(|row| Some((row.get("e").and_then(term_id)?, row.get("l")?.clone())))
+                .collect(),
+        };
+        for (e, object) in pairs {
+            let Term::Literal(l) = &object else { continue };
             if !model.entities.contains_key(&e) {
                 continue;
             }

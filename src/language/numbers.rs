@@ -37,6 +37,13 @@ fn unit(w: &str) -> Option<i64> {
     UNITS.iter().find(|(n, _)| *n == w).map(|(_, v)| *v)
 }
 
+/// Whether a hedge starts with `w` (the first words of [`HEDGES`], in a set: this runs for
+/// every word of every sentence).
+fn starts_hedge(w: &str) -> bool {
+    static FIRST: std::sync::LazyLock<foldhash::HashSet<&'static str>> = std::sync::LazyLock::new(|| HEDGES.iter().map(|h| h[0]).collect());
+    FIRST.contains(w)
+}
+
 fn scale(w: &str) -> Option<i64> {
     SCALES.iter().find(|(n, _)| *n == w).map(|(_, v)| *v)
 }
@@ -48,7 +55,7 @@ pub fn number_at(tokens: &[Token], i: usize, lang: &super::Language) -> Option<N
     let first = tokens.get(i)?;
     let may_start = match first.kind {
         TokenKind::Number => true,
-        TokenKind::Word => unit(&first.lower).is_some() || HEDGES.iter().any(|h| h[0] == first.lower),
+        TokenKind::Word => unit(&first.lower).is_some() || starts_hedge(&first.lower),
         TokenKind::Punct => false,
     };
     if !may_start {

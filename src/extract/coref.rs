@@ -409,6 +409,8 @@ fn sentence_subject(a: &Analysis) -> Option<EntRef> {
 /// `thing_pronouns`, `group_pronouns`, `partitive_pronouns`.
 pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, last: &mut Antecedents, rules: &Rules) {
     let recent = |x: &Option<(usize, EntRef)>| x.as_ref().filter(|(k, _)| sentence <= k + 1).map(|(_, r)| r.clone());
+    let [reporting, person_pronouns, thing_pronouns, group_pronouns, partitive_pronouns] =
+        ["reporting", "person_pronouns", "thing_pronouns", "group_pronouns", "partitive_pronouns"].map(|s| rules.setting(s));
     let mut k = 0;
     while k < a.items.len() {
         match a.items[k] {
@@ -429,13 +431,18 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                 let word = &a.tokens[t].lower;
                 // "X said it …", "X said on Monday that it …": a reporting verb just before,
                 // past a date and "that".
+                // Only a pronoun is resolved: most words end here.
+                if ![person_pronouns, thing_pronouns, group_pronouns, partitive_pronouns].iter().any(|list| list.contains(word)) {
+                    k += 1;
+                    continue;
+                }
                 let reported = {
                     let mut j = k;
                     let mut found = false;
                     while j > 0 && k - j < 5 {
                         j -= 1;
                         match a.items[j] {
-                            Item::Token(r) if rules.setting("reporting").contains(&a.tokens[r].lower) => {
+                            Item::Token(r) if reporting.contains(&a.tokens[r].lower) => {
                                 found = true;
                                 break;
                             }
@@ -448,9 +455,9 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                     }
                     found
                 };
-                let target = if rules.setting("person_pronouns").contains(word) {
+                let target = if person_pronouns.contains(word) {
                     last.person.clone()
-                } else if rules.setting("thing_pronouns").contains(word) && reported {
+                } else if thing_pronouns.contains(word) && reported {
                     // "The Sudanese army said it had retaken X": the speaker, i.e. the last
                     // actor named before the reporting verb.
                     a.items[..k].iter().rev().find_map(|it| match it {
@@ -461,15 +468,15 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                             .cloned(),
                         _ => None,
                     })
-                } else if rules.setting("thing_pronouns").contains(word) && after_conjunction(a, k) && sentence_subject(a).is_some() {
+                } else if thing_pronouns.contains(word) && after_conjunction(a, k) && sentence_subject(a).is_some() {
                     // "Karabakh is recognised as part of Azerbaijan, but it is held by …": the
                     // subject of the sentence's first clause.
                     sentence_subject(a)
-                } else if rules.setting("thing_pronouns").contains(word) {
+                } else if thing_pronouns.contains(word) {
                     recent(&last.agreement)
-                } else if rules.setting("group_pronouns").contains(word) {
+                } else if group_pronouns.contains(word) {
                     recent(&last.group)
-                } else if rules.setting("partitive_pronouns").contains(word) && matches!(a.items.get(k + 1), Some(Item::Token(v)) if a.tags[*v].pos == crate::language::Pos::Verb) {
+                } else if partitive_pronouns.contains(word) && matches!(a.items.get(k + 1), Some(Item::Token(v)) if a.tags[*v].pos == crate::language::Pos::Verb) {
                     // "Some demanded the resignation of X", "Many fled": part of the group
                     // named last, standing alone before its verb.
                     recent(&last.group)

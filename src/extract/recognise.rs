@@ -425,8 +425,9 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     // Tokens, span and surface are filled by the caller.
     let mention = |alts: Vec<EntRef>| Mention::new(0..0, 0..0, String::new(), alts);
     let rules = &lex.rules;
-    let military = rules.setting("national_forces");
-    let non_state = rules.setting("non_state_modifiers");
+    // Read when needed: this runs at every token, and most tokens start nothing.
+    let military = || rules.setting("national_forces");
+    let non_state = || rules.setting("non_state_modifiers");
     let nominal_at = |j: usize| -> Option<(usize, usize)> {
         hits_at.get(j).copied().flatten().and_then(|(end, hits)| {
             hits.iter().find_map(|h| if let Hit::Nominal(n) = h { Some((end, *n)) } else { None })
@@ -455,8 +456,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
 
     // 1. A modifier (demonym, country's, place's, organisation) and what follows it.
     let first_hit = hits_at[i].and_then(|(end, hits)| hits.iter().find(|h| h.is_proper()).map(|h| (end, *h)));
-    let ethnic = i > 0 && non_state.contains(&tokens[i - 1].lower);
     if let Some((end, hit)) = first_hit {
+        let ethnic = i > 0 && non_state().contains(&tokens[i - 1].lower);
         let possessive = tokens.get(end).is_some_and(|t| t.lower == "'s");
         let after = if possessive { end + 1 } else { end };
         let is_demonym = matches!(hit, Hit::Demonym(_));
@@ -527,8 +528,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 // nor of an ethnic community's: "Kosovo Albanian leader",
                 // "Bosnian Serb leader" (a people named after a place).
                 let non_state_title = title.is_some_and(|(tstart, (tend, _))| {
-                    let held_elsewhere = (after..tend).any(|k| non_state.contains(&tokens[k].lower));
-                    let qualifier = tstart > after && non_state.contains(&tokens[after].lower);
+                    let held_elsewhere = (after..tend).any(|k| non_state().contains(&tokens[k].lower));
+                    let qualifier = tstart > after && non_state().contains(&tokens[after].lower);
                     let community = is_demonym && (i.saturating_sub(3)..i).any(|j| hits_at[j].is_some_and(|(e, hits)| e == i && hits.iter().any(|h| matches!(h, Hit::Country(_) | Hit::Place(_) | Hit::Demonym(_)))));
                     held_elsewhere || qualifier || community
                 });
@@ -627,7 +628,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 if let Some((nend, nidx)) = nominal_at(after).filter(|_| !capital) {
                     let nom = &lex.nominals[nidx];
                     let noun = fold(&text[tokens[after].span.start..tokens[nend - 1].span.end]);
-                    if military.iter().any(|w| *w == noun || *w == fold(&nom.name)) {
+                    if military().iter().any(|w| *w == noun || *w == fold(&nom.name)) {
                         let r = EntRef {
                             class: Class::Group,
                             key: slug(&format!("{} forces", owner.label)),
@@ -705,7 +706,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     let owner_country = owner.class == Class::Country;
                     // Forces, state bodies and weapons act for their state: "Azeri forces took
                     // Shusha", "the Ethiopian government signed", "Indian jets struck Bahawalpur".
-                    let is_military = military.iter().any(|w| *w == noun || *w == fold(&nom.name))
+                    let is_military = military().iter().any(|w| *w == noun || *w == fold(&nom.name))
                         || rules.setting("state_bodies").iter().any(|w| *w == noun || *w == fold(&nom.name))
                         || nom.role == "equipment";
                     let all = surface(i..nend);
@@ -857,6 +858,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let det = i > 0 && matches!(tokens[i - 1].lower.as_str(), "the" | "this" | "that" | "its");
         let r = match nom.class {
             Class::Group => {
+                let ethnic = i > 0 && non_state().contains(&tokens[i - 1].lower);
                 let prefix = if ethnic { format!("{} ", tokens[i - 1].lower) } else { String::new() };
                 let r = EntRef { class: Class::Group, key: slug(&format!("{prefix}{}", nom.name)), label: format!("{prefix}{}", nom.plural), wikidata: None, surface: surf };
                 let mut m = mention(vec![r]);
@@ -908,7 +910,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 return Some((nend, m));
             }
             // "its defence forces", "their army": the armed men of an actor named before.
-            Class::Organization if det && military.iter().any(|w| lower == *w || lower.ends_with(&format!(" {w}"))) => {
+            Class::Organization if det && military().iter().any(|w| lower == *w || lower.ends_with(&format!(" {w}"))) => {
                 let r = EntRef { class: Class::Group, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf };
                 let mut m = mention(vec![r]);
                 m.group = Some(GroupInfo { nominal: nidx, role: "armed".into(), owned: false, anaphoric: false });

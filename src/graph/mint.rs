@@ -105,6 +105,13 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
     // The text each evidence record's hash is taken of, in one buffer for all.
     let mut key = String::with_capacity(256);
     let mut records = foldhash::HashSet::with_capacity_and_hasher(extraction.statements.len(), Default::default());
+    // Each fact and each method is written once, though several statements name it: kept by
+    // a hash of its node's IRI, which is cheaper than hashing every quad afterwards.
+    let mut facts_written: foldhash::HashSet<u128> = foldhash::HashSet::default();
+    let mut methods_written: foldhash::HashSet<u128> = foldhash::HashSet::default();
+    // Two statements with one evidence record (the same fact, sentence and rule) are rare: only
+    // then is the document graph searched for repeated quads.
+    let mut repeated_record = false;
     for st in &extraction.statements {
         let subject = &entity_iris[st.subject];
         let subject_key = &extraction.entities[st.subject].key;
@@ -117,8 +124,10 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
             Value::Text(t) => (Literal::new_simple_literal(t).into(), t.clone()),
         };
         let f = vocab.fact(subject.as_ref(), predicate.as_ref(), object.as_ref());
-        add(subject, predicate.clone(), object.clone());
-        fact(subject, predicate.clone(), object);
+        if facts_written.insert(xxh3_128(f.as_str().as_bytes())) {
+            add(subject, predicate.clone(), object.clone());
+            fact(subject, predicate.clone(), object);
+        }
 
         let ev = &st.evidence;
         key.clear();
@@ -129,7 +138,7 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
             doc.id, st.predicate, subject_key, object_key, ev.sentence.start, ev.sentence.end, ev.rule
         );
         let hash = xxh3_128(key.as_bytes());
-        records.insert(hash);
+        repeated_record |= !records.insert(hash);
         let r = vocab.evidence(hash);
         add(&r, fact_of.clone(), f.into());
         add(&r, sentence_of.clone(), Literal::new_simple_literal(&doc.text[ev.sentence.clone()]).into());
@@ -146,15 +155,25 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
         let c = decimal(ev.confidence);
         let method = vocab.method(&ev.rule, &c);
         add(&r, by.clone(), method.clone().into());
-        fact(&method, rule.clone(), Literal::new_simple_literal(&ev.rule).into());
-        fact(&method, confidence.clone(), Literal::new_typed_literal(c, xsd::DECIMAL).into());
+        if methods_written.insert(xxh3_128(method.as_str().as_bytes())) {
+            fact(&method, rule.clone(), Literal::new_simple_literal(&ev.rule).into());
+            fact(&method, confidence.clone(), Literal::new_typed_literal(c, xsd::DECIMAL).into());
+        }
         if let Some(sp) = ev.speaker {
             add(&r, speaker.clone(), entity_iris[sp].clone().into());
         }
     }
     // Counted here so that a list of the documents reads one value each, not their evidence.
     add(&graph, vocab.term("statements"), Literal::new_typed_literal(records.len().to_string(), xsd::INTEGER).into());
-    Minted { document: dedup(quads), facts: dedup(facts) }
+    let document = if repeated_record { dedup(quads) } else { quads };
+    debug_assert!(no_repeats(&document) && no_repeats(&facts), "minting repeated a quad");
+    Minted { document, facts }
+}
+
+/// Whether no quad is in `quads` twice (what minting guarantees; checked in debug builds).
+fn no_repeats(quads: &[Quad]) -> bool {
+    let mut seen = foldhash::HashSet::with_capacity_and_hasher(quads.len(), Default::default());
+    quads.iter().all(|q| seen.insert(q))
 }
 
 /// Whether an entity has a name of its own: a Wikidata identity, or a label or surface form

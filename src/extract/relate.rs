@@ -504,7 +504,8 @@ fn phrase_ends(a: &Analysis, pos: isize) -> bool {
 /// "X accused Y of supplying weapons to Z": what follows "of" is the accusation's content,
 /// not a fact; only the accusation itself is stated. The item of the accusing cue, if any.
 pub(crate) fn accusation_content(a: &Analysis, rules: &Rules) -> Option<usize> {
-    (0..a.items.len()).find(|&i| rules.may_start("accuse", a, i) && rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of")))
+    let may_start = rules.may_start("accuse");
+    (0..a.items.len()).find(|&i| may_start(a, i) && rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of")))
 }
 
 /// Whether the word at item `p` is a noun by its context: a common-noun mention ("the

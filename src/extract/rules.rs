@@ -331,16 +331,21 @@ impl Rules {
         candidates(&self.cue_index)
     }
 
-    /// Whether a phrase of cue list `list` may start at item `pos`: its first word, or its
-    /// verb's lemma, starts one (a quick look before [`Rules::cue_at`]).
-    pub fn may_start(&self, list: &str, a: &Analysis, pos: usize) -> bool {
-        let Some(by_first) = self.cue_index.get(list) else { return false };
-        let t = match a.items.get(pos) {
-            Some(Item::Token(t)) => *t,
-            Some(Item::Mention(m)) => a.mentions[*m].tokens.start,
-            None => return false,
-        };
-        by_first.contains_key("") || by_first.contains_key(a.tokens[t].lower.as_str()) || a.readings.get(t).and_then(Option::as_deref).is_some_and(|r| by_first.contains_key(r))
+    /// A test of whether a phrase of cue list `list` may start at an item (its first word, or
+    /// its verb's lemma, opens one): a quick filter before [`Rules::cue_at`]. The list is looked
+    /// up once, the test then run at every item.
+    pub fn may_start(&self, list: &str) -> impl Fn(&Analysis, usize) -> bool + '_ {
+        let by_first = self.cue_index.get(list);
+        let anywhere = by_first.is_some_and(|m| m.contains_key(""));
+        move |a: &Analysis, pos: usize| {
+            let Some(by_first) = by_first else { return false };
+            let t = match a.items.get(pos) {
+                Some(Item::Token(t)) => *t,
+                Some(Item::Mention(m)) => a.mentions[*m].tokens.start,
+                None => return false,
+            };
+            anywhere || by_first.contains_key(a.tokens[t].lower.as_str()) || a.readings.get(t).and_then(Option::as_deref).is_some_and(|r| by_first.contains_key(r))
+        }
     }
 
     /// Loads rule files (TOML), later files adding to earlier ones.

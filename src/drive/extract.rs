@@ -8,12 +8,12 @@
 //! Because every IRI derives from content, the outputs of shards processed on different machines
 //! merge by plain union into what one `kgraph build` of all the documents holds.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::Quad;
 
 use super::{BuildOptions, Counts, Event, Identifiers};
@@ -65,15 +65,14 @@ pub fn extract(
 ) -> Result<ShardSummary> {
     let mut summary = ShardSummary::default();
     if !ontology.is_empty() {
-        write(out, format, "ontology", "", "", &[ontology])?;
+        out.write_all(&render(format, "ontology", "", "", &[ontology])?).map_err(|e| Error::io("<output>", e))?;
         summary.quads += ontology.len();
     }
     let mut ids = Identifiers::default();
     let mut fatal = None;
     // Each document is serialised by the worker that processed it; this thread only writes.
     let serialise = |p: Processed| -> Result<(Processed, Vec<u8>)> {
-        let mut bytes = Vec::with_capacity((p.quads.len() + p.facts.len()) * 160);
-        write(&mut bytes, format, &p.document.id, p.graph.as_str(), &p.document.source, &[&p.quads, &p.facts])?;
+        let bytes = render(format, &p.document.id, p.graph.as_str(), &p.document.source, &[&p.quads, &p.facts])?;
         Ok((p, bytes))
     };
     crate::parallel::process_in_order_with(pipeline, paths, &options.read, options.jobs, serialise, |step| {
@@ -102,32 +101,54 @@ pub fn extract(
     }
 }
 
-/// Writes one document's quads (its graph's, then its facts).
-fn write(out: &mut dyn Write, format: ShardFormat, id: &str, graph: &str, source: &str, quads: &[&[Quad]]) -> Result<()> {
-    let io = |e: std::io::Error| Error::io("<output>", e);
+/// One document's quads (its graph's, then its facts) as the bytes of `format`.
+fn render(format: ShardFormat, id: &str, graph: &str, source: &str, quads: &[&[Quad]]) -> Result<Vec<u8>> {
     match format {
         ShardFormat::NQuads => {
-            let mut serializer = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(&mut *out);
+            // Oxigraph's N-Quads serialiser writes each quad as `writeln!(w, "{quad} .")`; the
+            // same lines formatted into a string skip the adapter between `fmt` and `io` that
+            // costs a call per escaped character of every literal (a tenth of `extract`).
+            let mut text = String::with_capacity(quads.iter().map(|q| q.len()).sum::<usize>() * 192);
             for q in quads.iter().copied().flatten() {
-                serializer.serialize_quad(q).map_err(io)?;
+                // Formatting into a String cannot fail.
+                let _ = writeln!(text, "{q} .");
             }
-            serializer.finish().map_err(io)?;
+            Ok(text.into_bytes())
         }
         ShardFormat::JsonLines => {
             let lines: Vec<String> = quads.iter().copied().flatten().map(|q| format!("{q} .")).collect();
             let record = serde_json::json!({ "id": id, "graph": graph, "source": source, "quads": lines });
-            serde_json::to_writer(&mut *out, &record).map_err(|e| io(e.into()))?;
-            out.write_all(b"\n").map_err(io)?;
+            let mut bytes = serde_json::to_vec(&record).map_err(|e| Error::io("<output>", e.into()))?;
+            bytes.push(b'\n');
+            Ok(bytes)
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oxigraph::io::{RdfFormat, RdfParser};
-    use oxigraph::model::{GraphName, Literal, NamedNode};
+    use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+    use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode};
+
+    #[test]
+    fn n_quads_are_oxigraphs_byte_for_byte() {
+        let g = GraphName::NamedNode(NamedNode::new("http://ex.org/g").unwrap());
+        let (s, p) = (NamedNode::new("http://ex.org/s").unwrap(), NamedNode::new("http://ex.org/p").unwrap());
+        let objects = [
+            Literal::new_simple_literal("said \"no\"\nthen\\left\t\r“quoted” é \u{7f}"),
+            Literal::new_language_tagged_literal("Kiev", "en").unwrap(),
+            Literal::new_typed_literal("1960", NamedNode::new("http://www.w3.org/2001/XMLSchema#integer").unwrap()),
+        ];
+        let mut quads: Vec<Quad> = objects.iter().map(|o| Quad::new(s.clone(), p.clone(), o.clone(), g.clone())).collect();
+        quads.push(Quad::new(BlankNode::new("b1").unwrap(), p.clone(), s.clone(), GraphName::DefaultGraph));
+        let mut expected = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(Vec::new());
+        for q in &quads {
+            expected.serialize_quad(q).unwrap();
+        }
+        let ours = render(ShardFormat::NQuads, "d1", "http://ex.org/g", "x.txt", &[&quads[..2], &quads[2..]]).unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(expected.finish().unwrap()).unwrap());
+    }
 
     #[test]
     fn format_names_parse() {
@@ -146,8 +167,7 @@ mod tests {
             Literal::new_simple_literal("a \"quoted\"\nline"),
             GraphName::NamedNode(g.clone()),
         );
-        let mut out = Vec::new();
-        write(&mut out, ShardFormat::JsonLines, "d1", g.as_str(), "x.txt", &[std::slice::from_ref(&q)]).unwrap();
+        let out = render(ShardFormat::JsonLines, "d1", g.as_str(), "x.txt", &[std::slice::from_ref(&q)]).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 1);
         let record: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -355,7 +355,7 @@ fn finish(doc: &mut Document, options: &ReadOptions) {
 /// Byte ranges of Markdown links `[text](target)` and bare URLs: link-density evidence.
 fn markdown_links(text: &str) -> Vec<std::ops::Range<usize>> {
     static LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"\[[^\]\n]{0,300}\]\([^)\s]{0,500}\)|<?https?://[^\s>]+>?|\bwww\.[^\s]+").unwrap()
+        regex::Regex::new(r"\[[^\]\n]{0,300}\]\([^)\s]{0,500}\)|<?https?://[^\s>]+>?|(?-u:\b)www\.[^\s]+").unwrap()
     });
     LINK.find_iter(text).map(|m| m.range()).collect()
 }

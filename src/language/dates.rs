@@ -16,21 +16,24 @@ pub enum DateValue {
     Year(i32),
 }
 
+// Word boundaries are ASCII ones, `(?-u:\b)`: a Unicode boundary keeps the regex engine off
+// its DFA wherever the text has a character beyond ASCII (a curly quote, an accent), so
+// that every document took the slow path. Dates are ASCII words and digits either way.
 const MONTHS: &str = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)";
 
-static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})(?:\b|T)").unwrap());
+static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?:(?-u:\b)|T)").unwrap());
 static MDY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"\b({MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(\d{{4}})\b")).unwrap());
+    LazyLock::new(|| Regex::new(&format!(r"(?-u:\b)({MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(\d{{4}})(?-u:\b)")).unwrap());
 static DMY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTHS})\s*,?\s+(\d{{4}})\b")).unwrap());
+    LazyLock::new(|| Regex::new(&format!(r"(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTHS})\s*,?\s+(\d{{4}})(?-u:\b)")).unwrap());
 static MD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"\b({MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?")).unwrap());
+    LazyLock::new(|| Regex::new(&format!(r"(?-u:\b)({MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+\d{{4}})?")).unwrap());
 static DM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTHS})\b(?:\s*,?\s+\d{{4}})?")).unwrap());
+    LazyLock::new(|| Regex::new(&format!(r"(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTHS})(?-u:\b)(?:\s*,?\s+\d{{4}})?")).unwrap());
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|overnight)\b").unwrap()
+    Regex::new(r"(?-u:\b)(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|overnight)(?-u:\b)").unwrap()
 });
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:in|since|of|from|until|by)\s+((?:1[6-9]|20)\d{2})\b").unwrap());
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:in|since|of|from|until|by)\s+((?:1[6-9]|20)\d{2})(?-u:\b)").unwrap());
 
 /// Whether `text` has an ASCII digit (every date pattern but weekdays needs one).
 fn has_digit(text: &str) -> bool {

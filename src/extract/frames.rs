@@ -174,9 +174,13 @@ fn class_of(a: &Analysis, k: usize) -> Option<super::Class> {
 /// ceasefire between Thailand and Cambodia, which took effect", "the truce in Yemen, which
 /// the UN brokered").
 fn relative_antecedent(a: &Analysis, k: usize) -> usize {
-    let mut j = k;
+    // The first item of the noun phrase whose head is the mention at `i`: its determiner or
+    // possessive ("the rebels", "their allies").
+    let start = |i: usize| if i >= 1 && matches!(pos_of(a, i - 1), Some(Pos::Closed(Closed::Det | Closed::Possessive))) { i - 1 } else { i };
+    // Back over the conjuncts: "between the army and the rebels".
+    let mut j = start(k);
     while j >= 2 && matches!(word(a, j - 1), "and" | "," | "or") && is_mention(a, j - 2) {
-        j -= 2;
+        j = start(j - 2);
     }
     let head = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| matches!(r.class, super::Class::Agreement | super::Class::Event)));
     if j >= 2 && matches!(pos_of(a, j - 1), Some(Pos::Closed(Closed::Preposition))) && head(j - 2) && !head(k) {

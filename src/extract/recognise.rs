@@ -402,6 +402,15 @@ fn title_case(s: &str) -> String {
         .join(" ")
 }
 
+/// The end of an equipment model's designation starting at token `k`: a short capitalised
+/// word, a hyphen and a number written together ("F-16", "Su-25", "MQ-9", "S-400", "T-72").
+fn designation_end(tokens: &[Token], text: &str, k: usize) -> Option<usize> {
+    let (w, h, n) = (tokens.get(k)?, tokens.get(k + 1)?, tokens.get(k + 2)?);
+    let glued = w.span.end == h.span.start && h.span.end == n.span.start;
+    let short = w.kind == TokenKind::Word && (1..=3).contains(&w.lower.len()) && is_capitalised(&text[w.span.clone()]);
+    (glued && short && h.lower == "-" && n.kind == TokenKind::Number).then_some(k + 3)
+}
+
 /// The entity a modifier (demonym, country, place, organisation) stands for.
 fn owner_of(lex: &Lexicon, hit: Hit, surface: &str) -> Option<(EntRef, String)> {
     match hit {
@@ -670,10 +679,13 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             }
             // A country's name used as a modifier right before a group or body noun: "US
             // servicemen", "UK forces", "Ukraine war".
-            let attributive = matches!(hit, Hit::Country(_)) && !possessive && nominal_at(after).is_some_and(|(_, n)| matches!(lex.nominals[n].class, Class::Group | Class::Organization | Class::Event));
+            // A model designation between modifier and noun is part of the phrase: "Israeli
+            // F-35 jets", "Russian Su-25 aircraft", "a U.S. MQ-9 Reaper drone".
+            let head_at = designation_end(tokens, text, after).map_or(after, |d| if nominal_at(d).is_none() && tokens.get(d).is_some_and(|t| is_capitalised(&text[t.span.clone()])) && nominal_at(d + 1).is_some() { d + 1 } else { d });
+            let attributive = matches!(hit, Hit::Country(_)) && !possessive && nominal_at(head_at).is_some_and(|(_, n)| matches!(lex.nominals[n].class, Class::Group | Class::Organization | Class::Event));
             if is_demonym || possessive || attributive {
                 // Demonym/possessive + nominal: a national body, a group, or the state itself.
-                let mut j = after;
+                let mut j = head_at;
                 // Allow one adjective between ("Russian peacekeeping contingent" is one nominal;
                 // "Azeri national flag" is not an entity).
                 // The longer reading wins: "Russian military helicopter" is a helicopter.

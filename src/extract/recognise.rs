@@ -974,8 +974,14 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     let people_word = end == i + 1 && !name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) && !(i == 0 && lex.language.is_adjective(&tokens[i].lower));
     if let Some((nend, nidx)) = nominal_at(end).filter(|_| people_word) {
         let nom = &lex.nominals[nidx];
-        if nom.class == Class::Group && nom.role != "equipment" && fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) {
-            let label = format!("{name} {}", nom.plural);
+        let noun = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
+        // In the singular only a collective noun after a name names a group ("the Amal
+        // militia", "the Fano militia"); "a Tuareg rebel" is one person, and "a Western
+        // delegation" no named group.
+        let singular = noun == fold(&nom.name);
+        let collective = singular && lex.language.person_noun(&noun).is_none() && !lex.language.is_adjective(&tokens[i].lower);
+        if nom.class == Class::Group && nom.role != "equipment" && (!singular || collective) {
+            let label = if collective { format!("{name} {}", nom.name) } else { format!("{name} {}", nom.plural) };
             let r = EntRef { class: Class::Group, key: slug(&format!("{name} {}", nom.name)), label, wikidata: None, surface: surface(i..nend) };
             let mut m = mention(vec![r]);
             m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });

@@ -663,8 +663,8 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             if (lo..=hi).any(|k| negators.contains(&word(a, k).to_owned())) {
                 continue;
             }
-            let Some((subjects, _)) = relate::slot_at(a, s_item, s_dir, &f.subject_class, super::Class::Place) else { continue };
-            let Some((objects, _)) = relate::slot_at(a, o_item, o_dir, &f.object_class, super::Class::Place) else { continue };
+            let Some((subjects, _)) = relate::slot_at(a, rules, s_item, s_dir, &f.subject_class, super::Class::Place) else { continue };
+            let Some((objects, _)) = relate::slot_at(a, rules, o_item, o_dir, &f.object_class, super::Class::Place) else { continue };
             let voice = match g.voice {
                 Voice::Active => "active",
                 Voice::Passive => "passive",
@@ -692,7 +692,7 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             let mut subjects = subjects;
             for p in &f.partner {
                 for (_, m, _) in here.preps.iter().filter(|(q, _, _)| q == p) {
-                    if let Some((more, _)) = relate::slot_at(a, *m, 1, &f.subject_class, super::Class::Place) {
+                    if let Some((more, _)) = relate::slot_at(a, rules, *m, 1, &f.subject_class, super::Class::Place) {
                         subjects.extend(more);
                     }
                 }

@@ -162,8 +162,21 @@ pub fn fit(m: &Mention, types: &[Slot], unknown: Class) -> Option<Filler> {
 
 /// Slot fillers matched at item `pos`, extended over coordination in direction `dir`.
 /// Returns the fillers with their spans and the position after the list.
-pub(crate) fn slot_at(a: &Analysis, pos: usize, dir: isize, types: &[Slot], unknown: Class) -> Option<(Vec<(Filler, std::ops::Range<usize>)>, usize)> {
+pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types: &[Slot], unknown: Class) -> Option<(Vec<(Filler, std::ops::Range<usize>)>, usize)> {
     let Item::Mention(m) = *a.items.get(pos)? else { return None };
+    // Going right, the first part of a compound modifier that names another actor than the
+    // head is no argument: "support for the Saudi-led coalition" is not support for Saudi
+    // Arabia (but "shelling rebel-held territory" does hit the rebels).
+    if dir > 0 && token_is(a, pos + 1, "-") {
+        let glued = a.tokens.get(a.mentions[m].tokens.end).is_some_and(|t| t.span.start == a.mentions[m].span.end);
+        let participle = match a.items.get(pos + 2) {
+            Some(Item::Token(t)) => rules.setting("compounds_naming_another").contains(&a.tokens[*t].lower),
+            _ => false,
+        };
+        if glued && participle {
+            return None;
+        }
+    }
     let first = fit(&a.mentions[m], types, unknown)?;
     let mut out = vec![(first, a.mentions[m].span.clone())];
     // "the two countries": its other referents are conjuncts.
@@ -443,7 +456,7 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 }
                 let subject = elems[i] == Elem::Subject;
                 let types = if subject { &rule.subject } else { &rule.object };
-                let Some((fillers, after)) = slot_at(a, pos as usize, dir, types, rule.unknown) else {
+                let Some((fillers, after)) = slot_at(a, rules, pos as usize, dir, types, rule.unknown) else {
                     return false;
                 };
                 if subject {

@@ -139,6 +139,12 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
             Some(Pos::Punct) if word(a, ku) == "," => {
                 // An inserted clause or apposition: "Egypt, which backs the army, welcomed".
                 match relate::inserted_clause_start(a, ku) {
+                    // A relative clause whose antecedent is the agreement or event a phrase
+                    // qualifies: "the truce between the army and the rebels, which …, was
+                    // broken" (the truce, not the rebels).
+                    Some(q) if q >= 1 && matches!(pos_of(a, q + 1), Some(Pos::Closed(Closed::Relative))) && is_mention(a, q - 1) && relative_antecedent(a, q - 1) != q - 1 => {
+                        return Some(relative_antecedent(a, q - 1));
+                    }
                     Some(q) => k = q as isize,
                     None => return None,
                 }

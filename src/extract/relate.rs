@@ -288,6 +288,7 @@ struct Matched {
 
 /// Matches elements `elems` starting at `pos` in direction `dir` (+1 right, -1 left).
 fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos: isize, dir: isize, m: &mut Matched) -> bool {
+    let speech = rules.setting("speech_verbs");
     let mut i = 0;
     while i < elems.len() {
         let inb = |p: isize| p >= 0 && (p as usize) < a.items.len();
@@ -359,6 +360,11 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                         break;
                     }
                     if is_boundary(a, p as usize) {
+                        break;
+                    }
+                    // Nor into or out of reported speech: in "X said the parties had agreed to
+                    // a truce" the agreeing is not X's.
+                    if matches!(a.items[p as usize], Item::Token(t) if a.tags[t].pos == crate::language::Pos::Verb && speech.contains(&a.tokens[t].lower)) {
                         break;
                     }
                 }

@@ -666,7 +666,7 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             // X", "denied shelling Y") blocks the statement, as for the rules.
             let lo = s_item.min(o_item).min(head_item).saturating_sub(3);
             let hi = s_item.max(o_item).max(head_item).min(a.items.len() - 1);
-            if (lo..=hi).any(|k| negators.contains(&word(a, k).to_owned())) {
+            if (lo..=hi).any(|k| relate::negator_at(a, negators, k)) {
                 continue;
             }
             let Some((subjects, _)) = relate::slot_at(a, rules, s_item, s_dir, &f.subject_class, super::Class::Place) else { continue };

@@ -35,6 +35,17 @@ pub(crate) fn is_boundary(a: &Analysis, i: usize) -> bool {
     }
 }
 
+/// Whether a negator (`negators`: a word, or two such as "yet to") starts at item `i`: "did
+/// not sign", "have yet to agree".
+pub(crate) fn negator_at(a: &Analysis, negators: &[String], i: usize) -> bool {
+    let Some(Item::Token(t)) = a.items.get(i) else { return false };
+    let w = a.tokens[*t].lower.as_str();
+    negators.iter().any(|n| match n.split_once(' ') {
+        None => n == w,
+        Some((first, second)) => first == w && matches!(a.items.get(i + 1), Some(Item::Token(u)) if a.tokens[*u].lower == second),
+    })
+}
+
 /// Going left from the comma at `close`: the comma that opens a relative clause or an
 /// apposition ending there (", which …,", ", who …,", ", a member of …,", ", the …,"), if the
 /// clause is short and holds no other boundary.
@@ -625,9 +636,7 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             // Negation between the arguments or just before the cue ("did not sign",
             // "no agreement on deploying") blocks the statement.
             let from = m.lo.saturating_sub(3).min(p.saturating_sub(3));
-            let negated = (from..=m.hi.min(a.items.len() - 1)).any(|i| {
-                matches!(a.items[i], Item::Token(t) if negators.iter().any(|n| *n == a.tokens[t].lower))
-            });
+            let negated = (from..=m.hi.min(a.items.len() - 1)).any(|i| negator_at(a, negators, i));
             if negated {
                 continue;
             }

@@ -225,6 +225,11 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             let mut found = attributes::attributes(&a, text, lexicon, date, &spoken_country, salient_country, &main_war, &mut titles_said);
             found.extend(relate::relate(&a, rules));
             found.extend(frames::apply(&a, rules, &lexicon.language));
+            // "X was arming Y, a charge X denies": an allegation, no fact.
+            if let Some(at) = relate::denied_claim(&a, rules) {
+                let alleged = rules.setting("alleged_predicates");
+                found.retain(|f| !(f.subject_span.end <= at && f.object_span.end <= at && alleged.iter().any(|p| p.eq_ignore_ascii_case(&f.predicate))));
+            }
             keep_participants(&mut found, rules);
             // One who leads leads one body: "forces loyal to X and the RSF, led by Y" is Y
             // leading the RSF, the conjunct nearest the participle, not the forces too.

@@ -46,6 +46,31 @@ pub(crate) fn negator_at(a: &Analysis, negators: &[String], i: usize) -> bool {
     })
 }
 
+/// Where a claim the sentence then reports as denied ends: ", a charge Tehran rejects", ",
+/// claims Moscow denies" — the text offset of that comma. What is stated before it is only an
+/// allegation.
+pub(crate) fn denied_claim(a: &Analysis, rules: &Rules) -> Option<usize> {
+    let (nouns, verbs) = (rules.setting("denial_nouns"), rules.setting("denial_verbs"));
+    let word = |i: usize| match a.items.get(i) {
+        Some(Item::Token(t)) => a.tokens[*t].lower.as_str(),
+        _ => "",
+    };
+    (1..a.items.len()).find_map(|i| {
+        if word(i - 1) != "," {
+            return None;
+        }
+        let noun = if matches!(word(i), "a" | "an" | "the") { i + 1 } else { i };
+        if !nouns.iter().any(|n| n == word(noun)) {
+            return None;
+        }
+        let denied = (noun + 1..(noun + 6).min(a.items.len())).any(|j| verbs.iter().any(|v| v == word(j)));
+        match (denied, a.items[i - 1]) {
+            (true, Item::Token(t)) => Some(a.tokens[t].span.start),
+            _ => None,
+        }
+    })
+}
+
 /// Going left from the comma at `close`: the comma that opens a relative clause or an
 /// apposition ending there (", which …,", ", who …,", ", a member of …,", ", the …,"), if the
 /// clause is short and holds no other boundary.

@@ -137,6 +137,17 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                 return (k >= 0 && is_mention(a, k as usize)).then(|| relative_antecedent(a, k as usize));
             }
             Some(Pos::Punct) if word(a, ku) == "," => {
+                // A person named in apposition to the subject is who acts: "The head of the AU
+                // Commission, Moussa Faki, welcomed" (the head is no mention).
+                let person = |i: usize| matches!(a.items[i], Item::Mention(m) if a.mentions[m].alts.first().is_some_and(|r| r.class == super::Class::Person));
+                if ku >= 2 && person(ku - 1) && word(a, ku - 2) == "," {
+                    return Some(ku - 1);
+                }
+                // "Russia's foreign minister, Sergei Lavrov, accused": the title and the name
+                // are one mention, and the comma closes it.
+                if ku >= 1 && person(ku - 1) && matches!(a.items[ku - 1], Item::Mention(m) if a.mentions[m].surface.contains(", ")) && relate::inserted_clause_start(a, ku).is_none() {
+                    return Some(ku - 1);
+                }
                 // An inserted clause or apposition: "Egypt, which backs the army, welcomed".
                 match relate::inserted_clause_start(a, ku) {
                     // A relative clause whose antecedent is the agreement or event a phrase

@@ -40,9 +40,13 @@ pub(crate) fn is_boundary(a: &Analysis, i: usize) -> bool {
 pub(crate) fn negator_at(a: &Analysis, negators: &[String], i: usize) -> bool {
     let Some(Item::Token(t)) = a.items.get(i) else { return false };
     let w = a.tokens[*t].lower.as_str();
-    negators.iter().any(|n| match n.split_once(' ') {
-        None => n == w,
-        Some((first, second)) => first == w && matches!(a.items.get(i + 1), Some(Item::Token(u)) if a.tokens[*u].lower == second),
+    // Lengths first: this runs for every item near every match.
+    negators.iter().any(|n| {
+        n == w
+            || n.len() > w.len() + 1
+                && n.as_bytes()[w.len()] == b' '
+                && n.starts_with(w)
+                && matches!(a.items.get(i + 1), Some(Item::Token(u)) if a.tokens[*u].lower == n[w.len() + 1..])
     })
 }
 

@@ -789,8 +789,17 @@ impl Lexicon {
         cities.contains(key).then_some(0)
     }
 
+    /// Whether `surface` is a name that opens with a lower-case particle glued to a capitalised
+    /// word ("al-Shabaab", "al Qaeda", "el-Fasher"), as running text writes such names.
+    fn particle_name(&self, surface: &str) -> bool {
+        let Some(cut) = surface.find(['-', ' ']) else { return false };
+        let rest = &surface[cut + 1..];
+        rest.chars().next().is_some_and(char::is_uppercase) && self.rules.setting("name_particles").iter().any(|p| *p == surface[..cut])
+    }
+
     /// Every lexicon match in `text` at word boundaries, with the byte range and what it is.
-    /// Proper names must be capitalised in the text; acronyms must match their case.
+    /// Proper names must be capitalised in the text (or open with a particle: "al-Shabaab");
+    /// acronyms must match their case.
     pub fn find(&self, text: &str) -> Vec<(std::ops::Range<usize>, &[Hit])> {
         let Some(ac) = &self.automaton else { return Vec::new() };
         let bytes = text.as_bytes();
@@ -809,7 +818,7 @@ impl Lexicon {
             }
             let hits: &[Hit] = &self.hits[idx];
             let capital = surface.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic());
-            if hits.iter().all(|h| h.is_proper()) && !capital {
+            if hits.iter().all(|h| h.is_proper()) && !capital && !self.particle_name(surface) {
                 continue;
             }
             out.push((s..e, hits));

@@ -657,6 +657,11 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         if negated_near {
             continue;
         }
+        // "X killed Y in a strike on Z": the agent of an act done by means of an attack
+        // attacked the attack's target.
+        if g.voice == Voice::Active {
+            out.extend(attack_by_means(a, rules, &here, hedged));
+        }
         for f in frames {
             let items = &items;
             if accusation_content.is_some_and(|c| head_item > c + 1) && rules.setting("alleged_predicates").contains(&f.predicate.to_lowercase()) {
@@ -736,6 +741,37 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         }
     }
     out
+}
+
+/// The statement that an act's agent attacked the target of the attack it was done in or
+/// with ("X killed Y in a strike on Z": X attacked Z).
+fn attack_by_means(a: &Analysis, rules: &Rules, args: &Args, hedged: bool) -> Option<Found> {
+    use super::rules::Slot;
+    let (s_item, s_dir) = args.subject?;
+    let (_, event, _) = args.preps.iter().find(|(p, m, _)| {
+        // "during an attack" says when, and the attacker may be the other side.
+        matches!(p.as_str(), "in" | "with") && matches!(a.items.get(*m), Some(Item::Mention(e)) if a.mentions[*e].alts.first().is_some_and(|r| r.class == super::Class::Event))
+    })?;
+    if !matches!(word(a, event + 1), "on" | "against") {
+        return None;
+    }
+    let target = if word(a, event + 2) == "the" { event + 3 } else { event + 2 };
+    let (subjects, _) = relate::slot_at(a, rules, s_item, s_dir, &[Slot::Actor], super::Class::Place)?;
+    let (objects, _) = relate::slot_at(a, rules, target, 1, &[Slot::Actor, Slot::Class(super::Class::Place), Slot::Class(super::Class::Group)], super::Class::Place)?;
+    let (Filler::Entity(subject), s_span) = subjects.into_iter().next()? else { return None };
+    let (object, o_span) = objects.into_iter().next()?;
+    if matches!(&object, Filler::Entity(o) if o.key == subject.key && o.class == subject.class) {
+        return None;
+    }
+    Some(Found {
+        subject,
+        subject_span: s_span,
+        predicate: "attacked".into(),
+        object,
+        object_span: o_span,
+        rule: "frame/attack-by-means/active".into(),
+        confidence: if hedged { 0.65 * 0.8 } else { 0.65 },
+    })
 }
 
 /// One line per verb group for `--explain`: tokens, lemma, tense, voice, negation,

@@ -62,8 +62,24 @@ pub(crate) fn resolve_groups(
                 .flatten()
         })
         .collect();
+    // "a Hamas attack", "RSF fighters": a name right before the noun qualifies it, so it
+    // refers back to no other group or event.
+    let named_before: Vec<bool> = (0..a.mentions.len())
+        .map(|k| {
+            k > 0 && {
+                let (prev, m) = (&a.mentions[k - 1], &a.mentions[k]);
+                prev.tokens.end == m.tokens.start
+                    && prev.group.is_none()
+                    && !super::rules::transparent(prev)
+                    && prev.alts.first().is_some_and(|r| matches!(r.class, Class::Organization | Class::Country))
+            }
+        })
+        .collect();
     for (k, m) in a.mentions.iter_mut().enumerate() {
         let Some(info) = &m.group else { continue };
+        if named_before[k] && !info.anaphoric {
+            continue;
+        }
         // "its servicemen", "their troops": the owner is named in the same sentence.
         let possessed = m.tokens.start > 0 && ["its", "their"].contains(&a.tokens[m.tokens.start - 1].lower.as_str());
         if info.owned {

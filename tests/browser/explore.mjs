@@ -94,19 +94,31 @@ try {
 
   // Click (a real mouse click on the canvas) a neighbour that is not yet expanded.
   const box = await page.locator('#graph').boundingBox();
-  const target = await page.evaluate(() => {
+  const aim = (id) => page.evaluate((id) => {
     const { cy, expanded } = window.kgraph.explore;
     const candidates = cy.nodes().filter((n) => !expanded.has(n.id()) && n.visible());
-    const node = candidates.max((n) => n.data('documents')).ele || candidates[0];
+    const node = id ? cy.getElementById(id) : candidates.max((n) => n.data('documents')).ele || candidates[0];
     // The page may still be animating the view onto the entity it expanded (it can start after
     // the wait above saw no animation): end it, so that the view holds still for the click.
     cy.stop(true, true);
     cy.center(node);
     const p = node.renderedPosition();
     return { id: node.id(), label: node.data('label'), x: p.x, y: p.y };
-  });
-  await page.mouse.click(box.x + target.x, box.y + target.y);
-  await page.waitForFunction((id) => window.kgraph.explore.expanded.has(id), target.id);
+  }, id);
+  // A real mouse click on the node; on a loaded machine the view may still move under the
+  // pointer (a layout finishing), so the node is aimed at again and clicked again, up to
+  // five times, before the step fails.
+  let target = await aim(null);
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.click(box.x + target.x, box.y + target.y);
+    const hit = await page
+      .waitForFunction((id) => window.kgraph.explore.expanded.has(id), target.id, { timeout: 6000 })
+      .then(() => true, () => false);
+    if (hit) break;
+    if (attempt === 5) throw new Error(`clicking ${target.label} at (${target.x}, ${target.y}) never expanded it`);
+    await page.waitForTimeout(500);
+    target = await aim(target.id);
+  }
   const second = await page.evaluate(() => window.kgraph.explore.cy.nodes().length);
   check(`clicking ${target.label} expands it`, second >= first, `${first} → ${second} nodes`);
   await page.waitForFunction(() => !window.kgraph.explore.cy.animated());

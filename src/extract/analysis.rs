@@ -239,6 +239,14 @@ impl Mention {
 }
 
 impl Analysis {
+    /// The lower-case word at item `k`; "" for a mention or past the end.
+    pub fn word(&self, k: usize) -> &str {
+        match self.items.get(k) {
+            Some(Item::Token(t)) => &self.tokens[*t].lower,
+            _ => "",
+        }
+    }
+
     /// Renumbers the mentions in text order (after mentions were added out of order, or a
     /// longer one replaced some in [`Analysis::items`]), dropping those no item refers to any
     /// more; a titled person inside a longer mention ("supporters of President X") stays for

@@ -266,22 +266,17 @@ pub(crate) fn attributes(
     // the subject of the clause's verb: "Clashes in Tripoli on Sunday killed 12 people", "An
     // attack on Friday wounded three". (As an object the day may be the main verb's: "X
     // condemned the strike on Friday".)
-    let token = |j: usize| match a.items.get(j) {
-        Some(Item::Token(t)) => Some(*t),
-        _ => None,
-    };
-    let word_at = |j: usize, w: &[&str]| token(j).is_some_and(|t| w.contains(&a.tokens[t].lower.as_str()));
     for (k, item) in a.items.iter().enumerate() {
         let Item::Mention(ei) = *item else { continue };
         let Some(event) = a.mentions[ei].alts.first().filter(|r| r.class == Class::Event) else { continue };
         let mut j = k + 1;
-        if word_at(j, &["in", "near", "at", "around"]) && matches!(a.items.get(j + 1), Some(Item::Mention(p)) if a.mentions[*p].alts.first().is_some_and(|r| matches!(r.class, Class::Place | Class::Country))) {
+        if matches!(a.word(j), "in" | "near" | "at" | "around") && matches!(a.items.get(j + 1), Some(Item::Mention(p)) if a.mentions[*p].alts.first().is_some_and(|r| matches!(r.class, Class::Place | Class::Country))) {
             j += 2;
         }
         let Some(Item::Mention(di)) = a.items.get(j + 1) else { continue };
         let Some(value @ Value::Date(_)) = &a.mentions[*di].value else { continue };
-        let verb_next = token(j + 2).is_some_and(|t| a.tags[t].pos == crate::language::Pos::Verb);
-        if !word_at(j, &["on"]) || !verb_next {
+        let verb_next = matches!(a.items.get(j + 2), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Verb);
+        if a.word(j) != "on" || !verb_next {
             continue;
         }
         found.push(Found {

@@ -60,17 +60,10 @@ fn is_mention(a: &Analysis, k: usize) -> bool {
     matches!(a.items.get(k), Some(Item::Mention(m)) if { let m = &a.mentions[*m]; !m.alts.is_empty() || m.value.is_some() || m.unknown_name })
 }
 
-fn word(a: &Analysis, k: usize) -> &str {
-    match a.items.get(k) {
-        Some(Item::Token(t)) => &a.tokens[*t].lower,
-        _ => "",
-    }
-}
-
 /// A word that may stand inside a noun phrase before its head: determiners, adjectives,
 /// numbers, a possessor's "'s", adverbs like "some".
 fn np_filler(a: &Analysis, k: usize) -> bool {
-    matches!(pos_of(a, k), Some(Pos::Closed(Closed::Det | Closed::Possessive) | Pos::Adj | Pos::Num | Pos::Adv)) || word(a, k) == "'s"
+    matches!(pos_of(a, k), Some(Pos::Closed(Closed::Det | Closed::Possessive) | Pos::Adj | Pos::Num | Pos::Adv)) || a.word(k) == "'s"
 }
 
 /// Going left from item `k` (inclusive) to the subject of a verb: past adverbs, time
@@ -86,7 +79,7 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
             if let Item::Mention(m) = a.items[ku] {
                 if a.mentions[m].value.is_some() {
                     k -= 1;
-                    if k >= 0 && (matches!(pos_of(a, k as usize), Some(Pos::Closed(Closed::Preposition))) || lang.is_floating(word(a, k as usize))) {
+                    if k >= 0 && (matches!(pos_of(a, k as usize), Some(Pos::Closed(Closed::Preposition))) || lang.is_floating(a.word(k as usize))) {
                         k -= 1;
                     }
                     continue;
@@ -96,25 +89,25 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
             // Bank city of Hebron set fire" — the phrase's head is further left.
             let mut q = ku;
             let mut hops = 0;
-            while q > 0 && hops < 5 && (np_filler(a, q - 1) || matches!(pos_of(a, q - 1), Some(Pos::Noun)) || is_mention(a, q - 1) || word(a, q - 1) == "of" && hops > 0) {
-                if matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Preposition))) && word(a, q - 1) != "of" {
+            while q > 0 && hops < 5 && (np_filler(a, q - 1) || matches!(pos_of(a, q - 1), Some(Pos::Noun)) || is_mention(a, q - 1) || a.word(q - 1) == "of" && hops > 0) {
+                if matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Preposition))) && a.word(q - 1) != "of" {
                     break;
                 }
                 // "The trial of the officers was moved": a common noun before "of" heads the
                 // phrase, unless it is one of number or part ("hundreds of protesters").
-                if word(a, q - 1) == "of" && q >= 2 && matches!(pos_of(a, q - 2), Some(Pos::Noun)) && !lang.is_quantity(word(a, q - 2)) {
+                if a.word(q - 1) == "of" && q >= 2 && matches!(pos_of(a, q - 2), Some(Pos::Noun)) && !lang.is_quantity(a.word(q - 2)) {
                     return None;
                 }
                 // So does a common noun for a place, event or agreement before "of" a name of
                 // another class ("the headquarters of the UN mission was moved"; but "the town
                 // of Kunduz" names the town).
-                if word(a, q - 1) == "of" && q >= 2 && common_head(a, q - 2).is_some_and(|c| Some(c) != class_of(a, ku)) {
+                if a.word(q - 1) == "of" && q >= 2 && common_head(a, q - 2).is_some_and(|c| Some(c) != class_of(a, ku)) {
                     return Some(q - 2);
                 }
                 q -= 1;
                 hops += 1;
             }
-            if q > 0 && matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Preposition))) && !matches!(word(a, q - 1), "of" | "by") {
+            if q > 0 && matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Preposition))) && !matches!(a.word(q - 1), "of" | "by") {
                 k = q as isize - 2;
                 continue;
             }
@@ -126,7 +119,7 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                 // ", which signed", "who signed": the antecedent, past the comma; in "the
                 // Taliban religious faction that controls", the name that qualifies the head.
                 k -= 1;
-                if k >= 0 && word(a, k as usize) == "," {
+                if k >= 0 && a.word(k as usize) == "," {
                     k -= 1;
                 }
                 let mut back = 0;
@@ -136,16 +129,11 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                 }
                 return (k >= 0 && is_mention(a, k as usize)).then(|| relative_antecedent(a, k as usize));
             }
-            Some(Pos::Punct) if word(a, ku) == "," => {
+            Some(Pos::Punct) if a.word(ku) == "," => {
                 // A person named in apposition to the subject is who acts: "The head of the AU
                 // Commission, Moussa Faki, welcomed" (the head is no mention).
                 let person = |i: usize| matches!(a.items[i], Item::Mention(m) if a.mentions[m].alts.first().is_some_and(|r| r.class == super::Class::Person));
-                if ku >= 2 && person(ku - 1) && word(a, ku - 2) == "," {
-                    return Some(ku - 1);
-                }
-                // "Russia's foreign minister, Sergei Lavrov, accused": the title and the name
-                // are one mention, and the comma closes it.
-                if ku >= 1 && person(ku - 1) && matches!(a.items[ku - 1], Item::Mention(m) if a.mentions[m].surface.contains(", ")) && relate::inserted_clause_start(a, ku).is_none() {
+                if ku >= 2 && person(ku - 1) && a.word(ku - 2) == "," {
                     return Some(ku - 1);
                 }
                 // An inserted clause or apposition: "Egypt, which backs the army, welcomed".
@@ -153,14 +141,21 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                     // A relative clause whose antecedent is the agreement or event a phrase
                     // qualifies: "the truce between the army and the rebels, which …, was
                     // broken" (the truce, not the rebels).
-                    Some(q) if q >= 1 && matches!(pos_of(a, q + 1), Some(Pos::Closed(Closed::Relative))) && is_mention(a, q - 1) && relative_antecedent(a, q - 1) != q - 1 => {
-                        return Some(relative_antecedent(a, q - 1));
+                    Some(q) if q >= 1 && matches!(pos_of(a, q + 1), Some(Pos::Closed(Closed::Relative))) && is_mention(a, q - 1) => {
+                        let antecedent = relative_antecedent(a, q - 1);
+                        if antecedent != q - 1 {
+                            return Some(antecedent);
+                        }
+                        k = q as isize;
                     }
                     Some(q) => k = q as isize,
+                    // "Russia's foreign minister, Sergei Lavrov, accused": the title and the
+                    // name are one mention, and the comma closes it.
+                    None if ku >= 1 && person(ku - 1) && matches!(a.items[ku - 1], Item::Mention(m) if a.mentions[m].surface.contains(", ")) => return Some(ku - 1),
                     None => return None,
                 }
             }
-            _ if lang.is_floating(word(a, ku)) => {}
+            _ if lang.is_floating(a.word(ku)) => {}
             _ => return None,
         }
         k -= 1;
@@ -196,7 +191,7 @@ fn relative_antecedent(a: &Analysis, k: usize) -> usize {
     let start = |i: usize| if i >= 1 && matches!(pos_of(a, i - 1), Some(Pos::Closed(Closed::Det | Closed::Possessive))) { i - 1 } else { i };
     // Back over the conjuncts: "between the army and the rebels".
     let mut j = start(k);
-    while j >= 2 && matches!(word(a, j - 1), "and" | "," | "or") && is_mention(a, j - 2) {
+    while j >= 2 && matches!(a.word(j - 1), "and" | "," | "or") && is_mention(a, j - 2) {
         j = start(j - 2);
     }
     let head = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| matches!(r.class, super::Class::Agreement | super::Class::Event)));
@@ -216,13 +211,13 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
         // 4,000-strong contingent".
         if matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_)))) && k + 1 < end {
             k += 1;
-            if word(a, k) == "-" && lang.is_size_suffix(word(a, k + 1)) {
+            if a.word(k) == "-" && lang.is_size_suffix(a.word(k + 1)) {
                 k += 2;
             }
             continue;
         }
         // "much of X", "dozens of X", "large parts of X": a quantity's "of" leads to the head.
-        if word(a, k + 1) == "of" && matches!(a.items[k], Item::Token(_)) && lang.is_quantity(word(a, k)) {
+        if a.word(k + 1) == "of" && matches!(a.items[k], Item::Token(_)) && lang.is_quantity(a.word(k)) {
             k += 2;
             continue;
         }
@@ -247,12 +242,12 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
                 return None;
             }
             // "military and civilian personnel": coordinated noun modifiers.
-            if common(k) && matches!(word(a, k + 1), "and" | "or") && common(k + 2) && common(k + 3) {
+            if common(k) && matches!(a.word(k + 1), "and" | "or") && common(k + 2) && common(k + 3) {
                 k += 2;
                 continue;
             }
             // A possessor: "Russia's troops" — the head is what follows when it is a mention.
-            if word(a, k + 1) == "'s" {
+            if a.word(k + 1) == "'s" {
                 let head = (k + 2..(k + 5).min(a.items.len())).find(|&q| is_mention(a, q));
                 if let Some(q) = head.filter(|&q| (k + 2..q).all(|x| np_filler(a, x) || pos_of(a, x) == Some(Pos::Noun))) {
                     return Some(q);
@@ -269,7 +264,7 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
                 }
                 // "the Ukrainian capital, Kyiv,": the place the apposition names.
                 let place_at = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place));
-                if word(a, q) == "," && place_at(q + 1) {
+                if a.word(q) == "," && place_at(q + 1) {
                     return Some(q + 1);
                 }
                 // "the Somali capital Mogadishu": named right after the noun.
@@ -278,7 +273,7 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
                 }
                 // Otherwise the nationality stands for its state ("bombed Cambodian military
                 // positions", "withdraw from Lebanese territory").
-                return Some(if word(a, q) == "of" && is_mention(a, q + 1) { q + 1 } else { k });
+                return Some(if a.word(q) == "of" && is_mention(a, q + 1) { q + 1 } else { k });
             }
             return Some(k);
         }
@@ -290,15 +285,15 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
                 q += 1;
             }
             let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place) || a.mentions[*m].unknown_name);
-            if word(a, q) == "of" && place(q + 1) {
+            if a.word(q) == "of" && place(q + 1) {
                 return Some(q + 1);
             }
             // Nouns as modifiers of a name: "the ruling Georgian Dream party".
-            return (q < end && is_mention(a, q) && word(a, q + 1) != "'s").then_some(q);
+            return (q < end && is_mention(a, q) && a.word(q + 1) != "'s").then_some(q);
         }
         // "21 military and civilian personnel": coordinated modifiers.
-        let coordinated = matches!(word(a, k), "and" | "or") && k > 0 && matches!(pos_of(a, k - 1), Some(Pos::Adj)) && matches!(pos_of(a, k + 1), Some(Pos::Adj | Pos::Noun));
-        if !(np_filler(a, k) || coordinated || matches!(word(a, k), "\"" | "“" | "”" | "'" | "‘" | "’")) {
+        let coordinated = matches!(a.word(k), "and" | "or") && k > 0 && matches!(pos_of(a, k - 1), Some(Pos::Adj)) && matches!(pos_of(a, k + 1), Some(Pos::Adj | Pos::Noun));
+        if !(np_filler(a, k) || coordinated || matches!(a.word(k), "\"" | "“" | "”" | "'" | "‘" | "’")) {
             return None;
         }
         k += 1;
@@ -318,15 +313,15 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
     // "After signing the deal, X …": a subordinator or preposition that opens the sentence or
     // a clause after a comma (not "capable of launching").
     let opener = start == 0
-        || matches!(pos_of(a, start - 1), Some(Pos::Closed(Closed::Subordinator | Closed::Preposition))) && (start == 1 || matches!(word(a, start - 2), "," | ";" | "—" | "–"));
+        || matches!(pos_of(a, start - 1), Some(Pos::Closed(Closed::Subordinator | Closed::Preposition))) && (start == 1 || matches!(a.word(start - 2), "," | ";" | "—" | "–"));
     if g.gerund && opener {
-        let comma = (head + 1..a.items.len()).find(|&k| word(a, k) == "," || word(a, k) == ";");
-        if let Some(c) = comma.filter(|_| word(a, comma.unwrap_or(0)) == ",") {
+        let comma = (head + 1..a.items.len()).find(|&k| a.word(k) == "," || a.word(k) == ";");
+        if let Some(c) = comma.filter(|_| a.word(comma.unwrap_or(0)) == ",") {
             if let Some(s) = np_right(a, lang, c + 1, 4) {
                 args.subject = Some((s, 1));
             }
         }
-    } else if start > 0 && g.voice == Voice::Passive && g.tokens.start == g.head && word(a, start - 1) == "," && start >= 2 && is_mention(a, start - 2) {
+    } else if start > 0 && g.voice == Voice::Passive && g.tokens.start == g.head && a.word(start - 1) == "," && start >= 2 && is_mention(a, start - 2) {
         // A participle in apposition: "The truce, mediated by Qatar and Egypt, …".
         args.subject = Some((start - 2, -1));
     } else if start > 0 {
@@ -337,17 +332,17 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
     if let Some((s, _)) = args.subject {
         let mut q = s;
         // Past the coordinated subject to its first conjunct.
-        while q >= 2 && matches!(word(a, q - 1), "and" | "," | "or") && is_mention(a, q - 2) {
+        while q >= 2 && matches!(a.word(q - 1), "and" | "," | "or") && is_mention(a, q - 2) {
             q -= 2;
         }
         // "which the United Nations brokered": past the subject's article.
         if q >= 2 && matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Det))) {
             q -= 1;
         }
-        if q >= 2 && matches!(word(a, q - 1), "that" | "which" | "whom") && word(a, q - 1) != "" {
+        if q >= 2 && matches!(a.word(q - 1), "that" | "which" | "whom") && a.word(q - 1) != "" {
             let mut r = q - 2;
             // ", which the UN brokered": past the comma.
-            if r > 0 && word(a, r) == "," {
+            if r > 0 && a.word(r) == "," {
                 r -= 1;
             }
             while r > 0 && !is_mention(a, r) && matches!(pos_of(a, r), Some(Pos::Noun | Pos::Adj)) {
@@ -361,23 +356,23 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
     // Objects: to the right, within the clause, up to the next verb.
     let mut k = head + 1;
     // Particles: "took over", "shot down", "pulled back"; "out of" stays a preposition.
-    while matches!(word(a, k), "over" | "down" | "up" | "out" | "back" | "off") && !matches!(word(a, k + 1), "the" | "a" | "an" | "of" | "from" | "to") {
+    while matches!(a.word(k), "over" | "down" | "up" | "out" | "back" | "off") && !matches!(a.word(k + 1), "the" | "a" | "an" | "of" | "from" | "to") {
         k += 1;
     }
     let mut first = true;
     let end = (head + 16).min(a.items.len());
     while k < end {
-        if relate::is_boundary(a, k) && !(word(a, k) == "," && first) {
+        if relate::is_boundary(a, k) && !(a.word(k) == "," && first) {
             break;
         }
         match pos_of(a, k) {
             Some(Pos::Verb) if !matches!(a.tags.get(match a.items[k] { Item::Token(t) => t, _ => 0 }).and_then(|t| t.form), Some(crate::language::Form::Past | crate::language::Form::Gerund)) || !first => break,
             Some(Pos::Closed(Closed::Preposition | Closed::To)) => {
-                let mut p = word(a, k).to_owned();
+                let mut p = a.word(k).to_owned();
                 // "out of", "away from", "back to": the last preposition names the role.
                 let mut j = k + 1;
                 while matches!(pos_of(a, j), Some(Pos::Closed(Closed::Preposition | Closed::To))) && j < k + 3 {
-                    p = format!("{p} {}", word(a, j));
+                    p = format!("{p} {}", a.word(j));
                     j += 1;
                 }
                 if let Some(m) = np_right(a, lang, j, 5) {
@@ -416,9 +411,9 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
             // name the role.
             if matches!(pos_of(a, k), Some(Pos::Noun)) && matches!(pos_of(a, k + 1), Some(Pos::Closed(Closed::Preposition))) {
                 if let Some(m) = np_right(a, lang, k + 2, 5) {
-                    args.preps.push((format!("{} {}", word(a, k), word(a, k + 1)), m, k + 1));
+                    args.preps.push((format!("{} {}", a.word(k), a.word(k + 1)), m, k + 1));
                     // "opened fire on X": the preposition alone names the role too.
-                    args.preps.push((word(a, k + 1).to_owned(), m, k + 1));
+                    args.preps.push((a.word(k + 1).to_owned(), m, k + 1));
                     k = m + 1;
                     first = false;
                     continue;
@@ -465,7 +460,7 @@ fn all_arguments(a: &Analysis, lang: &Language, items: &[usize]) -> Vec<Args> {
     // and held the town".
     for g in 1..args.len() {
         let start = items[a.groups[g].tokens.start];
-        if args[g].subject.is_none() && start != usize::MAX && start > 0 && matches!(word(a, start - 1), "and" | "or" | "but") {
+        if args[g].subject.is_none() && start != usize::MAX && start > 0 && matches!(a.word(start - 1), "and" | "or" | "but") {
             args[g].subject = args[g - 1].subject;
         }
     }
@@ -514,7 +509,7 @@ fn time_adjunct(a: &Analysis, rules: &Rules, g: &VerbGroup, items: &[usize], arg
     if let Some(d) = args.preps.iter().filter(|(p, _, _)| prepositions.iter().any(|q| q == p)).find_map(|(_, m, _)| date_of(*m)) {
         return Some(d);
     }
-    let bare = (o_item + 1..(o_item + 3).min(a.items.len())).find(|&k| date_of(k).is_some() && !bounds.iter().any(|b| b == word(a, k - 1)));
+    let bare = (o_item + 1..(o_item + 3).min(a.items.len())).find(|&k| date_of(k).is_some() && !bounds.iter().any(|b| b == a.word(k - 1)));
     if let Some(d) = bare.and_then(date_of) {
         return Some(d);
     }
@@ -522,10 +517,10 @@ fn time_adjunct(a: &Analysis, rules: &Rules, g: &VerbGroup, items: &[usize], arg
     // a peace accord in Lusaka, the Zambian capital, on Sunday".
     let mut k = o_item + 1;
     while k < (o_item + 14).min(a.items.len()) {
-        if date_of(k).is_some() && prepositions.iter().any(|p| p == word(a, k - 1)) {
+        if date_of(k).is_some() && prepositions.iter().any(|p| p == a.word(k - 1)) {
             return date_of(k);
         }
-        if matches!(pos_of(a, k), Some(Pos::Verb | Pos::Closed(Closed::Relative | Closed::Subordinator | Closed::Conjunction))) || matches!(word(a, k), ";" | ":" | "(" | "\"" | "“") {
+        if matches!(pos_of(a, k), Some(Pos::Verb | Pos::Closed(Closed::Relative | Closed::Subordinator | Closed::Conjunction))) || matches!(a.word(k), ";" | ":" | "(" | "\"" | "“") {
             break;
         }
         k += 1;
@@ -540,7 +535,7 @@ fn time_adjunct(a: &Analysis, rules: &Rules, g: &VerbGroup, items: &[usize], arg
     while k > 0 {
         k -= 1;
         if let Some(d) = date_of(k) {
-            let opens = k == 0 || word(a, k - 1) == "," || prepositions.iter().any(|p| p == word(a, k - 1)) && (k == 1 || relate::is_boundary(a, k - 2) || matches!(word(a, k - 2), "and" | "but"));
+            let opens = k == 0 || a.word(k - 1) == "," || prepositions.iter().any(|p| p == a.word(k - 1)) && (k == 1 || relate::is_boundary(a, k - 2) || matches!(a.word(k - 2), "and" | "but"));
             return opens.then_some(d);
         }
         match pos_of(a, k) {
@@ -548,7 +543,7 @@ fn time_adjunct(a: &Analysis, rules: &Rules, g: &VerbGroup, items: &[usize], arg
             // Another verb: this clause is coordinated with its clause, or is no main clause.
             Some(Pos::Verb) if coordinated => coordinated = false,
             Some(Pos::Verb | Pos::Closed(Closed::Relative | Closed::Subordinator)) => return None,
-            _ if relate::is_boundary(a, k) && word(a, k) != "," => return None,
+            _ if relate::is_boundary(a, k) && a.word(k) != "," => return None,
             _ => {}
         }
     }
@@ -752,10 +747,10 @@ fn attack_by_means(a: &Analysis, rules: &Rules, args: &Args, hedged: bool) -> Op
         // "during an attack" says when, and the attacker may be the other side.
         matches!(p.as_str(), "in" | "with") && matches!(a.items.get(*m), Some(Item::Mention(e)) if a.mentions[*e].alts.first().is_some_and(|r| r.class == super::Class::Event))
     })?;
-    if !matches!(word(a, event + 1), "on" | "against") {
+    if !matches!(a.word(event + 1), "on" | "against") {
         return None;
     }
-    let target = if word(a, event + 2) == "the" { event + 3 } else { event + 2 };
+    let target = if a.word(event + 2) == "the" { event + 3 } else { event + 2 };
     let (subjects, _) = relate::slot_at(a, rules, s_item, s_dir, &[Slot::Actor], super::Class::Place)?;
     let (objects, _) = relate::slot_at(a, rules, target, 1, &[Slot::Actor, Slot::Class(super::Class::Place), Slot::Class(super::Class::Group)], super::Class::Place)?;
     let (Filler::Entity(subject), s_span) = subjects.into_iter().next()? else { return None };

@@ -164,17 +164,11 @@ fn compound_sites(a: &mut Analysis, text: &str) {
 fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
     let nouns = lex.rules.setting("relation_nouns");
     let phrases = lex.rules.setting("relation_phrases");
-    fn word(a: &Analysis, k: usize) -> &str {
-        match a.items.get(k) {
-            Some(Item::Token(t)) => &a.tokens[*t].lower,
-            _ => "",
-        }
-    }
     // Only where a relation word follows the noun ("of", "loyal", "allied", …).
     let firsts: Vec<&str> = phrases.iter().filter_map(|p| p.split_whitespace().next()).chain(std::iter::once("of")).collect();
     let mut k = 0;
     while k + 2 < a.items.len() {
-        if !firsts.contains(&word(a, k + 1)) {
+        if !firsts.contains(&a.word(k + 1)) {
             k += 1;
             continue;
         }
@@ -209,14 +203,14 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
         // "of X" after a relation noun; "loyal to X", "allied with X" after any.
         let mut relation = None;
         let mut target = k + 1;
-        if word(a, k + 1) == "of" {
+        if a.word(k + 1) == "of" {
             relation = nouns.iter().find_map(|p| p.split_once('>').filter(|(n, _)| *n == head_noun).map(|(_, pred)| pred.to_owned()));
             target = k + 2;
         } else {
             for p in phrases {
                 let Some((phrase, pred)) = p.split_once('>') else { continue };
                 let words: Vec<&str> = phrase.split_whitespace().collect();
-                if words.iter().enumerate().all(|(i, w)| word(a, k + 1 + i) == *w) {
+                if words.iter().enumerate().all(|(i, w)| a.word(k + 1 + i) == *w) {
                     relation = Some(pred.to_owned());
                     target = k + 1 + words.len();
                     break;
@@ -226,13 +220,13 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
         // "Relatives of the hostages", "residents of Gaza": a plain noun for people heads its
         // phrase and is who acts, with no relation to state; "leaders of X", "members of X"
         // act for X (`acts_for_nouns`).
-        let bare = relation.is_none() && word(a, k + 1) == "of" && plain && !lex.rules.setting("acts_for_nouns").contains(&head_noun);
+        let bare = relation.is_none() && a.word(k + 1) == "of" && plain && !lex.rules.setting("acts_for_nouns").contains(&head_noun);
         if relation.is_none() && !bare {
             k += 1;
             continue;
         }
         // Past "the", "former", "detained": the one related to.
-        while word(a, target) == "the"
+        while a.word(target) == "the"
             || matches!(a.items.get(target), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Adj || a.tags[*t].pos == crate::language::Pos::Verb && a.tags[*t].form == Some(crate::language::Form::Past))
         {
             target += 1;

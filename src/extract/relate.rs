@@ -55,19 +55,15 @@ pub(crate) fn negator_at(a: &Analysis, negators: &[String], i: usize) -> bool {
 /// allegation.
 pub(crate) fn denied_claim(a: &Analysis, rules: &Rules) -> Option<usize> {
     let (nouns, verbs) = (rules.setting("denial_nouns"), rules.setting("denial_verbs"));
-    let word = |i: usize| match a.items.get(i) {
-        Some(Item::Token(t)) => a.tokens[*t].lower.as_str(),
-        _ => "",
-    };
     (1..a.items.len()).find_map(|i| {
-        if word(i - 1) != "," {
+        if a.word(i - 1) != "," {
             return None;
         }
-        let noun = if matches!(word(i), "a" | "an" | "the") { i + 1 } else { i };
-        if !nouns.iter().any(|n| n == word(noun)) {
+        let noun = if matches!(a.word(i), "a" | "an" | "the") { i + 1 } else { i };
+        if !nouns.iter().any(|n| n == a.word(noun)) {
             return None;
         }
-        let denied = (noun + 1..(noun + 6).min(a.items.len())).any(|j| verbs.iter().any(|v| v == word(j)));
+        let denied = (noun + 1..(noun + 6).min(a.items.len())).any(|j| verbs.iter().any(|v| v == a.word(j)));
         match (denied, a.items[i - 1]) {
             (true, Item::Token(t)) => Some(a.tokens[t].span.start),
             _ => None,

@@ -149,7 +149,7 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                         k = q as isize;
                     }
                     Some(q) => k = q as isize,
-                    // "Russia's foreign minister, Sergei Lavrov, accused": the title and the
+                    // "Iran's foreign minister, Abbas Araghchi, said": the title and the
                     // name are one mention, and the comma closes it.
                     None if ku >= 1 && person(ku - 1) && matches!(a.items[ku - 1], Item::Mention(m) if a.mentions[m].surface.contains(", ")) => return Some(ku - 1),
                     None => return None,

@@ -208,3 +208,34 @@ fn queries_that_need_no_extraction_give_their_rows() {
 fn every_query_gives_the_gold_row_for_the_seeds() {
     check_expected(|_| true);
 }
+
+#[test]
+fn ranked_queries_keep_the_best_attested_rows_when_they_cut() {
+    // Corpus-wide tables rank facts (or entities) by their documents and keep the first 1000.
+    // With a cut at 3, the rows kept are rows of the whole answer, in order, and none left out
+    // is stated by more documents than one kept.
+    let documents = |row: &HashMap<String, String>| -> u64 { row["documents"].parse().unwrap() };
+    let mut varied = 0;
+    for path in query_files() {
+        let file = path.file_name().unwrap().to_str().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if !text.contains("\n    LIMIT 1000\n") || !text.contains("SELECT ?") {
+            continue;
+        }
+        let Answer::Rows(_, all) = answer_to(file, &text.replace("\n    LIMIT 1000\n", "\n")) else { continue };
+        let Answer::Rows(_, kept) = answer_to(file, &text.replace("\n    LIMIT 1000\n", "\n    LIMIT 3\n")) else {
+            panic!("{file}: not rows")
+        };
+        assert!(!kept.is_empty() && kept.len() <= all.len(), "{file}: {} of {} rows kept", kept.len(), all.len());
+        assert!(kept.windows(2).all(|w| documents(&w[0]) >= documents(&w[1])), "{file}: not ranked: {kept:#?}");
+        assert!(kept.iter().all(|row| all.contains(row)), "{file}: a kept row is no row of the whole answer");
+        let least = kept.iter().map(documents).min().unwrap();
+        let mut left_out = all.iter().filter(|row| !kept.contains(row));
+        assert!(left_out.all(|row| documents(row) <= least), "{file}: a better-attested row was cut");
+        // The cut left out rows of fewer documents: the ranking was put to the test.
+        if all.iter().map(documents).min() < Some(least) {
+            varied += 1;
+        }
+    }
+    assert!(varied >= 2, "the seeds should give queries whose cut leaves out less-attested rows");
+}

@@ -199,7 +199,8 @@ pub(crate) fn attributes(
             continue;
         }
         // Counts are for units and equipment, not for victims or bystanders.
-        if a.mentions[*gi].group.as_ref().is_some_and(|g| rules.setting("uncounted_groups").contains(&lexicon.nominals[g.nominal].name)) {
+        let uncounted = rules.setting("uncounted_groups");
+        if a.mentions[*gi].group.as_ref().is_some_and(|g| uncounted.contains(&lexicon.nominals[g.nominal].name)) {
             continue;
         }
         let dies = (j + 1..(j + 8).min(a.items.len())).any(|x| one_word_cue(&a, x, death));

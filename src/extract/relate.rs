@@ -408,6 +408,16 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                     return false;
                 }
             }
+            Elem::Adjectives => {
+                let adjective = |p: isize| inb(p) && matches!(a.items[p as usize], Item::Token(t) if a.tags[t].pos == crate::language::Pos::Adj);
+                let mut n = 0;
+                while n < 3 && adjective(pos) {
+                    pos += dir;
+                    n += 1;
+                }
+                i += 1;
+                continue;
+            }
             Elem::End => {
                 if !phrase_ends(a, pos) {
                     return false;
@@ -534,7 +544,7 @@ fn elem_matches_at(a: &Analysis, rules: &Rules, rule: &Rule, e: &Elem, p: usize,
         }
         Elem::Subject => matches!(a.items[p], Item::Mention(m) if fit(&a.mentions[m], &rule.subject, rule.unknown).is_some()),
         Elem::Object => matches!(a.items[p], Item::Mention(m) if fit(&a.mentions[m], &rule.object, rule.unknown).is_some()),
-        Elem::Gap(_) => true,
+        Elem::Gap(_) | Elem::Adjectives => true,
         Elem::End => phrase_ends(a, p as isize),
     }
 }

@@ -80,6 +80,9 @@ pub enum Elem {
     Opt(String),
     /// A gap of up to this many tokens.
     Gap(usize),
+    /// Any adjectives, none to three: the modifiers between a number and what it counts ("300
+    /// unarmed civilians"), which a gap would let cross a noun.
+    Adjectives,
     /// The phrase ends here: what follows (if anything) is punctuation, a preposition, "'s" or
     /// a date or number, not a conjunct or a verb ("in Kyiv, Ukraine, on Monday", not "In
     /// Doha, Congo and the M23 signed").
@@ -595,6 +598,7 @@ fn parse_pattern(p: &str) -> std::result::Result<Vec<Elem>, String> {
             "S" => Elem::Subject,
             "O" => Elem::Object,
             "~" => Elem::Gap(6),
+            "~adj" => Elem::Adjectives,
             "$" => Elem::End,
             _ if w.starts_with('~') => Elem::Gap(w[1..].parse().map_err(|_| format!("bad gap {w}"))?),
             _ if w.starts_with('@') && w.len() > 1 => Elem::Cue(w[1..].to_owned()),

@@ -397,6 +397,9 @@ pub(crate) struct Antecedents {
     person: Option<EntRef>,
     agreement: Option<(usize, EntRef)>,
     group: Option<(usize, EntRef)>,
+    /// The state or organisation a sentence opened with as its subject, with the sentence's
+    /// index, unless the sentence also named an agreement (which "it" may then be).
+    subject: Option<(usize, EntRef)>,
 }
 
 /// Whether item `k` opens a coordinated clause: "but", "and", "yet" before it (after a comma).
@@ -455,27 +458,24 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                 let reported = {
                     let mut j = k;
                     let mut found = false;
-                    while j > 0 && k - j < 5 {
+                    // Past a date, "that" and an adjunct with no verb and no name ("said in a
+                    // statement that it …").
+                    while j > 0 && k - j < 7 {
                         j -= 1;
                         match a.items[j] {
                             Item::Token(r) if reporting.contains(&a.tokens[r].lower) => {
                                 found = true;
                                 break;
                             }
-                            Item::Token(r)
-                                if ["on", "that", ",", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "later", "earlier"]
-                                    .contains(&a.tokens[r].lower.as_str()) => {}
+                            Item::Token(r) if a.tags[r].pos != crate::language::Pos::Verb && !matches!(a.tokens[r].lower.as_str(), ";" | ":" | "(" | ")" | "\"" | "“" | "”") => {}
                             Item::Mention(m) if a.mentions[m].value.is_some() => {}
                             _ => break,
                         }
                     }
                     found
                 };
-                let target = if person_pronouns.contains(word) {
-                    last.person.clone()
-                } else if thing_pronouns.contains(word) && reported {
-                    // "The Sudanese army said it had retaken X": the speaker, i.e. the last
-                    // actor named before the reporting verb.
+                // The speaker: the last state or organisation named before the reporting verb.
+                let speaker = || {
                     a.items[..k].iter().rev().find_map(|it| match it {
                         Item::Mention(m) => a.mentions[*m]
                             .alts
@@ -484,6 +484,19 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                             .cloned(),
                         _ => None,
                     })
+                };
+                let target = if person_pronouns.contains(word) {
+                    last.person.clone()
+                } else if thing_pronouns.contains(word) && reported {
+                    // "The Sudanese army said it had retaken X".
+                    speaker()
+                } else if group_pronouns.contains(word) && reported && speaker().is_some_and(|r| r.class == Class::Organization) {
+                    // "The RSF said they had seized X": a body spoken of in the plural.
+                    speaker()
+                } else if thing_pronouns.contains(word) && k == 0 && last.subject.as_ref().is_some_and(|(s, _)| sentence == s + 1) {
+                    // "The rebels' alliance said … . It has also taken X": a sentence that opens
+                    // with "It" goes on about the subject of the sentence before.
+                    last.subject.as_ref().map(|(_, r)| r.clone())
                 } else if thing_pronouns.contains(word) && after_conjunction(a, k) && sentence_subject(a).is_some() {
                     // "Karabakh is recognised as part of Azerbaijan, but it is held by …": the
                     // subject of the sentence's first clause.
@@ -512,5 +525,7 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
     }
     // Keep mentions in text order, as the rest of the stage expects.
     a.sort_mentions();
+    let names_agreement = a.mentions.iter().any(|m| m.alts.first().is_some_and(|r| r.class == Class::Agreement));
+    last.subject = if names_agreement { None } else { sentence_subject(a).map(|r| (sentence, r)) };
 }
 

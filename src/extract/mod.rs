@@ -216,6 +216,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
         .into_iter()
         .enumerate()
         .map(|(index, mut a)| {
+            coref::resolve_premodifiers(&mut a);
             coref::resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref(), salient_country);
             coref::resolve_appositions(&mut a);
             coref::resolve_plurals(&mut a, text, &mut recent_states, rules);

@@ -88,8 +88,8 @@ pub(crate) fn resolve_groups(
                 .flatten()
         })
         .collect();
-    // "a Hamas attack", "RSF fighters": a name right before the noun qualifies it, so it
-    // refers back to no other group or event.
+    // "a Hamas attack", "RSF fighters", "the Propel Fortune ship": a name right before the noun
+    // qualifies it, so it refers back to no other group or event.
     let named_before: Vec<bool> = (0..a.mentions.len())
         .map(|k| {
             k > 0 && {
@@ -97,7 +97,9 @@ pub(crate) fn resolve_groups(
                 prev.tokens.end == m.tokens.start
                     && prev.group.is_none()
                     && !super::rules::transparent(prev)
-                    && prev.alts.first().is_some_and(|r| matches!(r.class, Class::Organization | Class::Country))
+                    && (prev.alts.first().is_some_and(|r| matches!(r.class, Class::Organization | Class::Country))
+                        // "the Propel Fortune ship": a name no list knows.
+                        || prev.unknown_name && prev.value.is_none())
             }
         })
         .collect();
@@ -495,7 +497,9 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                     _ => {}
                 }
                 if let Some(g) = mention.alts.iter().find(|r| r.class == Class::Group) {
-                    if mention.group.as_ref().is_some_and(|g| !["civilian"].contains(&g.role.as_str())) {
+                    // Not bystanders, and not equipment ("they fired" after "a U.S. destroyer" is
+                    // who fired at it).
+                    if mention.group.as_ref().is_some_and(|g| !["civilian", "equipment"].contains(&g.role.as_str())) {
                         last.group = Some((sentence, g.clone()));
                     }
                 }

@@ -61,9 +61,20 @@ fn is_mention(a: &Analysis, k: usize) -> bool {
 }
 
 /// A word that may stand inside a noun phrase before its head: determiners, adjectives,
-/// numbers, a possessor's "'s", adverbs like "some".
+/// numbers, a possessor's "'s", adverbs like "some", the hyphen of a compound ("anti-tank",
+/// "long-range").
 fn np_filler(a: &Analysis, k: usize) -> bool {
-    matches!(pos_of(a, k), Some(Pos::Closed(Closed::Det | Closed::Possessive) | Pos::Adj | Pos::Num | Pos::Adv)) || a.word(k) == "'s"
+    matches!(pos_of(a, k), Some(Pos::Closed(Closed::Det | Closed::Possessive) | Pos::Adj | Pos::Num | Pos::Adv)) || a.word(k) == "'s" || compound_hyphen(a, k)
+}
+
+/// Whether item `k` is a hyphen written between two words without spaces ("anti-tank").
+fn compound_hyphen(a: &Analysis, k: usize) -> bool {
+    let span = |i: usize| match a.items.get(i) {
+        Some(Item::Token(t)) => Some(a.tokens[*t].span.clone()),
+        Some(Item::Mention(m)) => Some(a.mentions[*m].span.clone()),
+        None => None,
+    };
+    a.word(k) == "-" && k > 0 && matches!((span(k - 1), span(k), span(k + 1)), (Some(l), Some(h), Some(r)) if l.end == h.start && h.end == r.start)
 }
 
 /// Going left from item `k` (inclusive) to the subject of a verb: past adverbs, time
@@ -281,7 +292,7 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
         // names the place.
         if matches!(pos_of(a, k), Some(Pos::Noun)) {
             let mut q = k;
-            while q < end && matches!(pos_of(a, q), Some(Pos::Noun)) {
+            while q < end && (matches!(pos_of(a, q), Some(Pos::Noun)) || compound_hyphen(a, q)) {
                 q += 1;
             }
             let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place) || a.mentions[*m].unknown_name);

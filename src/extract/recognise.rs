@@ -67,6 +67,20 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
         }
         if let Some((end, m)) = composite(&a.tokens, &hits_at, i, lex, ctx, text) {
             let mention = m;
+            // "anti-ship missiles", "anti-tank weapons": what the compound is against is no group
+            // of the sentence.
+            let joined = |x: usize, y: usize| a.tokens[x].span.end == a.tokens[y].span.start;
+            if i >= 2
+                && a.tokens[i - 1].lower == "-"
+                && joined(i - 2, i - 1)
+                && joined(i - 1, i)
+                && lex.rules.setting("against_prefixes").contains(&a.tokens[i - 2].lower)
+                && mention.alts.first().is_some_and(|r| r.class == Class::Group)
+            {
+                a.items.push(Item::Token(i));
+                i += 1;
+                continue;
+            }
             // "ethnic Armenian forces": the modifier the group was named with is part of it.
             let mut start = i;
             if start > 0
@@ -455,6 +469,22 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let mut r = EntRef::unknown(Class::Place, &name);
         r.surface = surface(i..end);
         return Some((end, mention(vec![r])));
+    }
+
+    // 0b. A body of water named "of" a place is neither that place nor a state: "the Gulf of
+    // Aden", "the Gulf of Guinea", "the Sea of Azov", "the Strait of Hormuz".
+    // A name the lists know that starts so wins ("Bay of Bengal Initiative").
+    if is_capitalised(&text[tokens[i].span.clone()])
+        && !hits_at[i].is_some_and(|(_, hits)| hits.iter().any(|h| h.is_proper()))
+        && tokens.get(i + 1).is_some_and(|t| t.lower == "of")
+        && tokens.get(i + 2).is_some_and(|t| is_capitalised(&text[t.span.clone()]))
+        && rules.setting("water_bodies").contains(&tokens[i].lower)
+    {
+        let mut end = hits_at[i + 2].map_or(i + 3, |(end, _)| end);
+        while end < tokens.len() && hits_at[end - 1].is_none() && is_capitalised(&text[tokens[end].span.clone()]) && tokens[end].kind == crate::language::text::TokenKind::Word {
+            end += 1;
+        }
+        return Some((end, mention(vec![EntRef::unknown(Class::Place, &surface(i..end))])));
     }
 
     // 1. A modifier (demonym, country's, place's, organisation) and what follows it.

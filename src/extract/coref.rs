@@ -456,6 +456,36 @@ pub(crate) struct Antecedents {
     /// The state or organisation a sentence opened with as its subject, with the sentence's
     /// index, unless the sentence also named an agreement (which "it" may then be).
     subject: Option<(usize, EntRef)>,
+    /// The last organisation named that "the group" may stand for (one of `group_anaphor_kinds`,
+    /// or one no list has), with the sentence's index.
+    body: Option<(usize, EntRef)>,
+}
+
+/// Whether item `k`, a noun of `group_anaphors`, is the head of a definite noun phrase that
+/// names no one itself: "the group", "the rebel group", "the Iran-backed movement" (not "the
+/// group of states", not "the militant group Hezbollah").
+/// Returns the group nouns among its modifiers ("the militant group"), which stand for the same.
+fn definite_anaphor(a: &Analysis, k: usize) -> Option<Vec<usize>> {
+    use crate::language::{Closed, Pos};
+    if matches!(a.items.get(k + 1), Some(Item::Mention(_))) || matches!(a.items.get(k + 1), Some(Item::Token(t)) if a.tokens[*t].lower == "of") {
+        return None;
+    }
+    let mut modifiers = Vec::new();
+    let mut j = k;
+    while j > 0 && k - j < 5 {
+        j -= 1;
+        match a.items[j] {
+            Item::Token(t) if matches!(a.tokens[t].lower.as_str(), "the" | "this") => return Some(modifiers),
+            Item::Token(t) if matches!(a.tags[t].pos, Pos::Adj | Pos::Noun | Pos::Verb) || a.tokens[t].lower == "-" => {}
+            Item::Token(t) if a.tags[t].pos == Pos::Closed(Closed::Det) => return None,
+            // A state in a compound modifier: "the Iran-backed group".
+            Item::Mention(m) if a.mentions[m].tokens.len() == 1 && matches!(a.items.get(j + 1), Some(Item::Token(h)) if a.tokens[*h].lower == "-") => {}
+            // A group noun as a modifier: "the militant group", "the rebel movement".
+            Item::Mention(m) if a.mentions[m].group.is_some() && super::rules::transparent(&a.mentions[m]) => modifiers.push(m),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Whether item `k` opens a coordinated clause: "but", "and", "yet" before it (after a comma).
@@ -482,7 +512,9 @@ fn sentence_subject(a: &Analysis) -> Option<EntRef> {
 /// it" (an agreement of this or the previous sentence), "they would be deployed" (a group of
 /// this or the previous sentence; "some" or "many" before a verb too). Lists: `person_pronouns`,
 /// `thing_pronouns`, `group_pronouns`, `partitive_pronouns`.
-pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, last: &mut Antecedents, rules: &Rules) {
+pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, last: &mut Antecedents, lexicon: &Lexicon) {
+    let rules = &lexicon.rules;
+    let [body_nouns, body_kinds] = ["group_anaphors", "group_anaphor_kinds"].map(|s| rules.setting(s));
     let recent = |x: &Option<(usize, EntRef)>| x.as_ref().filter(|(k, _)| sentence <= k + 1).map(|(_, r)| r.clone());
     let [reporting, person_pronouns, thing_pronouns, group_pronouns, partitive_pronouns] =
         ["reporting", "person_pronouns", "thing_pronouns", "group_pronouns", "partitive_pronouns"].map(|s| rules.setting(s));
@@ -494,6 +526,14 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                 match mention.alts.first() {
                     Some(r) if r.class == Class::Person => last.person = Some(r.clone()),
                     Some(r) if r.class == Class::Agreement => last.agreement = Some((sentence, r.clone())),
+                    Some(r)
+                        if r.class == Class::Organization
+                            && !super::rules::transparent(mention)
+                            && mention.title.is_none()
+                            && lexicon.org_kind(&r.key).is_none_or(|kind| body_kinds.iter().any(|k| k == kind)) =>
+                    {
+                        last.body = Some((sentence, r.clone()))
+                    }
                     _ => {}
                 }
                 if let Some(g) = mention.alts.iter().find(|r| r.class == Class::Group) {
@@ -508,6 +548,23 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                 let word = &a.tokens[t].lower;
                 // "X said it …", "X said on Monday that it …": a reporting verb just before,
                 // past a date and "that".
+                // "the group", "the rebel movement": the organisation named last, in this or the two
+                // sentences before; then also what "they" stands for.
+                let anaphor = if body_nouns.contains(word) { definite_anaphor(a, k) } else { None };
+                if let Some(modifiers) = anaphor {
+                    if let Some((_, r)) = last.body.as_ref().filter(|(s, _)| sentence <= s + 2) {
+                        let r = r.clone();
+                        for m in modifiers {
+                            a.mentions[m].alts = vec![EntRef { surface: r.label.clone(), ..r.clone() }];
+                        }
+                        let span = a.tokens[t].span.clone();
+                        a.mentions.push(Mention::new(t..t + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: r.label.clone(), ..r.clone() }]));
+                        a.items[k] = Item::Mention(a.mentions.len() - 1);
+                        last.group = Some((sentence, r));
+                    }
+                    k += 1;
+                    continue;
+                }
                 // Only a pronoun is resolved: most words end here.
                 if ![person_pronouns, thing_pronouns, group_pronouns, partitive_pronouns].iter().any(|list| list.contains(word)) {
                     k += 1;

@@ -487,8 +487,11 @@ impl Language {
         let adj_reading = self.adjectives.contains(w);
         match form {
             Form::Gerund | Form::Past => {
-                // "the signed agreement", "the ruling party": a participle as a modifier.
-                if after_det && !after_aux {
+                // "the signed agreement", "the ruling party": a participle as a modifier; also
+                // after a possessor's "'s" when a noun phrase goes on ("Yemen's armed Houthi
+                // group", not "the deal's signed by both").
+                let phrase_goes_on = tokens.get(i + 1).is_some_and(|n| n.kind == text::TokenKind::Word && !self.closed(&n.lower).iter().any(|c| matches!(c, Closed::Preposition | Closed::Conjunction | Closed::To)));
+                if (after_det || after_s && phrase_goes_on) && !(after_aux && !after_s) {
                     if adj_reading || matches!(form, Form::Gerund) {
                         return Tag { pos: if matches!(form, Form::Gerund) && c.noun > 0 { Pos::Noun } else { Pos::Adj }, lemma: None, form: None };
                     }

@@ -281,6 +281,54 @@ pub(crate) fn resolve_sites(a: &mut Analysis, sentence: usize, last: &mut Option
     }
 }
 
+/// Settlements named again: "the town", "the city", "the village" (of `settlement_anaphors`;
+/// definite, naming none itself: not "the town of X", not "the city council") stand for the
+/// last city, town or village named (a city of the gazetteer, or a name "the town of X" gave)
+/// in this or the two sentences before; otherwise they name nothing, as before. `last` holds
+/// the last settlement with its sentence.
+pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize, last: &mut Option<(usize, EntRef)>, lexicon: &Lexicon) {
+    use crate::language::Pos;
+    let nouns = lexicon.rules.setting("settlement_anaphors");
+    for k in 0..a.items.len() {
+        match a.items[k] {
+            Item::Mention(m) => {
+                let mention = &a.mentions[m];
+                let Some(r) = mention.alts.first().filter(|r| r.class == Class::Place) else { continue };
+                let t = mention.tokens.start;
+                let named_as_settlement = t >= 2 && a.tokens[t - 1].lower == "of" && nouns.contains(&a.tokens[t - 2].lower);
+                if !super::rules::transparent(mention) && (lexicon.place_size(&r.key) == Some(0) || named_as_settlement) {
+                    *last = Some((sentence, r.clone()));
+                }
+            }
+            Item::Token(t) => {
+                if !nouns.contains(&a.tokens[t].lower) {
+                    continue;
+                }
+                let next_names = match a.items.get(k + 1) {
+                    Some(Item::Mention(_)) => true,
+                    Some(Item::Token(n)) => a.tokens[*n].lower == "of" || a.tokens[*n].lower == "'s" || a.tags[*n].pos == Pos::Noun,
+                    None => false,
+                };
+                // "the" right before, or past adjectives ("the besieged town", "the nearby city").
+                let mut j = k;
+                while j > 0 && k - j < 3 && matches!(a.items[j - 1], Item::Token(x) if a.tags[x].pos == Pos::Adj) {
+                    j -= 1;
+                }
+                let definite = j > 0 && matches!(a.items[j - 1], Item::Token(x) if a.tokens[x].lower == "the");
+                let Some((_, r)) = last.as_ref().filter(|(s, _)| sentence <= s + 2) else { continue };
+                if next_names || !definite {
+                    continue;
+                }
+                let r = r.clone();
+                let span = a.tokens[t].span.clone();
+                a.mentions.push(Mention::new(t..t + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: r.label.clone(), ..r }]));
+                a.items[k] = Item::Mention(a.mentions.len() - 1);
+            }
+        }
+    }
+    a.sort_mentions();
+}
+
 /// Plural anaphors: "the two countries", "both sides" stand for the two states named last
 /// (in this sentence before them, else in the sentences before), as a list of two. `recent`
 /// holds the states named so far, the latest last; nouns that may be such an anaphor are

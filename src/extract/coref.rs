@@ -333,7 +333,7 @@ pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize,
 /// (in this sentence before them, else in the sentences before), as a list of two. `recent`
 /// holds the states named so far, the latest last; nouns that may be such an anaphor are
 /// `plural_anaphors`.
-pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, recent: &mut Vec<EntRef>, rules: &Rules) {
+pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, sentence: usize, recent: &mut Vec<(usize, EntRef)>, rules: &Rules) {
     use super::analysis::Value;
     let nouns = rules.setting("plural_anaphors");
     let mut k = 0;
@@ -345,10 +345,11 @@ pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, recent: &mut Vec<Ent
             Item::Token(t) => a.tokens[t].lower == "both",
         };
         let noun = two && matches!(a.items.get(k + 1), Some(Item::Token(t)) if nouns.contains(&a.tokens[*t].lower));
-        // The two distinct states named last, the latest first.
-        let states = |recent: &[EntRef]| -> Vec<EntRef> {
+        // The two distinct states named last, the latest first, in this or the two sentences
+        // before (further back, the two sides are seldom states named then).
+        let states = |recent: &[(usize, EntRef)]| -> Vec<EntRef> {
             let mut seen: Vec<EntRef> = Vec::new();
-            for r in recent.iter().rev() {
+            for (_, r) in recent.iter().rev().filter(|(s, _)| sentence <= s + 2) {
                 if seen.len() < 2 && !seen.iter().any(|s| s.key == r.key) {
                     seen.push(r.clone());
                 }
@@ -370,8 +371,11 @@ pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, recent: &mut Vec<Ent
             a.items.splice(k..=k + 1, [Item::Mention(a.mentions.len() - 1)]);
             changed = true;
         } else if let Item::Mention(m) = a.items[k] {
-            if let Some(r) = a.mentions[m].alts.first().filter(|r| r.class == Class::Country && a.mentions[m].value.is_none()) {
-                recent.push(r.clone());
+            // A state that brokers is no side: "China brokered a ceasefire …, but both sides
+            // accused each other" (also "a Chinese-brokered truce").
+            let broker = (k + 1..(k + 3).min(a.items.len())).any(|x| rules.cue_at("broker", a, x).is_some() && (x == k + 1 || a.word(k + 1) == "-"));
+            if let Some(r) = a.mentions[m].alts.first().filter(|r| r.class == Class::Country && a.mentions[m].value.is_none() && !broker) {
+                recent.push((sentence, r.clone()));
                 if recent.len() > 8 {
                     recent.remove(0);
                 }

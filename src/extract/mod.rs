@@ -220,7 +220,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             coref::resolve_premodifiers(&mut a);
             coref::resolve_groups(&mut a, &mut groups, &qualified, lexicon, last_country.as_ref(), salient_country);
             coref::resolve_appositions(&mut a);
-            coref::resolve_plurals(&mut a, text, &mut recent_states, rules);
+            coref::resolve_plurals(&mut a, text, index, &mut recent_states, rules);
             coref::resolve_sites(&mut a, index, &mut last_site, lexicon);
             coref::resolve_settlements(&mut a, text, index, &mut last_settlement, lexicon);
             coref::resolve_pronouns(&mut a, text, index, &mut last, lexicon);

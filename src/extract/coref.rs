@@ -285,19 +285,26 @@ pub(crate) fn resolve_sites(a: &mut Analysis, sentence: usize, last: &mut Option
 /// definite, naming none itself: not "the town of X", not "the city council") stand for the
 /// last city, town or village named (a city of the gazetteer, or a name "the town of X" gave)
 /// in this or the two sentences before; otherwise they name nothing, as before. `last` holds
-/// the last settlement with its sentence.
-pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize, last: &mut Option<(usize, EntRef)>, lexicon: &Lexicon) {
+/// the places named last with their sentences, and whether "the town of X" named them.
+pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize, last: &mut Vec<(usize, EntRef, bool)>, lexicon: &Lexicon) {
     use crate::language::Pos;
     let nouns = lexicon.rules.setting("settlement_anaphors");
+    let mut changed = false;
     for k in 0..a.items.len() {
         match a.items[k] {
             Item::Mention(m) => {
                 let mention = &a.mentions[m];
                 let Some(r) = mention.alts.first().filter(|r| r.class == Class::Place) else { continue };
+                if super::rules::transparent(mention) {
+                    continue;
+                }
                 let t = mention.tokens.start;
                 let named_as_settlement = t >= 2 && a.tokens[t - 1].lower == "of" && nouns.contains(&a.tokens[t - 2].lower);
-                if !super::rules::transparent(mention) && (lexicon.place_size(&r.key) == Some(0) || named_as_settlement) {
-                    *last = Some((sentence, r.clone()));
+                // Whether it is a city is asked only when a noun refers back (the gazetteer's
+                // cities are gathered the first time).
+                last.push((sentence, r.clone(), named_as_settlement));
+                if last.len() > 6 {
+                    last.remove(0);
                 }
             }
             Item::Token(t) => {
@@ -315,18 +322,26 @@ pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize,
                     j -= 1;
                 }
                 let definite = j > 0 && matches!(a.items[j - 1], Item::Token(x) if a.tokens[x].lower == "the");
-                let Some((_, r)) = last.as_ref().filter(|(s, _)| sentence <= s + 2) else { continue };
                 if next_names || !definite {
                     continue;
                 }
+                let settlement = last
+                    .iter()
+                    .rev()
+                    .take_while(|(s, _, _)| sentence <= s + 2)
+                    .find(|(_, r, named)| *named || lexicon.place_size(&r.key) == Some(0));
+                let Some((_, r, _)) = settlement else { continue };
                 let r = r.clone();
                 let span = a.tokens[t].span.clone();
                 a.mentions.push(Mention::new(t..t + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: r.label.clone(), ..r }]));
                 a.items[k] = Item::Mention(a.mentions.len() - 1);
+                changed = true;
             }
         }
     }
-    a.sort_mentions();
+    if changed {
+        a.sort_mentions();
+    }
 }
 
 /// Plural anaphors: "the two countries", "both sides" stand for the two states named last
@@ -373,8 +388,8 @@ pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, sentence: usize, rec
         } else if let Item::Mention(m) = a.items[k] {
             // A state that brokers is no side: "China brokered a ceasefire …, but both sides
             // accused each other" (also "a Chinese-brokered truce").
-            let broker = (k + 1..(k + 3).min(a.items.len())).any(|x| rules.cue_at("broker", a, x).is_some() && (x == k + 1 || a.word(k + 1) == "-"));
-            if let Some(r) = a.mentions[m].alts.first().filter(|r| r.class == Class::Country && a.mentions[m].value.is_none() && !broker) {
+            let broker = || (k + 1..(k + 3).min(a.items.len())).any(|x| (x == k + 1 || a.word(k + 1) == "-") && rules.cue_at("broker", a, x).is_some());
+            if let Some(r) = a.mentions[m].alts.first().filter(|r| r.class == Class::Country && a.mentions[m].value.is_none() && !broker()) {
                 recent.push((sentence, r.clone()));
                 if recent.len() > 8 {
                     recent.remove(0);
@@ -508,9 +523,9 @@ pub(crate) struct Antecedents {
     /// The state or organisation a sentence opened with as its subject, with the sentence's
     /// index, unless the sentence also named an agreement (which "it" may then be).
     subject: Option<(usize, EntRef)>,
-    /// The last organisation named that "the group" may stand for (one of `group_anaphor_kinds`,
-    /// or one no list has), with the sentence's index.
-    body: Option<(usize, EntRef)>,
+    /// The organisations named last (the latest last), with their sentences' indexes, for
+    /// "the group".
+    bodies: Vec<(usize, EntRef)>,
 }
 
 /// Whether item `k`, a noun of `group_anaphors`, is the head of a definite noun phrase that
@@ -578,13 +593,11 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                 match mention.alts.first() {
                     Some(r) if r.class == Class::Person => last.person = Some(r.clone()),
                     Some(r) if r.class == Class::Agreement => last.agreement = Some((sentence, r.clone())),
-                    Some(r)
-                        if r.class == Class::Organization
-                            && !super::rules::transparent(mention)
-                            && mention.title.is_none()
-                            && lexicon.org_kind(&r.key).is_none_or(|kind| body_kinds.iter().any(|k| k == kind)) =>
-                    {
-                        last.body = Some((sentence, r.clone()))
+                    Some(r) if r.class == Class::Organization && !super::rules::transparent(mention) && mention.title.is_none() => {
+                        last.bodies.push((sentence, r.clone()));
+                        if last.bodies.len() > 4 {
+                            last.bodies.remove(0);
+                        }
                     }
                     _ => {}
                 }
@@ -604,7 +617,10 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                 // sentences before; then also what "they" stands for.
                 let anaphor = if body_nouns.contains(word) { definite_anaphor(a, k) } else { None };
                 if let Some(modifiers) = anaphor {
-                    if let Some((_, r)) = last.body.as_ref().filter(|(s, _)| sentence <= s + 2) {
+                    // The last one of `group_anaphor_kinds`, or on no list, named in this or the
+                    // two sentences before.
+                    let body = last.bodies.iter().rev().take_while(|(s, _)| sentence <= s + 2).find(|(_, r)| lexicon.org_kind(&r.key).is_none_or(|kind| body_kinds.iter().any(|k| k == kind)));
+                    if let Some((_, r)) = body {
                         let r = r.clone();
                         for m in modifiers {
                             a.mentions[m].alts = vec![EntRef { surface: r.label.clone(), ..r.clone() }];

@@ -323,8 +323,8 @@ pub struct Lexicon {
     pub language: crate::language::Language,
     /// Keys of the organisations whose kind is `alliance` (NATO, CSTO): their members are allies.
     alliances: HashSet<String>,
-    /// The kind of each listed organisation, by key.
-    org_kinds: HashMap<String, String>,
+    /// The kind of each listed organisation, by key, gathered when first asked for.
+    org_kinds: std::sync::OnceLock<HashMap<String, String>>,
     /// Keys of the gazetteer's places that are no city (regions, provinces, territories), and
     /// of its cities, gathered when first asked for.
     regions: HashSet<String>,
@@ -447,7 +447,7 @@ impl Lexicon {
             roles: Vec::new(),
             igo_codes: HashMap::default(),
             alliances: HashSet::default(),
-            org_kinds: HashMap::default(),
+            org_kinds: std::sync::OnceLock::new(),
             regions: HashSet::default(),
             cities: std::sync::OnceLock::new(),
             rules: Rules::default(),
@@ -767,7 +767,6 @@ impl Lexicon {
             .map_err(|e| Error::Invalid(format!("cannot compile the lexicon: {e}")))?;
         self.automaton = Some(ac);
         self.alliances = (0..self.orgs.len()).filter(|&o| self.orgs[o].kind == "alliance").map(|o| self.org_key(o)).collect();
-        self.org_kinds = (0..self.orgs.len()).map(|o| (self.org_key(o), self.orgs[o].kind.clone())).collect();
         self.regions = (0..self.places.len()).filter(|&p| !matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.place_key(p)).collect();
         Ok(())
     }
@@ -781,7 +780,8 @@ impl Lexicon {
     /// The kind of the listed organisation keyed `key` (`armed_group`, `media`, …); none for an
     /// organisation no list has.
     pub fn org_kind(&self, key: &str) -> Option<&str> {
-        self.org_kinds.get(key).map(String::as_str)
+        let kinds = self.org_kinds.get_or_init(|| (0..self.orgs.len()).map(|o| (self.org_key(o), self.orgs[o].kind.clone())).collect());
+        kinds.get(key).map(String::as_str)
     }
 
     /// Whether a (folded) name of two words or more is one of the actor lists' people.

@@ -212,7 +212,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
     let mut titles_said = foldhash::HashMap::default();
     let mut recent_states = Vec::new();
     let mut last_site = None;
-    let mut last_settlement = None;
+    let mut last_places = Vec::new();
     analyses
         .into_iter()
         .enumerate()
@@ -222,7 +222,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             coref::resolve_appositions(&mut a);
             coref::resolve_plurals(&mut a, text, index, &mut recent_states, rules);
             coref::resolve_sites(&mut a, index, &mut last_site, lexicon);
-            coref::resolve_settlements(&mut a, text, index, &mut last_settlement, lexicon);
+            coref::resolve_settlements(&mut a, text, index, &mut last_places, lexicon);
             coref::resolve_pronouns(&mut a, text, index, &mut last, lexicon);
             coref::resolve_aliases(&mut a, &mut known_as);
             let mut found = attributes::attributes(&a, text, lexicon, date, &spoken_country, salient_country, &main_war, &mut titles_said);

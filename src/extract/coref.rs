@@ -58,6 +58,8 @@ pub(crate) fn resolve_groups(
         .filter(|m| m.group.is_none())
         // "Saudi-backed", "Russian-led": a compound modifier names no owner.
         .filter(|m| !a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "-" && t.span.start == m.span.end))
+        // Nor does the agent of a participle: "militias armed by Iran attacked a convoy".
+        .filter(|m| !(m.tokens.start >= 2 && a.tokens[m.tokens.start - 1].lower == "by" && a.tags[m.tokens.start - 2].pos == crate::language::Pos::Verb))
         .filter_map(|m| m.alts.iter().find(|r| r.class == Class::Country).map(|r| (m.span.start, r.clone())))
         .collect();
     // The first state the sentence names, in any reading (a state's body too), or the first

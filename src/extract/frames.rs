@@ -122,6 +122,20 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                 k = q as isize - 2;
                 continue;
             }
+            // The agent of a participle that qualifies the subject: "a ceasefire … brokered by
+            // the United States and France took effect" (the ceasefire took effect).
+            let mut first = q;
+            while first >= 2 && matches!(a.word(first - 1), "and" | "," | "or") && is_mention(a, first - 2) {
+                first -= 2;
+                while first > 0 && np_filler(a, first - 1) {
+                    first -= 1;
+                }
+            }
+            let bare_participle = |i: usize| matches!(a.items.get(i), Some(Item::Token(t)) if a.tags[*t].pos == Pos::Verb && a.tags[*t].form == Some(crate::language::Form::Past))
+                && !(i >= 1 && matches!(pos_of(a, i - 1), Some(Pos::Closed(Closed::Be | Closed::Have))));
+            if first >= 3 && a.word(first - 1) == "by" && bare_participle(first - 2) && is_mention(a, first - 3) {
+                return Some(relative_antecedent(a, first - 3));
+            }
             return Some(ku);
         }
         match pos_of(a, ku) {
@@ -335,6 +349,10 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
     } else if start > 0 && g.voice == Voice::Passive && g.tokens.start == g.head && a.word(start - 1) == "," && start >= 2 && is_mention(a, start - 2) {
         // A participle in apposition: "The truce, mediated by Qatar and Egypt, …".
         args.subject = Some((start - 2, -1));
+    } else if start > 0 && g.voice == Voice::Passive && g.tokens.start == g.head && is_mention(a, start - 1) {
+        // A participle right after its noun phrase: "a ceasefire between Israel and Hezbollah
+        // brokered by the United States" (the ceasefire, not Hezbollah).
+        args.subject = Some((relative_antecedent(a, start - 1), -1));
     } else if start > 0 {
         args.subject = subject_left(a, lang, start as isize - 1).map(|s| (s, -1));
     }

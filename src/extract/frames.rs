@@ -246,6 +246,21 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
             k += 2;
             continue;
         }
+        // A compound modifier that names another actor: "Kurdish-led forces", "Iran-backed
+        // militias" (the head is what follows).
+        if compound_hyphen(a, k + 1) && matches!(pos_of(a, k + 2), Some(Pos::Verb | Pos::Adj)) && k + 3 < end && is_mention(a, k + 3) {
+            k += 3;
+            continue;
+        }
+        // The same compound read as one name no list knows ("Kurdish-led").
+        let compound_name = matches!(a.items[k], Item::Mention(m) if {
+            let t = &a.mentions[m].tokens;
+            a.mentions[m].unknown_name && t.len() >= 3 && a.tokens[t.end - 2].lower == "-" && matches!(a.tags[t.end - 1].pos, Pos::Verb | Pos::Adj)
+        });
+        if compound_name && k + 1 < end && is_mention(a, k + 1) {
+            k += 1;
+            continue;
+        }
         if is_mention(a, k) {
             // A compound of common nouns: "the army headquarters" is the headquarters.
             let common = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if relate::transparent(&a.mentions[*m]) && !a.mentions[*m].alts.is_empty());

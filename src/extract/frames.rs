@@ -467,6 +467,37 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
         first = false;
         k += 1;
     }
+    // A relative clause without "that": "the Christian enclave Aoun controls", "the deal
+    // Russia brokered" — an active verb with no object whose subject follows a definite noun
+    // phrase directly has that phrase as its object.
+    if args.object.is_none() && args.object_relative.is_none() && g.voice == Voice::Active && !g.infinitive && !g.gerund {
+        if let Some((s, _)) = args.subject.filter(|&(s, d)| d < 0 && s < start) {
+            let mut q = s;
+            while q >= 2 && matches!(a.word(q - 1), "and" | "," | "or") && is_mention(a, q - 2) {
+                q -= 2;
+            }
+            // The subject's own determiner, past its modifiers ("the Kurdish militia").
+            let mut m = q;
+            while m >= 1 && (matches!(pos_of(a, m - 1), Some(Pos::Adj)) || matches!(a.items[m - 1], Item::Mention(x) if a.mentions[x].tokens.len() == 1 && a.mentions[x].value.is_none())) && m + 2 > q {
+                m -= 1;
+            }
+            if m >= 1 && matches!(pos_of(a, m - 1), Some(Pos::Closed(Closed::Det))) {
+                q = m - 1;
+            } else if q >= 1 && matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Det))) {
+                q -= 1;
+            }
+            let np = q.checked_sub(1).filter(|&n| matches!(a.items[n], Item::Mention(m) if a.mentions[m].value.is_none()));
+            if let Some(n) = np {
+                let mut d = n;
+                while d > 0 && matches!(pos_of(a, d - 1), Some(Pos::Adj | Pos::Noun)) {
+                    d -= 1;
+                }
+                if d > 0 && matches!(a.word(d - 1), "the" | "a" | "an" | "this" | "that") {
+                    args.object_relative = Some(n);
+                }
+            }
+        }
+    }
     args
 }
 
@@ -887,6 +918,14 @@ mod tests {
             ("Settlers in Hebron attacked the offices.", &[r#"verb "attacked" → attack Past Active subject "Settlers""#]),
             // Negation is read off the group.
             ("Egypt did not sign the accord.", &[r#"verb "did not sign" → sign Past Active negated subject "Egypt" object "accord""#]),
+            // A relative clause without "that": the definite phrase right before its subject.
+            (
+                "Government forces shelled the Eastern Ghouta enclave the rebels have held.",
+                &[
+                    r#"verb "shelled" → shell Past Active subject "Government forces" object "Eastern Ghouta enclave""#,
+                    r#"verb "have held" → hold Past Active subject "rebels" relative "Eastern Ghouta enclave""#,
+                ],
+            ),
             // An object relative's antecedent: the agreement a place qualifies, past the comma.
             (
                 "Iran welcomed the truce in Yemen, which the United Nations brokered.",

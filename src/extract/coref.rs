@@ -390,7 +390,12 @@ pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, sentence: usize, rec
         } else if let Item::Mention(m) = a.items[k] {
             // A state that brokers is no side: "China brokered a ceasefire …, but both sides
             // accused each other" (also "a Chinese-brokered truce").
-            let broker = || (k + 1..(k + 3).min(a.items.len())).any(|x| (x == k + 1 || a.word(k + 1) == "-") && rules.cue_at("broker", a, x).is_some());
+            // Nor do mediators: "Egyptian and Qatari mediators said the two sides had agreed".
+            let mediators = rules.setting("mediator_nouns");
+            let broker = || {
+                (k + 1..(k + 3).min(a.items.len())).any(|x| (x == k + 1 || a.word(k + 1) == "-") && rules.cue_at("broker", a, x).is_some())
+                    || (k + 1..(k + 4).min(a.items.len())).any(|x| mediators.iter().any(|w| w == a.word(x)))
+            };
             if let Some(r) = a.mentions[m].alts.first().filter(|r| r.class == Class::Country && a.mentions[m].value.is_none() && !broker()) {
                 recent.push((sentence, r.clone()));
                 if recent.len() > 8 {

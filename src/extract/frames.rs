@@ -235,6 +235,11 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
         // A number counts the head: "killed 60 soldiers", "more than 100 Palestinians", "a
         // 4,000-strong contingent".
         if matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_)))) && k + 1 < end {
+            // "killed at least 45 people": a count of a plain noun that names no one is the
+            // number itself (a frame may want it as a toll).
+            if matches!(pos_of(a, k + 1), Some(Pos::Noun)) && !is_mention(a, k + 1) && !is_mention(a, k + 2) && !matches!(pos_of(a, k + 2), Some(Pos::Noun)) {
+                return Some(k);
+            }
             k += 1;
             if a.word(k) == "-" && lang.is_size_suffix(a.word(k + 1)) {
                 k += 2;

@@ -554,7 +554,9 @@ impl Frame {
         match (role, g.voice) {
             (Role::Agent, Voice::Active) => args.subject,
             (Role::Agent, Voice::Passive) => prep("by"),
-            (Role::Patient, Voice::Active) => args.object.or(args.object_relative).map(|o| (o, 1)),
+            // A relative clause's antecedent is read leftwards, with its conjuncts: "Kyaukme and
+            // Hsipaw, which they seized".
+            (Role::Patient, Voice::Active) => args.object.map(|o| (o, 1)).or(args.object_relative.map(|o| (o, -1))),
             (Role::Patient, Voice::Passive) => args.subject,
             (Role::Prep(p), _) => prep(p),
         }

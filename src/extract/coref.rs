@@ -10,9 +10,9 @@ use super::rules::Rules;
 use crate::language::text;
 
 /// Group nouns that describe the name right after them: "Sudan's paramilitary Rapid Support
-/// Forces", "the Lebanese militant group Hezbollah" (past one head noun). The noun phrase is the organisation's
-/// (what is said of it, and of "the paramilitary group" later, is said of the organisation),
-/// not a group of its own; its surface is no name of the organisation.
+/// Forces", "the Lebanese militant group Hezbollah" (past one head noun). The noun phrase is
+/// the organisation's (what is said of it, and of "the paramilitary group" later, is said of
+/// the organisation), not a group of its own; its surface is no name of the organisation.
 pub(crate) fn resolve_premodifiers(a: &mut Analysis) {
     for k in 1..a.mentions.len() {
         let (m, n) = (&a.mentions[k - 1], &a.mentions[k]);
@@ -283,6 +283,15 @@ pub(crate) fn resolve_sites(a: &mut Analysis, sentence: usize, last: &mut Option
     }
 }
 
+/// Makes token `t`, item `k`, a word that refers back to `r` ("they", "the group", "the
+/// town"): a mention of it whose surface is the entity's label, for a word referring back is no
+/// name of it.
+fn refer_back(a: &mut Analysis, text: &str, k: usize, t: usize, r: &EntRef) {
+    let span = a.tokens[t].span.clone();
+    a.mentions.push(Mention::new(t..t + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: r.label.clone(), ..r.clone() }]));
+    a.items[k] = Item::Mention(a.mentions.len() - 1);
+}
+
 /// Settlements named again: "the town", "the city", "the village" (of `settlement_anaphors`;
 /// definite, naming none itself: not "the town of X", not "the city council") stand for the
 /// last city, town or village named (a city of the gazetteer, or a name "the town of X" gave)
@@ -334,9 +343,7 @@ pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize,
                     .find(|(_, r, named)| *named || lexicon.place_size(&r.key) == Some(0));
                 let Some((_, r, _)) = settlement else { continue };
                 let r = r.clone();
-                let span = a.tokens[t].span.clone();
-                a.mentions.push(Mention::new(t..t + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: r.label.clone(), ..r }]));
-                a.items[k] = Item::Mention(a.mentions.len() - 1);
+                refer_back(a, text, k, t, &r);
                 changed = true;
             }
         }
@@ -352,7 +359,7 @@ pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize,
 /// `plural_anaphors`.
 pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, sentence: usize, recent: &mut Vec<(usize, EntRef)>, rules: &Rules) {
     use super::analysis::Value;
-    let nouns = rules.setting("plural_anaphors");
+    let [nouns, mediators] = ["plural_anaphors", "mediator_nouns"].map(|s| rules.setting(s));
     let mut k = 0;
     let mut changed = false;
     while k < a.items.len() {
@@ -391,7 +398,6 @@ pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, sentence: usize, rec
             // A state that brokers is no side: "China brokered a ceasefire …, but both sides
             // accused each other" (also "a Chinese-brokered truce").
             // Nor do mediators: "Egyptian and Qatari mediators said the two sides had agreed".
-            let mediators = rules.setting("mediator_nouns");
             let broker = || {
                 (k + 1..(k + 3).min(a.items.len())).any(|x| (x == k + 1 || a.word(k + 1) == "-") && rules.cue_at("broker", a, x).is_some())
                     || (k + 1..(k + 4).min(a.items.len())).any(|x| mediators.iter().any(|w| w == a.word(x)))
@@ -618,8 +624,6 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
             }
             Item::Token(t) => {
                 let word = &a.tokens[t].lower;
-                // "X said it …", "X said on Monday that it …": a reporting verb just before,
-                // past a date and "that".
                 // "the group", "the rebel movement": the organisation named last, in this or the two
                 // sentences before; then also what "they" stands for.
                 let anaphor = if body_nouns.contains(word) { definite_anaphor(a, k) } else { None };
@@ -632,9 +636,7 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                         for m in modifiers {
                             a.mentions[m].alts = vec![EntRef { surface: r.label.clone(), ..r.clone() }];
                         }
-                        let span = a.tokens[t].span.clone();
-                        a.mentions.push(Mention::new(t..t + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: r.label.clone(), ..r.clone() }]));
-                        a.items[k] = Item::Mention(a.mentions.len() - 1);
+                        refer_back(a, text, k, t, &r);
                         last.group = Some((sentence, r));
                     }
                     k += 1;
@@ -645,6 +647,8 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                     k += 1;
                     continue;
                 }
+                // "X said it …", "X said on Monday that it …": a reporting verb just before,
+                // past a date and "that".
                 let reported = {
                     let mut j = k;
                     let mut found = false;
@@ -675,14 +679,15 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                         _ => None,
                     })
                 };
+                // "The RSF said they had seized X": a body spoken of in the plural.
+                let body_speaking = if group_pronouns.contains(word) && reported { speaker().filter(|r| r.class == Class::Organization) } else { None };
                 let target = if person_pronouns.contains(word) {
                     last.person.clone()
                 } else if thing_pronouns.contains(word) && reported {
                     // "The Sudanese army said it had retaken X".
                     speaker()
-                } else if group_pronouns.contains(word) && reported && speaker().is_some_and(|r| r.class == Class::Organization) {
-                    // "The RSF said they had seized X": a body spoken of in the plural.
-                    speaker()
+                } else if body_speaking.is_some() {
+                    body_speaking
                 } else if thing_pronouns.contains(word) && k == 0 && last.subject.as_ref().is_some_and(|(s, _)| sentence == s + 1) {
                     // "The rebels' alliance said … . It has also taken X": a sentence that opens
                     // with "It" goes on about the subject of the sentence before.
@@ -703,11 +708,7 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                     None
                 };
                 if let Some(p) = target {
-                    let span = a.tokens[t].span.clone();
-                    let surface = text[span.clone()].to_owned();
-                    // A pronoun is no name: the surface stays the entity's label.
-                    a.mentions.push(Mention::new(t..t + 1, span, surface, vec![EntRef { surface: p.label.clone(), ..p }]));
-                    a.items[k] = Item::Mention(a.mentions.len() - 1);
+                    refer_back(a, text, k, t, &p);
                 }
             }
         }

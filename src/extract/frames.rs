@@ -206,6 +206,15 @@ fn class_of(a: &Analysis, k: usize) -> Option<super::Class> {
     }
 }
 
+/// The first conjunct of a coordinated list of mentions ending at item `k` ("Russia, Turkey
+/// and Iran"), or `k` itself.
+fn first_conjunct(a: &Analysis, mut k: usize) -> usize {
+    while k >= 2 && matches!(a.word(k - 1), "and" | "," | "or") && is_mention(a, k - 2) {
+        k -= 2;
+    }
+    k
+}
+
 /// The antecedent of a relative pronoun whose nearest noun is the mention at `k`: that
 /// mention, or the agreement or event a prepositional phrase ending in it qualifies ("the
 /// ceasefire between Thailand and Cambodia, which took effect", "the truce in Yemen, which
@@ -258,11 +267,7 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
             continue;
         }
         // The same compound read as one name no list knows ("Kurdish-led").
-        let compound_name = matches!(a.items[k], Item::Mention(m) if {
-            let t = &a.mentions[m].tokens;
-            a.mentions[m].unknown_name && t.len() >= 3 && a.tokens[t.end - 2].lower == "-" && matches!(a.tags[t.end - 1].pos, Pos::Verb | Pos::Adj)
-        });
-        if compound_name && k + 1 < end && is_mention(a, k + 1) {
+        if relate::compound_modifier(a, k) && k + 1 < end && is_mention(a, k + 1) {
             k += 1;
             continue;
         }
@@ -379,11 +384,8 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
     // An object relative: "the ceasefire that Thailand and Cambodia signed", "the town which
     // the rebels seized": the antecedent before "that"/"which" is the object.
     if let Some((s, _)) = args.subject {
-        let mut q = s;
         // Past the coordinated subject to its first conjunct.
-        while q >= 2 && matches!(a.word(q - 1), "and" | "," | "or") && is_mention(a, q - 2) {
-            q -= 2;
-        }
+        let mut q = first_conjunct(a, s);
         // "which the United Nations brokered": past the subject's article.
         if q >= 2 && matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Det))) {
             q -= 1;
@@ -477,13 +479,10 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
     // phrase directly has that phrase as its object.
     if args.object.is_none() && args.object_relative.is_none() && g.voice == Voice::Active && !g.infinitive && !g.gerund {
         if let Some((s, _)) = args.subject.filter(|&(s, d)| d < 0 && s < start) {
-            let mut q = s;
-            while q >= 2 && matches!(a.word(q - 1), "and" | "," | "or") && is_mention(a, q - 2) {
-                q -= 2;
-            }
-            // The subject's own determiner, past its modifiers ("the Kurdish militia").
+            let mut q = first_conjunct(a, s);
+            // The subject's own determiner, past up to two modifiers ("the Kurdish militia").
             let mut m = q;
-            while m >= 1 && (matches!(pos_of(a, m - 1), Some(Pos::Adj)) || matches!(a.items[m - 1], Item::Mention(x) if a.mentions[x].tokens.len() == 1 && a.mentions[x].value.is_none())) && m + 2 > q {
+            while m >= 1 && q - m < 2 && (matches!(pos_of(a, m - 1), Some(Pos::Adj)) || matches!(a.items[m - 1], Item::Mention(x) if a.mentions[x].tokens.len() == 1 && a.mentions[x].value.is_none())) {
                 m -= 1;
             }
             if m >= 1 && matches!(pos_of(a, m - 1), Some(Pos::Closed(Closed::Det))) {

@@ -118,7 +118,7 @@ fn parenthetical_report_left(a: &Analysis, rules: &Rules, close: usize) -> Optio
 
 /// A hyphenated modifier read as a name no list knows ("Kurdish-led", "Iran-backed" when
 /// the first part is unknown): capitalised, ending in a lower-case part after a hyphen.
-fn compound_modifier(a: &Analysis, i: usize) -> bool {
+pub(crate) fn compound_modifier(a: &Analysis, i: usize) -> bool {
     matches!(a.items.get(i), Some(Item::Mention(m)) if {
         let m = &a.mentions[*m];
         m.unknown_name && m.surface.rsplit_once('-').is_some_and(|(_, last)| last.chars().next().is_some_and(char::is_lowercase))

@@ -206,8 +206,8 @@ fn class_of(a: &Analysis, k: usize) -> Option<super::Class> {
     }
 }
 
-/// The first conjunct of a coordinated list of mentions ending at item `k` ("Russia, Turkey
-/// and Iran"), or `k` itself.
+/// The first conjunct of a coordinated list of mentions ending at item `k` ("Chad, Niger
+/// and Mali"), or `k` itself.
 fn first_conjunct(a: &Analysis, mut k: usize) -> usize {
     while k >= 2 && matches!(a.word(k - 1), "and" | "," | "or") && is_mention(a, k - 2) {
         k -= 2;
@@ -474,8 +474,8 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
         first = false;
         k += 1;
     }
-    // A relative clause without "that": "the Christian enclave Aoun controls", "the deal
-    // Russia brokered" — an active verb with no object whose subject follows a definite noun
+    // A relative clause without "that": "the enclave the rebels have held", "the deal
+    // Qatar brokered" — an active verb with no object whose subject follows a definite noun
     // phrase directly has that phrase as its object.
     if args.object.is_none() && args.object_relative.is_none() && g.voice == Voice::Active && !g.infinitive && !g.gerund {
         if let Some((s, _)) = args.subject.filter(|&(s, d)| d < 0 && s < start) {

@@ -704,7 +704,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             // A country's name used as a modifier right before a group or body noun: "US
             // servicemen", "UK forces", "Ukraine war".
             // A model designation between modifier and noun is part of the phrase: "Israeli
-            // F-35 jets", "Russian Su-25 aircraft", "a U.S. MQ-9 Reaper drone".
+            // F-35 jets", "Ethiopian Su-27 aircraft", "a U.S. MQ-9 Reaper drone".
             let head_at = designation_end(tokens, text, after).map_or(after, |d| if nominal_at(d).is_none() && tokens.get(d).is_some_and(|t| is_capitalised(&text[t.span.clone()])) && nominal_at(d + 1).is_some() { d + 1 } else { d });
             let attributive = matches!(hit, Hit::Country(_)) && !possessive && nominal_at(head_at).is_some_and(|(_, n)| matches!(lex.nominals[n].class, Class::Group | Class::Organization | Class::Event));
             if is_demonym || possessive || attributive {

@@ -51,7 +51,7 @@ pub(crate) fn negator_at(a: &Analysis, negators: &[String], i: usize) -> bool {
 }
 
 /// Where a claim the sentence then reports as denied ends: ", a charge Tehran rejects", ",
-/// claims Moscow denies" — the text offset of that comma. What is stated before it is only an
+/// claims Kigali denies" — the text offset of that comma. What is stated before it is only an
 /// allegation.
 pub(crate) fn denied_claim(a: &Analysis, rules: &Rules) -> Option<usize> {
     let (nouns, verbs) = (rules.setting("denial_nouns"), rules.setting("denial_verbs"));

@@ -16,6 +16,7 @@
 //! Every IRI derives from content (entity keys, hashes of the fact and of the evidence), so the
 //! same document gives the same quads on any machine, in any order.
 
+use std::collections::hash_map::Entry;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -40,8 +41,11 @@ pub struct Minted {
 pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
     let graph = vocab.document(&doc.id);
     let g = GraphName::NamedNode(graph.clone());
-    let mut quads = Vec::new();
-    let mut facts = Vec::new();
+    // Sized for what a document usually has (five quads a statement, two or three an entity),
+    // so that the vectors of large quads are not copied as they grow.
+    let (statements, entities) = (extraction.statements.len(), extraction.entities.len());
+    let mut quads = Vec::with_capacity(8 + 6 * statements + 2 * entities);
+    let mut facts = Vec::with_capacity(2 * statements + 3 * entities);
     let mut add = |s: &NamedNode, p: NamedNode, o: Term| quads.push(Quad::new(s.clone(), p, o, g.clone()));
     let mut fact = |s: &NamedNode, p: NamedNode, o: Term| facts.push(Quad::new(s.clone(), p, o, GraphName::DefaultGraph));
     let rdf_type = iri(ns::RDF, "type");
@@ -108,6 +112,11 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
     // Each fact and each method is written once, though several statements name it: kept by
     // a hash of its node's IRI, which is cheaper than hashing every quad afterwards.
     let mut facts_written: foldhash::HashSet<u128> = foldhash::HashSet::default();
+    // Each method (rule and confidence) and each predicate is made once per document: a
+    // document has a few of them and many statements.
+    let mut methods: foldhash::HashMap<(&str, u32), NamedNode> = foldhash::HashMap::default();
+    let mut predicates: foldhash::HashMap<&str, NamedNode> = foldhash::HashMap::default();
+    // Two confidences may round to one method.
     let mut methods_written: foldhash::HashSet<u128> = foldhash::HashSet::default();
     // Two statements with one evidence record (the same fact, sentence and rule) are rare: only
     // then is the document graph searched for repeated quads.
@@ -115,7 +124,7 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
     for st in &extraction.statements {
         let subject = &entity_iris[st.subject];
         let subject_key = &extraction.entities[st.subject].key;
-        let predicate = vocab.term(&st.predicate);
+        let predicate = predicates.entry(st.predicate.as_str()).or_insert_with(|| vocab.term(&st.predicate)).clone();
         let (object, object_key): (Term, String) = match &st.object {
             Value::Entity(i) => (entity_iris[*i].clone().into(), extraction.entities[*i].key.clone()),
             Value::Integer(n) => (Literal::new_typed_literal(n.to_string(), xsd::INTEGER).into(), n.to_string()),
@@ -152,13 +161,19 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
             offsets.get(ev.object.end)
         );
         add(&r, spans.clone(), Literal::new_simple_literal(span).into());
-        let c = decimal(ev.confidence);
-        let method = vocab.method(&ev.rule, &c);
-        add(&r, by.clone(), method.clone().into());
-        if methods_written.insert(xxh3_128(method.as_str().as_bytes())) {
-            fact(&method, rule.clone(), Literal::new_simple_literal(&ev.rule).into());
-            fact(&method, confidence.clone(), Literal::new_typed_literal(c, xsd::DECIMAL).into());
-        }
+        let method = match methods.entry((ev.rule.as_str(), ev.confidence.to_bits())) {
+            Entry::Occupied(m) => m.get().clone(),
+            Entry::Vacant(v) => {
+                let c = decimal(ev.confidence);
+                let method = vocab.method(&ev.rule, &c);
+                if methods_written.insert(xxh3_128(method.as_str().as_bytes())) {
+                    fact(&method, rule.clone(), Literal::new_simple_literal(&ev.rule).into());
+                    fact(&method, confidence.clone(), Literal::new_typed_literal(c, xsd::DECIMAL).into());
+                }
+                v.insert(method).clone()
+            }
+        };
+        add(&r, by.clone(), method.into());
         if let Some(sp) = ev.speaker {
             add(&r, speaker.clone(), entity_iris[sp].clone().into());
         }

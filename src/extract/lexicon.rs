@@ -760,10 +760,12 @@ impl Lexicon {
     }
 
     fn compile(&mut self) -> Result<()> {
+        // The automaton matches ASCII-lowercased patterns in ASCII-lowercased text: the same
+        // matches at the same offsets as a case-insensitive automaton, which has twice the
+        // transitions to build (a fifth of the start-up).
         let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
-            .build(&self.patterns)
+            .build(self.patterns.iter().map(|p| p.to_ascii_lowercase()))
             .map_err(|e| Error::Invalid(format!("cannot compile the lexicon: {e}")))?;
         self.automaton = Some(ac);
         self.alliances = (0..self.orgs.len()).filter(|&o| self.orgs[o].kind == "alliance").map(|o| self.org_key(o)).collect();
@@ -814,7 +816,7 @@ impl Lexicon {
         let Some(ac) = &self.automaton else { return Vec::new() };
         let bytes = text.as_bytes();
         let mut out = Vec::new();
-        for m in ac.find_iter(text) {
+        for m in ac.find_iter(&text.to_ascii_lowercase()) {
             let (s, e) = (m.start(), m.end());
             let before_ok = s == 0 || !is_word_byte(text, s, true);
             let after_ok = e == bytes.len() || !is_word_byte(text, e, false);

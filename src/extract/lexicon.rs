@@ -400,7 +400,7 @@ fn rows(path: &Path, text: &str, min_fields: usize) -> Result<Vec<Row>> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b'\t')
         .has_headers(false)
-        .comment(Some(b'#'))
+        // Comment lines are skipped below, not by the reader: its line numbers leave them out.
         .flexible(true)
         .quoting(false)
         .from_reader(text.as_bytes());
@@ -412,7 +412,7 @@ fn rows(path: &Path, text: &str, min_fields: usize) -> Result<Vec<Row>> {
             message: e.to_string(),
         })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
-        if record.iter().all(|f| f.trim().is_empty()) {
+        if record.iter().all(|f| f.trim().is_empty()) || record.get(0).is_some_and(|f| f.starts_with('#')) {
             continue;
         }
         if record.len() < min_fields {

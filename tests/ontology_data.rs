@@ -180,3 +180,24 @@ fn a_typo_in_a_frame_is_an_error_naming_it() {
     let error = load("relation.toml", "[settings]\nrelation_phrases = [\"sided with>alyOf\"]\n".into());
     assert!(error.contains("relation.toml:2") && error.contains("alyof"), "{error}");
 }
+
+#[test]
+fn a_typo_in_a_nouns_role_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let load = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        LexiconBuilder::new().dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology")).extra(path).build().map(|_| ())
+    };
+    // A role the class does not have: the file, its line and the roles it may have.
+    let error = load("my-nominals.tsv", "# noun\tvariants\tclass\trole\ngunman\tgunmen\tGroup\tarmd\n").unwrap_err().to_string();
+    assert!(error.contains("my-nominals.tsv:2") && error.contains("\"armd\"") && error.contains("irregular"), "{error}");
+    // A place's role is no group's.
+    let error = load("my-nominals.tsv", "hamlet\thamlets\tPlace\tarmed\n").unwrap_err().to_string();
+    assert!(error.contains("my-nominals.tsv:1") && error.contains("settlement"), "{error}");
+    // An agreement's role is its kind, any word: a kind of its own loads.
+    load("my-nominals.tsv", "water deal\twater deals\tAgreement\twater\n").expect("a kind of its own");
+    // The roles of group_anaphora are checked where they are written.
+    let error = load("anaphora.toml", "[settings]\ngroup_anaphora = [\"armed>peacekeping\"]\n").unwrap_err().to_string();
+    assert!(error.contains("anaphora.toml:2") && error.contains("peacekeping"), "{error}");
+}

@@ -108,7 +108,7 @@ pub(crate) fn distinguish(sentences: &mut [SentenceFacts], lex: &Lexicon, ctx: &
             nouns.push(Noun {
                 key: r.key.clone(),
                 named: !r.key.starts_with(PROVISIONAL),
-                kind: nominal.role.clone(),
+                kind: nominal.kind.clone(),
                 noun: nominal.name.clone(),
                 indefinite: info.indefinite,
                 distinct: info.distinct,

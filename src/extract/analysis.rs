@@ -62,6 +62,109 @@ impl Class {
     }
 }
 
+/// What a common noun of `nominals.tsv` is within its class (the file's `role` column), read
+/// once when the lexicon loads; the class decides which roles exist, so a typo is an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NounRole {
+    /// Group: soldiers, troops, forces.
+    Armed,
+    /// Group: rebels, separatists, militias.
+    Irregular,
+    /// Group: peacekeepers, monitors.
+    Peacekeeping,
+    /// Group: civilians, residents, refugees (victims and bystanders, no actors).
+    Civilian,
+    /// Group or Event: protesters, a protest.
+    Protest,
+    /// Group: weapons and vehicles, counted but no actors.
+    Equipment,
+    /// Group: rights groups.
+    Advocacy,
+    /// Group: "ethnic Armenian forces"; made by recognition, never written in the file.
+    Ethnic,
+    /// Event: a war.
+    War,
+    /// Event: an attack, a strike.
+    Attack,
+    /// Event: an election, a referendum.
+    Election,
+    /// Event: talks, a summit.
+    Meeting,
+    /// Agreement, of the kind [`Nominal::kind`](super::lexicon::Nominal::kind) says.
+    Agreement,
+    /// Organization: a national body ("the Defence Ministry").
+    NationalBody,
+    /// Place: a town, a village.
+    Settlement,
+    /// Place: an administrative unit ("X province").
+    Admin,
+    /// Place: front lines, corridors, borders.
+    Landmark,
+    /// Place: rivers, roads, areas.
+    Feature,
+    /// Place: a building or site.
+    Building,
+    /// Place: a military base.
+    Base,
+}
+
+impl NounRole {
+    /// The roles each class allows, with their names in `nominals.tsv`; an agreement's role is
+    /// its kind, which any word names.
+    const NAMES: [(Class, NounRole, &'static str); 19] = [
+        (Class::Group, NounRole::Armed, "armed"),
+        (Class::Group, NounRole::Irregular, "irregular"),
+        (Class::Group, NounRole::Peacekeeping, "peacekeeping"),
+        (Class::Group, NounRole::Civilian, "civilian"),
+        (Class::Group, NounRole::Protest, "protest"),
+        (Class::Group, NounRole::Equipment, "equipment"),
+        (Class::Group, NounRole::Advocacy, "advocacy"),
+        (Class::Event, NounRole::War, "war"),
+        (Class::Event, NounRole::Attack, "attack"),
+        (Class::Event, NounRole::Protest, "protest"),
+        (Class::Event, NounRole::Election, "election"),
+        (Class::Event, NounRole::Meeting, "meeting"),
+        (Class::Organization, NounRole::NationalBody, "national_body"),
+        (Class::Place, NounRole::Settlement, "settlement"),
+        (Class::Place, NounRole::Admin, "admin"),
+        (Class::Place, NounRole::Landmark, "landmark"),
+        (Class::Place, NounRole::Feature, "feature"),
+        (Class::Place, NounRole::Building, "building"),
+        (Class::Place, NounRole::Base, "base"),
+    ];
+
+    /// The role of a noun of `class` that the file names `name`; `None` if the class has no
+    /// such role.
+    pub fn parse(class: Class, name: &str) -> Option<NounRole> {
+        if class == Class::Agreement {
+            return (!name.trim().is_empty()).then_some(NounRole::Agreement);
+        }
+        Self::NAMES.iter().find(|(c, _, n)| *c == class && *n == name.trim()).map(|&(_, r, _)| r)
+    }
+
+    /// A role of any class by name (`ethnic` too): for the lists of `relations.toml`.
+    pub fn named(name: &str) -> Option<NounRole> {
+        if name == "ethnic" {
+            return Some(NounRole::Ethnic);
+        }
+        Self::NAMES.iter().find(|(_, _, n)| *n == name).map(|&(_, r, _)| r)
+    }
+
+    /// Its name, as the file writes it (`agreement` for every agreement).
+    pub fn name(self) -> &'static str {
+        match self {
+            NounRole::Ethnic => "ethnic",
+            NounRole::Agreement => "agreement",
+            r => Self::NAMES.iter().find(|(_, x, _)| *x == r).map_or("", |(_, _, n)| n),
+        }
+    }
+
+    /// The roles `class` allows, for error messages.
+    pub fn names_of(class: Class) -> Vec<&'static str> {
+        Self::NAMES.iter().filter(|(c, _, _)| *c == class).map(|(_, _, n)| *n).collect()
+    }
+}
+
 /// The contract's predicates (local names, as minted).
 pub const PREDICATES: [&str; 24] = [
     "brokered",
@@ -192,8 +295,8 @@ pub const PROVISIONAL: &str = "@";
 pub struct GroupInfo {
     /// Index of the nominal in the lexicon.
     pub nominal: usize,
-    /// The role used for anaphora (`ethnic` for "ethnic Armenian forces").
-    pub role: String,
+    /// The role used for anaphora ([`NounRole::Ethnic`] for "ethnic Armenian forces").
+    pub role: NounRole,
     /// Whether a nationality, country or organisation qualifies it.
     pub owned: bool,
     /// A noun that names nothing unless it refers back ("the ministry" to "Armenia's Defence

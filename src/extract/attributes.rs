@@ -2,7 +2,7 @@
 //! and office, a group's defining relation ("supporters of X"), counted groups, the toll of the
 //! document's war, capitals named as such.
 
-use super::analysis::{Analysis, Class, EntRef, Filler, Found, Item, Value};
+use super::analysis::{Analysis, Class, EntRef, Filler, Found, Item, NounRole, Value};
 use super::lexicon::{self, Lexicon};
 use crate::language::text;
 
@@ -12,7 +12,7 @@ pub(crate) fn main_war(analyses: &[Analysis]) -> Option<EntRef> {
     let mut counts: indexmap::IndexMap<String, (usize, EntRef)> = indexmap::IndexMap::new();
     for m in analyses.iter().flat_map(|a| a.mentions.iter()) {
         if let (Some(g), Some(r)) = (&m.group, m.alts.first()) {
-            if g.role == "war" && r.class == Class::Event {
+            if g.role == NounRole::War && r.class == Class::Event {
                 counts.entry(r.key.clone()).or_insert((0, r.clone())).0 += 1;
             }
         }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::analysis::{Analysis, Class, EntRef, GroupInfo, Item, Mention};
+use super::analysis::{Analysis, Class, EntRef, GroupInfo, Item, Mention, NounRole};
 use super::lexicon::Lexicon;
 use super::rules::Rules;
 use crate::language::text;
@@ -48,7 +48,6 @@ pub(crate) fn resolve_groups(
     last_country: Option<&EntRef>,
     salient_country: Option<&EntRef>,
 ) {
-    let anaphora = lexicon.rules.setting("group_anaphora");
     let generic = lexicon.rules.setting("generic_group_nouns");
     let this_sentence = antecedents.len();
     // The countries named in the sentence, in order, for "Russia has deployed troops".
@@ -122,7 +121,7 @@ pub(crate) fn resolve_groups(
         // A body's head noun names it again: "the ministry" for "the Defence Ministry".
         let head = format!(" {}", lexicon.nominals[info.nominal].name);
         let compatible = |g: &GroupInfo| {
-            is_generic && anaphora.iter().any(|p| p.split_once('>') == Some((info.role.as_str(), g.role.as_str())))
+            is_generic && lexicon.rules.group_anaphora.contains(&(info.role, g.role))
                 || info.anaphoric && lexicon.nominals[g.nominal].name.ends_with(&head)
         };
         // "Russia has deployed troops": with exactly one country named before it in the
@@ -130,7 +129,7 @@ pub(crate) fn resolve_groups(
         let before: BTreeSet<String> = countries.iter().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r.key.clone()).collect();
         let last_actor = actors.iter().rev().find(|(at, _)| *at < m.span.start).map(|(_, k)| k);
         let nearest_is_state = last_actor.is_some_and(|k| before.contains(k));
-        if ["armed", "peacekeeping"].contains(&info.role.as_str()) && before.len() == 1 && nearest_is_state && !possessed {
+        if matches!(info.role, NounRole::Armed | NounRole::Peacekeeping) && before.len() == 1 && nearest_is_state && !possessed {
             let (_, state) = countries.iter().find(|(at, _)| *at < m.span.start).expect("one country before");
             if let Some(c) = (0..lexicon.countries.len()).find(|&c| lexicon.country_key(c) == state.key) {
                 let nom = &lexicon.nominals[info.nominal];
@@ -160,7 +159,7 @@ pub(crate) fn resolve_groups(
         let here = if possessed { &antecedents[this_sentence..] } else { &antecedents[..0] };
         // "Its forces" with no group of its owner in the sentence: the forces of the first state
         // the sentence names, else of the country named last.
-        let armed = ["armed", "peacekeeping", "irregular"].contains(&info.role.as_str());
+        let armed = matches!(info.role, NounRole::Armed | NounRole::Peacekeeping | NounRole::Irregular);
         if possessed && armed && !here.iter().any(|(g, _)| g.nominal == info.nominal || compatible(g)) {
             let in_sentence = first_state.as_ref().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r);
             if let Some(c) = in_sentence.or(last_country) {
@@ -268,7 +267,7 @@ pub(crate) fn resolve_sites(a: &mut Analysis, sentence: usize, last: &mut Option
     for k in 0..a.items.len() {
         let Item::Mention(m) = a.items[k] else { continue };
         let mention = &a.mentions[m];
-        let Some(info) = mention.group.as_ref().filter(|g| g.role == "building") else { continue };
+        let Some(info) = mention.group.as_ref().filter(|g| g.role == NounRole::Building) else { continue };
         let Some(r) = mention.alts.first().filter(|r| r.class == Class::Place) else { continue };
         let definite = k > 0 && matches!(a.items[k - 1], Item::Token(t) if matches!(a.tokens[t].lower.as_str(), "the" | "this" | "that"));
         if generic.contains(&lexicon.nominals[info.nominal].name) && super::rules::transparent(mention) {
@@ -473,7 +472,7 @@ pub(crate) fn resolve_appositions(a: &mut Analysis) {
         }
         if a.mentions[x].unknown_name {
             // Only an armed group or a body makes an organisation of a name; a place noun a place.
-            let typed = class == Class::Place || a.mentions[n].group.as_ref().is_some_and(|g| ["armed", "irregular", "national_body"].contains(&g.role.as_str()));
+            let typed = class == Class::Place || a.mentions[n].group.as_ref().is_some_and(|g| matches!(g.role, NounRole::Armed | NounRole::Irregular | NounRole::NationalBody));
             if !typed {
                 continue;
             }
@@ -617,7 +616,7 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                 if let Some(g) = mention.alts.iter().find(|r| r.class == Class::Group) {
                     // Not bystanders, and not equipment ("they fired" after "a U.S. destroyer" is
                     // who fired at it).
-                    if mention.group.as_ref().is_some_and(|g| !["civilian", "equipment"].contains(&g.role.as_str())) {
+                    if mention.group.as_ref().is_some_and(|g| !matches!(g.role, NounRole::Civilian | NounRole::Equipment)) {
                         last.group = Some((sentence, g.clone()));
                     }
                 }

@@ -15,7 +15,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::rules::Rules;
 use crate::language::text::{fold, slug};
-use super::analysis::Class;
+use super::analysis::{Class, NounRole};
 use crate::{Error, Result};
 
 /// The data files, by path relative to `ontology/`, as built into the binary.
@@ -261,8 +261,11 @@ pub struct Nominal {
     pub name: String,
     /// Its class.
     pub class: Class,
-    /// Its role (`armed`, `peacekeeping`, `national_body`, `war`, `agreement`, …).
-    pub role: String,
+    /// Its role within the class.
+    pub role: NounRole,
+    /// The `role` column as written: an agreement's kind (`ceasefire`, `treaty`, `grain`, …;
+    /// `agreement` for any kind), else the role's name.
+    pub kind: String,
     /// The plural used in labels ("peacekeepers", "mercenaries"): the first variant that is
     /// the name with -s, -es or -y → -ies, else the name.
     pub plural: String,
@@ -654,7 +657,15 @@ impl Lexicon {
                 .find(|v| *v == format!("{name}s") || *v == format!("{name}es") || name.strip_suffix('y').is_some_and(|stem| *v == format!("{stem}ies")))
                 .unwrap_or(name)
                 .to_owned();
-            self.nominals.push(Nominal { name: name.into(), class, role: row.get(3).into(), plural });
+            let role = NounRole::parse(class, row.get(3)).ok_or_else(|| Error::Syntax {
+                path: path.into(),
+                line: row.line,
+                message: match class {
+                    Class::Agreement => "an agreement needs its kind as its role (agreement, ceasefire, treaty, …)".to_owned(),
+                    _ => format!("role {:?}: a {} noun's role is one of {}", row.get(3), class.name(), NounRole::names_of(class).join(", ")),
+                },
+            })?;
+            self.nominals.push(Nominal { name: name.into(), class, role, kind: row.get(3).trim().into(), plural });
             self.add(row.get(0), Hit::Nominal(n));
             for a in row.list(1) {
                 self.add(a, Hit::Nominal(n));

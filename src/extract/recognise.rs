@@ -13,6 +13,7 @@ use crate::language::numbers::number_at;
 use super::resolve::DocContext;
 use crate::language::text::{fold, is_capitalised, slug, Token, TokenKind};
 use super::{Class, Value};
+use super::analysis::NounRole;
 
 
 impl Analysis {
@@ -145,7 +146,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
 /// station", "the party headquarters". A common-noun organisation or group right before a
 /// building noun is part of the place's name (the place, not the army, is what was stormed).
 fn compound_sites(a: &mut Analysis, text: &str) {
-    let site = |m: &Mention| m.group.as_ref().is_some_and(|g| g.role == "building") && super::rules::transparent(m) && m.alts.first().is_some_and(|r| r.class == Class::Place);
+    let site = |m: &Mention| m.group.as_ref().is_some_and(|g| g.role == NounRole::Building) && super::rules::transparent(m) && m.alts.first().is_some_and(|r| r.class == Class::Place);
     let body = |m: &Mention| super::rules::transparent(m) && m.alts.first().is_some_and(|r| matches!(r.class, Class::Organization | Class::Group)) && m.agreement.is_none();
     let mut k = 0;
     let mut changed = false;
@@ -189,7 +190,7 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
         // The head: a plain plural noun for people, or a group noun no one owns.
         // A plain noun for people, or a group noun for people who are no force ("residents").
         let plain = matches!(a.items[k], Item::Token(_))
-            || matches!(a.items[k], Item::Mention(m) if a.mentions[m].unknown_name || a.mentions[m].group.as_ref().is_some_and(|g| !g.owned && ["civilian", "protest"].contains(&g.role.as_str())));
+            || matches!(a.items[k], Item::Mention(m) if a.mentions[m].unknown_name || a.mentions[m].group.as_ref().is_some_and(|g| !g.owned && matches!(g.role, NounRole::Civilian | NounRole::Protest)));
         let (head_tokens, head_noun) = match a.items[k] {
             Item::Token(t) => match lex.language.person_noun(&a.tokens[t].lower) {
                 Some((noun, true)) => (t..t + 1, noun),
@@ -503,8 +504,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             let label = format!("ethnic {adj} forces");
             let r = EntRef { class: Class::Group, key: slug(&label), label, wikidata: None, surface: format!("{} {}", tokens[i - 1].lower, surface(i..end)) };
             let mut m = mention(vec![r]);
-            if let Some(nidx) = lex.nominals.iter().position(|n| n.class == Class::Group && n.role == "irregular") {
-                m.group = Some(GroupInfo { nominal: nidx, role: "ethnic".into(), owned: true, anaphoric: false });
+            if let Some(nidx) = lex.nominals.iter().position(|n| n.class == Class::Group && n.role == NounRole::Irregular) {
+                m.group = Some(GroupInfo { nominal: nidx, role: NounRole::Ethnic, owned: true, anaphoric: false });
             }
             return Some((end, m));
         }
@@ -638,18 +639,18 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             if let Some((nend, nidx)) = nominal_at(end) {
                 let nom = &lex.nominals[nidx];
                 let named = is_capitalised(&text[tokens[end].span.clone()]);
-                let place = nom.class == Class::Place && ["feature", "building", "base", "landmark"].contains(&nom.role.as_str());
+                let place = nom.class == Class::Place && matches!(nom.role, NounRole::Feature | NounRole::Building | NounRole::Base | NounRole::Landmark);
                 // A city names the agreement made there, in lower case too: "the Pretoria
                 // agreement", "the Doha accord" (a region or country does not: "the Ukraine deal").
                 let city = matches!(hit, Hit::Place(p) if matches!(lex.places[p].kind.as_str(), "city" | "capital")) && !possessive;
                 // So does a site named after its city: "the Zaporizhzhia nuclear power plant".
-                let site = nom.class == Class::Place && nom.role == "building";
+                let site = nom.class == Class::Place && nom.role == NounRole::Building;
                 if (nom.class == Class::Agreement || site) && (named || city && !is_plural(lex, nidx, &surface(end..nend))) || named && place {
                     let mut m = mention(vec![EntRef::unknown(nom.class, &surface(i..nend))]);
                     if nom.class == Class::Agreement {
                         m.agreement = Some(AgreementInfo { nominal: nidx, indefinite: false, distinct: false, earlier: false });
                     } else {
-                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                     }
                     return Some((nend, m));
                 }
@@ -670,7 +671,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             surface: surface(i..nend),
                         };
                         let mut m = mention(vec![r]);
-                        m.group = Some(GroupInfo { nominal: nidx, role: "ethnic".into(), owned: true, anaphoric: false });
+                        m.group = Some(GroupInfo { nominal: nidx, role: NounRole::Ethnic, owned: true, anaphoric: false });
                         return Some((nend, m));
                     }
                 }
@@ -684,7 +685,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 let after = if led { after + 2 } else { after };
                 if let Some((nend, nidx)) = nominal_at(after) {
                     let nom = &lex.nominals[nidx];
-                    if nom.class == Class::Group && ["armed", "irregular", "peacekeeping"].contains(&nom.role.as_str()) {
+                    if nom.class == Class::Group && matches!(nom.role, NounRole::Armed | NounRole::Irregular | NounRole::Peacekeeping) {
                         let all = surface(i..nend);
                         let body = EntRef {
                             class: Class::Group,
@@ -696,7 +697,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         let mut org = owner.clone();
                         org.surface = org.label.clone();
                         let mut m = mention(vec![org, body]);
-                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
+                        m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: true, anaphoric: false });
                         return Some((nend, m));
                     }
                 }
@@ -733,7 +734,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 // arms supplier", "Russian drone maker", "weapons exporters".
                 let agent_noun = |w: &str| ["er", "ers", "or", "ors"].iter().any(|suffix| w.len() > 4 && w.ends_with(suffix));
                 let chosen = chosen.filter(|(nend, nidx)| {
-                    lex.nominals[*nidx].role != "equipment"
+                    lex.nominals[*nidx].role != NounRole::Equipment
                         || !tokens.get(*nend).is_some_and(|t| t.kind == TokenKind::Word && !crate::document::is_stopword(&t.lower) && agent_noun(&t.lower))
                 });
                 if let Some((nend, nidx)) = chosen {
@@ -744,7 +745,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     // Shusha", "the Ethiopian government signed", "Indian jets struck Bahawalpur".
                     let is_military = military().iter().any(|w| *w == noun || *w == fold(&nom.name))
                         || rules.setting("state_bodies").iter().any(|w| *w == noun || *w == fold(&nom.name))
-                        || nom.role == "equipment";
+                        || nom.role == NounRole::Equipment;
                     let all = surface(i..nend);
                     match nom.class {
                         Class::Group | Class::Organization if is_military && owner_country && !ethnic => {
@@ -760,7 +761,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             let mut state = owner.clone();
                             state.surface = all;
                             let mut m = mention(vec![state, body]);
-                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
                         Class::Organization => {
@@ -773,21 +774,21 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                                 alts.push(EntRef { surface: owner.label.clone(), ..owner.clone() });
                             }
                             let mut m = mention(alts);
-                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
                         Class::Group => {
                             let prefix = if ethnic { "ethnic " } else { "" };
                             // "ethnic Armenian forces", "… separatists", "… fighters": one armed
                             // group of that people, whatever the noun.
-                            let one_force = ethnic && ["armed", "irregular"].contains(&nom.role.as_str());
+                            let one_force = ethnic && matches!(nom.role, NounRole::Armed | NounRole::Irregular);
                             let head = if one_force { "forces" } else { nom.plural.as_str() };
                             let label = format!("{prefix}{adj} {head}");
                             // Keys use the singular noun, as everywhere ("russian-peacekeeper").
                             let key = slug(&format!("{prefix}{adj} {}", if one_force { "forces" } else { nom.name.as_str() }));
                             let r = EntRef { class: Class::Group, key, label, wikidata: None, surface: all };
                             let mut m = mention(vec![r]);
-                            let role = if ethnic { "ethnic".to_owned() } else { nom.role.clone() };
+                            let role = if ethnic { NounRole::Ethnic } else { nom.role };
                             m.group = Some(GroupInfo { nominal: nidx, role, owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
@@ -795,18 +796,18 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             let year = ctx.year();
                             let r = EntRef {
                                 class: Class::Event,
-                                key: slug(&format!("{adj} {} {year}", nom.role)),
+                                key: slug(&format!("{adj} {} {year}", nom.role.name())),
                                 label: format!("{adj} {} ({year})", nom.name),
                                 wikidata: None,
                                 surface: all,
                             };
                             // "a Russian missile strike on X": the attack is also the state's act.
                             let mut alts = vec![r];
-                            if nom.role == "attack" && owner.class == Class::Country {
+                            if nom.role == NounRole::Attack && owner.class == Class::Country {
                                 alts.push(owner.clone());
                             }
                             let mut m = mention(alts);
-                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
+                            m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: true, anaphoric: false });
                             return Some((nend, m));
                         }
                         _ => {}
@@ -898,7 +899,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 let prefix = if ethnic { format!("{} ", tokens[i - 1].lower) } else { String::new() };
                 let r = EntRef { class: Class::Group, key: slug(&format!("{prefix}{}", nom.name)), label: format!("{prefix}{}", nom.plural), wikidata: None, surface: surf };
                 let mut m = mention(vec![r]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             // "a statement", "the document" name an agreement only when signed: "signed a
@@ -919,17 +920,17 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             Class::Event => {
                 let year = event_year(tokens, i, nend);
                 let dated = year.is_some();
-                let mut m = mention(vec![ctx.event_in(&nom.role, &nom.name, &surf, year)]);
+                let mut m = mention(vec![ctx.event_in(nom.role.name(), &nom.name, &surf, year)]);
                 // An event of the document's own time may be one a modifier named elsewhere
                 // ("the protests" after "Armenian protests").
                 if !dated {
-                    m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+                    m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 }
                 return Some((nend, m));
             }
             // "the region", "the breakaway territory": the document's main region.
             Class::Place
-                if ["admin", "feature"].contains(&nom.role.as_str())
+                if matches!(nom.role, NounRole::Admin | NounRole::Feature)
                     && (det || i > 1 && matches!(tokens[i - 2].lower.as_str(), "the" | "this" | "that" | "its") && tokens[i - 1].kind == TokenKind::Word && !is_capitalised(&text[tokens[i - 1].span.clone()]) && lex.language.closed(&tokens[i - 1].lower).is_empty())
                     && ctx.salient_region.is_some()
                     && rules.setting("region_anaphors").contains(&fold(&nom.name)) =>
@@ -939,36 +940,36 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     r
                 })
             }
-            Class::Place if ["landmark", "building", "base"].contains(&nom.role.as_str()) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
+            Class::Place if matches!(nom.role, NounRole::Landmark | NounRole::Building | NounRole::Base) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
                 // The noun's role says what kind of place it is (a site: "building").
                 let mut m = mention(vec![EntRef { class: Class::Place, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf }]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             // "its defence forces", "their army": the armed men of an actor named before.
             Class::Organization if det && military().iter().any(|w| lower == *w || lower.ends_with(&format!(" {w}"))) => {
                 let r = EntRef { class: Class::Group, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf };
                 let mut m = mention(vec![r]);
-                m.group = Some(GroupInfo { nominal: nidx, role: "armed".into(), owned: false, anaphoric: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: NounRole::Armed, owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             // "the National Assembly", "the Defence Ministry": a body named with capitals is
             // a name, "the ministry" is too vague to be one.
             Class::Organization if !plural && det && is_capitalised(&surf) && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
                 let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: surf.clone(), wikidata: None, surface: surf }]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             Class::Organization if !plural && !det && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
                 let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf }]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             // "the ministry", "the government", "Ministry spokeswoman X": a body named before
             // ("Armenia's Defence Ministry"), or nothing (see coref::resolve_groups).
             Class::Organization if !plural => {
                 let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf }]);
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: true });
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: true });
                 return Some((nend, m));
             }
             _ => None,
@@ -1004,11 +1005,11 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         // delegation" no named group.
         let singular = noun == fold(&nom.name);
         let collective = singular && lex.language.person_noun(&noun).is_none() && !lex.language.is_adjective(&tokens[i].lower);
-        if nom.class == Class::Group && nom.role != "equipment" && (!singular || collective) {
+        if nom.class == Class::Group && nom.role != NounRole::Equipment && (!singular || collective) {
             let label = if collective { format!("{name} {}", nom.name) } else { format!("{name} {}", nom.plural) };
             let r = EntRef { class: Class::Group, key: slug(&format!("{name} {}", nom.name)), label, wikidata: None, surface: surface(i..nend) };
             let mut m = mention(vec![r]);
-            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
+            m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: true, anaphoric: false });
             return Some((nend, m));
         }
     }
@@ -1017,12 +1018,12 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     let acronym = end == i + 1 && (2..=8).contains(&name.len()) && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) && name.chars().filter(char::is_ascii_uppercase).count() >= 2;
     if let Some((nend, nidx)) = nominal_at(end).filter(|_| acronym) {
         let nom = &lex.nominals[nidx];
-        if nom.class == Class::Group && ["irregular", "armed"].contains(&nom.role.as_str()) {
+        if nom.class == Class::Group && matches!(nom.role, NounRole::Irregular | NounRole::Armed) {
             let org = EntRef::unknown(Class::Organization, &name);
             let label = format!("{name} {}", nom.plural);
             let group = EntRef { class: Class::Group, key: slug(&format!("{name} {}", nom.name)), label, wikidata: None, surface: surface(i..nend) };
             let mut m = mention(vec![org, group]);
-            m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: true, anaphoric: false });
+            m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: true, anaphoric: false });
             return Some((nend, m));
         }
     }
@@ -1047,17 +1048,17 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
         // A feature or building noun after a name names it: "Snake Island", "the Hayat Hotel",
         // "the Al-Shifa hospital".
-        let named = ["feature", "building", "base"].contains(&nom.role.as_str());
+        let named = matches!(nom.role, NounRole::Feature | NounRole::Building | NounRole::Base);
         // A capitalised plural feature is one place: "the Nuba Mountains", "the Golan Heights".
-        let plural = plural && !(nom.role == "feature" && is_capitalised(&text[tokens[end].span.clone()]));
-        if nom.class == Class::Place && (nom.role == "admin" || nom.role == "landmark" || named) && !plural {
+        let plural = plural && !(nom.role == NounRole::Feature && is_capitalised(&text[tokens[end].span.clone()]));
+        if nom.class == Class::Place && (nom.role == NounRole::Admin || nom.role == NounRole::Landmark || named) && !plural {
             // "Donetsk region" is Donetsk; "Snake Island", "the Red Sea" keep their noun.
             let full = surface(i..nend);
-            let mut r = EntRef::unknown(Class::Place, if nom.role == "admin" { &name } else { &full });
+            let mut r = EntRef::unknown(Class::Place, if nom.role == NounRole::Admin { &name } else { &full });
             r.surface = full;
             let mut m = mention(vec![r]);
-            if nom.role == "building" {
-                m.group = Some(GroupInfo { nominal: nidx, role: nom.role.clone(), owned: false, anaphoric: false });
+            if nom.role == NounRole::Building {
+                m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
             }
             return Some((nend, m));
         }
@@ -1066,7 +1067,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if i >= 2 && tokens[i - 1].lower == "of" {
         if let Some((_, nidx)) = nominal_at(i - 2) {
             let nom = &lex.nominals[nidx];
-            if nom.class == Class::Place && nom.role == "settlement" {
+            if nom.class == Class::Place && nom.role == NounRole::Settlement {
                 return Some((end, mention(vec![EntRef::unknown(Class::Place, &name)])));
             }
         }
@@ -1099,7 +1100,7 @@ fn admin_noun_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], k: us
     let nidx = hits.iter().find_map(|h| if let Hit::Nominal(n) = h { Some(*n) } else { None })?;
     let nom = &lex.nominals[nidx];
     let surf = fold(&text[tokens[k].span.start..tokens[end - 1].span.end]);
-    (nom.class == Class::Place && nom.role == "admin" && surf == fold(&nom.name)).then_some(end)
+    (nom.class == Class::Place && nom.role == NounRole::Admin && surf == fold(&nom.name)).then_some(end)
 }
 
 /// Whether a form of a verb of a signing frame stands before token `i`, past an article and

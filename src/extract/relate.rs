@@ -20,7 +20,7 @@
 //! that acts is its country, "Azeri forces" that capture are Azerbaijan.
 
 pub use super::analysis::{Filler, Found};
-use super::analysis::{Analysis, EntRef, Item, Mention};
+use super::analysis::{Analysis, EntRef, Item, Mention, NounRole};
 pub use super::rules::{transparent, Elem, Rule, Rules, Slot};
 use super::{Class, Value};
 
@@ -175,18 +175,18 @@ pub fn fit(m: &Mention, types: &[Slot], unknown: Class) -> Option<Filler> {
     // Victims and bystanders ("civilians", "displaced people") are no actors, nor are weapons
     // and vehicles ("an improvised explosive device", "helicopters"): the state or group
     // behind them is.
-    let bystanders = m.group.as_ref().is_some_and(|g| g.role == "civilian");
-    let equipment = m.group.as_ref().is_some_and(|g| g.role == "equipment");
+    let bystanders = m.group.as_ref().is_some_and(|g| g.role == NounRole::Civilian);
+    let equipment = m.group.as_ref().is_some_and(|g| g.role == NounRole::Equipment);
     for alt in &m.alts {
         let ok = types.iter().any(|t| match t {
             Slot::Actor => matches!(alt.class, Class::Country | Class::Organization | Class::Person) || alt.class == Class::Group && !bystanders && !equipment,
-            Slot::Force => alt.class == Class::Group && !bystanders && m.group.as_ref().is_none_or(|g| g.role != "protest"),
+            Slot::Force => alt.class == Class::Group && !bystanders && m.group.as_ref().is_none_or(|g| g.role != NounRole::Protest),
             // The state behind an attack noun: "a Russian missile strike on Kyiv".
-            Slot::Attacker => alt.class == Class::Country && m.group.as_ref().is_some_and(|g| g.role == "attack"),
+            Slot::Attacker => alt.class == Class::Country && m.group.as_ref().is_some_and(|g| g.role == NounRole::Attack),
             Slot::StateActor => matches!(alt.class, Class::Country | Class::Organization | Class::Person),
             Slot::Class(c) => *c == alt.class,
             Slot::NamedPlace => alt.class == Class::Place && !transparent(m),
-            Slot::Site => alt.class == Class::Place && m.group.as_ref().is_some_and(|g| g.role == "building"),
+            Slot::Site => alt.class == Class::Place && m.group.as_ref().is_some_and(|g| g.role == NounRole::Building),
             Slot::Number | Slot::Date | Slot::Name => false,
         });
         if ok {

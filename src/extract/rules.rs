@@ -250,6 +250,8 @@ pub struct Rules {
     pub settings: HashMap<String, Vec<String>>,
     /// Verb frames in file order.
     pub frames: Vec<Frame>,
+    /// `group_anaphora`, typed: (a generic noun's role, the role of a group it may refer back to).
+    pub group_anaphora: Vec<(super::analysis::NounRole, super::analysis::NounRole)>,
     /// Verb lemma → frames of that verb.
     frames_by_verb: HashMap<String, Vec<usize>>,
     /// Ids of the rules that want a participant (few: looked up for every statement).
@@ -373,6 +375,14 @@ impl Rules {
                     let mut w = w.to_lowercase();
                     // "supporter>supports": the predicate after '>' is spelled as the contract
                     // spells it (settings are matched lower-case, predicates are minted as is).
+                    // "irregular>ethnic": two roles of nominals.tsv, checked here for the line.
+                    if name == "group_anaphora" {
+                        let roles = w.split_once('>').map(|(m, a)| (super::analysis::NounRole::named(m), super::analysis::NounRole::named(a)));
+                        let Some((Some(m), Some(a))) = roles else {
+                            return Err(setting_error(path, text, &name, format!("{w:?} is not \"role>role\" with roles of nominals.tsv (or ethnic)")));
+                        };
+                        rules.group_anaphora.push((m, a));
+                    }
                     if RELATION_SETTINGS.contains(&name.as_str()) {
                         let Some((phrase, p)) = w.split_once('>') else {
                             return Err(setting_error(path, text, &name, format!("{w:?} is not \"phrase>predicate\"")));

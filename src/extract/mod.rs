@@ -245,6 +245,13 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             if !stormed.is_empty() {
                 found.retain(|f| !(f.predicate == "captured" && matches!(&f.object, analysis::Filler::Entity(o) if stormed.iter().any(|(s, k)| *s == f.subject.key && *k == o.key) || stormed.iter().any(|(_, k)| *k == o.key))));
             }
+            // Weapons one sends to another actor are supplied, not deployed: "Iran sent drones
+            // to the Houthis" (but "Russia sent armoured vehicles to the corridor" deploys them).
+            let suppliers: Vec<String> = found.iter().filter(|f| f.predicate == "suppliesWeaponsTo").map(|f| f.subject.key.clone()).collect();
+            if !suppliers.is_empty() {
+                let equipment = |span: &std::ops::Range<usize>| a.mentions.iter().any(|m| m.span == *span && m.group.as_ref().is_some_and(|g| g.role == analysis::NounRole::Equipment));
+                found.retain(|f| !(f.predicate == "deployed" && suppliers.contains(&f.subject.key) && equipment(&f.object_span)));
+            }
             // A region lies in no city ("the conflict over the Karabakh region in Baku").
             found.retain(|f| {
                 let analysis::Filler::Entity(o) = &f.object else { return true };

@@ -284,14 +284,27 @@ pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types
         {
             break;
         }
-        // Going left over ", and", a noun phrase that is another verb's object is no conjunct:
-        // "sent troops to help Mozambique's army, and the SADC deployed a force".
+        // Going left over ", and", a noun phrase that is another verb's or a preposition's
+        // object is no conjunct: "sent troops to help Mozambique's army, and the SADC deployed
+        // a force", "delivered air defences to Kyiv, and the United States has sent launchers".
         if dir < 0 && saw_comma && saw_conj {
             let mut q = ku;
             while q > 0 && token_is(a, q - 1, "the") {
                 q -= 1;
             }
-            if q > 0 && matches!(a.items[q - 1], Item::Token(t) if a.tags[t].pos == crate::language::Pos::Verb) {
+            let governed = |t: usize| {
+                use crate::language::{Closed, Pos};
+                matches!(a.tags[t].pos, Pos::Verb | Pos::Closed(Closed::Preposition | Closed::To))
+            };
+            if q > 0 && matches!(a.items[q - 1], Item::Token(t) if governed(t)) {
+                break;
+            }
+        }
+        // Going right over ", and", a noun phrase a verb follows is the next clause's subject:
+        // "delivered air defences to Kyiv, and the United States has sent rocket launchers".
+        if dir > 0 && saw_comma && saw_conj {
+            let after = a.mentions[m2].tokens.end;
+            if a.groups.iter().any(|g| g.tokens.start == after && !g.gerund && !g.infinitive) {
                 break;
             }
         }

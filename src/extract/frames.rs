@@ -281,6 +281,11 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
             // A common noun that modifies a plain noun heads nothing: "a military alliance";
             // "a military cooperation agreement" is the agreement.
             if common(k) && matches!(pos_of(a, k + 1), Some(Pos::Noun)) {
+                // "struck rebel positions": what a group holds stands for the group.
+                let group = matches!(a.items[k], Item::Mention(m) if a.mentions[m].alts.first().is_some_and(|r| matches!(r.class, super::Class::Group | super::Class::Organization)));
+                if group && lang.is_holding(a.word(k + 1)) {
+                    return Some(k);
+                }
                 let mut q = k + 1;
                 while q < k + 4 && matches!(pos_of(a, q), Some(Pos::Noun)) {
                     q += 1;

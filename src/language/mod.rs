@@ -165,6 +165,7 @@ pub struct Language {
     floating: HashSet<String>,
     size_suffixes: HashSet<String>,
     quantities: HashSet<String>,
+    holdings: HashSet<String>,
 }
 
 fn lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
@@ -191,6 +192,7 @@ impl Language {
             floating: HashSet::new(),
             size_suffixes: HashSet::new(),
             quantities: HashSet::new(),
+            holdings: HashSet::new(),
         };
         let syntax = |path: &Path, line: usize, message: String| Error::Syntax { path: path.to_owned(), line, message };
         for (path, text) in files {
@@ -209,6 +211,9 @@ impl Language {
                             }
                             "quantity" => {
                                 l.quantities.insert(word.to_lowercase());
+                            }
+                            "holding" => {
+                                l.holdings.insert(word.to_lowercase());
                             }
                             _ => {
                                 let class = Closed::parse(class).ok_or_else(|| syntax(path, line, format!("unknown word class {class:?}")))?;
@@ -274,6 +279,12 @@ impl Language {
     /// ("hundreds of protesters", "a group of gunmen": `quantity` in function_words.tsv).
     pub fn is_quantity(&self, lower: &str) -> bool {
         self.quantities.contains(lower)
+    }
+
+    /// Whether a noun names a place or asset of the group before it, which then heads the
+    /// phrase ("rebel positions", "militant hideouts": `holding` in function_words.tsv).
+    pub fn is_holding(&self, lower: &str) -> bool {
+        self.holdings.contains(lower)
     }
 
     /// Whether a (lower-case) word is an English adjective ("local", "foreign").

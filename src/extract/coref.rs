@@ -79,6 +79,42 @@ pub(crate) fn resolve_groups(
         .filter(|m| !super::rules::transparent(m) && m.title.is_none())
         .filter_map(|m| m.alts.first().filter(|r| matches!(r.class, Class::Country | Class::Organization)).map(|r| (m.span.start, r.key.clone())))
         .collect();
+    // Organisations that keep forces (`force_owner_kinds`), named by name, for "the African
+    // Union has 12,000 troops in Somalia" (the AU's, not the troops named before).
+    let owner_kinds = lexicon.rules.setting("force_owner_kinds");
+    let owner_verbs = lexicon.rules.setting("force_owner_verbs");
+    // Where each such organisation ends, and its name.
+    let owners: Vec<(usize, EntRef)> = a
+        .mentions
+        .iter()
+        .filter(|m| m.group.is_none() && !super::rules::transparent(m) && m.title.is_none())
+        .filter_map(|m| m.alts.first().filter(|r| r.class == Class::Organization && lexicon.org_kind(&r.key).is_some_and(|k| owner_kinds.iter().any(|o| o == k))).map(|r| (m.tokens.end, r.clone())))
+        .collect();
+    // Tokens of numbers ("about 12,000"), which may stand between the verb and its group.
+    let in_number: Vec<bool> = {
+        let mut v = vec![false; a.tokens.len()];
+        for m in a.mentions.iter().filter(|m| m.value.is_some()) {
+            v[m.tokens.clone()].iter_mut().for_each(|x| *x = true);
+        }
+        v
+    };
+    // The organisation whose verb of having or sending takes the group noun starting at token
+    // `t` as its object: "the AU has about 12,000 troops", "NATO deployed 4,000 soldiers".
+    let owner_of = |t: usize| -> Option<EntRef> {
+        use crate::language::{Closed, Pos};
+        let mut q = t;
+        while q > 0 && (in_number[q - 1] || matches!(a.tags[q - 1].pos, Pos::Adj | Pos::Closed(Closed::Det))) {
+            q -= 1;
+        }
+        if q == 0 || !owner_verbs.contains(&a.tokens[q - 1].lower) {
+            return None;
+        }
+        q -= 1;
+        while q > 0 && matches!(a.tags[q - 1].pos, Pos::Closed(Closed::Have | Closed::Be | Closed::Modal) | Pos::Adv) {
+            q -= 1;
+        }
+        owners.iter().find(|(end, _)| *end == q).map(|(_, r)| r.clone())
+    };
     // "the government in Tripoli", "the junta in Myanmar": the state a body is placed in.
     let placed_in: Vec<Option<EntRef>> = (0..a.mentions.len())
         .map(|k| {
@@ -147,6 +183,24 @@ pub(crate) fn resolve_groups(
                 m.alts = vec![st, group];
                 continue;
             }
+        }
+        // "The African Union has 12,000 troops": with no country before it in the sentence,
+        // an armed group noun that such an organisation has or sends is its.
+        let armed = matches!(info.role, NounRole::Armed | NounRole::Peacekeeping);
+        if let Some(org) = (armed && before.is_empty() && !possessed).then(|| owner_of(m.tokens.start)).flatten() {
+            let nom = &lexicon.nominals[info.nominal];
+            let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
+            let group = EntRef {
+                class: Class::Group,
+                key: text::slug(&format!("{} {}", org.label, nom.name)),
+                label: format!("{} {}", org.label, nom.plural),
+                wikidata: None,
+                surface,
+            };
+            let mut owner = org.clone();
+            owner.surface = owner.label.clone();
+            m.alts = vec![owner, group];
+            continue;
         }
         // "a regional force", "another contingent": an indefinite noun introduces a new group.
         let mut d = m.tokens.start;

@@ -421,7 +421,10 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                     return false;
                 }
             }
-            Elem::Adjectives => {
+            Elem::Adjectives | Elem::Counted => {
+                if matches!(elems[i], Elem::Counted) && inb(pos) && matches!(a.items[pos as usize], Item::Mention(m) if matches!(a.mentions[m].value, Some(Value::Integer(_)))) {
+                    pos += dir;
+                }
                 let adjective = |p: isize| inb(p) && matches!(a.items[p as usize], Item::Token(t) if a.tags[t].pos == crate::language::Pos::Adj);
                 let mut n = 0;
                 while n < 3 && adjective(pos) {
@@ -557,7 +560,7 @@ fn elem_matches_at(a: &Analysis, rules: &Rules, rule: &Rule, e: &Elem, p: usize,
         }
         Elem::Subject => matches!(a.items[p], Item::Mention(m) if fit(&a.mentions[m], &rule.subject, rule.unknown).is_some()),
         Elem::Object => matches!(a.items[p], Item::Mention(m) if fit(&a.mentions[m], &rule.object, rule.unknown).is_some()),
-        Elem::Gap(_) | Elem::Adjectives => true,
+        Elem::Gap(_) | Elem::Adjectives | Elem::Counted => true,
         Elem::End => phrase_ends(a, p as isize),
     }
 }

@@ -83,6 +83,9 @@ pub enum Elem {
     /// Any adjectives, none to three: the modifiers between a number and what it counts ("300
     /// unarmed civilians"), which a gap would let cross a noun.
     Adjectives,
+    /// A number, if any, and the adjectives after it: what may stand between a verb and the
+    /// group it counts ("has about 900 troops", "keeps some 3,000 elite soldiers").
+    Counted,
     /// The phrase ends here: what follows (if anything) is punctuation, a preposition, "'s" or
     /// a date or number, not a conjunct or a verb ("in Kyiv, Ukraine, on Monday", not "In
     /// Doha, Congo and the M23 signed").
@@ -609,6 +612,7 @@ fn parse_pattern(p: &str) -> std::result::Result<Vec<Elem>, String> {
             "O" => Elem::Object,
             "~" => Elem::Gap(6),
             "~adj" => Elem::Adjectives,
+            "~num" => Elem::Counted,
             "$" => Elem::End,
             _ if w.starts_with('~') => Elem::Gap(w[1..].parse().map_err(|_| format!("bad gap {w}"))?),
             _ if w.starts_with('@') && w.len() > 1 => Elem::Cue(w[1..].to_owned()),

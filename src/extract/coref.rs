@@ -350,11 +350,63 @@ fn refer_back(a: &mut Analysis, text: &str, k: usize, t: usize, r: &EntRef) {
 /// last city, town or village named (a city of the gazetteer, or a name "the town of X" gave)
 /// in this or the two sentences before; otherwise they name nothing, as before. `last` holds
 /// the places named last with their sentences, and whether "the town of X" named them.
-pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize, last: &mut Vec<(usize, EntRef, bool)>, lexicon: &Lexicon) {
+///
+/// "The capital" (`capital_anaphors`) is the capital of the state it names ("the Somali
+/// capital": "Somali" then stands for the city), else the last capital named in those sentences, else the capital of the state
+/// the sentence named last before it, else of the state the document named last
+/// (`last_country`).
+pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize, last: &mut Vec<(usize, EntRef, bool)>, lexicon: &Lexicon, last_country: Option<&EntRef>) {
     use crate::language::Pos;
     let nouns = lexicon.rules.setting("settlement_anaphors");
+    let capitals = lexicon.rules.setting("capital_anaphors");
+    let capital_of = |country: &EntRef| -> Option<EntRef> {
+        let c = (0..lexicon.countries.len()).find(|&c| lexicon.country_key(c) == country.key)?;
+        let p = lexicon.countries[c].capital?;
+        let place = &lexicon.places[p];
+        Some(EntRef { class: Class::Place, key: lexicon.place_key(p), label: place.name.clone(), wikidata: place.wikidata.clone(), surface: place.name.clone() })
+    };
     let mut changed = false;
     for k in 0..a.items.len() {
+        if let Item::Token(t) = a.items[k] {
+            if capitals.contains(&a.tokens[t].lower) {
+                let country_at = |i: usize| match a.items.get(i) {
+                    Some(Item::Mention(m)) => a.mentions[*m].alts.first().filter(|r| r.class == Class::Country && a.mentions[*m].tokens.len() == 1).cloned(),
+                    _ => None,
+                };
+                let is = |i: usize, w: &str| matches!(a.items.get(i), Some(Item::Token(x)) if a.tokens[*x].lower == w);
+                // A name right after ("the capital Kabul", "the capital, Kabul"; not a date).
+                let names_next = match a.items.get(k + 1) {
+                    Some(Item::Mention(m)) => a.mentions[*m].value.is_none(),
+                    Some(Item::Token(n)) => matches!(a.tokens[*n].lower.as_str(), "of" | "'s" | ",") || a.tags[*n].pos == Pos::Noun,
+                    None => false,
+                };
+                // "the Somali capital": the state's own.
+                let own = (k >= 2 && is(k - 2, "the")).then(|| country_at(k - 1)).flatten();
+                let definite = k >= 1 && is(k - 1, "the");
+                let target = if names_next {
+                    None
+                } else if let Some(c) = own {
+                    // The state's name stands for its capital, so that what takes the noun
+                    // phrase as object finds the city, not the state.
+                    if let (Some(r), Item::Mention(m)) = (capital_of(&c), a.items[k - 1]) {
+                        a.mentions[m].alts = vec![EntRef { surface: r.label.clone(), ..r }];
+                        changed = true;
+                    }
+                    None
+                } else if definite {
+                    let named = last.iter().rev().take_while(|(s, _, _)| sentence <= s + 2).find(|(_, r, _)| lexicon.countries.iter().any(|c| c.capital.is_some_and(|p| lexicon.place_key(p) == r.key))).map(|(_, r, _)| r.clone());
+                    let before = (0..k).rev().find_map(country_at);
+                    named.or_else(|| before.or_else(|| last_country.cloned()).and_then(|c| capital_of(&c)))
+                } else {
+                    None
+                };
+                if let Some(r) = target {
+                    refer_back(a, text, k, t, &r);
+                    changed = true;
+                }
+                continue;
+            }
+        }
         match a.items[k] {
             Item::Mention(m) => {
                 let mention = &a.mentions[m];

@@ -222,7 +222,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             coref::resolve_appositions(&mut a);
             coref::resolve_plurals(&mut a, text, index, &mut recent_states, rules);
             coref::resolve_sites(&mut a, index, &mut last_site, lexicon);
-            coref::resolve_settlements(&mut a, text, index, &mut last_places, lexicon);
+            coref::resolve_settlements(&mut a, text, index, &mut last_places, lexicon, last_country.as_ref());
             coref::resolve_pronouns(&mut a, text, index, &mut last, lexicon);
             coref::resolve_aliases(&mut a, &mut known_as);
             let mut found = attributes::attributes(&a, text, lexicon, date, &spoken_country, salient_country, &main_war, &mut titles_said);

@@ -243,6 +243,12 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
     while k < end {
         // A number counts the head: "killed 60 soldiers", "more than 100 Palestinians", "a
         // 4,000-strong contingent".
+        // A number that ends the phrase is its head: "an attack on a hotel kills 20".
+        if matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_))))
+            && (k + 1 >= a.items.len() || a.word(k + 1) != "-" && matches!(pos_of(a, k + 1), Some(Pos::Punct | Pos::Closed(Closed::Preposition | Closed::Conjunction))))
+        {
+            return Some(k);
+        }
         if matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_)))) && k + 1 < end {
             // "killed at least 45 people": a count of a plain noun that names no one is the
             // number itself (a frame may want it as a toll).

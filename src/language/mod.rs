@@ -516,16 +516,28 @@ impl Language {
                 }
                 // After a noun, "-s" is a verb when an object follows ("the group attacks
                 // villages"), else a plural noun ("peace talks and", "ceasefire talks in").
-                let object_follows = tokens.get(i + 1).is_some_and(|n| {
-                    let first = text.get(n.span.clone()).and_then(|s| s.chars().next());
-                    first.is_some_and(char::is_uppercase) || self.closed(&n.lower).iter().any(|c| matches!(c, Closed::Det | Closed::Possessive | Closed::Pronoun))
+                // A count is an object too: "attack on hotel kills 20", "kills at least 20",
+                // "kills dozens".
+                let count_follows = tokens.get(i + 1).is_some_and(|n| {
+                    n.kind == TokenKind::Number
+                        || self.quantities.contains(&n.lower) && n.lower.ends_with('s')
+                        || n.lower == "at" && tokens.get(i + 2).is_some_and(|l| l.lower == "least")
                 });
+                let object_follows = count_follows
+                    || tokens.get(i + 1).is_some_and(|n| {
+                        let first = text.get(n.span.clone()).and_then(|s| s.chars().next());
+                        first.is_some_and(char::is_uppercase) || self.closed(&n.lower).iter().any(|c| matches!(c, Closed::Det | Closed::Possessive | Closed::Pronoun))
+                    });
                 // After a preposition ("10 hours of talks", "for support") or a verb ("imposed
                 // sanctions on", "held talks"): a noun.
                 let after_prep = matches!(prev, Some(Pos::Closed(Closed::Preposition)) | Some(Pos::Verb));
                 // ("drones hit the capital": a past form like its base, "hit", "set", "cut").
                 if after_det || after_s || after_prep || after_noun && c.noun > 0 && !object_follows {
                     return Tag { pos: Pos::Noun, lemma: None, form: None };
+                }
+                // A noun, then "-s" and a count: "market bombing kills 35".
+                if after_noun && count_follows {
+                    return verb_tag;
                 }
                 // "talks", "attacks" after a name or at the start: verb if WordNet uses the
                 // word mostly as a verb, else noun; an adverb before says verb.

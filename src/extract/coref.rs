@@ -61,16 +61,22 @@ pub(crate) fn resolve_groups(
         .filter(|m| !(m.tokens.start >= 2 && a.tokens[m.tokens.start - 1].lower == "by" && a.tags[m.tokens.start - 2].pos == crate::language::Pos::Verb))
         .filter_map(|m| m.alts.iter().find(|r| r.class == Class::Country).map(|r| (m.span.start, r.clone())))
         .collect();
-    // The first state the sentence names, in any reading (a state's body too), or the first
-    // organisation, for "its forces" after "Russia's Defence Ministry said".
+    // The states the sentence names, in any reading (a state's body too), and organisations,
+    // for "its forces" after "Russia's Defence Ministry said".
     // An organisation named by its name owns its forces too ("The Sudanese army said its
     // forces retook X", the army being the Sudanese Armed Forces).
-    let first_state: Option<(usize, EntRef)> = a.mentions.iter().find_map(|m| {
-        m.alts
-            .iter()
-            .find(|r| r.class == Class::Country || r.class == Class::Organization && m.group.is_none() && !super::rules::transparent(m) && m.title.is_none())
-            .map(|r| (m.span.start, r.clone()))
-    });
+    // The nearest one before "its" is its owner: "Russian forces took the town after Ukraine's
+    // army withdrew its troops" (Ukraine's).
+    let states: Vec<(usize, EntRef)> = a
+        .mentions
+        .iter()
+        .filter_map(|m| {
+            m.alts
+                .iter()
+                .find(|r| r.class == Class::Country || r.class == Class::Organization && m.group.is_none() && !super::rules::transparent(m) && m.title.is_none())
+                .map(|r| (m.span.start, r.clone()))
+        })
+        .collect();
     // Where each actor named by a proper name (a state, an organisation) starts, for "Russia
     // has deployed troops" (Russia's) against "…, and the SADC deployed a force" (not Russia's).
     let actors: Vec<(usize, String)> = a
@@ -215,7 +221,7 @@ pub(crate) fn resolve_groups(
         // the sentence names, else of the country named last.
         let armed = matches!(info.role, NounRole::Armed | NounRole::Peacekeeping | NounRole::Irregular);
         if possessed && armed && !here.iter().any(|(g, _)| g.nominal == info.nominal || compatible(g)) {
-            let in_sentence = first_state.as_ref().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r);
+            let in_sentence = states.iter().rev().find(|(at, _)| *at < m.span.start).map(|(_, r)| r);
             if let Some(c) = in_sentence.or(last_country) {
                 let mut state = c.clone();
                 state.surface = state.label.clone();

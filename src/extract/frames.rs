@@ -470,12 +470,16 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
                 continue;
             }
             // "took control of X", "regained control over X": the noun and its preposition
-            // name the role.
-            if matches!(pos_of(a, k), Some(Pos::Noun)) && matches!(pos_of(a, k + 1), Some(Pos::Closed(Closed::Preposition))) {
-                if let Some(m) = np_right(a, lang, k + 2, 5) {
-                    args.preps.push((format!("{} {}", a.word(k), a.word(k + 1)), m, k + 1));
+            // name the role, past adjectives ("took full control of X").
+            let mut n = k;
+            while n < k + 2 && (matches!(pos_of(a, n), Some(Pos::Adj)) || matches!(pos_of(a, n), Some(Pos::Noun)) && lang.is_adjective(a.word(n)) && matches!(pos_of(a, n + 1), Some(Pos::Noun))) {
+                n += 1;
+            }
+            if matches!(pos_of(a, n), Some(Pos::Noun)) && matches!(pos_of(a, n + 1), Some(Pos::Closed(Closed::Preposition))) {
+                if let Some(m) = np_right(a, lang, n + 2, 5) {
+                    args.preps.push((format!("{} {}", a.word(n), a.word(n + 1)), m, n + 1));
                     // "opened fire on X": the preposition alone names the role too.
-                    args.preps.push((a.word(k + 1).to_owned(), m, k + 1));
+                    args.preps.push((a.word(n + 1).to_owned(), m, n + 1));
                     k = m + 1;
                     first = false;
                     continue;

@@ -177,7 +177,14 @@ pub fn fit(m: &Mention, types: &[Slot], unknown: Class) -> Option<Filler> {
     // behind them is.
     let bystanders = m.group.as_ref().is_some_and(|g| g.role == NounRole::Civilian);
     let equipment = m.group.as_ref().is_some_and(|g| g.role == NounRole::Equipment);
+    // A slot for where something is or happens (places and states only): a group stands for
+    // its state as an actor, never as a place ("Ukraine's army withdrew its troops" left no
+    // state named by "its troops").
+    let location = types.iter().all(|t| matches!(t, Slot::Class(Class::Place | Class::Country) | Slot::NamedPlace | Slot::Site | Slot::Name));
     for alt in &m.alts {
+        if location && alt.class == Class::Country && m.group.is_some() {
+            continue;
+        }
         let ok = types.iter().any(|t| match t {
             Slot::Actor => matches!(alt.class, Class::Country | Class::Organization | Class::Person) || alt.class == Class::Group && !bystanders && !equipment,
             Slot::Force => alt.class == Class::Group && !bystanders && m.group.as_ref().is_none_or(|g| g.role != NounRole::Protest),

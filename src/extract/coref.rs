@@ -790,8 +790,18 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                         _ => None,
                     })
                 };
-                // "The RSF said they had seized X": a body spoken of in the plural.
-                let body_speaking = if group_pronouns.contains(word) && reported { speaker().filter(|r| r.class == Class::Organization) } else { None };
+                // "The RSF said they had seized X", "The US army said they …": a body spoken of
+                // in the plural (a state's army: the state, as its first reading says).
+                let body_speaking = if group_pronouns.contains(word) && reported {
+                    a.items[..k].iter().rev().find_map(|it| match it {
+                        Item::Mention(m) if a.mentions[*m].alts.iter().any(|r| matches!(r.class, Class::Country | Class::Organization)) => Some(&a.mentions[*m]),
+                        _ => None,
+                    })
+                    .filter(|m| m.alts.iter().any(|r| r.class == Class::Organization))
+                    .and_then(|m| m.alts.first().cloned())
+                } else {
+                    None
+                };
                 let target = if person_pronouns.contains(word) {
                     last.person.clone()
                 } else if thing_pronouns.contains(word) && reported {

@@ -288,7 +288,8 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
             // "a military cooperation agreement" is the agreement.
             if common(k) && matches!(pos_of(a, k + 1), Some(Pos::Noun)) {
                 // "struck rebel positions": what a group holds stands for the group.
-                let group = matches!(a.items[k], Item::Mention(m) if a.mentions[m].alts.first().is_some_and(|r| matches!(r.class, super::Class::Group | super::Class::Organization)));
+                // ("military targets" are no military's: a body named by an adjective is none.)
+                let group = matches!(a.items[k], Item::Mention(m) if a.mentions[m].alts.first().is_some_and(|r| r.class == super::Class::Group || r.class == super::Class::Organization && !(a.mentions[m].tokens.len() == 1 && lang.is_adjective(&a.tokens[a.mentions[m].tokens.start].lower))));
                 if group && lang.is_holding(a.word(k + 1)) {
                     return Some(k);
                 }
@@ -680,6 +681,15 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         let irrealis_modal = |g: &VerbGroup| a.tokens[g.tokens.clone()].iter().any(|t| rules.setting("irrealis_modals").contains(&t.lower));
         if irrealis_modal(g) {
             continue;
+        }
+        // "X has not confirmed that its forces carried out the strike", "X denied that …": a
+        // clause a negated or denying verb governs states nothing.
+        if let Some(gov) = a.groups[..gi].last() {
+            let denied = gov.negated || negators.contains(&a.tokens[gov.head].lower);
+            let between = &a.tokens[gov.head + 1..g.tokens.start];
+            if denied && between.iter().any(|t| t.lower == "that") && !between.iter().any(|t| matches!(t.lower.as_str(), "," | ";" | ":" | "but" | "and")) {
+                continue;
+            }
         }
         let mut hedged = g.modal || g.tense == Tense::Future;
         // "X will withdraw unless Y …", "X would send troops if …": a future under a condition

@@ -131,6 +131,23 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                     first -= 1;
                 }
             }
+            // A list inside a prepositional phrase is not the subject either: "Fighting between
+            // Sudan's army and the RSF has killed 400 people" (the fighting has).
+            let mut f = q;
+            let mut listed = false;
+            // (Over "and" only: in "In Doha, Congo and the M23 signed" the comma closes a
+            // phrase of place.)
+            while f >= 2 && matches!(a.word(f - 1), "and" | "or") && matches!(a.items[f - 2], Item::Mention(m) if a.mentions[m].value.is_none() && !a.mentions[m].alts.is_empty()) {
+                listed = true;
+                f -= 2;
+                while f > 0 && np_filler(a, f - 1) {
+                    f -= 1;
+                }
+            }
+            if listed && f > 0 && matches!(pos_of(a, f - 1), Some(Pos::Closed(Closed::Preposition))) && !matches!(a.word(f - 1), "of" | "by") {
+                k = f as isize - 2;
+                continue;
+            }
             let bare_participle = |i: usize| matches!(a.items.get(i), Some(Item::Token(t)) if a.tags[*t].pos == Pos::Verb && a.tags[*t].form == Some(crate::language::Form::Past))
                 && !(i >= 1 && matches!(pos_of(a, i - 1), Some(Pos::Closed(Closed::Be | Closed::Have))));
             if first >= 3 && a.word(first - 1) == "by" && bare_participle(first - 2) && is_mention(a, first - 3) {

@@ -294,6 +294,11 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
             k += 1;
             continue;
         }
+        // A possessor that names no one by itself ("the government's deal", no government
+        // named before): the head is what follows.
+        if matches!(a.items[k], Item::Mention(_)) && !is_mention(a, k) && a.word(k + 1) == "'s" && is_mention(a, k + 2) {
+            return Some(k + 2);
+        }
         if is_mention(a, k) {
             // A compound of common nouns: "the army headquarters" is the headquarters.
             let common = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if relate::transparent(&a.mentions[*m]) && !a.mentions[*m].alts.is_empty());

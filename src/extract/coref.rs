@@ -174,19 +174,8 @@ pub(crate) fn resolve_groups(
         if matches!(info.role, NounRole::Armed | NounRole::Peacekeeping) && before.len() == 1 && nearest_is_state && !possessed {
             let (_, state) = countries.iter().find(|(at, _)| *at < m.span.start).expect("one country before");
             if let Some(c) = (0..lexicon.countries.len()).find(|&c| lexicon.country_key(c) == state.key) {
-                let nom = &lexicon.nominals[info.nominal];
                 let adj = lexicon.countries[c].demonym.clone().unwrap_or_else(|| lexicon.countries[c].name.clone());
-                let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
-                let group = EntRef {
-                    class: Class::Group,
-                    key: text::slug(&format!("{adj} {}", nom.name)),
-                    label: format!("{adj} {}", nom.plural),
-                    wikidata: None,
-                    surface,
-                };
-                let mut st = state.clone();
-                st.surface = st.label.clone();
-                m.alts = vec![st, group];
+                m.alts = owned_group(m, state, &adj, &lexicon.nominals[info.nominal]);
                 continue;
             }
         }
@@ -194,18 +183,7 @@ pub(crate) fn resolve_groups(
         // an armed group noun that such an organisation has or sends is its.
         let armed = matches!(info.role, NounRole::Armed | NounRole::Peacekeeping);
         if let Some(org) = (armed && before.is_empty() && !possessed).then(|| owner_of(m.tokens.start)).flatten() {
-            let nom = &lexicon.nominals[info.nominal];
-            let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
-            let group = EntRef {
-                class: Class::Group,
-                key: text::slug(&format!("{} {}", org.label, nom.name)),
-                label: format!("{} {}", org.label, nom.plural),
-                wikidata: None,
-                surface,
-            };
-            let mut owner = org.clone();
-            owner.surface = owner.label.clone();
-            m.alts = vec![owner, group];
+            m.alts = owned_group(m, &org, &org.label, &lexicon.nominals[info.nominal]);
             continue;
         }
         // "a regional force", "another contingent": an indefinite noun introduces a new group.
@@ -256,6 +234,20 @@ pub(crate) fn resolve_groups(
                 .collect();
         }
     }
+}
+
+/// The readings of a group noun `m` that `owner` has: the owner (named by its label), then the
+/// group named by `qualifier` and the noun ("Russian troops", "African Union troops").
+fn owned_group(m: &Mention, owner: &EntRef, qualifier: &str, nom: &crate::extract::lexicon::Nominal) -> Vec<EntRef> {
+    let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
+    let group = EntRef {
+        class: Class::Group,
+        key: text::slug(&format!("{qualifier} {}", nom.name)),
+        label: format!("{qualifier} {}", nom.plural),
+        wikidata: None,
+        surface,
+    };
+    vec![EntRef { surface: owner.label.clone(), ..owner.clone() }, group]
 }
 
 /// Qualified groups anywhere in the document ("Russian peacekeepers"), for a headline's

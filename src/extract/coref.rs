@@ -195,8 +195,8 @@ pub(crate) fn resolve_groups(
             continue;
         }
         let here = if possessed { &antecedents[this_sentence..] } else { &antecedents[..0] };
-        // "Its forces" with no group of its owner in the sentence: the forces of the first state
-        // the sentence names, else of the country named last.
+        // "Its forces" with no group of its owner in the sentence: the forces of the nearest
+        // state or organisation before it, else of the country named last.
         let armed = matches!(info.role, NounRole::Armed | NounRole::Peacekeeping | NounRole::Irregular);
         if possessed && armed && !here.iter().any(|(g, _)| g.nominal == info.nominal || compatible(g)) {
             let in_sentence = states.iter().rev().find(|(at, _)| *at < m.span.start).map(|(_, r)| r);

@@ -494,8 +494,9 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
             }
             // "took control of X", "regained control over X": the noun and its preposition
             // name the role, past adjectives ("took full control of X").
-            let mut n = k;
-            while n < k + 2 && (matches!(pos_of(a, n), Some(Pos::Adj)) || matches!(pos_of(a, n), Some(Pos::Noun)) && lang.is_adjective(a.word(n)) && matches!(pos_of(a, n + 1), Some(Pos::Noun))) {
+            // ("demanding the resignation of X": past its determiner too.)
+            let mut n = if matches!(pos_of(a, k), Some(Pos::Closed(Closed::Det))) { k + 1 } else { k };
+            while n < k + 3 && (matches!(pos_of(a, n), Some(Pos::Adj)) || matches!(pos_of(a, n), Some(Pos::Noun)) && lang.is_adjective(a.word(n)) && matches!(pos_of(a, n + 1), Some(Pos::Noun))) {
                 n += 1;
             }
             if matches!(pos_of(a, n), Some(Pos::Noun)) && matches!(pos_of(a, n + 1), Some(Pos::Closed(Closed::Preposition))) {
@@ -574,10 +575,20 @@ fn all_arguments(a: &Analysis, lang: &Language, items: &[usize]) -> Vec<Args> {
         }
     }
     // Coordinated verbs share their subject: "formed the AES and quit ECOWAS", "captured
-    // and held the town".
+    // and held the town"; so does a participle clause after a comma with the clause before
+    // it ("protesters rallied in the capital, demanding the resignation of X", "Kenya sent
+    // troops, accusing the rebels of …"), unless it tells what the act did ("stormed a
+    // hotel, killing 20 people": `result` verbs of function_words.tsv).
     for g in 1..args.len() {
         let start = items[a.groups[g].tokens.start];
-        if args[g].subject.is_none() && start != usize::MAX && start > 0 && matches!(a.word(start - 1), "and" | "or" | "but") {
+        let participle_clause = a.groups[g].gerund
+            && start != usize::MAX
+            && start > 0
+            && a.word(start - 1) == ","
+            && !a.groups[g - 1].gerund
+            && !a.groups[g - 1].infinitive
+            && !lang.is_result_verb(&a.groups[g].lemma);
+        if args[g].subject.is_none() && start != usize::MAX && start > 0 && (matches!(a.word(start - 1), "and" | "or" | "but") || participle_clause) {
             args[g].subject = args[g - 1].subject;
         }
     }

@@ -166,6 +166,7 @@ pub struct Language {
     size_suffixes: HashSet<String>,
     quantities: HashSet<String>,
     holdings: HashSet<String>,
+    results: HashSet<String>,
 }
 
 fn lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
@@ -193,6 +194,7 @@ impl Language {
             size_suffixes: HashSet::new(),
             quantities: HashSet::new(),
             holdings: HashSet::new(),
+            results: HashSet::new(),
         };
         let syntax = |path: &Path, line: usize, message: String| Error::Syntax { path: path.to_owned(), line, message };
         for (path, text) in files {
@@ -214,6 +216,9 @@ impl Language {
                             }
                             "holding" => {
                                 l.holdings.insert(word.to_lowercase());
+                            }
+                            "result" => {
+                                l.results.insert(word.to_lowercase());
                             }
                             _ => {
                                 let class = Closed::parse(class).ok_or_else(|| syntax(path, line, format!("unknown word class {class:?}")))?;
@@ -285,6 +290,13 @@ impl Language {
     /// phrase ("rebel positions", "militant hideouts": `holding` in function_words.tsv).
     pub fn is_holding(&self, lower: &str) -> bool {
         self.holdings.contains(lower)
+    }
+
+    /// Whether a verb (by lemma) in a participle clause after a comma tells what the act
+    /// before did, whose doer is not the clause's subject ("…, killing 20 people": `result`
+    /// in function_words.tsv).
+    pub fn is_result_verb(&self, lemma: &str) -> bool {
+        self.results.contains(lemma)
     }
 
     /// Whether a (lower-case) word is an English adjective ("local", "foreign").

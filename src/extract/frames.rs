@@ -406,8 +406,9 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
             }
         }
     } else if start > 0 && g.voice == Voice::Passive && g.tokens.start == g.head && a.word(start - 1) == "," && start >= 2 && is_mention(a, start - 2) {
-        // A participle in apposition: "The truce, mediated by Qatar and Egypt, …".
-        args.subject = Some((start - 2, -1));
+        // A participle in apposition: "The truce, mediated by Qatar and Egypt, …", "a truce
+        // between Israel and Hamas, brokered by Qatar, …" (the truce, not Hamas).
+        args.subject = Some((relative_antecedent(a, start - 2), -1));
     } else if start > 0 && g.voice == Voice::Passive && g.tokens.start == g.head && is_mention(a, start - 1) {
         // A participle right after its noun phrase: "a ceasefire between Israel and Hezbollah
         // brokered by the United States" (the ceasefire, not Hezbollah).

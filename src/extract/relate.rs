@@ -90,7 +90,17 @@ pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize>
             // ", widely known as Hemedti,", ", also known as X,": another name.
             let known = token_is(a, q + 1, "known") || token_is(a, q + 2, "known") && matches!(a.items.get(q + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Adv);
             let possessor = possessor || participle(q + 1) && token_is(a, q + 2, "by") || quantifier && (participle(q + 2) || token_is(a, q + 3, "by")) || known;
-            return (q + 1 < close && (possessor || OPENERS.iter().any(|w| token_is(a, q + 1, w)))).then_some(q);
+            if q + 1 < close && (possessor || OPENERS.iter().any(|w| token_is(a, q + 1, w))) {
+                return Some(q);
+            }
+            // A list's comma inside the clause (", brokered by Qatar, Egypt and the United
+            // States,"): its opening comma is further left.
+            let listed = q >= 1 && matches!(a.items.get(q + 1), Some(Item::Mention(_))) && matches!(a.items[q - 1], Item::Mention(_)) && (q + 2..close).any(|k| token_is(a, k, "and") || token_is(a, k, "or"));
+            if !listed {
+                return None;
+            }
+            q = q.checked_sub(1)?;
+            continue;
         }
         if is_boundary(a, q) {
             return None;

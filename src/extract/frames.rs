@@ -198,6 +198,9 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                 }
             }
             _ if lang.is_floating(a.word(ku)) => {}
+            // A bare participle qualifying the noun before it, whose phrase was passed: the
+            // noun is the subject ("fighters affiliated with al-Qaeda attacked").
+            Some(Pos::Verb) if ku >= 1 && is_mention(a, ku - 1) && matches!(a.items[ku], Item::Token(t) if a.tags[t].form == Some(crate::language::Form::Past)) => {}
             _ => return None,
         }
         k -= 1;
@@ -570,8 +573,13 @@ fn all_arguments(a: &Analysis, lang: &Language, items: &[usize]) -> Vec<Args> {
             // right after the object opens a clause whose subject that noun is (the object
             // stays the first verb's too: "Taliban ruled Afghanistan has been sharing").
             let clause = !relative && args[h].object == Some(s) && own_start == s + 1 && !a.groups[g].infinitive && !a.groups[g].gerund;
+            // A bare participle qualifying the subject ("insurgents linked to the Islamic
+            // State attacked X") leaves the subject to the noun it qualifies.
+            // (A bare past form whose phrase another verb's subject ends is such a participle,
+            // whatever voice it was read with.)
+            let qualifying = a.groups[h].tokens.start == a.groups[h].head && (a.groups[h].voice == Voice::Passive || a.tags[a.groups[h].head].form == Some(crate::language::Form::Past));
             if !clause {
-                args[g].subject = if relative { args[h].subject } else { None };
+                args[g].subject = if relative || qualifying { args[h].subject } else { None };
             }
         }
     }

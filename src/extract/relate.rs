@@ -400,11 +400,25 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                     // Going left, a subject reached over a gap is no prepositional object
                     // ("mercenaries from Syria to bolster X" is not Syria's support), unless
                     // the pattern itself puts a word before it ("leaders of S").
+                    // (Past its determiner: "insurgents linked to the Islamic State attacked".)
+                    let before = if p >= 2 && (token_is(a, p as usize - 1, "the") || token_is(a, p as usize - 1, "a")) { p - 1 } else { p };
                     let governed = dir < 0
                         && matches!(next, Some(Elem::Subject))
                         && elems.get(i + 2).is_none()
-                        && p >= 1
-                        && matches!(a.items[p as usize - 1], Item::Token(t) if rules.setting("prepositions").contains(&a.tokens[t].lower));
+                        && before >= 1
+                        && matches!(a.items[before as usize - 1], Item::Token(t) if rules.setting("prepositions").contains(&a.tokens[t].lower));
+                    // Going right, a nationality before a common noun that "of" a name follows
+                    // modifies that noun: "shelled the Ukrainian town of Avdiivka" is Avdiivka.
+                    let modifier = dir > 0
+                        && matches!(next, Some(Elem::Object))
+                        && matches!(a.items[p as usize], Item::Mention(m) if a.mentions[m].tokens.len() == 1 && a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Country))
+                        && {
+                            let mut q = p as usize + 1;
+                            while q < a.items.len() && q < p as usize + 4 && matches!(a.items[q], Item::Token(t) if a.tags[t].pos == crate::language::Pos::Noun) {
+                                q += 1;
+                            }
+                            q > p as usize + 1 && token_is(a, q, "of") && matches!(a.items.get(q + 1), Some(Item::Mention(_)))
+                        };
                     // Going right over a gap, a place after "in"/"at" is where it happened, not
                     // the object: "attacked shipping in the Red Sea".
                     let locative = dir > 0
@@ -419,7 +433,7 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                             }
                             q > 0 && matches!(a.items[q - 1], Item::Token(t) if rules.setting("locatives").contains(&a.tokens[t].lower))
                         };
-                    let possessor = possessor || governed || locative;
+                    let possessor = possessor || governed || locative || modifier;
                     if !possessor && next.is_none_or(|e| elem_matches_at(a, rules, rule, e, p as usize, dir)) {
                         pos = p;
                         found = true;

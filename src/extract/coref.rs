@@ -360,8 +360,7 @@ pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize,
     let capital_of = |country: &EntRef| -> Option<EntRef> {
         let c = (0..lexicon.countries.len()).find(|&c| lexicon.country_key(c) == country.key)?;
         let p = lexicon.countries[c].capital?;
-        let place = &lexicon.places[p];
-        Some(EntRef { class: Class::Place, key: lexicon.place_key(p), label: place.name.clone(), wikidata: place.wikidata.clone(), surface: place.name.clone() })
+        Some(super::recognise::place_ref(lexicon, p, &lexicon.places[p].name))
     };
     let mut changed = false;
     for k in 0..a.items.len() {
@@ -772,25 +771,18 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                     found
                 };
                 // The speaker: the last state or organisation named before the reporting verb.
-                let speaker = || {
+                let actor = |r: &EntRef| matches!(r.class, Class::Country | Class::Organization);
+                let speaker_mention = || {
                     a.items[..k].iter().rev().find_map(|it| match it {
-                        Item::Mention(m) => a.mentions[*m]
-                            .alts
-                            .iter()
-                            .find(|r| matches!(r.class, Class::Country | Class::Organization))
-                            .cloned(),
+                        Item::Mention(m) if a.mentions[*m].alts.iter().any(actor) => Some(&a.mentions[*m]),
                         _ => None,
                     })
                 };
+                let speaker = || speaker_mention().and_then(|m| m.alts.iter().find(|r| actor(r)).cloned());
                 // "The RSF said they had seized X", "The US army said they …": a body spoken of
                 // in the plural (a state's army: the state, as its first reading says).
                 let body_speaking = if group_pronouns.contains(word) && reported {
-                    a.items[..k].iter().rev().find_map(|it| match it {
-                        Item::Mention(m) if a.mentions[*m].alts.iter().any(|r| matches!(r.class, Class::Country | Class::Organization)) => Some(&a.mentions[*m]),
-                        _ => None,
-                    })
-                    .filter(|m| m.alts.iter().any(|r| r.class == Class::Organization))
-                    .and_then(|m| m.alts.first().cloned())
+                    speaker_mention().filter(|m| m.alts.iter().any(|r| r.class == Class::Organization)).and_then(|m| m.alts.first().cloned())
                 } else {
                     None
                 };

@@ -386,7 +386,8 @@ fn country_ref(lex: &Lexicon, c: usize, surface: &str) -> EntRef {
     EntRef { class: Class::Country, key: lex.country_key(c), label: country.name.clone(), wikidata: country.wikidata.clone(), surface: surface.into() }
 }
 
-fn place_ref(lex: &Lexicon, p: usize, surface: &str) -> EntRef {
+/// A place of the gazetteer as an entity, seen as `surface`.
+pub(crate) fn place_ref(lex: &Lexicon, p: usize, surface: &str) -> EntRef {
     let place = &lex.places[p];
     EntRef { class: Class::Place, key: lex.place_key(p), label: place.name.clone(), wikidata: place.wikidata.clone(), surface: surface.into() }
 }

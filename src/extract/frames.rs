@@ -261,15 +261,14 @@ fn relative_antecedent(a: &Analysis, k: usize) -> usize {
 fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option<usize> {
     let end = (k + limit).min(a.items.len());
     while k < end {
-        // A number counts the head: "killed 60 soldiers", "more than 100 Palestinians", "a
-        // 4,000-strong contingent".
+        let number = matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_))));
         // A number that ends the phrase is its head: "an attack on a hotel kills 20".
-        if matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_))))
-            && (k + 1 >= a.items.len() || a.word(k + 1) != "-" && matches!(pos_of(a, k + 1), Some(Pos::Punct | Pos::Closed(Closed::Preposition | Closed::Conjunction))))
-        {
+        if number && (k + 1 >= a.items.len() || a.word(k + 1) != "-" && matches!(pos_of(a, k + 1), Some(Pos::Punct | Pos::Closed(Closed::Preposition | Closed::Conjunction)))) {
             return Some(k);
         }
-        if matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_)))) && k + 1 < end {
+        // A number counts the head: "killed 60 soldiers", "more than 100 Palestinians", "a
+        // 4,000-strong contingent".
+        if number && k + 1 < end {
             // "killed at least 45 people": a count of a plain noun that names no one is the
             // number itself (a frame may want it as a toll).
             if matches!(pos_of(a, k + 1), Some(Pos::Noun)) && !is_mention(a, k + 1) && !is_mention(a, k + 2) && !matches!(pos_of(a, k + 2), Some(Pos::Noun)) {

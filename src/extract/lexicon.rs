@@ -324,8 +324,6 @@ pub struct Lexicon {
     pub rules: Rules,
     /// The linguistic layer's word knowledge (`ontology/language/`).
     pub language: crate::language::Language,
-    /// Keys of the organisations whose kind is `alliance` (NATO, CSTO): their members are allies.
-    alliances: HashSet<String>,
     /// The kind of each listed organisation, by key, gathered when first asked for.
     org_kinds: std::sync::OnceLock<HashMap<String, String>>,
     /// Keys of the gazetteer's places that are no city (regions, provinces, territories), and
@@ -449,7 +447,6 @@ impl Lexicon {
             people: HashMap::default(),
             roles: Vec::new(),
             igo_codes: HashMap::default(),
-            alliances: HashSet::default(),
             org_kinds: std::sync::OnceLock::new(),
             regions: HashSet::default(),
             cities: std::sync::OnceLock::new(),
@@ -779,15 +776,14 @@ impl Lexicon {
             .build(self.patterns.iter().map(|p| p.to_ascii_lowercase()))
             .map_err(|e| Error::Invalid(format!("cannot compile the lexicon: {e}")))?;
         self.automaton = Some(ac);
-        self.alliances = (0..self.orgs.len()).filter(|&o| self.orgs[o].kind == "alliance").map(|o| self.org_key(o)).collect();
         self.regions = (0..self.places.len()).filter(|&p| !matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.place_key(p)).collect();
         Ok(())
     }
 
-    /// Whether the organisation keyed `key` is a military alliance (its kind in
-    /// `organizations.tsv` is `alliance`).
+    /// Whether the organisation keyed `key` is a military alliance (NATO, CSTO: its kind in
+    /// `organizations.tsv` is `alliance`), whose members are allies.
     pub fn is_alliance(&self, key: &str) -> bool {
-        self.alliances.contains(key)
+        self.org_kind(key) == Some("alliance")
     }
 
     /// The kind of the listed organisation keyed `key` (`armed_group`, `media`, …); none for an

@@ -80,7 +80,7 @@ pub enum NounRole {
     Equipment,
     /// Group: rights groups.
     Advocacy,
-    /// Group: "ethnic Armenian forces"; made by recognition, never written in the file.
+    /// Group: "ethnic Tigrayan forces"; made by recognition, never written in the file.
     Ethnic,
     /// Event: a war.
     War,
@@ -295,7 +295,7 @@ pub const PROVISIONAL: &str = "@";
 pub struct GroupInfo {
     /// Index of the nominal in the lexicon.
     pub nominal: usize,
-    /// The role used for anaphora ([`NounRole::Ethnic`] for "ethnic Armenian forces").
+    /// The role used for anaphora ([`NounRole::Ethnic`] for "ethnic Tigrayan forces").
     pub role: NounRole,
     /// Whether a nationality, country or organisation qualifies it.
     pub owned: bool,

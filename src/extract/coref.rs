@@ -62,11 +62,11 @@ pub(crate) fn resolve_groups(
         .filter_map(|m| m.alts.iter().find(|r| r.class == Class::Country).map(|r| (m.span.start, r.clone())))
         .collect();
     // The states the sentence names, in any reading (a state's body too), and organisations,
-    // for "its forces" after "Russia's Defence Ministry said".
+    // for "its forces" after "Kenya's Defence Ministry said".
     // An organisation named by its name owns its forces too ("The Sudanese army said its
     // forces retook X", the army being the Sudanese Armed Forces).
-    // The nearest one before "its" is its owner: "Russian forces took the town after Ukraine's
-    // army withdrew its troops" (Ukraine's).
+    // The nearest one before "its" is its owner: "Rebel forces took the town after Myanmar's
+    // army withdrew its troops" (Myanmar's).
     let states: Vec<(usize, EntRef)> = a
         .mentions
         .iter()
@@ -237,7 +237,7 @@ pub(crate) fn resolve_groups(
 }
 
 /// The readings of a group noun `m` that `owner` has: the owner (named by its label), then the
-/// group named by `qualifier` and the noun ("Russian troops", "African Union troops").
+/// group named by `qualifier` and the noun ("Kenyan troops", "African Union troops").
 fn owned_group(m: &Mention, owner: &EntRef, qualifier: &str, nom: &crate::extract::lexicon::Nominal) -> Vec<EntRef> {
     let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
     let group = EntRef {

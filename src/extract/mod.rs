@@ -246,7 +246,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
                 found.retain(|f| !(f.predicate == "captured" && matches!(&f.object, analysis::Filler::Entity(o) if stormed.iter().any(|(s, k)| *s == f.subject.key && *k == o.key) || stormed.iter().any(|(_, k)| *k == o.key))));
             }
             // Weapons one sends to another actor are supplied, not deployed: "Iran sent drones
-            // to the Houthis" (but "Russia sent armoured vehicles to the corridor" deploys them).
+            // to the Houthis" (but "Kenya sent armoured vehicles to the border" deploys them).
             let suppliers: Vec<String> = found.iter().filter(|f| f.predicate == "suppliesWeaponsTo").map(|f| f.subject.key.clone()).collect();
             if !suppliers.is_empty() {
                 let equipment = |span: &std::ops::Range<usize>| a.mentions.iter().any(|m| m.span == *span && m.group.as_ref().is_some_and(|g| g.role == analysis::NounRole::Equipment));

@@ -157,6 +157,12 @@ struct Counts {
 pub struct Language {
     verbs: HashMap<String, Counts>,
     irregular: HashMap<String, Vec<String>>,
+    /// Every verb form the lists and rules allow, with its lemma (and the rank of the reading
+    /// that gave it): built once when the lists load, so that reading a word is one look-up
+    /// rather than a probe per rule.
+    forms: HashMap<String, (u32, Form, u8)>,
+    /// The lemmas [`Language::forms`] points into.
+    lemmas: Vec<String>,
     adjectives: HashSet<String>,
     adverbs: HashSet<String>,
     closed: HashMap<String, Vec<Closed>>,
@@ -173,6 +179,20 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
     text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty()).map(|(i, l)| (i + 1, l.split('\t').map(str::trim).collect()))
 }
 
+/// WordNet's detachment rules for verbs: a form's suffix, the lemma's ending that replaces it,
+/// and the form it makes ("carries" → carry, "uses" → use, "signs" → sign, …).
+const DETACHMENT: &[(&str, &str, Form)] = &[
+    ("ies", "y", Form::Third),
+    ("es", "e", Form::Third),
+    ("es", "", Form::Third),
+    ("s", "", Form::Third),
+    ("ied", "y", Form::Past),
+    ("ed", "e", Form::Past),
+    ("ed", "", Form::Past),
+    ("ing", "e", Form::Gerund),
+    ("ing", "", Form::Gerund),
+];
+
 impl Language {
     /// The built-in word lists.
     pub fn builtin() -> &'static Language {
@@ -185,6 +205,8 @@ impl Language {
         let mut l = Language {
             verbs: HashMap::with_capacity(9000),
             irregular: HashMap::with_capacity(2000),
+            forms: HashMap::new(),
+            lemmas: Vec::new(),
             adjectives: HashSet::with_capacity(21000),
             adverbs: HashSet::with_capacity(4000),
             closed: HashMap::new(),
@@ -255,6 +277,7 @@ impl Language {
                 _ => return Err(Error::Invalid(format!("{}: unknown file of the linguistic layer", path.display()))),
             }
         }
+        l.build_forms();
         Ok(l)
     }
 
@@ -318,53 +341,47 @@ impl Language {
 
     /// [`Language::verb`] without allocating: the lemma is borrowed from the verb list.
     pub fn verb_ref(&self, lower: &str) -> Option<(&str, Form)> {
-        if let Some(lemmas) = self.irregular.get(lower) {
-            return Some((lemmas[0].as_str(), Form::Past));
+        self.forms.get(lower).map(|&(lemma, form, _)| (self.lemmas[lemma as usize].as_str(), form))
+    }
+
+    /// Fills [`Language::forms`]: the irregular forms (the first lemma listed), the lemmas,
+    /// then each form WordNet's detachment rules read back to a listed lemma. When two
+    /// readings give one form, the earlier wins in that order, and among the rules the one
+    /// listed first, its plain stem before its doubled consonant ("stopped", "shelling").
+    fn build_forms(&mut self) {
+        let mut lemmas: Vec<String> = Vec::with_capacity(self.verbs.len() + self.irregular.len());
+        let mut forms: HashMap<String, (u32, Form, u8)> = HashMap::with_capacity(self.verbs.len() * 7 + self.irregular.len());
+        let mut offer = |form: String, lemma: u32, f: Form, rank: u8| {
+            let have = forms.entry(form).or_insert((lemma, f, rank));
+            if have.2 > rank {
+                *have = (lemma, f, rank);
+            }
+        };
+        for (form, irregular) in &self.irregular {
+            lemmas.push(irregular[0].clone());
+            offer(form.clone(), lemmas.len() as u32 - 1, Form::Past, 0);
         }
-        if let Some((k, _)) = self.verbs.get_key_value(lower) {
-            return Some((k.as_str(), Form::Base));
-        }
-        // Word forms are short: the candidate lemma is built in a stack buffer.
-        if lower.len() > 60 {
-            return None;
-        }
-        let mut buf = [0u8; 64];
-        const RULES: &[(&str, &str, Form)] = &[
-            ("ies", "y", Form::Third),
-            ("es", "e", Form::Third),
-            ("es", "", Form::Third),
-            ("s", "", Form::Third),
-            ("ied", "y", Form::Past),
-            ("ed", "e", Form::Past),
-            ("ed", "", Form::Past),
-            ("ing", "e", Form::Gerund),
-            ("ing", "", Form::Gerund),
-        ];
-        for (suffix, ending, form) in RULES {
-            if let Some(stem) = lower.strip_suffix(suffix) {
-                if stem.len() < 2 {
+        for lemma in self.verbs.keys() {
+            lemmas.push(lemma.clone());
+            let id = lemmas.len() as u32 - 1;
+            offer(lemma.clone(), id, Form::Base, 1);
+            for (i, (suffix, ending, f)) in DETACHMENT.iter().enumerate() {
+                let Some(stem) = lemma.strip_suffix(ending) else { continue };
+                // The rules read only forms of up to 60 bytes whose stem has two or more.
+                if stem.len() < 2 || stem.len() + suffix.len() > 60 {
                     continue;
                 }
-                let n = stem.len() + ending.len();
-                buf[..stem.len()].copy_from_slice(stem.as_bytes());
-                buf[stem.len()..n].copy_from_slice(ending.as_bytes());
-                let lemma = std::str::from_utf8(&buf[..n]).unwrap_or("");
-                if let Some((k, _)) = self.verbs.get_key_value(lemma) {
-                    return Some((k.as_str(), *form));
-                }
-                // "stopped", "shelling": a doubled final consonant.
-                if ending.is_empty() && matches!(form, Form::Past | Form::Gerund) {
-                    let b = stem.as_bytes();
-                    if b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiou".contains(&b[b.len() - 1]) {
-                        let undoubled = &stem[..stem.len() - 1];
-                        if let Some((k, _)) = self.verbs.get_key_value(undoubled) {
-                            return Some((k.as_str(), *form));
-                        }
-                    }
+                let rank = 2 + 2 * i as u8;
+                offer([stem, suffix].concat(), id, *f, rank);
+                // A doubled final consonant before -ed and -ing.
+                let last = *stem.as_bytes().last().unwrap_or(&b'a');
+                if ending.is_empty() && matches!(f, Form::Past | Form::Gerund) && !b"aeiou".contains(&last) && last.is_ascii() && stem.len() + 1 + suffix.len() <= 60 {
+                    offer([stem, &stem[stem.len() - 1..], suffix].concat(), id, *f, rank + 1);
                 }
             }
         }
-        None
+        self.forms = forms;
+        self.lemmas = lemmas;
     }
 
     /// A noun for people ("youths", "hacker", "officers", "men"): its singular and whether the
@@ -714,6 +731,61 @@ mod tests {
             assert_eq!(lang.person_noun(form), Some((noun.to_owned(), plural)), "{form}");
         }
         assert_eq!(lang.person_noun("dollars"), None);
+    }
+
+    /// The detachment rules applied to a word as WordNet states them, one probe per rule:
+    /// the table of forms must read every word the same way.
+    fn detach<'a>(lang: &'a Language, lower: &str) -> Option<(&'a str, Form)> {
+        if let Some(lemmas) = lang.irregular.get(lower) {
+            return Some((lemmas[0].as_str(), Form::Past));
+        }
+        if let Some((k, _)) = lang.verbs.get_key_value(lower) {
+            return Some((k.as_str(), Form::Base));
+        }
+        if lower.len() > 60 {
+            return None;
+        }
+        for (suffix, ending, form) in DETACHMENT {
+            let Some(stem) = lower.strip_suffix(suffix).filter(|s| s.len() >= 2) else { continue };
+            if let Some((k, _)) = lang.verbs.get_key_value(&format!("{stem}{ending}")) {
+                return Some((k.as_str(), *form));
+            }
+            let b = stem.as_bytes();
+            if ending.is_empty() && matches!(form, Form::Past | Form::Gerund) && b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiou".contains(&b[b.len() - 1]) {
+                if let Some((k, _)) = stem.get(..stem.len() - 1).and_then(|u| lang.verbs.get_key_value(u)) {
+                    return Some((k.as_str(), *form));
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_table_of_forms_reads_every_word_as_the_rules_do() {
+        let lang = Language::builtin();
+        // Every form the rules could make of every lemma, doubled or not, and words of text.
+        let mut words: Vec<String> = Vec::new();
+        for lemma in lang.verbs.keys().chain(lang.irregular.keys()) {
+            words.push(lemma.clone());
+            let last = lemma.chars().last().unwrap_or('a');
+            for suffix in ["s", "es", "ies", "ed", "ied", "ing", "d"] {
+                words.push(format!("{lemma}{suffix}"));
+                words.push(format!("{lemma}{last}{suffix}"));
+                for cut in 1..=2 {
+                    if let Some(stem) = lemma.get(..lemma.len().saturating_sub(cut)) {
+                        words.push(format!("{stem}{suffix}"));
+                    }
+                }
+            }
+        }
+        words.extend("the talks ended as rebels shelled towns under siege news series is was bed red sing king things thing".split(' ').map(String::from));
+        words.extend(["x".repeat(59) + "ed", "x".repeat(70) + "ing", "\u{10000}ed".to_owned()]);
+        let mut read = 0;
+        for w in &words {
+            assert_eq!(lang.verb_ref(w), detach(lang, w), "{w}");
+            read += usize::from(lang.verb_ref(w).is_some());
+        }
+        assert!(read > lang.verbs.len() * 3, "{read} forms read");
     }
 
     #[test]

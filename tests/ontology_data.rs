@@ -179,6 +179,9 @@ fn a_typo_in_a_frame_is_an_error_naming_it() {
     // A group's relation is spelled as the contract spells it, and checked.
     let error = load("relation.toml", "[settings]\nrelation_phrases = [\"sided with>alyOf\"]\n".into());
     assert!(error.contains("relation.toml:2") && error.contains("alyof"), "{error}");
+    // A setting no stage reads (a misspelt name) would be a list nobody consults.
+    let error = load("settings.toml", "[settings]\n# the verbs of denial\ndenail_verbs = [\"deny\"]\n".into());
+    assert!(error.contains("settings.toml:3") && error.contains("denail_verbs") && error.contains("denial_verbs"), "{error}");
 }
 
 #[test]

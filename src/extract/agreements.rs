@@ -27,6 +27,7 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, NaiveDate};
 
 use super::analysis::{Class, EntRef, Filler, SentenceFacts, Value, PROVISIONAL};
+use super::rules::Setting;
 use super::lexicon::Lexicon;
 use super::resolve::DocContext;
 use crate::language::text::slug;
@@ -139,7 +140,7 @@ pub(crate) fn distinguish(sentences: &mut [SentenceFacts], lex: &Lexicon, ctx: &
         }
         (date, parties)
     };
-    let pairs: Vec<(&str, &str)> = rules.setting("agreement_kinds").iter().filter_map(|p| p.split_once('=')).collect();
+    let pairs: Vec<(&str, &str)> = rules.setting(Setting::AgreementKinds).iter().filter_map(|p| p.split_once('=')).collect();
     let kinds_agree = |a: &str, b: &str| a == b || a == GENERIC || b == GENERIC || pairs.iter().any(|&(x, y)| (x, y) == (a, b) || (y, x) == (a, b));
     let mut agreements: Vec<Agreement> = Vec::new();
     // Noun key → index of its agreement.

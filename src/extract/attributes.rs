@@ -4,6 +4,7 @@
 
 use super::analysis::{Analysis, Class, EntRef, Filler, Found, Item, NounRole, Value};
 use super::lexicon::{self, Lexicon};
+use super::rules::Setting;
 use crate::language::text;
 
 /// The document's war: its most mentioned undated war event (ties: the first mentioned), the
@@ -72,7 +73,7 @@ pub(crate) fn attributes(
             confidence: 0.9,
         });
         }
-        let national = rules.setting("national_offices").iter().any(|k| k == title.kind.name());
+        let national = rules.setting(Setting::NationalOffices).iter().any(|k| k == title.kind.name());
         // "Parliament Speaker Ararat Mirzoyan": a body named right before the title.
         let body_before = mi.checked_sub(1).and_then(|b| {
             let prev = &a.mentions[b];
@@ -117,7 +118,7 @@ pub(crate) fn attributes(
                 // Defence Minister X said"): what is done there is done by someone else.
                 // A reported speaker ("…, Defence Minister X said") speaks for the country that
                 // acts, never for one named in a prepositional phrase.
-                let speaker = m.tokens.end < a.tokens.len() && rules.setting("reporting").iter().any(|w| a.token_is_word(m.tokens.end, w));
+                let speaker = m.tokens.end < a.tokens.len() && rules.setting(Setting::Reporting).iter().any(|w| a.token_is_word(m.tokens.end, w));
                 let candidates = || a.mentions[..mi].iter().rev().filter(|x| !a.tokens.get(x.tokens.end).is_some_and(|t| t.lower == "'s"));
                 let country = |x: &crate::extract::analysis::Mention| x.alts.iter().find(|r| r.class == Class::Country).cloned();
                 let here = candidates()
@@ -179,7 +180,7 @@ pub(crate) fn attributes(
         // between them ("21 military and civilian personnel", "12 unarmed observers").
         let modifier = |t: usize| {
             a.tokens[t].kind == text::TokenKind::Word
-                && (rules.setting("count_modifiers").contains(&a.tokens[t].lower) || a.tags[t].pos == crate::language::Pos::Adj || a.tokens[t].lower == "and")
+                && (rules.setting(Setting::CountModifiers).contains(&a.tokens[t].lower) || a.tags[t].pos == crate::language::Pos::Adj || a.tokens[t].lower == "and")
         };
         while j < a.items.len() && j <= k + 4 && matches!(a.items[j], Item::Token(t) if modifier(t)) {
             j += 1;
@@ -199,7 +200,7 @@ pub(crate) fn attributes(
             continue;
         }
         // Counts are for units and equipment, not for victims or bystanders.
-        let uncounted = rules.setting("uncounted_groups");
+        let uncounted = rules.setting(Setting::UncountedGroups);
         if a.mentions[*gi].group.as_ref().is_some_and(|g| uncounted.contains(&lexicon.nominals[g.nominal].name)) {
             continue;
         }
@@ -223,7 +224,7 @@ pub(crate) fn attributes(
     // "More than 1,400 people have been killed" with no event named: the toll of the
     // document's war (its most mentioned war event), at a lower confidence.
     if let Some(war) = &main_war {
-        let people = rules.setting("people_nouns");
+        let people = rules.setting(Setting::PeopleNouns);
         let event_named = a.mentions.iter().any(|m| m.alts.first().is_some_and(|r| r.class == Class::Event));
         for (k, item) in a.items.iter().enumerate() {
             let Item::Mention(mi) = *item else { continue };

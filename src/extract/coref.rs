@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::analysis::{Analysis, Class, EntRef, GroupInfo, Item, Mention, NounRole};
 use super::lexicon::Lexicon;
-use super::rules::Rules;
+use super::rules::{Rules, Setting};
 use crate::language::text;
 
 /// Group nouns that describe the name right after them: "Sudan's paramilitary Rapid Support
@@ -48,7 +48,7 @@ pub(crate) fn resolve_groups(
     last_country: Option<&EntRef>,
     salient_country: Option<&EntRef>,
 ) {
-    let generic = lexicon.rules.setting("generic_group_nouns");
+    let generic = lexicon.rules.setting(Setting::GenericGroupNouns);
     let this_sentence = antecedents.len();
     // The countries named in the sentence, in order, for "Russia has deployed troops".
     let countries: Vec<(usize, EntRef)> = a
@@ -87,8 +87,8 @@ pub(crate) fn resolve_groups(
         .collect();
     // Organisations that keep forces (`force_owner_kinds`), named by name, for "the African
     // Union has 12,000 troops in Somalia" (the AU's, not the troops named before).
-    let owner_kinds = lexicon.rules.setting("force_owner_kinds");
-    let owner_verbs = lexicon.rules.setting("force_owner_verbs");
+    let owner_kinds = lexicon.rules.setting(Setting::ForceOwnerKinds);
+    let owner_verbs = lexicon.rules.setting(Setting::ForceOwnerVerbs);
     // Where each such organisation ends, and its name.
     let owners: Vec<(usize, EntRef)> = a
         .mentions
@@ -217,7 +217,7 @@ pub(crate) fn resolve_groups(
         if found.is_none() && info.anaphoric {
             // "the government", "the junta" with no body named before: the state it is placed
             // in ("the junta in Myanmar"), else the state the document is about, if it has one.
-            let state_body = lexicon.rules.setting("state_bodies").contains(&lexicon.nominals[info.nominal].name);
+            let state_body = lexicon.rules.setting(Setting::StateBodies).contains(&lexicon.nominals[info.nominal].name);
             match placed_in[k].as_ref().or(salient_country).filter(|_| state_body) {
                 Some(c) => m.alts = vec![EntRef { surface: c.label.clone(), ..c.clone() }],
                 None => m.alts.clear(),
@@ -265,7 +265,7 @@ pub(crate) fn qualified_groups(analyses: &[Analysis]) -> Vec<(GroupInfo, Vec<Ent
 /// said"). The first reporting verb with one decides.
 pub(crate) fn reported_speaker(a: &Analysis, rules: &Rules) -> Option<EntRef> {
     use crate::language::{Closed, Pos};
-    let reporting = rules.setting("reporting");
+    let reporting = rules.setting(Setting::Reporting);
     for (k, item) in a.items.iter().enumerate() {
         let Item::Token(t) = *item else { continue };
         if !reporting.contains(&a.tokens[t].lower) {
@@ -315,7 +315,7 @@ pub(crate) fn reported_speaker(a: &Analysis, rules: &Rules) -> Option<EntRef> {
 /// of this or the two sentences before; otherwise such a noun names nothing. `last` holds the
 /// last site with its sentence; generic site nouns are `generic_sites`.
 pub(crate) fn resolve_sites(a: &mut Analysis, sentence: usize, last: &mut Option<(usize, EntRef)>, lexicon: &Lexicon) {
-    let generic = lexicon.rules.setting("generic_sites");
+    let generic = lexicon.rules.setting(Setting::GenericSites);
     for k in 0..a.items.len() {
         let Item::Mention(m) = a.items[k] else { continue };
         let mention = &a.mentions[m];
@@ -355,8 +355,8 @@ fn refer_back(a: &mut Analysis, text: &str, k: usize, t: usize, r: &EntRef) {
 /// (`last_country`).
 pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize, last: &mut Vec<(usize, EntRef, bool)>, lexicon: &Lexicon, last_country: Option<&EntRef>) {
     use crate::language::Pos;
-    let nouns = lexicon.rules.setting("settlement_anaphors");
-    let capitals = lexicon.rules.setting("capital_anaphors");
+    let nouns = lexicon.rules.setting(Setting::SettlementAnaphors);
+    let capitals = lexicon.rules.setting(Setting::CapitalAnaphors);
     let capital_of = |country: &EntRef| -> Option<EntRef> {
         let c = (0..lexicon.countries.len()).find(|&c| lexicon.country_key(c) == country.key)?;
         let p = lexicon.countries[c].capital?;
@@ -461,7 +461,7 @@ pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize,
 /// `plural_anaphors`.
 pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, sentence: usize, recent: &mut Vec<(usize, EntRef)>, rules: &Rules) {
     use super::analysis::Value;
-    let [nouns, mediators] = ["plural_anaphors", "mediator_nouns"].map(|s| rules.setting(s));
+    let [nouns, mediators] = [Setting::PluralAnaphors, Setting::MediatorNouns].map(|s| rules.setting(s));
     let mut k = 0;
     let mut changed = false;
     while k < a.items.len() {
@@ -696,10 +696,10 @@ fn sentence_subject(a: &Analysis) -> Option<EntRef> {
 /// `thing_pronouns`, `group_pronouns`, `partitive_pronouns`.
 pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, last: &mut Antecedents, lexicon: &Lexicon) {
     let rules = &lexicon.rules;
-    let [body_nouns, body_kinds] = ["group_anaphors", "group_anaphor_kinds"].map(|s| rules.setting(s));
+    let [body_nouns, body_kinds] = [Setting::GroupAnaphors, Setting::GroupAnaphorKinds].map(|s| rules.setting(s));
     let recent = |x: &Option<(usize, EntRef)>| x.as_ref().filter(|(k, _)| sentence <= k + 1).map(|(_, r)| r.clone());
     let [reporting, person_pronouns, thing_pronouns, group_pronouns, partitive_pronouns] =
-        ["reporting", "person_pronouns", "thing_pronouns", "group_pronouns", "partitive_pronouns"].map(|s| rules.setting(s));
+        [Setting::Reporting, Setting::PersonPronouns, Setting::ThingPronouns, Setting::GroupPronouns, Setting::PartitivePronouns].map(|s| rules.setting(s));
     let mut k = 0;
     while k < a.items.len() {
         match a.items[k] {

@@ -14,6 +14,7 @@ use std::ops::Range;
 use super::analysis::{Analysis, Item};
 use super::relate::{self, Filler, Found};
 pub use super::rules::{Frame, Role, Rules};
+use super::rules::Setting;
 use super::Value;
 use crate::language::{Closed, Language, Pos, Tense, VerbGroup, Voice};
 
@@ -638,8 +639,8 @@ impl Frame {
 /// X and Y agreed", "and on Sunday the rebels signed"), which also dates a verb coordinated
 /// with that clause's ("On July 22, A signed X and B signed Y").
 fn time_adjunct(a: &Analysis, rules: &Rules, g: &VerbGroup, items: &[usize], args: &Args, o_item: usize) -> Option<(Value, Range<usize>)> {
-    let prepositions = rules.setting("time_prepositions");
-    let bounds = rules.setting("time_bounds");
+    let prepositions = rules.setting(Setting::TimePrepositions);
+    let bounds = rules.setting(Setting::TimeBounds);
     let date_of = |m: usize| match a.items.get(m) {
         Some(Item::Mention(d)) => a.mentions[*d].value.clone().filter(|v| matches!(v, Value::Date(_) | Value::Year(_))).map(|v| (v, a.mentions[*d].span.clone())),
         _ => None,
@@ -708,7 +709,7 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
     let items = item_of(a);
     let args = all_arguments(a, lang, &items);
     let accusation_content = relate::accusation_content(a, rules);
-    let negators = rules.setting("negators");
+    let negators = rules.setting(Setting::Negators);
     for (gi, g) in a.groups.iter().enumerate() {
         if g.negated {
             continue;
@@ -719,7 +720,7 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         }
         let mut here = args[gi].clone();
         // "may have supplied", "could seize", "must withdraw": a possibility or a duty is no fact.
-        let irrealis_modal = |g: &VerbGroup| a.tokens[g.tokens.clone()].iter().any(|t| rules.setting("irrealis_modals").contains(&t.lower));
+        let irrealis_modal = |g: &VerbGroup| a.tokens[g.tokens.clone()].iter().any(|t| rules.setting(Setting::IrrealisModals).contains(&t.lower));
         if irrealis_modal(g) {
             continue;
         }
@@ -742,10 +743,10 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         // "X agreed to sign Y": the controlling verb's subject; "refused to sign" is no fact.
         if let Some(c) = controller(&a.groups, gi, a) {
             let gov = &a.groups[c];
-            if gov.negated || rules.setting("irrealis").contains(&gov.lemma) || irrealis_modal(gov) {
+            if gov.negated || rules.setting(Setting::Irrealis).contains(&gov.lemma) || irrealis_modal(gov) {
                 continue;
             }
-            hedged |= gov.modal || gov.tense == Tense::Future || rules.setting("commitments").contains(&gov.lemma);
+            hedged |= gov.modal || gov.tense == Tense::Future || rules.setting(Setting::Commitments).contains(&gov.lemma);
             if here.subject.is_none() {
                 here.subject = args[c].subject;
             }
@@ -768,13 +769,13 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             // "considering sending troops", "denied shelling": an -ing complement of a plan, a
             // wish or a refusal is no fact.
             let h = &a.groups[gi - 1];
-            if h.head + 1 == g.tokens.start && rules.setting("irrealis").contains(&h.lemma) {
+            if h.head + 1 == g.tokens.start && rules.setting(Setting::Irrealis).contains(&h.lemma) {
                 continue;
             }
         }
         if g.gerund && here.subject.is_none() && gi > 0 {
             let h = &a.groups[gi - 1];
-            if h.head + 1 == g.tokens.start && rules.setting("aspect_verbs").contains(&h.lemma) {
+            if h.head + 1 == g.tokens.start && rules.setting(Setting::AspectVerbs).contains(&h.lemma) {
                 if h.negated || irrealis_modal(h) {
                     continue;
                 }
@@ -789,7 +790,7 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             if let Some(h) = a.groups[..gi].iter().rposition(|h| h.head < to) {
                 let (from, until) = (items[a.groups[h].head], items[to]);
                 let clean = from != usize::MAX && until != usize::MAX && (from + 1..until).all(|k| !relate::is_boundary(a, k) && !matches!(pos_of(a, k), Some(Pos::Verb)));
-                if clean && !a.groups[h].negated && !rules.setting("irrealis").contains(&a.groups[h].lemma) {
+                if clean && !a.groups[h].negated && !rules.setting(Setting::Irrealis).contains(&a.groups[h].lemma) {
                     here.subject = args[h].subject;
                 }
             }
@@ -806,7 +807,7 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         }
         for f in frames {
             let items = &items;
-            if accusation_content.is_some_and(|c| head_item > c + 1) && rules.setting("alleged_predicates").contains(&f.predicate.to_lowercase()) {
+            if accusation_content.is_some_and(|c| head_item > c + 1) && rules.setting(Setting::AllegedPredicates).contains(&f.predicate.to_lowercase()) {
                 continue;
             }
             let Some((s_item, s_dir)) = f.first_argument(&f.subject, g, &here) else { continue };

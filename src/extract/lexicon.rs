@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::rules::Rules;
+use super::rules::{Rules, Setting};
 use crate::language::text::{fold, slug};
 use super::analysis::{Class, NounRole};
 use crate::{Error, Result};
@@ -813,7 +813,7 @@ impl Lexicon {
     fn particle_name(&self, surface: &str) -> bool {
         let Some(cut) = surface.find(['-', ' ']) else { return false };
         let rest = &surface[cut + 1..];
-        rest.chars().next().is_some_and(char::is_uppercase) && self.rules.setting("name_particles").iter().any(|p| *p == surface[..cut])
+        rest.chars().next().is_some_and(char::is_uppercase) && self.rules.setting(Setting::NameParticles).iter().any(|p| *p == surface[..cut])
     }
 
     /// Every lexicon match in `text` at word boundaries, with the byte range and what it is.

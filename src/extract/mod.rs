@@ -42,6 +42,7 @@ use indexmap::IndexMap;
 
 pub use analysis::{Class, Value};
 pub use lexicon::{Lexicon, LexiconBuilder};
+pub use rules::Setting;
 
 
 /// A real-world entity as found in one document.
@@ -230,7 +231,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             found.extend(frames::apply(&a, rules, &lexicon.language));
             // "X was arming Y, a charge X denies": an allegation, no fact.
             if let Some(at) = relate::denied_claim(&a, rules) {
-                let alleged = rules.setting("alleged_predicates");
+                let alleged = rules.setting(Setting::AllegedPredicates);
                 found.retain(|f| !(f.subject_span.end <= at && f.object_span.end <= at && alleged.iter().any(|p| p.eq_ignore_ascii_case(&f.predicate))));
             }
             keep_participants(&mut found, rules);

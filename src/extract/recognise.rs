@@ -8,6 +8,7 @@ use std::ops::Range;
 use crate::language::dates::{find_dates, DateValue};
 pub use super::analysis::{AgreementInfo, Analysis, EntRef, GroupInfo, Item, Mention, PROVISIONAL};
 use super::lexicon::{Hit, Lexicon, TitleKind};
+use super::rules::Setting;
 pub use super::scan::{scan, Scan};
 use crate::language::numbers::number_at;
 use super::resolve::DocContext;
@@ -38,7 +39,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
     // A sentence that looks forward ("will take effect", "starting Saturday", "is to meet")
     // puts a weekday ahead of the document's date, else before it. A phrase of the list is
     // matched word by word.
-    let future = lex.rules.setting("future").iter().any(|p| {
+    let future = lex.rules.setting(Setting::Future).iter().any(|p| {
         let first = p.split_whitespace().next().unwrap_or("");
         (0..tokens.len()).any(|i| tokens[i].lower == first && p.split_whitespace().enumerate().all(|(k, x)| tokens.get(i + k).is_some_and(|t| t.lower == x)))
     });
@@ -75,7 +76,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
                 && a.tokens[i - 1].lower == "-"
                 && joined(i - 2, i - 1)
                 && joined(i - 1, i)
-                && lex.rules.setting("against_prefixes").contains(&a.tokens[i - 2].lower)
+                && lex.rules.setting(Setting::AgainstPrefixes).contains(&a.tokens[i - 2].lower)
                 && mention.alts.first().is_some_and(|r| r.class == Class::Group)
             {
                 a.items.push(Item::Token(i));
@@ -177,8 +178,8 @@ fn compound_sites(a: &mut Analysis, text: &str) {
 /// carrying the relation (`relation_nouns`, `relation_phrases` in relations.toml), so that
 /// the group, not the one it relates to, is what acts.
 fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
-    let nouns = lex.rules.setting("relation_nouns");
-    let phrases = lex.rules.setting("relation_phrases");
+    let nouns = lex.rules.setting(Setting::RelationNouns);
+    let phrases = lex.rules.setting(Setting::RelationPhrases);
     // Only where a relation word follows the noun ("of", "loyal", "allied", …).
     let firsts: Vec<&str> = phrases.iter().filter_map(|p| p.split_whitespace().next()).chain(std::iter::once("of")).collect();
     let mut k = 0;
@@ -235,7 +236,7 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
         // "Relatives of the hostages", "residents of Gaza": a plain noun for people heads its
         // phrase and is who acts, with no relation to state; "leaders of X", "members of X"
         // act for X (`acts_for_nouns`).
-        let bare = relation.is_none() && a.word(k + 1) == "of" && plain && !lex.rules.setting("acts_for_nouns").contains(&head_noun);
+        let bare = relation.is_none() && a.word(k + 1) == "of" && plain && !lex.rules.setting(Setting::ActsForNouns).contains(&head_noun);
         if relation.is_none() && !bare {
             k += 1;
             continue;
@@ -277,7 +278,7 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
 /// Group mention, so that counts and tolls have something to count.
 fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
     use crate::language::Pos;
-    let uncounted = lex.rules.setting("uncounted_groups");
+    let uncounted = lex.rules.setting(Setting::UncountedGroups);
     let mut k = 0;
     while k + 1 < a.items.len() {
         let Item::Mention(n) = a.items[k] else {
@@ -445,8 +446,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     let mention = |alts: Vec<EntRef>| Mention::new(0..0, 0..0, String::new(), alts);
     let rules = &lex.rules;
     // Read when needed: this runs at every token, and most tokens start nothing.
-    let military = || rules.setting("national_forces");
-    let non_state = || rules.setting("non_state_modifiers");
+    let military = || rules.setting(Setting::NationalForces);
+    let non_state = || rules.setting(Setting::NonStateModifiers);
     let nominal_at = |j: usize| -> Option<(usize, usize)> {
         hits_at.get(j).copied().flatten().and_then(|(end, hits)| {
             hits.iter().find_map(|h| if let Hit::Nominal(n) = h { Some((end, *n)) } else { None })
@@ -463,7 +464,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     if hits_at[i].is_none()
         && hits_at.get(i + 1).copied().flatten().is_some_and(|(_, hits)| hits.iter().any(|h| matches!(h, Hit::Place(_) | Hit::Country(_))))
         && is_capitalised(&text[tokens[i].span.clone()])
-        && rules.setting("place_directions").contains(&tokens[i].lower)
+        && rules.setting(Setting::PlaceDirections).contains(&tokens[i].lower)
     {
         let (pend, _) = hits_at[i + 1].unwrap_or((i + 2, &[]));
         let name = surface(i..pend);
@@ -480,7 +481,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         && !hits_at[i].is_some_and(|(_, hits)| hits.iter().any(|h| h.is_proper()))
         && tokens.get(i + 1).is_some_and(|t| t.lower == "of")
         && tokens.get(i + 2).is_some_and(|t| is_capitalised(&text[t.span.clone()]))
-        && rules.setting("water_bodies").contains(&tokens[i].lower)
+        && rules.setting(Setting::WaterBodies).contains(&tokens[i].lower)
     {
         let mut end = hits_at[i + 2].map_or(i + 3, |(end, _)| end);
         while end < tokens.len() && hits_at[end - 1].is_none() && is_capitalised(&text[tokens[end].span.clone()]) && tokens[end].kind == crate::language::text::TokenKind::Word {
@@ -515,7 +516,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         // Israel's defence minister, said".
         if end == i + 1 && !possessive && matches!(hit, Hit::Country(_) | Hit::Place(_)) {
             if let Some((nend, name)) = capitalised_run(tokens, hits_at, i, text, lex, true).filter(|(nend, _)| *nend > end && *nend - i <= 4) {
-                let said = tokens.get(nend).is_some_and(|t| rules.setting("reporting").contains(&t.lower));
+                let said = tokens.get(nend).is_some_and(|t| rules.setting(Setting::Reporting).contains(&t.lower));
                 let title = apposition_title(tokens, hits_at, nend, lex, text);
                 if title.is_some() || said {
                     let mut m = mention(vec![ctx.person_ref(&name)]);
@@ -573,7 +574,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     let after = tstart;
                     // A religious title between the office and the name is a second title:
                     // "Iran's Supreme Leader Ayatollah Ali Khamenei".
-                    let religious = title_at(tend).filter(|&(_, t2)| lex.titles[t2].kind == TitleKind::Religious && !rules.setting("name_titles").contains(&tokens[tend].lower));
+                    let religious = title_at(tend).filter(|&(_, t2)| lex.titles[t2].kind == TitleKind::Religious && !rules.setting(Setting::NameTitles).contains(&tokens[tend].lower));
                     if let Some((t2end, t2)) = religious {
                         if let Some((nend, person)) = person_after(tokens, hits_at, t2end, lex, ctx, text).filter(|(nend, _)| nend - t2end >= 2) {
                             let mut m = mention(vec![person]);
@@ -745,7 +746,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     // Forces, state bodies and weapons act for their state: "Azeri forces took
                     // Shusha", "the Ethiopian government signed", "Indian jets struck Bahawalpur".
                     let is_military = military().iter().any(|w| *w == noun || *w == fold(&nom.name))
-                        || rules.setting("state_bodies").iter().any(|w| *w == noun || *w == fold(&nom.name))
+                        || rules.setting(Setting::StateBodies).iter().any(|w| *w == noun || *w == fold(&nom.name))
                         || nom.role == NounRole::Equipment;
                     let all = surface(i..nend);
                     match nom.class {
@@ -885,7 +886,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
     // a capitalised name modifies it ("the paramilitary Rapid Support Forces").
     let modifies_name = tokens.get(i).is_some_and(|t| !is_capitalised(&text[t.span.clone()]));
     if let Some((nend, nidx)) = nominal_at(i).filter(|(nend, _)| {
-        !(modifies_name && tokens.get(*nend).is_some_and(|t| t.kind == TokenKind::Word && is_capitalised(&text[t.span.clone()]) && !lex.rules.setting("not_names").contains(&t.lower)))
+        !(modifies_name && tokens.get(*nend).is_some_and(|t| t.kind == TokenKind::Word && is_capitalised(&text[t.span.clone()]) && !lex.rules.setting(Setting::NotNames).contains(&t.lower)))
     }) {
         let nom = &lex.nominals[nidx];
         let surf = surface(i..nend);
@@ -905,17 +906,17 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             }
             // "a statement", "the document" name an agreement only when signed: "signed a
             // statement on ending the war", not "said in a statement" (`signed_only_nouns`).
-            Class::Agreement if rules.setting("signed_only_nouns").contains(&fold(&nom.name)) && !signed_before(tokens, i, lex) => None,
+            Class::Agreement if rules.setting(Setting::SignedOnlyNouns).contains(&fold(&nom.name)) && !signed_before(tokens, i, lex) => None,
             Class::Agreement if !plural => {
                 // A provisional key, the mention's own, until the document's agreements are
                 // told apart (see `agreements`).
                 let mut m = mention(vec![EntRef { key: String::new(), ..ctx.agreement(&surf) }]);
-                let before = |list: &str| -> Option<&str> {
+                let before = |list: Setting| -> Option<&str> {
                     // The modifiers between the determiner and the noun: "a separate bilateral deal".
                     (i.saturating_sub(3)..i).rev().map(|k| tokens[k].lower.as_str()).take_while(|w| !matches!(*w, "," | "." | ";")).find(|w| rules.setting(list).iter().any(|x| x == w))
                 };
                 let indefinite = (i.saturating_sub(4)..i).rev().map(|k| tokens[k].lower.as_str()).find(|w| matches!(*w, "a" | "an" | "the" | "this" | "that" | "its" | "their" | "another")).is_some_and(|w| matches!(w, "a" | "an" | "another"));
-                m.agreement = Some(AgreementInfo { nominal: nidx, indefinite, distinct: indefinite && before("distinct_referent").is_some(), earlier: before("earlier_referent").is_some() });
+                m.agreement = Some(AgreementInfo { nominal: nidx, indefinite, distinct: indefinite && before(Setting::DistinctReferent).is_some(), earlier: before(Setting::EarlierReferent).is_some() });
                 return Some((nend, m));
             }
             Class::Event => {
@@ -934,14 +935,14 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 if matches!(nom.role, NounRole::Admin | NounRole::Feature)
                     && (det || i > 1 && matches!(tokens[i - 2].lower.as_str(), "the" | "this" | "that" | "its") && tokens[i - 1].kind == TokenKind::Word && !is_capitalised(&text[tokens[i - 1].span.clone()]) && lex.language.closed(&tokens[i - 1].lower).is_empty())
                     && ctx.salient_region.is_some()
-                    && rules.setting("region_anaphors").contains(&fold(&nom.name)) =>
+                    && rules.setting(Setting::RegionAnaphors).contains(&fold(&nom.name)) =>
             {
                 ctx.salient_region.clone().map(|mut r| {
                     r.surface = surf.clone();
                     r
                 })
             }
-            Class::Place if matches!(nom.role, NounRole::Landmark | NounRole::Building | NounRole::Base) && !rules.setting("region_anaphors").contains(&fold(&nom.name)) => {
+            Class::Place if matches!(nom.role, NounRole::Landmark | NounRole::Building | NounRole::Base) && !rules.setting(Setting::RegionAnaphors).contains(&fold(&nom.name)) => {
                 // The noun's role says what kind of place it is (a site: "building").
                 let mut m = mention(vec![EntRef { class: Class::Place, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf }]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
@@ -956,12 +957,12 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             }
             // "the National Assembly", "the Defence Ministry": a body named with capitals is
             // a name, "the ministry" is too vague to be one.
-            Class::Organization if !plural && det && is_capitalised(&surf) && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
+            Class::Organization if !plural && det && is_capitalised(&surf) && !rules.setting(Setting::VagueBodies).contains(&fold(&nom.name)) => {
                 let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: surf.clone(), wikidata: None, surface: surf }]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
             }
-            Class::Organization if !plural && !det && !rules.setting("vague_bodies").contains(&fold(&nom.name)) => {
+            Class::Organization if !plural && !det && !rules.setting(Setting::VagueBodies).contains(&fold(&nom.name)) => {
                 let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf }]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
@@ -1086,7 +1087,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             return Some((end, m));
         }
     }
-    if (2..=4).contains(&words) && (rules.setting("reporting").iter().any(|w| w == next) || lex.is_known_person(&fold(&name))) {
+    if (2..=4).contains(&words) && (rules.setting(Setting::Reporting).iter().any(|w| w == next) || lex.is_known_person(&fold(&name))) {
         return Some((end, mention(vec![ctx.person_ref(&name)])));
     }
     let mut m = mention(vec![]);
@@ -1156,8 +1157,8 @@ fn event_year(tokens: &[Token], start: usize, end: usize) -> Option<String> {
 /// After a title (`after_title`), a one-word place name is a given name too: "President
 /// Vladimir Putin" is a person although Vladimir is a Russian city.
 fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, text: &str, lex: &Lexicon, after_title: bool) -> Option<(usize, String)> {
-    let stop = lex.rules.setting("not_names");
-    let particles = lex.rules.setting("name_particles");
+    let stop = lex.rules.setting(Setting::NotNames);
+    let particles = lex.rules.setting(Setting::NameParticles);
     // Inside a name that follows a title, religious and honorific titles are part of it:
     // "President Hassan Sheikh Mohamud", "Prime Minister Sheikh Hasina".
     let free = |j: usize| match hits_at[j] {
@@ -1248,7 +1249,7 @@ fn capitalised_run(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usi
 fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, lex: &Lexicon, ctx: &DocContext, text: &str) -> Option<(usize, EntRef)> {
     let (end, name) = capitalised_run(tokens, hits_at, i, text, lex, true)?;
     // Four name words, plus particles ("Mohammed bin Abdulrahman Al Thani").
-    let particles = lex.rules.setting("name_particles");
+    let particles = lex.rules.setting(Setting::NameParticles);
     let words = name.split_whitespace().filter(|w| !particles.contains(&w.to_lowercase())).count();
     if words > 4 {
         return None;
@@ -1263,11 +1264,11 @@ fn person_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize,
 /// words remain: "Ayatollah Ali Khamenei" is Ali Khamenei (the surface keeps the title);
 /// "Sheikh Hasina" and the Gulf's "Sheikh" names (`name_titles`) keep theirs.
 fn bare_name(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, end: usize, lex: &Lexicon, text: &str) -> String {
-    let particles = lex.rules.setting("name_particles");
+    let particles = lex.rules.setting(Setting::NameParticles);
     let mut j = i;
     while let Some((tend, hits)) = hits_at.get(j).copied().flatten() {
         let religious = hits.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].kind == TitleKind::Religious));
-        if !religious || tend >= end || lex.rules.setting("name_titles").contains(&tokens[j].lower) {
+        if !religious || tend >= end || lex.rules.setting(Setting::NameTitles).contains(&tokens[j].lower) {
             break;
         }
         j = tend;
@@ -1287,7 +1288,7 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
         k += 1;
     }
     // ", a senior TPLF official,", ", the top Hamas negotiator,": a modifier before the office.
-    if tokens.get(k).is_some_and(|t| lex.rules.setting("rank_modifiers").contains(&t.lower)) && hits_at.get(k).copied().flatten().is_none() {
+    if tokens.get(k).is_some_and(|t| lex.rules.setting(Setting::RankModifiers).contains(&t.lower)) && hits_at.get(k).copied().flatten().is_none() {
         k += 1;
     }
     let mut office = None;
@@ -1382,7 +1383,7 @@ fn appositive_role(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], mut k:
         }
     }
     let title = hits_at.get(k).copied().flatten().is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h, Hit::Title(t) if lex.titles[*t].kind != TitleKind::Honorific)));
-    title || tokens.get(k).is_some_and(|t| lex.rules.setting("person_roles").contains(&t.lower))
+    title || tokens.get(k).is_some_and(|t| lex.rules.setting(Setting::PersonRoles).contains(&t.lower))
 }
 
 /// Persons introduced with a title in a sentence: (full name) for the document's name table.
@@ -1390,7 +1391,7 @@ pub fn titled_names(text: &str, scan: &Scan<'_>, lex: &Lexicon) -> Vec<String> {
     let (tokens, hits_at) = (&scan.tokens, &scan.hits_at);
     let n = tokens.len();
     let mut out = Vec::new();
-    let reporting = lex.rules.setting("reporting");
+    let reporting = lex.rules.setting(Setting::Reporting);
     let mut i = 0;
     while i < n {
         if let Some((tend, hits)) = hits_at[i] {

@@ -22,6 +22,7 @@
 pub use super::analysis::{Filler, Found};
 use super::analysis::{Analysis, EntRef, Item, Mention, NounRole};
 pub use super::rules::{transparent, Elem, Rule, Rules, Slot};
+use super::rules::Setting;
 use super::{Class, Value};
 
 
@@ -54,7 +55,7 @@ pub(crate) fn negator_at(a: &Analysis, negators: &[String], i: usize) -> bool {
 /// claims Kigali denies" — the text offset of that comma. What is stated before it is only an
 /// allegation.
 pub(crate) fn denied_claim(a: &Analysis, rules: &Rules) -> Option<usize> {
-    let (nouns, verbs) = (rules.setting("denial_nouns"), rules.setting("denial_verbs"));
+    let (nouns, verbs) = (rules.setting(Setting::DenialNouns), rules.setting(Setting::DenialVerbs));
     (1..a.items.len()).find_map(|i| {
         if a.word(i - 1) != "," {
             return None;
@@ -113,7 +114,7 @@ pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize>
 /// The closing comma of a parenthetical report opening at the comma at `open`: ", it said,",
 /// ", officials say,", ", according to the army," (up to five items, one a reporting word).
 fn parenthetical_report(a: &Analysis, rules: &Rules, open: usize) -> Option<usize> {
-    let reporting = rules.setting("reporting");
+    let reporting = rules.setting(Setting::Reporting);
     let close = (open + 2..(open + 7).min(a.items.len())).find(|&q| token_is(a, q, ","))?;
     let reports = (open + 1..close).any(|q| matches!(a.items[q], Item::Token(t) if reporting.iter().any(|w| a.token_is_word(t, w))));
     let plain = (open + 1..close).all(|q| !is_boundary(a, q));
@@ -223,7 +224,7 @@ pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types
     if dir > 0 && token_is(a, pos + 1, "-") {
         let glued = a.tokens.get(a.mentions[m].tokens.end).is_some_and(|t| t.span.start == a.mentions[m].span.end);
         let participle = match a.items.get(pos + 2) {
-            Some(Item::Token(t)) => rules.setting("compounds_naming_another").contains(&a.tokens[*t].lower),
+            Some(Item::Token(t)) => rules.setting(Setting::CompoundsNamingAnother).contains(&a.tokens[*t].lower),
             _ => false,
         };
         if glued && participle {
@@ -354,7 +355,7 @@ struct Matched {
 
 /// Matches elements `elems` starting at `pos` in direction `dir` (+1 right, -1 left).
 fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos: isize, dir: isize, m: &mut Matched) -> bool {
-    let speech = rules.setting("speech_verbs");
+    let speech = rules.setting(Setting::SpeechVerbs);
     let mut i = 0;
     while i < elems.len() {
         let inb = |p: isize| p >= 0 && (p as usize) < a.items.len();
@@ -406,7 +407,7 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                         && matches!(next, Some(Elem::Subject))
                         && elems.get(i + 2).is_none()
                         && before >= 1
-                        && matches!(a.items[before as usize - 1], Item::Token(t) if rules.setting("prepositions").contains(&a.tokens[t].lower));
+                        && matches!(a.items[before as usize - 1], Item::Token(t) if rules.setting(Setting::Prepositions).contains(&a.tokens[t].lower));
                     // Going right, a nationality before a common noun that "of" a name follows
                     // modifies that noun: "shelled the Ukrainian town of Avdiivka" is Avdiivka.
                     let modifier = dir > 0
@@ -431,7 +432,7 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                             while q > 0 && (token_is(a, q - 1, "the") || token_is(a, q - 1, "a")) {
                                 q -= 1;
                             }
-                            q > 0 && matches!(a.items[q - 1], Item::Token(t) if rules.setting("locatives").contains(&a.tokens[t].lower))
+                            q > 0 && matches!(a.items[q - 1], Item::Token(t) if rules.setting(Setting::Locatives).contains(&a.tokens[t].lower))
                         };
                     let possessor = possessor || governed || locative || modifier;
                     if !possessor && next.is_none_or(|e| elem_matches_at(a, rules, rule, e, p as usize, dir)) {
@@ -633,9 +634,9 @@ fn noun_at(a: &Analysis, p: usize) -> bool {
 /// Applies every rule anchored in the sentence.
 pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let mut out = Vec::new();
-    let negators = rules.setting("negators");
-    let modals = rules.setting("modals");
-    let [irrealis_modals, aspect_verbs, irrealis, alleged] = ["irrealis_modals", "aspect_verbs", "irrealis", "alleged_predicates"].map(|s| rules.setting(s));
+    let negators = rules.setting(Setting::Negators);
+    let modals = rules.setting(Setting::Modals);
+    let [irrealis_modals, aspect_verbs, irrealis, alleged] = [Setting::IrrealisModals, Setting::AspectVerbs, Setting::Irrealis, Setting::AllegedPredicates].map(|s| rules.setting(s));
     let accusation_content = accusation_content(a, rules);
     // The sentence's words, for the literals a rule requires (checked per rule and anchor).
     let words: foldhash::HashSet<&str> = a.tokens.iter().map(|t| t.lower.as_str()).collect();

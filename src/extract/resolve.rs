@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::lexicon::{Hit, Lexicon};
 use super::analysis::EntRef;
+use super::rules::Setting;
 use super::scan::Scan;
 use crate::language::text::{fold, slug};
 use super::analysis::Class;
@@ -43,7 +44,7 @@ impl DocContext {
             doc_id: doc.id.clone(),
             surname_endings: lex
                 .rules
-                .setting("surname_endings")
+                .setting(Setting::SurnameEndings)
                 .iter()
                 .filter_map(|r| r.split_once('>').map(|(a, b)| (a.to_owned(), b.to_owned())))
                 .collect(),

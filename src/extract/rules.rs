@@ -249,8 +249,8 @@ pub struct Rules {
     pub cues: HashMap<String, Vec<Vec<String>>>,
     /// Phrases that look like a cue list's but are not ("took off" for `capture`).
     pub not_cues: HashMap<String, Vec<Vec<String>>>,
-    /// Named word lists (`negators`, `modals`, `reporting`, …).
-    pub settings: HashMap<String, Vec<String>>,
+    /// The word lists of `[settings]`, by [`Setting`].
+    settings: Vec<Vec<String>>,
     /// Verb frames in file order.
     pub frames: Vec<Frame>,
     /// `group_anaphora`, typed: (a generic noun's role, the role of a group it may refer back to).
@@ -271,8 +271,99 @@ pub struct Rules {
     not_cue_index: HashMap<String, HashMap<String, Vec<Vec<String>>>>,
 }
 
-/// Settings whose entries are "phrase>predicate".
-const RELATION_SETTINGS: &[&str] = &["relation_nouns", "relation_phrases"];
+/// Declares [`Setting`] from its variants and the names the rule files give them.
+macro_rules! settings {
+    ($($variant:ident = $name:literal,)*) => {
+        /// A named word list of the rule files' `[settings]` (`negators`, `reporting`, …), typed
+        /// when the files load: a name no stage reads is an error naming the file and line, and
+        /// a stage asks for a list by variant, not by a string that could be misspelt.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Setting {
+            $(#[doc = concat!("`", $name, "`")] $variant,)*
+        }
+
+        impl Setting {
+            /// Every setting.
+            pub const ALL: &[Setting] = &[$(Setting::$variant,)*];
+
+            /// The name the rule files give it.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Setting::$variant => $name,)*
+                }
+            }
+
+            /// The setting a rule file names.
+            pub fn named(name: &str) -> Option<Setting> {
+                match name {
+                    $($name => Some(Setting::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+settings! {
+    Negators = "negators",
+    Modals = "modals",
+    Reporting = "reporting",
+    CompoundsNamingAnother = "compounds_naming_another",
+    SpeechVerbs = "speech_verbs",
+    Future = "future",
+    NationalForces = "national_forces",
+    ForceOwnerKinds = "force_owner_kinds",
+    ForceOwnerVerbs = "force_owner_verbs",
+    StateBodies = "state_bodies",
+    NonStateModifiers = "non_state_modifiers",
+    MediatorNouns = "mediator_nouns",
+    SettlementAnaphors = "settlement_anaphors",
+    CapitalAnaphors = "capital_anaphors",
+    RegionAnaphors = "region_anaphors",
+    VagueBodies = "vague_bodies",
+    NationalOffices = "national_offices",
+    VerbCues = "verb_cues",
+    PlaceDirections = "place_directions",
+    WaterBodies = "water_bodies",
+    AgainstPrefixes = "against_prefixes",
+    CountModifiers = "count_modifiers",
+    NotNames = "not_names",
+    RelationNouns = "relation_nouns",
+    ActsForNouns = "acts_for_nouns",
+    RelationPhrases = "relation_phrases",
+    Irrealis = "irrealis",
+    IrrealisModals = "irrealis_modals",
+    AspectVerbs = "aspect_verbs",
+    Commitments = "commitments",
+    NameParticles = "name_particles",
+    NameTitles = "name_titles",
+    RankModifiers = "rank_modifiers",
+    PersonRoles = "person_roles",
+    Prepositions = "prepositions",
+    DenialNouns = "denial_nouns",
+    DenialVerbs = "denial_verbs",
+    AllegedPredicates = "alleged_predicates",
+    Locatives = "locatives",
+    PeopleNouns = "people_nouns",
+    PluralAnaphors = "plural_anaphors",
+    GenericSites = "generic_sites",
+    PersonPronouns = "person_pronouns",
+    ThingPronouns = "thing_pronouns",
+    GroupPronouns = "group_pronouns",
+    GroupAnaphors = "group_anaphors",
+    GroupAnaphorKinds = "group_anaphor_kinds",
+    PartitivePronouns = "partitive_pronouns",
+    GenericGroupNouns = "generic_group_nouns",
+    UncountedGroups = "uncounted_groups",
+    GroupAnaphora = "group_anaphora",
+    TimePrepositions = "time_prepositions",
+    TimeBounds = "time_bounds",
+    SignedOnlyNouns = "signed_only_nouns",
+    DistinctReferent = "distinct_referent",
+    EarlierReferent = "earlier_referent",
+    AgreementKinds = "agreement_kinds",
+    SurnameEndings = "surname_endings",
+}
 
 /// An error in setting `name` of a rule file, at the line that names the setting.
 fn setting_error(path: &std::path::Path, text: &str, name: &str, message: String) -> Error {
@@ -309,9 +400,9 @@ impl Rules {
         self.rules.is_empty()
     }
 
-    /// A named word list from `[settings]`.
-    pub fn setting(&self, name: &str) -> &[String] {
-        self.settings.get(name).map(Vec::as_slice).unwrap_or(&[])
+    /// A word list of `[settings]` (empty when no file gives it).
+    pub fn setting(&self, setting: Setting) -> &[String] {
+        self.settings.get(setting as usize).map_or(&[], Vec::as_slice)
     }
 
     /// Whether a cue list has a phrase starting at item `pos`; returns how many items it
@@ -358,7 +449,7 @@ impl Rules {
 
     /// Loads rule files (TOML), later files adding to earlier ones.
     pub fn load(files: &[(PathBuf, String)]) -> Result<Rules> {
-        let mut rules = Rules::default();
+        let mut rules = Rules { settings: vec![Vec::new(); Setting::ALL.len()], ..Rules::default() };
         let mut defs = Vec::new();
         let mut frame_defs = Vec::new();
         for (path, text) in files {
@@ -373,20 +464,25 @@ impl Rules {
                 rules.not_cues.entry(name).or_default().extend(phrases.iter().map(|p| phrase_tokens(p)));
             }
             for (name, words) in file.settings {
+                let Some(setting) = Setting::named(&name) else {
+                    let known: Vec<&str> = Setting::ALL.iter().map(|s| s.name()).collect();
+                    return Err(setting_error(path, text, &name, format!("no such setting (the settings are {})", known.join(", "))));
+                };
                 let mut list = Vec::with_capacity(words.len());
                 for w in words {
                     let mut w = w.to_lowercase();
                     // "supporter>supports": the predicate after '>' is spelled as the contract
                     // spells it (settings are matched lower-case, predicates are minted as is).
                     // "irregular>ethnic": two roles of nominals.tsv, checked here for the line.
-                    if name == "group_anaphora" {
+                    if setting == Setting::GroupAnaphora {
                         let roles = w.split_once('>').map(|(m, a)| (super::analysis::NounRole::named(m), super::analysis::NounRole::named(a)));
                         let Some((Some(m), Some(a))) = roles else {
                             return Err(setting_error(path, text, &name, format!("{w:?} is not \"role>role\" with roles of nominals.tsv (or ethnic)")));
                         };
                         rules.group_anaphora.push((m, a));
                     }
-                    if RELATION_SETTINGS.contains(&name.as_str()) {
+                    // Settings whose entries are "phrase>predicate".
+                    if matches!(setting, Setting::RelationNouns | Setting::RelationPhrases) {
                         let Some((phrase, p)) = w.split_once('>') else {
                             return Err(setting_error(path, text, &name, format!("{w:?} is not \"phrase>predicate\"")));
                         };
@@ -397,7 +493,7 @@ impl Rules {
                     }
                     list.push(w);
                 }
-                rules.settings.entry(name).or_default().extend(list);
+                rules.settings[setting as usize].extend(list);
             }
             defs.extend(file.rule.into_iter().map(|d| (path.clone(), text.as_str(), d)));
             frame_defs.extend(file.frame.into_iter().map(|d| (path.clone(), text.as_str(), d)));
@@ -543,7 +639,7 @@ impl Rules {
                 rules.required.push(required);
             }
         }
-        let verb_cues = rules.setting("verb_cues").to_vec();
+        let verb_cues = rules.setting(Setting::VerbCues).to_vec();
         for rule in &mut rules.rules {
             rule.verb_cue = matches!(rule.pattern.get(rule.anchor), Some(Elem::Cue(c)) if verb_cues.contains(c));
             rule.active_shape = rule.pattern[..rule.anchor].contains(&Elem::Subject) && rule.pattern[rule.anchor + 1..].contains(&Elem::Object);

@@ -102,12 +102,12 @@ pub(crate) fn distinguish(sentences: &mut [SentenceFacts], lex: &Lexicon, ctx: &
         for m in &s.analysis.mentions {
             let Some(info) = &m.agreement else { continue };
             let Some(r) = m.alts.iter().find(|r| r.class == Class::Agreement) else { continue };
-            if !seen.insert(r.key.clone()) {
+            if !seen.insert(r.key.to_string()) {
                 continue;
             }
             let nominal = &lex.nominals[info.nominal];
             nouns.push(Noun {
-                key: r.key.clone(),
+                key: r.key.to_string(),
                 named: !r.key.starts_with(PROVISIONAL),
                 kind: nominal.kind.clone(),
                 noun: nominal.name.clone(),
@@ -126,14 +126,14 @@ pub(crate) fn distinguish(sentences: &mut [SentenceFacts], lex: &Lexicon, ctx: &
         let mut parties = BTreeSet::new();
         for f in sentences.iter().flat_map(|s| s.found.iter()) {
             match (f.predicate.as_str(), &f.object) {
-                ("date", Filler::Value(v)) if f.subject.class == Class::Agreement && f.subject.key == key => {
+                ("date", Filler::Value(v)) if f.subject.class == Class::Agreement && &*f.subject.key == key => {
                     // The most precise date stated: a day over a year.
                     if date.is_none() || matches!((&date, v), (Some(Value::Year(_)), Value::Date(_))) {
                         date = Some(v.clone());
                     }
                 }
-                ("signed", Filler::Entity(o)) if o.class == Class::Agreement && o.key == key && f.subject.class != Class::Person => {
-                    parties.insert(f.subject.key.clone());
+                ("signed", Filler::Entity(o)) if o.class == Class::Agreement && &*o.key == key && f.subject.class != Class::Person => {
+                    parties.insert(f.subject.key.to_string());
                 }
                 _ => {}
             }
@@ -204,7 +204,7 @@ pub(crate) fn distinguish(sentences: &mut [SentenceFacts], lex: &Lexicon, ctx: &
                 return (key.clone(), None);
             }
             if Some(k) == story {
-                return (document.key.clone(), Some(document.label.clone()));
+                return (document.key.to_string(), Some(document.label.to_string()));
             }
             let (when_key, when_label) = match (&g.date, ctx.date) {
                 (Some(Value::Date(d)), _) => (d.to_string(), format!("of {}", d.format("%-d %B %Y"))),
@@ -216,7 +216,7 @@ pub(crate) fn distinguish(sentences: &mut [SentenceFacts], lex: &Lexicon, ctx: &
             let mut key = format!("{when_key}-{}", slug(&g.noun));
             let mut label = format!("{} {when_label}", g.noun);
             let mut n = 2;
-            while used.contains(&key) || label == document.label {
+            while used.contains(&key) || *label == *document.label {
                 key = format!("{when_key}-{}-{n}", slug(&g.noun));
                 label = format!("{} {when_label} ({n})", g.noun);
                 n += 1;
@@ -230,15 +230,15 @@ pub(crate) fn distinguish(sentences: &mut [SentenceFacts], lex: &Lexicon, ctx: &
         if r.class != Class::Agreement {
             return;
         }
-        if let Some((key, label)) = rename.get(r.key.as_str()) {
+        if let Some((key, label)) = rename.get(&*r.key) {
             // A pronoun's surface is the label it stood for: it follows the label.
-            let pronoun = r.surface == r.label;
-            r.key = key.clone();
+            let pronoun = *r.surface == *r.label;
+            r.key = key.clone().into();
             if let Some(label) = label {
-                r.label = label.clone();
+                r.label = label.clone().into();
             }
             if pronoun {
-                r.surface = r.label.clone();
+                r.surface = r.label.to_string();
             }
         }
     };

@@ -213,17 +213,21 @@ pub enum Value {
     Text(String),
 }
 
+/// A shared, immutable name: an entity's key, label or Wikidata id, copied into every mention
+/// that reads it (a reference count, no new string).
+pub type Name = std::sync::Arc<str>;
+
 /// A reference to an entity, before it is numbered in the document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntRef {
     /// Class.
     pub class: Class,
     /// Corpus-stable key.
-    pub key: String,
+    pub key: Name,
     /// Canonical name.
-    pub label: String,
+    pub label: Name,
     /// Wikidata id.
-    pub wikidata: Option<String>,
+    pub wikidata: Option<Name>,
     /// The surface form in this mention.
     pub surface: String,
 }
@@ -231,7 +235,7 @@ pub struct EntRef {
 impl EntRef {
     /// An entity known only by its name, typed by context.
     pub fn unknown(class: Class, surface: &str) -> EntRef {
-        EntRef { class, key: slug(surface), label: surface.to_owned(), wikidata: None, surface: surface.to_owned() }
+        EntRef { class, key: slug(surface).into(), label: surface.into(), wikidata: None, surface: surface.to_owned() }
     }
 }
 

@@ -14,7 +14,7 @@ pub(crate) fn main_war(analyses: &[Analysis]) -> Option<EntRef> {
     for m in analyses.iter().flat_map(|a| a.mentions.iter()) {
         if let (Some(g), Some(r)) = (&m.group, m.alts.first()) {
             if g.role == NounRole::War && r.class == Class::Event {
-                counts.entry(r.key.clone()).or_insert((0, r.clone())).0 += 1;
+                counts.entry(r.key.to_string()).or_insert((0, r.clone())).0 += 1;
             }
         }
     }
@@ -24,7 +24,7 @@ pub(crate) fn main_war(analyses: &[Analysis]) -> Option<EntRef> {
             Some((b, _)) if b >= n => best,
             _ => Some((n, r)),
         })
-        .map(|(_, r)| EntRef { surface: r.label.clone(), ..r })
+        .map(|(_, r)| EntRef { surface: r.label.to_string(), ..r })
 }
 
 /// The statements the mentions of sentence `a` make by themselves. `last_country` is the last
@@ -60,7 +60,7 @@ pub(crate) fn attributes(
         // A person's title said two ways in one document ("Prime Minister", later "PM") is
         // one title: the first way it was said.
         let said = text.get(tspan.clone()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
-        let said = said.map(|s| titles_said.entry((person.key.clone(), *t)).or_insert(s).clone());
+        let said = said.map(|s| titles_said.entry((person.key.to_string(), *t)).or_insert(s).clone());
         // "his Turkish counterpart, X": an office (Turkey's), but no title of X's own.
         if title.kind != lexicon::TitleKind::Counterpart {
         found.push(Found {
@@ -96,14 +96,12 @@ pub(crate) fn attributes(
             Some(o) => (Some(o), "officialOf/title-modifier", 0.9),
             None if known.is_some() => match known {
                 Some(lexicon::Office::Country(c)) => {
-                    let country = &lexicon.countries[c];
-                    let r = EntRef { class: Class::Country, key: lexicon.country_key(c), label: country.name.clone(), wikidata: country.wikidata.clone(), surface: country.name.clone() };
+                    let r = lexicon.country_names(c).entity(Class::Country, &lexicon.countries[c].name);
                     (Some(r), "officialOf/known-role", 0.7)
                 }
                 Some(lexicon::Office::Org(o)) => {
-                    let org = &lexicon.orgs[o];
-                    let label = org.name.split(" (").next().unwrap_or(&org.name).to_owned();
-                    let r = EntRef { class: Class::Organization, key: lexicon.org_key(o), label: label.clone(), wikidata: org.wikidata.clone(), surface: label };
+                    let names = lexicon.org_names(o);
+                    let r = names.entity(Class::Organization, &names.label);
                     (Some(r), "officialOf/known-role", 0.7)
                 }
                 _ => (None, "", 0.0),

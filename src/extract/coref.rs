@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::analysis::{Analysis, Class, EntRef, GroupInfo, Item, Mention, NounRole};
+use super::analysis::{Analysis, Class, EntRef, GroupInfo, Item, Mention, Name, NounRole};
 use super::lexicon::Lexicon;
 use super::rules::{Rules, Setting};
 use crate::language::text;
@@ -29,7 +29,7 @@ pub(crate) fn resolve_premodifiers(a: &mut Analysis) {
             && !super::rules::transparent(n)
             && n.alts.first().is_some_and(|r| r.class == Class::Organization);
         if describes {
-            let alts = n.alts.iter().map(|r| EntRef { surface: r.label.clone(), ..r.clone() }).collect();
+            let alts = n.alts.iter().map(|r| EntRef { surface: r.label.to_string(), ..r.clone() }).collect();
             a.mentions[k - 1].alts = alts;
         }
     }
@@ -79,7 +79,7 @@ pub(crate) fn resolve_groups(
         .collect();
     // Where each actor named by a proper name (a state, an organisation) starts, for "Russia
     // has deployed troops" (Russia's) against "…, and the SADC deployed a force" (not Russia's).
-    let actors: Vec<(usize, String)> = a
+    let actors: Vec<(usize, Name)> = a
         .mentions
         .iter()
         .filter(|m| !super::rules::transparent(m) && m.title.is_none())
@@ -168,12 +168,12 @@ pub(crate) fn resolve_groups(
         };
         // "Russia has deployed troops": with exactly one country named before it in the
         // sentence, an armed group noun is that country's.
-        let before: BTreeSet<String> = countries.iter().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r.key.clone()).collect();
+        let before: BTreeSet<Name> = countries.iter().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r.key.clone()).collect();
         let last_actor = actors.iter().rev().find(|(at, _)| *at < m.span.start).map(|(_, k)| k);
         let nearest_is_state = last_actor.is_some_and(|k| before.contains(k));
         if matches!(info.role, NounRole::Armed | NounRole::Peacekeeping) && before.len() == 1 && nearest_is_state && !possessed {
             let (_, state) = countries.iter().find(|(at, _)| *at < m.span.start).expect("one country before");
-            if let Some(c) = (0..lexicon.countries.len()).find(|&c| lexicon.country_key(c) == state.key) {
+            if let Some(c) = (0..lexicon.countries.len()).find(|&c| lexicon.country_names(c).key == state.key) {
                 let adj = lexicon.countries[c].demonym.clone().unwrap_or_else(|| lexicon.countries[c].name.clone());
                 m.alts = owned_group(m, state, &adj, &lexicon.nominals[info.nominal]);
                 continue;
@@ -202,7 +202,7 @@ pub(crate) fn resolve_groups(
             let in_sentence = states.iter().rev().find(|(at, _)| *at < m.span.start).map(|(_, r)| r);
             if let Some(c) = in_sentence.or(last_country) {
                 let mut state = c.clone();
-                state.surface = state.label.clone();
+                state.surface = state.label.to_string();
                 m.alts.insert(0, state);
                 continue;
             }
@@ -219,7 +219,7 @@ pub(crate) fn resolve_groups(
             // in ("the junta in Myanmar"), else the state the document is about, if it has one.
             let state_body = lexicon.rules.setting(Setting::StateBodies).contains(&lexicon.nominals[info.nominal].name);
             match placed_in[k].as_ref().or(salient_country).filter(|_| state_body) {
-                Some(c) => m.alts = vec![EntRef { surface: c.label.clone(), ..c.clone() }],
+                Some(c) => m.alts = vec![EntRef { surface: c.label.to_string(), ..c.clone() }],
                 None => m.alts.clear(),
             }
             continue;
@@ -242,12 +242,12 @@ fn owned_group(m: &Mention, owner: &EntRef, qualifier: &str, nom: &crate::extrac
     let surface = m.alts.first().map(|r| r.surface.clone()).unwrap_or_default();
     let group = EntRef {
         class: Class::Group,
-        key: text::slug(&format!("{qualifier} {}", nom.name)),
-        label: format!("{qualifier} {}", nom.plural),
+        key: text::slug(&format!("{qualifier} {}", nom.name)).into(),
+        label: format!("{qualifier} {}", nom.plural).into(),
         wikidata: None,
         surface,
     };
-    vec![EntRef { surface: owner.label.clone(), ..owner.clone() }, group]
+    vec![EntRef { surface: owner.label.to_string(), ..owner.clone() }, group]
 }
 
 /// Qualified groups anywhere in the document ("Russian peacekeepers"), for a headline's
@@ -325,7 +325,7 @@ pub(crate) fn resolve_sites(a: &mut Analysis, sentence: usize, last: &mut Option
         if generic.contains(&lexicon.nominals[info.nominal].name) && super::rules::transparent(mention) {
             // Unresolved, a generic site noun names nothing ("both buildings").
             a.mentions[m].alts = match last.as_ref().filter(|(s, _)| definite && sentence <= s + 2) {
-                Some((_, site)) => vec![EntRef { surface: site.label.clone(), ..site.clone() }],
+                Some((_, site)) => vec![EntRef { surface: site.label.to_string(), ..site.clone() }],
                 None => Vec::new(),
             };
             continue;
@@ -339,7 +339,7 @@ pub(crate) fn resolve_sites(a: &mut Analysis, sentence: usize, last: &mut Option
 /// name of it.
 fn refer_back(a: &mut Analysis, text: &str, k: usize, t: usize, r: &EntRef) {
     let span = a.tokens[t].span.clone();
-    a.mentions.push(Mention::new(t..t + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: r.label.clone(), ..r.clone() }]));
+    a.mentions.push(Mention::new(t..t + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: r.label.to_string(), ..r.clone() }]));
     a.items[k] = Item::Mention(a.mentions.len() - 1);
 }
 
@@ -358,7 +358,7 @@ pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize,
     let nouns = lexicon.rules.setting(Setting::SettlementAnaphors);
     let capitals = lexicon.rules.setting(Setting::CapitalAnaphors);
     let capital_of = |country: &EntRef| -> Option<EntRef> {
-        let c = (0..lexicon.countries.len()).find(|&c| lexicon.country_key(c) == country.key)?;
+        let c = (0..lexicon.countries.len()).find(|&c| lexicon.country_names(c).key == country.key)?;
         let p = lexicon.countries[c].capital?;
         Some(super::recognise::place_ref(lexicon, p, &lexicon.places[p].name))
     };
@@ -386,12 +386,12 @@ pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize,
                     // The state's name stands for its capital, so that what takes the noun
                     // phrase as object finds the city, not the state.
                     if let (Some(r), Item::Mention(m)) = (capital_of(&c), a.items[k - 1]) {
-                        a.mentions[m].alts = vec![EntRef { surface: r.label.clone(), ..r }];
+                        a.mentions[m].alts = vec![EntRef { surface: r.label.to_string(), ..r }];
                         changed = true;
                     }
                     None
                 } else if definite {
-                    let named = last.iter().rev().take_while(|(s, _, _)| sentence <= s + 2).find(|(_, r, _)| lexicon.countries.iter().any(|c| c.capital.is_some_and(|p| lexicon.place_key(p) == r.key))).map(|(_, r, _)| r.clone());
+                    let named = last.iter().rev().take_while(|(s, _, _)| sentence <= s + 2).find(|(_, r, _)| lexicon.countries.iter().any(|c| c.capital.is_some_and(|p| lexicon.place_names(p).key == r.key))).map(|(_, r, _)| r.clone());
                     let before = (0..k).rev().find_map(country_at);
                     named.or_else(|| before.or_else(|| last_country.cloned()).and_then(|c| capital_of(&c)))
                 } else {
@@ -491,8 +491,8 @@ pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, sentence: usize, rec
             let Some(Item::Token(last)) = a.items.get(k + 1).copied() else { break };
             let span = a.tokens[first].span.start..a.tokens[last].span.end;
             let (older, newer) = (states[1].clone(), states[0].clone());
-            let mut m = Mention::new(first..last + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: older.label.clone(), ..older }]);
-            m.also = vec![EntRef { surface: newer.label.clone(), ..newer }];
+            let mut m = Mention::new(first..last + 1, span.clone(), text[span].to_owned(), vec![EntRef { surface: older.label.to_string(), ..older }]);
+            m.also = vec![EntRef { surface: newer.label.to_string(), ..newer }];
             a.mentions.push(m);
             a.items.splice(k..=k + 1, [Item::Mention(a.mentions.len() - 1)]);
             changed = true;
@@ -583,7 +583,7 @@ pub(crate) fn resolve_appositions(a: &mut Analysis) {
             a.mentions[x].alts = vec![EntRef::unknown(class, &surface)];
             a.mentions[x].unknown_name = false;
         }
-        let alts: Vec<EntRef> = a.mentions[x].alts.iter().map(|r| EntRef { surface: r.label.clone(), ..r.clone() }).collect();
+        let alts: Vec<EntRef> = a.mentions[x].alts.iter().map(|r| EntRef { surface: r.label.to_string(), ..r.clone() }).collect();
         a.mentions[n].alts = alts;
     }
 }
@@ -736,7 +736,7 @@ pub(crate) fn resolve_pronouns(a: &mut Analysis, text: &str, sentence: usize, la
                     if let Some((_, r)) = body {
                         let r = r.clone();
                         for m in modifiers {
-                            a.mentions[m].alts = vec![EntRef { surface: r.label.clone(), ..r.clone() }];
+                            a.mentions[m].alts = vec![EntRef { surface: r.label.to_string(), ..r.clone() }];
                         }
                         refer_back(a, text, k, t, &r);
                         last.group = Some((sentence, r));
@@ -841,7 +841,7 @@ mod tests {
         let titled = vec![recognise::titled_names(text, &scan, lex)];
         let ctx = resolve::DocContext::build(&doc, std::slice::from_ref(&scan), &titled, lex);
         let a = recognise::recognise(text, scan, lex, &ctx);
-        reported_speaker(&a, &lex.rules).map(|r| r.label)
+        reported_speaker(&a, &lex.rules).map(|r| r.label.to_string())
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn write(w: &mut dyn std::io::Write, text: &str, facts: &[SentenceFacts], le
         }
         for f in &s.found {
             let o = match &f.object {
-                Filler::Entity(r) => r.label.clone(),
+                Filler::Entity(r) => r.label.to_string(),
                 Filler::Value(v) => format!("{v:?}"),
             };
             let _ = writeln!(w, "  {} {} {}   [{} {:.2}]", f.subject.label, f.predicate, o, f.rule, f.confidence);

@@ -15,7 +15,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::rules::{Rules, Setting};
 use crate::language::text::{fold, slug};
-use super::analysis::{Class, NounRole};
+use super::analysis::{Class, EntRef, Name, NounRole};
 use crate::{Error, Result};
 
 /// The data files, by path relative to `ontology/`, as built into the binary.
@@ -336,8 +336,29 @@ pub struct Lexicon {
     /// Patterns that must match with their exact case (acronyms like "US", "AFP").
     exact_case: Vec<bool>,
     automaton: Option<AhoCorasick>,
+    /// The key, label and Wikidata id of each country, place and organisation, made once:
+    /// every mention of one shares them.
+    names: [Vec<Names>; 3],
     iso2: HashMap<String, usize>,
     iso3: HashMap<String, usize>,
+}
+
+/// What the mentions of a listed entity share: its key, label and Wikidata id.
+#[derive(Clone, Debug)]
+pub struct Names {
+    /// Corpus-stable key (the Wikidata id, else a slug of the name).
+    pub key: Name,
+    /// Canonical name.
+    pub label: Name,
+    /// Wikidata id.
+    pub wikidata: Option<Name>,
+}
+
+impl Names {
+    /// The entity of class `class` seen as `surface`.
+    pub fn entity(&self, class: Class, surface: &str) -> EntRef {
+        EntRef { class, key: self.key.clone(), label: self.label.clone(), wikidata: self.wikidata.clone(), surface: surface.to_owned() }
+    }
 }
 
 /// The index of a person of the actor lists who has no roles.
@@ -457,6 +478,7 @@ impl Lexicon {
             hits: Vec::new(),
             exact_case: Vec::new(),
             automaton: None,
+            names: Default::default(),
             iso2: HashMap::new(),
             iso3: HashMap::new(),
         }
@@ -776,6 +798,14 @@ impl Lexicon {
             .build(self.patterns.iter().map(|p| p.to_ascii_lowercase()))
             .map_err(|e| Error::Invalid(format!("cannot compile the lexicon: {e}")))?;
         self.automaton = Some(ac);
+        let names = |key: String, label: &str, wikidata: &Option<String>| Names { key: key.into(), label: label.into(), wikidata: wikidata.as_deref().map(Name::from) };
+        self.names = [
+            (0..self.countries.len()).map(|c| names(self.country_key(c), &self.countries[c].name, &self.countries[c].wikidata)).collect(),
+            (0..self.places.len()).map(|p| names(self.place_key(p), &self.places[p].name, &self.places[p].wikidata)).collect(),
+            // An organisation's label leaves out what tells apart names that many share
+            // ("Republican Party (United States)").
+            (0..self.orgs.len()).map(|o| names(self.org_key(o), self.orgs[o].name.split(" (").next().unwrap_or(&self.orgs[o].name), &self.orgs[o].wikidata)).collect(),
+        ];
         self.regions = (0..self.places.len()).filter(|&p| !matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.place_key(p)).collect();
         Ok(())
     }
@@ -843,6 +873,21 @@ impl Lexicon {
             out.push((s..e, hits));
         }
         out
+    }
+
+    /// The names every mention of country `c` shares.
+    pub fn country_names(&self, c: usize) -> &Names {
+        &self.names[0][c]
+    }
+
+    /// The names every mention of place `p` shares.
+    pub fn place_names(&self, p: usize) -> &Names {
+        &self.names[1][p]
+    }
+
+    /// The names every mention of organisation `o` shares.
+    pub fn org_names(&self, o: usize) -> &Names {
+        &self.names[2][o]
     }
 
     /// A country's IRI key: its Wikidata id, else a slug of its name.

@@ -239,7 +239,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             // leading the RSF, the conjunct nearest the participle, not the forces too.
             nearest_led(&mut found);
             // A site stormed is not also captured ("rebels seized a hospital").
-            let stormed: Vec<(String, String)> = found.iter().filter(|f| f.predicate == "stormed").filter_map(|f| match &f.object {
+            let stormed: Vec<(analysis::Name, analysis::Name)> = found.iter().filter(|f| f.predicate == "stormed").filter_map(|f| match &f.object {
                 analysis::Filler::Entity(o) => Some((f.subject.key.clone(), o.key.clone())),
                 analysis::Filler::Value(_) => None,
             }).collect();
@@ -248,7 +248,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             }
             // Weapons one sends to another actor are supplied, not deployed: "Iran sent drones
             // to the Houthis" (but "Kenya sent armoured vehicles to the border" deploys them).
-            let suppliers: Vec<String> = found.iter().filter(|f| f.predicate == "suppliesWeaponsTo").map(|f| f.subject.key.clone()).collect();
+            let suppliers: Vec<analysis::Name> = found.iter().filter(|f| f.predicate == "suppliesWeaponsTo").map(|f| f.subject.key.clone()).collect();
             if !suppliers.is_empty() {
                 let equipment = |span: &std::ops::Range<usize>| a.mentions.iter().any(|m| m.span == *span && m.group.as_ref().is_some_and(|g| g.role == analysis::NounRole::Equipment));
                 found.retain(|f| !(f.predicate == "deployed" && suppliers.contains(&f.subject.key) && equipment(&f.object_span)));
@@ -284,7 +284,7 @@ fn nearest_led(found: &mut Vec<analysis::Found>) {
         return;
     }
     let distance = |f: &analysis::Found| f.subject_span.start.abs_diff(f.object_span.end).min(f.subject_span.end.abs_diff(f.object_span.start));
-    let mut best: Vec<(String, usize)> = Vec::new();
+    let mut best: Vec<(analysis::Name, usize)> = Vec::new();
     for f in found.iter().filter(|f| led(f)) {
         let d = distance(f);
         match best.iter_mut().find(|(k, _)| *k == f.subject.key) {
@@ -340,7 +340,7 @@ fn allies_by_membership(found: &mut Vec<analysis::Found>, lexicon: &Lexicon) {
     let mut seen = BTreeSet::new();
     members.retain(|f| seen.insert((f.subject.key.clone(), match &f.object {
         analysis::Filler::Entity(o) => o.key.clone(),
-        analysis::Filler::Value(_) => String::new(),
+        analysis::Filler::Value(_) => analysis::Name::from(""),
     })));
     if members.len() < 2 {
         return;

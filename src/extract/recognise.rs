@@ -14,7 +14,7 @@ use crate::language::numbers::number_at;
 use super::resolve::DocContext;
 use crate::language::text::{fold, is_capitalised, slug, Token, TokenKind};
 use super::{Class, Value};
-use super::analysis::NounRole;
+use super::analysis::{Name, NounRole};
 
 
 impl Analysis {
@@ -108,7 +108,7 @@ pub fn recognise(text: &str, scan: Scan<'_>, lex: &Lexicon, ctx: &DocContext) ->
             let mut mention = mention;
             if mention.agreement.is_some() {
                 for r in mention.alts.iter_mut().filter(|r| r.class == Class::Agreement && r.key.is_empty()) {
-                    r.key = format!("{PROVISIONAL}{}", span.start);
+                    r.key = format!("{PROVISIONAL}{}", span.start).into();
                 }
             }
             a.mentions.push(Mention { tokens: start..end, surface: text[span.clone()].to_owned(), span, ..mention });
@@ -157,7 +157,7 @@ fn compound_sites(a: &mut Analysis, text: &str) {
                 let span = a.mentions[b].span.start..a.mentions[s].span.end;
                 let surface = text[span.clone()].to_owned();
                 let label = surface.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-                let r = EntRef { class: Class::Place, key: slug(&label), label, wikidata: None, surface: surface.clone() };
+                let r = EntRef { class: Class::Place, key: slug(&label).into(), label: label.into(), wikidata: None, surface: surface.clone() };
                 let id = a.mentions.len();
                 let group = a.mentions[s].group.clone();
                 a.mentions.push(Mention { group, ..Mention::new(a.mentions[b].tokens.start..a.mentions[s].tokens.end, span, surface, vec![r]) });
@@ -261,7 +261,7 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
         let head_span = a.tokens[head_tokens.start].span.start..a.tokens[head_tokens.end - 1].span.end;
         let span = head_span.start..a.mentions[tm].span.end;
         let full = text[span.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
-        let group = EntRef { class: Class::Group, key: slug(&full), label: text[head_span].to_lowercase(), wikidata: None, surface: full };
+        let group = EntRef { class: Class::Group, key: slug(&full).into(), label: text[head_span].to_lowercase().into(), wikidata: None, surface: full };
         let id = a.mentions.len();
         let relation = relation.map(|predicate| (predicate, to, a.mentions[tm].span.clone()));
         let tokens = head_tokens.start..a.mentions[tm].tokens.end;
@@ -364,7 +364,7 @@ fn counted_people(a: &mut Analysis, text: &str, lex: &Lexicon) {
         };
         let span = a.tokens[first_token].span.start..a.tokens[last].span.end;
         let label = text[span.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
-        let group = EntRef { class: Class::Group, key: slug(&label), label: label.clone(), wikidata: None, surface: label };
+        let group = EntRef { class: Class::Group, key: slug(&label).into(), label: label.clone().into(), wikidata: None, surface: label };
         let id = a.mentions.len();
         a.mentions.push(Mention::new(first_token..last + 1, span.clone(), text[span].to_owned(), vec![group]));
         // Replace the phrase's items by the new mention (mentions stay in text order for the
@@ -383,20 +383,16 @@ fn push(a: &mut Analysis, text: &str, toks: Range<usize>, alts: Vec<EntRef>, val
 }
 
 fn country_ref(lex: &Lexicon, c: usize, surface: &str) -> EntRef {
-    let country = &lex.countries[c];
-    EntRef { class: Class::Country, key: lex.country_key(c), label: country.name.clone(), wikidata: country.wikidata.clone(), surface: surface.into() }
+    lex.country_names(c).entity(Class::Country, surface)
 }
 
 /// A place of the gazetteer as an entity, seen as `surface`.
 pub(crate) fn place_ref(lex: &Lexicon, p: usize, surface: &str) -> EntRef {
-    let place = &lex.places[p];
-    EntRef { class: Class::Place, key: lex.place_key(p), label: place.name.clone(), wikidata: place.wikidata.clone(), surface: surface.into() }
+    lex.place_names(p).entity(Class::Place, surface)
 }
 
 fn org_ref(lex: &Lexicon, o: usize, surface: &str) -> EntRef {
-    let org = &lex.orgs[o];
-    let label = org.name.split(" (").next().unwrap_or(&org.name).to_owned();
-    EntRef { class: Class::Organization, key: lex.org_key(o), label, wikidata: org.wikidata.clone(), surface: surface.into() }
+    lex.org_names(o).entity(Class::Organization, surface)
 }
 
 fn title_case(s: &str) -> String {
@@ -433,7 +429,7 @@ fn owner_of(lex: &Lexicon, hit: Hit, surface: &str) -> Option<(EntRef, String)> 
         Hit::Org(o) => {
             let r = org_ref(lex, o, surface);
             let l = r.label.clone();
-            Some((r, l))
+            Some((r, l.to_string()))
         }
         _ => None,
     }
@@ -504,7 +500,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 _ => String::new(),
             };
             let label = format!("ethnic {adj} forces");
-            let r = EntRef { class: Class::Group, key: slug(&label), label, wikidata: None, surface: format!("{} {}", tokens[i - 1].lower, surface(i..end)) };
+            let r = EntRef { class: Class::Group, key: slug(&label).into(), label: label.into(), wikidata: None, surface: format!("{} {}", tokens[i - 1].lower, surface(i..end)) };
             let mut m = mention(vec![r]);
             if let Some(nidx) = lex.nominals.iter().position(|n| n.class == Class::Group && n.role == NounRole::Irregular) {
                 m.group = Some(GroupInfo { nominal: nidx, role: NounRole::Ethnic, owned: true, anaphoric: false });
@@ -667,8 +663,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     if military().iter().any(|w| *w == noun || *w == fold(&nom.name)) {
                         let r = EntRef {
                             class: Class::Group,
-                            key: slug(&format!("{} forces", owner.label)),
-                            label: format!("{} forces", owner.label),
+                            key: slug(&format!("{} forces", owner.label)).into(),
+                            label: format!("{} forces", owner.label).into(),
                             wikidata: None,
                             surface: surface(i..nend),
                         };
@@ -691,13 +687,13 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         let all = surface(i..nend);
                         let body = EntRef {
                             class: Class::Group,
-                            key: slug(&format!("{} {}", owner.key, nom.name)),
-                            label: format!("{} {}", owner.label, nom.plural),
+                            key: slug(&format!("{} {}", owner.key, nom.name)).into(),
+                            label: format!("{} {}", owner.label, nom.plural).into(),
                             wikidata: None,
                             surface: all.clone(),
                         };
                         let mut org = owner.clone();
-                        org.surface = org.label.clone();
+                        org.surface = org.label.to_string();
                         let mut m = mention(vec![org, body]);
                         m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: true, anaphoric: false });
                         return Some((nend, m));
@@ -755,8 +751,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             // Ethiopian government" an organisation; both act for the state.
                             let body = EntRef {
                                 class: nom.class,
-                                key: if nom.class == Class::Group { slug(&format!("{adj} {}", nom.name)) } else { slug(&format!("{} {}", owner.key, nom.name)) },
-                                label: if nom.class == Class::Group { format!("{adj} {}", nom.plural) } else { format!("{adj} {}", title_case(&nom.name)) },
+                                key: if nom.class == Class::Group { slug(&format!("{adj} {}", nom.name)).into() } else { slug(&format!("{} {}", owner.key, nom.name)).into() },
+                                label: if nom.class == Class::Group { format!("{adj} {}", nom.plural) } else { format!("{adj} {}", title_case(&nom.name)) }.into(),
                                 wikidata: None,
                                 surface: all.clone(),
                             };
@@ -768,12 +764,12 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         }
                         Class::Organization => {
                             let label = format!("{adj} {}", title_case(&nom.name));
-                            let r = EntRef { class: Class::Organization, key: slug(&format!("{} {}", owner.key, nom.name)), label, wikidata: None, surface: all };
+                            let r = EntRef { class: Class::Organization, key: slug(&format!("{} {}", owner.key, nom.name)).into(), label: label.into(), wikidata: None, surface: all };
                             // A state's body is read as the body; its state is the second
                             // reading ("its forces" after "Russia's Defence Ministry said").
                             let mut alts = vec![r];
                             if owner_country {
-                                alts.push(EntRef { surface: owner.label.clone(), ..owner.clone() });
+                                alts.push(EntRef { surface: owner.label.to_string(), ..owner.clone() });
                             }
                             let mut m = mention(alts);
                             m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: true, anaphoric: false });
@@ -788,7 +784,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             let label = format!("{prefix}{adj} {head}");
                             // Keys use the singular noun, as everywhere ("russian-peacekeeper").
                             let key = slug(&format!("{prefix}{adj} {}", if one_force { "forces" } else { nom.name.as_str() }));
-                            let r = EntRef { class: Class::Group, key, label, wikidata: None, surface: all };
+                            let r = EntRef { class: Class::Group, key: key.into(), label: label.into(), wikidata: None, surface: all };
                             let mut m = mention(vec![r]);
                             let role = if ethnic { NounRole::Ethnic } else { nom.role };
                             m.group = Some(GroupInfo { nominal: nidx, role, owned: true, anaphoric: false });
@@ -798,8 +794,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                             let year = ctx.year();
                             let r = EntRef {
                                 class: Class::Event,
-                                key: slug(&format!("{adj} {} {year}", nom.role.name())),
-                                label: format!("{adj} {} ({year})", nom.name),
+                                key: slug(&format!("{adj} {} {year}", nom.role.name())).into(),
+                                label: format!("{adj} {} ({year})", nom.name).into(),
                                 wikidata: None,
                                 surface: all,
                             };
@@ -824,7 +820,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 if let Some(c) = lex.places[p].capital_of {
                     // The capital's name is no alias of the country.
                     let country = country_ref(lex, c, "");
-                    alts.push(EntRef { surface: country.label.clone(), ..country });
+                    alts.push(EntRef { surface: country.label.to_string(), ..country });
                 } else if !possessive && !matches!(lex.places[p].kind.as_str(), "city" | "capital") {
                     // "South Kordofan state", "Borno province": the administrative noun is part
                     // of the region's name (and no verb).
@@ -899,7 +895,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             Class::Group => {
                 let ethnic = i > 0 && non_state().contains(&tokens[i - 1].lower);
                 let prefix = if ethnic { format!("{} ", tokens[i - 1].lower) } else { String::new() };
-                let r = EntRef { class: Class::Group, key: slug(&format!("{prefix}{}", nom.name)), label: format!("{prefix}{}", nom.plural), wikidata: None, surface: surf };
+                let r = EntRef { class: Class::Group, key: slug(&format!("{prefix}{}", nom.name)).into(), label: format!("{prefix}{}", nom.plural).into(), wikidata: None, surface: surf };
                 let mut m = mention(vec![r]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
@@ -910,7 +906,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             Class::Agreement if !plural => {
                 // A provisional key, the mention's own, until the document's agreements are
                 // told apart (see `agreements`).
-                let mut m = mention(vec![EntRef { key: String::new(), ..ctx.agreement(&surf) }]);
+                let mut m = mention(vec![EntRef { key: Name::from(""), ..ctx.agreement(&surf) }]);
                 let before = |list: Setting| -> Option<&str> {
                     // The modifiers between the determiner and the noun: "a separate bilateral deal".
                     (i.saturating_sub(3)..i).rev().map(|k| tokens[k].lower.as_str()).take_while(|w| !matches!(*w, "," | "." | ";")).find(|w| rules.setting(list).iter().any(|x| x == w))
@@ -944,13 +940,13 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             }
             Class::Place if matches!(nom.role, NounRole::Landmark | NounRole::Building | NounRole::Base) && !rules.setting(Setting::RegionAnaphors).contains(&fold(&nom.name)) => {
                 // The noun's role says what kind of place it is (a site: "building").
-                let mut m = mention(vec![EntRef { class: Class::Place, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf }]);
+                let mut m = mention(vec![EntRef { class: Class::Place, key: slug(&nom.name).into(), label: lower.clone().into(), wikidata: None, surface: surf }]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             // "its defence forces", "their army": the armed men of an actor named before.
             Class::Organization if det && military().iter().any(|w| lower == *w || lower.ends_with(&format!(" {w}"))) => {
-                let r = EntRef { class: Class::Group, key: slug(&nom.name), label: lower.clone(), wikidata: None, surface: surf };
+                let r = EntRef { class: Class::Group, key: slug(&nom.name).into(), label: lower.clone().into(), wikidata: None, surface: surf };
                 let mut m = mention(vec![r]);
                 m.group = Some(GroupInfo { nominal: nidx, role: NounRole::Armed, owned: false, anaphoric: false });
                 return Some((nend, m));
@@ -958,19 +954,19 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             // "the National Assembly", "the Defence Ministry": a body named with capitals is
             // a name, "the ministry" is too vague to be one.
             Class::Organization if !plural && det && is_capitalised(&surf) && !rules.setting(Setting::VagueBodies).contains(&fold(&nom.name)) => {
-                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: surf.clone(), wikidata: None, surface: surf }]);
+                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name).into(), label: surf.clone().into(), wikidata: None, surface: surf }]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             Class::Organization if !plural && !det && !rules.setting(Setting::VagueBodies).contains(&fold(&nom.name)) => {
-                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf }]);
+                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name).into(), label: fold(&nom.name).into(), wikidata: None, surface: surf }]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             // "the ministry", "the government", "Ministry spokeswoman X": a body named before
             // ("Armenia's Defence Ministry"), or nothing (see coref::resolve_groups).
             Class::Organization if !plural => {
-                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name), label: fold(&nom.name), wikidata: None, surface: surf }]);
+                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name).into(), label: fold(&nom.name).into(), wikidata: None, surface: surf }]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: true });
                 return Some((nend, m));
             }
@@ -1009,7 +1005,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let collective = singular && lex.language.person_noun(&noun).is_none() && !lex.language.is_adjective(&tokens[i].lower);
         if nom.class == Class::Group && nom.role != NounRole::Equipment && (!singular || collective) {
             let label = if collective { format!("{name} {}", nom.name) } else { format!("{name} {}", nom.plural) };
-            let r = EntRef { class: Class::Group, key: slug(&format!("{name} {}", nom.name)), label, wikidata: None, surface: surface(i..nend) };
+            let r = EntRef { class: Class::Group, key: slug(&format!("{name} {}", nom.name)).into(), label: label.into(), wikidata: None, surface: surface(i..nend) };
             let mut m = mention(vec![r]);
             m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: true, anaphoric: false });
             return Some((nend, m));
@@ -1023,7 +1019,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         if nom.class == Class::Group && matches!(nom.role, NounRole::Irregular | NounRole::Armed) {
             let org = EntRef::unknown(Class::Organization, &name);
             let label = format!("{name} {}", nom.plural);
-            let group = EntRef { class: Class::Group, key: slug(&format!("{name} {}", nom.name)), label, wikidata: None, surface: surface(i..nend) };
+            let group = EntRef { class: Class::Group, key: slug(&format!("{name} {}", nom.name)).into(), label: label.into(), wikidata: None, surface: surface(i..nend) };
             let mut m = mention(vec![org, group]);
             m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: true, anaphoric: false });
             return Some((nend, m));

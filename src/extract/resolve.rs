@@ -85,27 +85,13 @@ impl DocContext {
             find_acronyms(text, &mut ctx.acronyms);
         }
         if let Some((&p, _)) = region_counts.iter().max_by_key(|(p, (count, first))| (*count, std::cmp::Reverse(*first), std::cmp::Reverse(**p))) {
-            let place = &lex.places[p];
-            ctx.salient_region = Some(EntRef {
-                class: Class::Place,
-                key: lex.place_key(p),
-                label: place.name.clone(),
-                wikidata: place.wikidata.clone(),
-                surface: place.name.clone(),
-            });
+            ctx.salient_region = Some(lex.place_names(p).entity(Class::Place, &lex.places[p].name));
         }
         let mut ranked: Vec<(usize, (usize, usize))> = country_counts.into_iter().collect();
         ranked.sort_by_key(|&(c, (count, first))| (std::cmp::Reverse(count), first, c));
         if let Some(&(c, (count, _))) = ranked.first() {
             if count >= 2 && ranked.get(1).is_none_or(|(_, (second, _))| *second < count) {
-                let country = &lex.countries[c];
-                ctx.salient_country = Some(EntRef {
-                    class: Class::Country,
-                    key: lex.country_key(c),
-                    label: country.name.clone(),
-                    wikidata: country.wikidata.clone(),
-                    surface: country.name.clone(),
-                });
+                ctx.salient_country = Some(lex.country_names(c).entity(Class::Country, &lex.countries[c].name));
             }
         }
         ctx
@@ -139,14 +125,14 @@ impl DocContext {
         let f = fold(name);
         let ff = fold(full);
         (ff == f || ff.ends_with(&format!(" {f}")) || self.person_key(full) == key && f.split_whitespace().count() == 1 || ff.split_whitespace().count() == 1)
-            .then(|| EntRef { class: Class::Person, key, label: full.clone(), wikidata: None, surface: name.to_owned() })
+            .then(|| EntRef { class: Class::Person, key: key.into(), label: full.clone().into(), wikidata: None, surface: name.to_owned() })
     }
 
     /// A person by name, known or not.
     pub fn person_ref(&self, name: &str) -> EntRef {
         let key = self.person_key(name);
         let label = self.persons.get(&key).cloned().unwrap_or_else(|| name.to_owned());
-        EntRef { class: Class::Person, key, label, wikidata: None, surface: name.to_owned() }
+        EntRef { class: Class::Person, key: key.into(), label: label.into(), wikidata: None, surface: name.to_owned() }
     }
 
     /// The agreement a singular agreement noun refers to: the one of the document's date.
@@ -155,7 +141,7 @@ impl DocContext {
             Some(d) => (format!("{d}"), format!("agreement of {}", d.format("%-d %B %Y"))),
             None => (format!("doc-{}", slug(&self.doc_id)), format!("agreement reported in {}", self.doc_id)),
         };
-        EntRef { class: Class::Agreement, key, label, wikidata: None, surface: surface.to_owned() }
+        EntRef { class: Class::Agreement, key: key.into(), label: label.into(), wikidata: None, surface: surface.to_owned() }
     }
 
     /// The event an event noun refers to, keyed by its role and the year.
@@ -169,8 +155,8 @@ impl DocContext {
         let role = if role.is_empty() { name } else { role };
         EntRef {
             class: Class::Event,
-            key: slug(&format!("{role} {year}")),
-            label: format!("{role} of {year}"),
+            key: slug(&format!("{role} {year}")).into(),
+            label: format!("{role} of {year}").into(),
             wikidata: None,
             surface: surface.to_owned(),
         }
@@ -179,15 +165,15 @@ impl DocContext {
     /// An organisation known by an acronym defined in this document.
     pub fn acronym(&self, name: &str) -> Option<EntRef> {
         let full = self.acronyms.get(name)?;
-        Some(EntRef { class: Class::Organization, key: slug(full), label: full.clone(), wikidata: None, surface: name.to_owned() })
+        Some(EntRef { class: Class::Organization, key: slug(full).into(), label: full.clone().into(), wikidata: None, surface: name.to_owned() })
     }
 
     /// An organisation whose full name was defined with an acronym.
     pub fn acronym_expansion(&self, name: &str) -> Option<EntRef> {
         self.acronyms.values().any(|f| f == name).then(|| EntRef {
             class: Class::Organization,
-            key: slug(name),
-            label: name.to_owned(),
+            key: slug(name).into(),
+            label: name.into(),
             wikidata: None,
             surface: name.to_owned(),
         })

@@ -638,8 +638,8 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let modals = rules.setting(Setting::Modals);
     let [irrealis_modals, aspect_verbs, irrealis, alleged] = [Setting::IrrealisModals, Setting::AspectVerbs, Setting::Irrealis, Setting::AllegedPredicates].map(|s| rules.setting(s));
     let accusation_content = accusation_content(a, rules);
-    // The sentence's words, for the literals a rule requires (checked per rule and anchor).
-    let words: foldhash::HashSet<&str> = a.tokens.iter().map(|t| t.lower.as_str()).collect();
+    // The literals the rules require that the sentence has (checked per rule and anchor).
+    let literals = rules.literals_in(&a.tokens);
     for p in 0..a.items.len() {
         let t = match a.items[p] {
             Item::Token(t) => t,
@@ -651,7 +651,7 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
         for &ri in surface.iter().chain(by_lemma.iter().filter(|r| !surface.contains(r))) {
             let rule = &rules.rules[ri];
             // A literal the pattern needs that the sentence lacks: no match, wherever it starts.
-            if !rules.required[ri].iter().all(|alts| alts.iter().any(|w| words.contains(w.as_str()))) {
+            if !rules.may_match(ri, &literals) {
                 continue;
             }
             // The anchor itself must match here.

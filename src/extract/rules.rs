@@ -260,8 +260,11 @@ pub struct Rules {
     /// Ids of the rules that want a participant (few: looked up for every statement).
     participant_rules: Vec<String>,
     /// For each rule, the literals its pattern needs besides the anchor (each a list of
-    /// alternatives): a sentence without one of them cannot match, whatever the anchor.
-    pub(crate) required: Vec<Vec<Vec<String>>>,
+    /// alternatives, by number in `literals`): a sentence without one of them cannot match,
+    /// whatever the anchor.
+    required: Vec<Vec<Vec<u32>>>,
+    /// The words some rule requires, numbered.
+    literals: HashMap<String, u32>,
     /// First token of an anchor phrase → rules anchored on it.
     by_anchor: HashMap<String, Vec<usize>>,
     /// Cue list → first token of a phrase → the list's phrases starting with it, so that
@@ -626,16 +629,21 @@ impl Rules {
                 if def.participant {
                     rules.participant_rules.push(rules.rules[index].id.clone());
                 }
-                let required = rules.rules[index]
-                    .pattern
-                    .iter()
-                    .enumerate()
-                    .filter(|&(k, e)| k != anchor && matches!(e, Elem::Lit(_)))
-                    .filter_map(|(_, e)| match e {
-                        Elem::Lit(w) => Some(w.split('|').map(str::to_owned).collect()),
-                        _ => None,
-                    })
-                    .collect();
+                let mut required = Vec::new();
+                for (k, e) in rules.rules[index].pattern.iter().enumerate() {
+                    let Elem::Lit(w) = e else { continue };
+                    if k == anchor {
+                        continue;
+                    }
+                    let ids = w
+                        .split('|')
+                        .map(|alt| {
+                            let next = rules.literals.len() as u32;
+                            *rules.literals.entry(alt.to_owned()).or_insert(next)
+                        })
+                        .collect();
+                    required.push(ids);
+                }
                 rules.required.push(required);
             }
         }
@@ -657,6 +665,23 @@ impl Rules {
     /// The frames of a verb lemma.
     pub fn frames_for(&self, lemma: &str) -> impl Iterator<Item = &Frame> {
         self.frames_by_verb.get(lemma).into_iter().flatten().map(|&i| &self.frames[i])
+    }
+
+    /// The literals of the rules that a sentence's tokens have: what [`Rules::may_match`] reads.
+    pub fn literals_in(&self, tokens: &[crate::language::text::Token]) -> Vec<u64> {
+        let mut present = vec![0u64; self.literals.len().div_ceil(64)];
+        for t in tokens {
+            if let Some(&id) = self.literals.get(t.lower.as_str()) {
+                present[id as usize / 64] |= 1 << (id % 64);
+            }
+        }
+        present
+    }
+
+    /// Whether rule `rule` may match in a sentence with the literals `present` (see
+    /// [`Rules::literals_in`]): it has one of each literal's alternatives the rule requires.
+    pub fn may_match(&self, rule: usize, present: &[u64]) -> bool {
+        self.required[rule].iter().all(|alts| alts.iter().any(|&id| present[id as usize / 64] & (1 << (id % 64)) != 0))
     }
 
     /// Rules whose anchor may start at this token.

@@ -8,7 +8,7 @@ use std::ops::Range;
 use chrono::{Datelike, NaiveDate};
 
 use super::lexicon::{Hit, Lexicon};
-use super::analysis::EntRef;
+use super::analysis::{EntRef, Name};
 use super::rules::Setting;
 use super::scan::Scan;
 use crate::language::text::{fold, slug};
@@ -33,6 +33,11 @@ pub struct DocContext {
     /// Acronym → expansion, from "Rapid Support Forces (RSF)".
     acronyms: HashMap<String, String>,
     surname_endings: Vec<(String, String)>,
+    /// The key and label of the agreement of the document's date (see
+    /// [`DocContext::agreement`]), made once.
+    agreement: (Name, Name),
+    /// The year of the document ("undated" for none).
+    year: String,
 }
 
 impl DocContext {
@@ -50,6 +55,12 @@ impl DocContext {
                 .collect(),
             ..DocContext::default()
         };
+        let (key, label) = match doc.date {
+            Some(d) => (format!("{d}"), format!("agreement of {}", d.format("%-d %B %Y"))),
+            None => (format!("doc-{}", slug(&doc.id)), format!("agreement reported in {}", doc.id)),
+        };
+        ctx.agreement = (key.into(), label.into());
+        ctx.year = doc.date.map_or_else(|| "undated".to_owned(), |d| d.year().to_string());
         let mut region_counts: HashMap<usize, (usize, usize)> = HashMap::new();
         let mut country_counts: HashMap<usize, (usize, usize)> = HashMap::new();
         for (k, s) in scans.iter().enumerate() {
@@ -99,7 +110,7 @@ impl DocContext {
 
     /// The year events default to: the document's, else "undated".
     pub fn year(&self) -> String {
-        self.date.map_or_else(|| "undated".to_owned(), |d| d.year().to_string())
+        self.year.clone()
     }
 
     /// The key of a person: the transliteration-folded surname, so that "Pashinyan",
@@ -137,11 +148,8 @@ impl DocContext {
 
     /// The agreement a singular agreement noun refers to: the one of the document's date.
     pub fn agreement(&self, surface: &str) -> EntRef {
-        let (key, label) = match self.date {
-            Some(d) => (format!("{d}"), format!("agreement of {}", d.format("%-d %B %Y"))),
-            None => (format!("doc-{}", slug(&self.doc_id)), format!("agreement reported in {}", self.doc_id)),
-        };
-        EntRef { class: Class::Agreement, key: key.into(), label: label.into(), wikidata: None, surface: surface.to_owned() }
+        let (key, label) = self.agreement.clone();
+        EntRef { class: Class::Agreement, key, label, wikidata: None, surface: surface.to_owned() }
     }
 
     /// The event an event noun refers to, keyed by its role and the year.
@@ -151,7 +159,7 @@ impl DocContext {
 
     /// Like [`DocContext::event`], in the year the text gives (else the document's).
     pub fn event_in(&self, role: &str, name: &str, surface: &str, year: Option<String>) -> EntRef {
-        let year = year.unwrap_or_else(|| self.year());
+        let year = year.as_deref().unwrap_or(&self.year);
         let role = if role.is_empty() { name } else { role };
         EntRef {
             class: Class::Event,

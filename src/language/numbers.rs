@@ -29,19 +29,19 @@ pub struct Number {
     pub value: i64,
 }
 
+/// What a word may start: a number word's value, or a hedge (`None`). One look-up answers
+/// both questions, as this runs for every word of every sentence.
+static STARTS: std::sync::LazyLock<foldhash::HashMap<&'static str, Option<i64>>> =
+    std::sync::LazyLock::new(|| HEDGES.iter().map(|h| (h[0], None)).chain(UNITS.iter().map(|&(w, v)| (w, Some(v)))).collect());
+
 fn unit(w: &str) -> Option<i64> {
-    // Number words are 3 to 9 letters: most words are rejected by their length.
-    if !(3..=9).contains(&w.len()) {
-        return None;
-    }
-    UNITS.iter().find(|(n, _)| *n == w).map(|(_, v)| *v)
+    STARTS.get(w).copied().flatten()
 }
 
-/// Whether a hedge starts with `w` (the first words of [`HEDGES`], in a set: this runs for
-/// every word of every sentence).
-fn starts_hedge(w: &str) -> bool {
-    static FIRST: std::sync::LazyLock<foldhash::HashSet<&'static str>> = std::sync::LazyLock::new(|| HEDGES.iter().map(|h| h[0]).collect());
-    FIRST.contains(w)
+/// Whether a word starts a number or a hedge (the first words of [`HEDGES`]).
+fn starts_number(w: &str) -> bool {
+    // Number words and hedges have at most 13 letters ("approximately").
+    w.len() <= 13 && STARTS.contains_key(w)
 }
 
 fn scale(w: &str) -> Option<i64> {
@@ -55,7 +55,7 @@ pub fn number_at(tokens: &[Token], i: usize, lang: &super::Language) -> Option<N
     let first = tokens.get(i)?;
     let may_start = match first.kind {
         TokenKind::Number => true,
-        TokenKind::Word => unit(&first.lower).is_some() || starts_hedge(&first.lower),
+        TokenKind::Word => starts_number(&first.lower),
         TokenKind::Punct => false,
     };
     if !may_start {

@@ -20,6 +20,9 @@ static STOPWORDS: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The length of the longest stop word.
+static STOPWORD_LEN: LazyLock<usize> = LazyLock::new(|| STOPWORDS.iter().map(|w| w.len()).max().unwrap_or(0));
+
 /// Whether a (lower-case) word is a function word of English (the stop-word list the
 /// boilerplate classifier uses).
 pub fn is_stopword(word: &str) -> bool {
@@ -75,10 +78,10 @@ pub fn clean(doc: &Document) -> Body {
     }
     // Shapes that repeat (the same words with other names) are widgets: "Share on X", comment
     // forms, newsletter prompts printed twice.
-    let block_shapes: Vec<String> = blocks.iter().map(|b| shape(&text[b.clone()])).collect();
-    let mut shapes: HashMap<&str, usize> = HashMap::new();
+    let block_shapes: Vec<Vec<u8>> = blocks.iter().map(|b| shape(&text[b.clone()])).collect();
+    let mut shapes: HashMap<&[u8], usize> = HashMap::with_capacity(block_shapes.len());
     for s in &block_shapes {
-        *shapes.entry(s.as_str()).or_default() += 1;
+        *shapes.entry(s.as_slice()).or_default() += 1;
     }
     let mut link_iter = doc.links.iter().peekable();
     let classified: Vec<Block> = blocks
@@ -101,7 +104,7 @@ pub fn clean(doc: &Document) -> Body {
                 link_iter.next();
             }
             let s = &text[span.clone()];
-            let repeated = shapes.get(block_shape.as_str()).copied().unwrap_or(0) > 1;
+            let repeated = shapes.get(block_shape.as_slice()).copied().unwrap_or(0) > 1;
             let (words, quality) = classify(s, link_bytes, repeated);
             Block { span, words, quality }
         })
@@ -217,30 +220,75 @@ fn caption(s: &str, next: Option<&str>) -> bool {
     dates.last().is_some_and(|(r, _)| r.end == trimmed.len() && trimmed[..r.start].contains(", ")) && sentence(trimmed) && words(s) <= 40
 }
 
-fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
-    let mut words = 0usize;
-    let mut stop = 0usize;
-    let mut capitalised = 0usize;
-    // Lower-case content words ("supported", "visit"): prose has them, menus and name lists not.
-    let mut lower_content = 0usize;
-    let mut lower = String::new();
-    for w in s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
-        if !w.chars().any(char::is_alphabetic) {
-            continue;
-        }
-        words += 1;
-        lower.clear();
-        push_lowercase(&mut lower, w);
-        let is_stop = STOPWORDS.contains(lower.as_str());
-        if is_stop {
-            stop += 1;
-        }
+/// The words of a block and how many of them are stop words, capitalised, and lower-case
+/// content words ("supported", "visit": prose has them, menus and name lists not). A word is a
+/// run of letters, digits and apostrophes with a letter in it.
+#[derive(Debug, Default, PartialEq)]
+struct WordCounts {
+    words: usize,
+    stop: usize,
+    capitalised: usize,
+    lower_content: usize,
+}
+
+impl WordCounts {
+    fn add(&mut self, w: &str, is_stop: bool) {
+        self.words += 1;
+        self.stop += usize::from(is_stop);
         if w.chars().next().is_some_and(char::is_uppercase) {
-            capitalised += 1;
+            self.capitalised += 1;
         } else if !is_stop && w.len() > 2 && w.bytes().all(|b| b.is_ascii_lowercase()) {
-            lower_content += 1;
+            self.lower_content += 1;
         }
     }
+
+    fn of(s: &str) -> WordCounts {
+        if !s.is_ascii() {
+            return WordCounts::of_any(s);
+        }
+        // Byte by byte, most blocks being ASCII: a word ends at a byte that is neither a
+        // letter, a digit nor an apostrophe; a word longer than every stop word is none.
+        let mut counts = WordCounts::default();
+        let mut lower = String::new();
+        let (mut start, mut alphabetic) = (0, false);
+        for (i, &b) in s.as_bytes().iter().chain(std::iter::once(&b' ')).enumerate() {
+            if b.is_ascii_alphanumeric() || b == b'\'' {
+                alphabetic |= b.is_ascii_alphabetic();
+                continue;
+            }
+            if alphabetic {
+                let w = &s[start..i];
+                let is_stop = w.len() <= *STOPWORD_LEN && {
+                    lower.clear();
+                    lower.push_str(w);
+                    lower.make_ascii_lowercase();
+                    STOPWORDS.contains(lower.as_str())
+                };
+                counts.add(w, is_stop);
+            }
+            (start, alphabetic) = (i + 1, false);
+        }
+        counts
+    }
+
+    /// [`WordCounts::of`] for any text.
+    fn of_any(s: &str) -> WordCounts {
+        let mut counts = WordCounts::default();
+        let mut lower = String::new();
+        for w in s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
+            if !w.chars().any(char::is_alphabetic) {
+                continue;
+            }
+            lower.clear();
+            push_lowercase(&mut lower, w);
+            counts.add(w, STOPWORDS.contains(lower.as_str()));
+        }
+        counts
+    }
+}
+
+fn classify(s: &str, link_bytes: usize, repeated: bool) -> (usize, Quality) {
+    let WordCounts { words, stop, capitalised, lower_content } = WordCounts::of(s);
     let chars = s.len().max(1);
     let terminal = s.trim_end_matches(['"', '”', '’', '\'', ')', ']', '*']).ends_with(['.', '!', '?']);
     let stop_ratio = stop as f64 / words.max(1) as f64;
@@ -280,15 +328,36 @@ fn push_lowercase(out: &mut String, w: &str) {
 
 /// The shape of a block: lower-case words with capitalised words and numbers blanked, so
 /// "Share on Twitter" and "Share on Facebook" have the same shape.
-fn shape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 1);
+fn shape(s: &str) -> Vec<u8> {
+    if !s.is_ascii() {
+        return shape_of_any(s);
+    }
+    // Byte by byte, most blocks being ASCII (at the whitespace `split_whitespace` splits at).
+    let mut out = Vec::with_capacity(s.len() + 1);
+    for w in s.as_bytes().split(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')).filter(|w| !w.is_empty()) {
+        if w[0].is_ascii_uppercase() || w[0].is_ascii_digit() {
+            out.extend_from_slice(b"X ");
+        } else {
+            out.extend(w.iter().map(u8::to_ascii_lowercase));
+            out.push(b' ');
+        }
+    }
+    out
+}
+
+/// [`shape`] for any text.
+fn shape_of_any(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() + 1);
+    let mut lower = String::new();
     for w in s.split_whitespace() {
         let first = w.chars().next().unwrap_or(' ');
         if first.is_uppercase() || first.is_ascii_digit() {
-            out.push_str("X ");
+            out.extend_from_slice(b"X ");
         } else {
-            push_lowercase(&mut out, w);
-            out.push(' ');
+            lower.clear();
+            push_lowercase(&mut lower, w);
+            out.extend_from_slice(lower.as_bytes());
+            out.push(b' ');
         }
     }
     out
@@ -297,6 +366,22 @@ fn shape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_blocks_are_read_as_any_text_is() {
+        for s in [
+            "Share on Twitter",
+            "The ceasefire, brokered by Qatar's envoys, took effect at 0400 GMT on Sunday.",
+            "  rebels' positions\tshelled\x0bagain  - 1,200 displaced; O'Brien said: \"THE END\" 3rd ",
+            "iPhone users and the 1990s   ''  -- a",
+            "",
+        ] {
+            assert_eq!(WordCounts::of(s), WordCounts::of_any(s), "{s:?}");
+            assert_eq!(shape(s), shape_of_any(s), "{s:?}");
+        }
+        let counts = WordCounts::of("The talks in Doha went on");
+        assert_eq!(counts, WordCounts { words: 6, stop: 3, capitalised: 2, lower_content: 2 });
+    }
 
     fn body_text(text: &str) -> Vec<String> {
         let doc = Document { text: text.into(), ..Document::default() };

@@ -151,14 +151,13 @@ fn token_is(a: &Analysis, i: usize, w: &str) -> bool {
 
 /// A literal of a pattern: one word, or alternatives `a|an`; a one-word common-noun mention
 /// ("talks") is that word too.
-fn word_is(a: &Analysis, i: usize, w: &str) -> bool {
-    w.split('|').any(|alt| {
-        token_is(a, i, alt)
-            || matches!(a.items.get(i), Some(Item::Mention(m)) if {
-                let m = &a.mentions[*m];
-                m.tokens.len() == 1 && transparent(m) && a.tokens[m.tokens.start].lower == alt
-            })
-    })
+fn word_is(a: &Analysis, i: usize, w: &[String]) -> bool {
+    let lower = match a.items.get(i) {
+        Some(Item::Token(t)) => &a.tokens[*t].lower,
+        Some(Item::Mention(m)) if a.mentions[*m].tokens.len() == 1 && transparent(&a.mentions[*m]) => &a.tokens[a.mentions[*m].tokens.start].lower,
+        _ => return false,
+    };
+    w.iter().any(|alt| alt == lower)
 }
 
 /// Picks the first alternative of a mention that fits the slot's classes.
@@ -367,7 +366,7 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 // ("took over the region's second largest town Shusha"), unless the pattern
                 // itself continues with "'s".
                 let slot_next = matches!(next, Some(Elem::Subject | Elem::Object));
-                let possessive_in_pattern = matches!(elems.get(i + 2), Some(Elem::Lit(w)) if w == "'s");
+                let possessive_in_pattern = matches!(elems.get(i + 2), Some(Elem::Lit(w)) if w == &["'s"]);
                 let mut skipped = 0isize;
                 for k in 0..=*n as isize {
                     let mut p = pos + (k + skipped) * dir;
@@ -514,7 +513,7 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 }
                 // Going right, a possessor is not the head: "in Ukraine's Donetsk region" is
                 // the region (unless the pattern continues with 's).
-                if dir > 0 && inb(pos) && !matches!(elems.get(i + 1), Some(Elem::Lit(w)) if w == "'s") {
+                if dir > 0 && inb(pos) && !matches!(elems.get(i + 1), Some(Elem::Lit(w)) if w == &["'s"]) {
                     let p = pos as usize;
                     if matches!(a.items[p], Item::Mention(_)) && token_is(a, p + 1, "'s") {
                         let head = (p + 2..(p + 5).min(a.items.len())).find(|&q| matches!(a.items[q], Item::Mention(_)));

@@ -74,10 +74,10 @@ pub enum Elem {
     Object,
     /// A phrase from a cue list.
     Cue(String),
-    /// A literal token.
-    Lit(String),
+    /// A literal token: one of these words (`a|an` in a pattern).
+    Lit(Vec<String>),
     /// An optional literal token.
-    Opt(String),
+    Opt(Vec<String>),
     /// A gap of up to this many tokens.
     Gap(usize),
     /// Any adjectives, none to three: the modifiers between a number and what it counts ("300
@@ -374,6 +374,11 @@ fn setting_error(path: &std::path::Path, text: &str, name: &str, message: String
     Error::Syntax { path: path.to_owned(), line, message: format!("setting {name}: {message}") }
 }
 
+/// A literal of a pattern, lower-cased, with ’ as ', split at `|` into its alternatives.
+fn literal(w: &str) -> Vec<String> {
+    w.to_lowercase().replace('’', "'").split('|').map(str::to_owned).collect()
+}
+
 /// [`Rules::cue_index`] of a phrase list.
 fn index_phrases(lists: &HashMap<String, Vec<Vec<String>>>) -> HashMap<String, HashMap<String, Vec<Vec<String>>>> {
     lists
@@ -600,7 +605,7 @@ impl Rules {
                 let index = rules.rules.len();
                 let first_words: Vec<String> = match &pattern[anchor] {
                     Elem::Cue(c) => rules.cues[c].iter().filter_map(|ph| ph.first().cloned()).collect(),
-                    Elem::Lit(w) => w.split('|').map(str::to_owned).collect(),
+                    Elem::Lit(w) => w.clone(),
                     _ => unreachable!(),
                 };
                 for w in first_words {
@@ -636,10 +641,10 @@ impl Rules {
                         continue;
                     }
                     let ids = w
-                        .split('|')
+                        .iter()
                         .map(|alt| {
                             let next = rules.literals.len() as u32;
-                            *rules.literals.entry(alt.to_owned()).or_insert(next)
+                            *rules.literals.entry(alt.clone()).or_insert(next)
                         })
                         .collect();
                     required.push(ids);
@@ -651,7 +656,7 @@ impl Rules {
         for rule in &mut rules.rules {
             rule.verb_cue = matches!(rule.pattern.get(rule.anchor), Some(Elem::Cue(c)) if verb_cues.contains(c));
             rule.active_shape = rule.pattern[..rule.anchor].contains(&Elem::Subject) && rule.pattern[rule.anchor + 1..].contains(&Elem::Object);
-            rule.compound = rule.anchor >= 1 && matches!(&rule.pattern[rule.anchor - 1], Elem::Lit(w) if w == "-");
+            rule.compound = rule.anchor >= 1 && matches!(&rule.pattern[rule.anchor - 1], Elem::Lit(w) if w == &["-"]);
         }
         Ok(rules)
     }
@@ -737,8 +742,8 @@ fn parse_pattern(p: &str) -> std::result::Result<Vec<Elem>, String> {
             "$" => Elem::End,
             _ if w.starts_with('~') => Elem::Gap(w[1..].parse().map_err(|_| format!("bad gap {w}"))?),
             _ if w.starts_with('@') && w.len() > 1 => Elem::Cue(w[1..].to_owned()),
-            _ if w.ends_with('?') && w.len() > 1 => Elem::Opt(w[..w.len() - 1].to_lowercase().replace('’', "'")),
-            _ => Elem::Lit(w.to_lowercase().replace('’', "'")),
+            _ if w.ends_with('?') && w.len() > 1 => Elem::Opt(literal(&w[..w.len() - 1])),
+            _ => Elem::Lit(literal(w)),
         };
         out.push(e);
     }

@@ -334,7 +334,7 @@ pub struct Analysis {
     pub groups: Vec<crate::language::VerbGroup>,
     /// For each token that can be a verb form, the verb's lemma ("signed" → sign, "took" →
     /// take), whatever its part of speech here: cue words match by it.
-    pub readings: Vec<Option<String>>,
+    pub readings: Vec<Option<crate::language::Lemma>>,
 }
 
 impl Mention {

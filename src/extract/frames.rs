@@ -743,10 +743,10 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         // "X agreed to sign Y": the controlling verb's subject; "refused to sign" is no fact.
         if let Some(c) = controller(&a.groups, gi, a) {
             let gov = &a.groups[c];
-            if gov.negated || rules.setting(Setting::Irrealis).contains(&gov.lemma) || irrealis_modal(gov) {
+            if gov.negated || rules.setting(Setting::Irrealis).iter().any(|w| **w == *gov.lemma) || irrealis_modal(gov) {
                 continue;
             }
-            hedged |= gov.modal || gov.tense == Tense::Future || rules.setting(Setting::Commitments).contains(&gov.lemma);
+            hedged |= gov.modal || gov.tense == Tense::Future || rules.setting(Setting::Commitments).iter().any(|w| **w == *gov.lemma);
             if here.subject.is_none() {
                 here.subject = args[c].subject;
             }
@@ -769,13 +769,13 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             // "considering sending troops", "denied shelling": an -ing complement of a plan, a
             // wish or a refusal is no fact.
             let h = &a.groups[gi - 1];
-            if h.head + 1 == g.tokens.start && rules.setting(Setting::Irrealis).contains(&h.lemma) {
+            if h.head + 1 == g.tokens.start && rules.setting(Setting::Irrealis).iter().any(|w| **w == *h.lemma) {
                 continue;
             }
         }
         if g.gerund && here.subject.is_none() && gi > 0 {
             let h = &a.groups[gi - 1];
-            if h.head + 1 == g.tokens.start && rules.setting(Setting::AspectVerbs).contains(&h.lemma) {
+            if h.head + 1 == g.tokens.start && rules.setting(Setting::AspectVerbs).iter().any(|w| **w == *h.lemma) {
                 if h.negated || irrealis_modal(h) {
                     continue;
                 }
@@ -790,7 +790,7 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             if let Some(h) = a.groups[..gi].iter().rposition(|h| h.head < to) {
                 let (from, until) = (items[a.groups[h].head], items[to]);
                 let clean = from != usize::MAX && until != usize::MAX && (from + 1..until).all(|k| !relate::is_boundary(a, k) && !matches!(pos_of(a, k), Some(Pos::Verb)));
-                if clean && !a.groups[h].negated && !rules.setting(Setting::Irrealis).contains(&a.groups[h].lemma) {
+                if clean && !a.groups[h].negated && !rules.setting(Setting::Irrealis).iter().any(|w| **w == *a.groups[h].lemma) {
                     here.subject = args[h].subject;
                 }
             }

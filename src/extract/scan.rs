@@ -17,7 +17,7 @@ pub struct Scan<'l> {
     /// Part of speech and lemma of each token.
     pub tags: Vec<crate::language::Tag>,
     /// The verb lemma each token can be a form of.
-    pub readings: Vec<Option<String>>,
+    pub readings: Vec<Option<crate::language::Lemma>>,
     /// Lexicon matches, byte ranges relative to the sentence.
     pub finds: Vec<(Range<usize>, &'l [Hit])>,
     /// For each token, the lexicon match starting there that ends on a token boundary: the

@@ -139,10 +139,13 @@ pub struct Tag {
     /// Part of speech in this context.
     pub pos: Pos,
     /// For a verb (or an auxiliary): its lemma.
-    pub lemma: Option<String>,
+    pub lemma: Option<Lemma>,
     /// For a verb: its form.
     pub form: Option<Form>,
 }
+
+/// A verb's lemma, shared by every token read as one of its forms.
+pub type Lemma = std::sync::Arc<str>;
 
 /// SemCor tag counts of a verb lemma: how often it was a verb, a noun, an adjective.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -162,7 +165,9 @@ pub struct Language {
     /// rather than a probe per rule.
     forms: HashMap<String, (u32, Form, u8)>,
     /// The lemmas [`Language::forms`] points into.
-    lemmas: Vec<String>,
+    lemmas: Vec<Lemma>,
+    /// The lemmas of the auxiliaries: be, have, do.
+    auxiliaries: [Lemma; 3],
     adjectives: HashSet<String>,
     adverbs: HashSet<String>,
     closed: HashMap<String, Vec<Closed>>,
@@ -207,6 +212,7 @@ impl Language {
             irregular: HashMap::with_capacity(2000),
             forms: HashMap::new(),
             lemmas: Vec::new(),
+            auxiliaries: ["be", "have", "do"].map(Lemma::from),
             adjectives: HashSet::with_capacity(21000),
             adverbs: HashSet::with_capacity(4000),
             closed: HashMap::new(),
@@ -341,7 +347,12 @@ impl Language {
 
     /// [`Language::verb`] without allocating: the lemma is borrowed from the verb list.
     pub fn verb_ref(&self, lower: &str) -> Option<(&str, Form)> {
-        self.forms.get(lower).map(|&(lemma, form, _)| (self.lemmas[lemma as usize].as_str(), form))
+        self.verb_lemma(lower).map(|(lemma, form)| (&**lemma, form))
+    }
+
+    /// [`Language::verb_ref`] with the shared lemma.
+    fn verb_lemma(&self, lower: &str) -> Option<(&Lemma, Form)> {
+        self.forms.get(lower).map(|&(lemma, form, _)| (&self.lemmas[lemma as usize], form))
     }
 
     /// Fills [`Language::forms`]: the irregular forms (the first lemma listed), the lemmas,
@@ -349,7 +360,7 @@ impl Language {
     /// readings give one form, the earlier wins in that order, and among the rules the one
     /// listed first, its plain stem before its doubled consonant ("stopped", "shelling").
     fn build_forms(&mut self) {
-        let mut lemmas: Vec<String> = Vec::with_capacity(self.verbs.len() + self.irregular.len());
+        let mut lemmas: Vec<Lemma> = Vec::with_capacity(self.verbs.len() + self.irregular.len());
         let mut forms: HashMap<String, (u32, Form, u8)> = HashMap::with_capacity(self.verbs.len() * 7 + self.irregular.len());
         let mut offer = |form: String, lemma: u32, f: Form, rank: u8| {
             let have = forms.entry(form).or_insert((lemma, f, rank));
@@ -358,11 +369,11 @@ impl Language {
             }
         };
         for (form, irregular) in &self.irregular {
-            lemmas.push(irregular[0].clone());
+            lemmas.push(irregular[0].as_str().into());
             offer(form.clone(), lemmas.len() as u32 - 1, Form::Past, 0);
         }
         for lemma in self.verbs.keys() {
-            lemmas.push(lemma.clone());
+            lemmas.push(lemma.as_str().into());
             let id = lemmas.len() as u32 - 1;
             offer(lemma.clone(), id, Form::Base, 1);
             for (i, (suffix, ending, f)) in DETACHMENT.iter().enumerate() {
@@ -427,12 +438,12 @@ impl Language {
     /// [`Language::tag`], and for each token the lemma of the verb it can be a form of when
     /// that differs from the word ("signed" → sign, "was" → be), whatever its part of speech
     /// here: cue words match through it. One look-up per word serves both.
-    pub fn tag_and_read(&self, tokens: &[Token], text: &str) -> (Vec<Tag>, Vec<Option<String>>) {
+    pub fn tag_and_read(&self, tokens: &[Token], text: &str) -> (Vec<Tag>, Vec<Option<Lemma>>) {
         let mut tags: Vec<Tag> = Vec::with_capacity(tokens.len());
-        let mut readings: Vec<Option<String>> = Vec::with_capacity(tokens.len());
+        let mut readings: Vec<Option<Lemma>> = Vec::with_capacity(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
-            let reading = if t.kind == TokenKind::Word && t.lower.len() > 2 { self.verb_ref(&t.lower) } else { None };
-            readings.push(reading.map(|(l, _)| l).filter(|l| *l != t.lower).map(str::to_owned));
+            let reading = if t.kind == TokenKind::Word && t.lower.len() > 2 { self.verb_lemma(&t.lower) } else { None };
+            readings.push(reading.and_then(|(l, _)| (**l != *t.lower).then(|| l.clone())));
             let tag = match t.kind {
                 TokenKind::Number => Tag { pos: Pos::Num, lemma: None, form: None },
                 TokenKind::Punct => {
@@ -449,7 +460,7 @@ impl Language {
         (tags, readings)
     }
 
-    fn tag_word(&self, tokens: &[Token], before: &[Tag], i: usize, text: &str, reading: Option<(&str, Form)>) -> Tag {
+    fn tag_word(&self, tokens: &[Token], before: &[Tag], i: usize, text: &str, reading: Option<(&Lemma, Form)>) -> Tag {
         let t = &tokens[i];
         let w = t.lower.as_str();
         let surface = text.get(t.span.clone()).unwrap_or("");
@@ -469,9 +480,9 @@ impl Language {
                 return Tag { pos: Pos::Closed(c), lemma: None, form: None };
             }
             let lemma = match c {
-                Closed::Be => Some("be"),
-                Closed::Have => Some("have"),
-                Closed::Do => Some("do"),
+                Closed::Be => Some(&self.auxiliaries[0]),
+                Closed::Have => Some(&self.auxiliaries[1]),
+                Closed::Do => Some(&self.auxiliaries[2]),
                 _ => None,
             };
             let form = match w {
@@ -482,7 +493,7 @@ impl Language {
                 _ => None,
             };
             if !(capital && !starts) {
-                return Tag { pos: Pos::Closed(c), lemma: lemma.map(str::to_owned), form };
+                return Tag { pos: Pos::Closed(c), lemma: lemma.cloned(), form };
             }
         }
         if capital && !starts {
@@ -496,7 +507,7 @@ impl Language {
         if hyphen_before || hyphen_after {
             return Tag { pos: Pos::Adj, lemma: None, form: None };
         }
-        let Some((lemma, form)) = reading.or_else(|| self.verb_ref(w)) else {
+        let Some((lemma, form)) = reading.or_else(|| self.verb_lemma(w)) else {
             let pos = if self.adverbs.contains(w) && (w.ends_with("ly") || !self.adjectives.contains(w)) {
                 Pos::Adv
             } else if self.adjectives.contains(w) {
@@ -509,7 +520,7 @@ impl Language {
             return Tag { pos, lemma: None, form: None };
         };
         let c = self.counts(lemma);
-        let lemma = lemma.to_owned();
+        let lemma = lemma.clone();
         // Left context that makes a noun: a determiner, a possessive, an adjective, a number,
         // "'s", or a noun ("peace talks"), unless the word is a past or -ing form after a noun
         // (a verb then: "troops withdrew", "rebels holding").
@@ -610,7 +621,7 @@ pub struct VerbGroup {
     /// The main verb's token.
     pub head: usize,
     /// The main verb's lemma.
-    pub lemma: String,
+    pub lemma: Lemma,
     /// Tense.
     pub tense: Tense,
     /// Voice.
@@ -717,7 +728,7 @@ mod tests {
         let lang = Language::builtin();
         let tokens = text::tokenize(s, 0);
         let tags = lang.tag(&tokens, s);
-        verb_groups(&tokens, &tags).into_iter().map(|g| (g.lemma, g.voice, g.tense, g.negated, g.modal)).collect()
+        verb_groups(&tokens, &tags).into_iter().map(|g| (g.lemma.to_string(), g.voice, g.tense, g.negated, g.modal)).collect()
     }
 
     #[test]

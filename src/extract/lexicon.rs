@@ -259,6 +259,8 @@ pub struct Title {
 pub struct Nominal {
     /// Canonical (singular) form.
     pub name: String,
+    /// The name folded ([`fold`]), as it is compared with text.
+    pub folded: String,
     /// Its class.
     pub class: Class,
     /// Its role within the class.
@@ -684,7 +686,7 @@ impl Lexicon {
                     _ => format!("role {:?}: a {} noun's role is one of {}", row.get(3), class.name(), NounRole::names_of(class).join(", ")),
                 },
             })?;
-            self.nominals.push(Nominal { name: name.into(), class, role, kind: row.get(3).trim().into(), plural });
+            self.nominals.push(Nominal { name: name.into(), folded: fold(name), class, role, kind: row.get(3).trim().into(), plural });
             self.add(row.get(0), Hit::Nominal(n));
             for a in row.list(1) {
                 self.add(a, Hit::Nominal(n));

@@ -660,7 +660,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 if let Some((nend, nidx)) = nominal_at(after).filter(|_| !capital) {
                     let nom = &lex.nominals[nidx];
                     let noun = fold(&text[tokens[after].span.start..tokens[nend - 1].span.end]);
-                    if military().iter().any(|w| *w == noun || *w == fold(&nom.name)) {
+                    if military().iter().any(|w| *w == noun || *w == nom.folded) {
                         let r = EntRef {
                             class: Class::Group,
                             key: slug(&format!("{} forces", owner.label)).into(),
@@ -741,8 +741,8 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                     let owner_country = owner.class == Class::Country;
                     // Forces, state bodies and weapons act for their state: "Azeri forces took
                     // Shusha", "the Ethiopian government signed", "Indian jets struck Bahawalpur".
-                    let is_military = military().iter().any(|w| *w == noun || *w == fold(&nom.name))
-                        || rules.setting(Setting::StateBodies).iter().any(|w| *w == noun || *w == fold(&nom.name))
+                    let is_military = military().iter().any(|w| *w == noun || *w == nom.folded)
+                        || rules.setting(Setting::StateBodies).iter().any(|w| *w == noun || *w == nom.folded)
                         || nom.role == NounRole::Equipment;
                     let all = surface(i..nend);
                     match nom.class {
@@ -889,7 +889,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let lower = fold(&surf);
         // "declarations" is plural, "declaration of principles" is not: the head before "of".
         let head = lower.split(" of ").next().unwrap_or(&lower);
-        let plural = head != fold(&nom.name) && head.ends_with('s') && !fold(&nom.name).ends_with('s');
+        let plural = head != nom.folded && head.ends_with('s') && !nom.folded.ends_with('s');
         let det = i > 0 && matches!(tokens[i - 1].lower.as_str(), "the" | "this" | "that" | "its");
         let r = match nom.class {
             Class::Group => {
@@ -902,7 +902,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             }
             // "a statement", "the document" name an agreement only when signed: "signed a
             // statement on ending the war", not "said in a statement" (`signed_only_nouns`).
-            Class::Agreement if rules.setting(Setting::SignedOnlyNouns).contains(&fold(&nom.name)) && !signed_before(tokens, i, lex) => None,
+            Class::Agreement if rules.setting(Setting::SignedOnlyNouns).contains(&nom.folded) && !signed_before(tokens, i, lex) => None,
             Class::Agreement if !plural => {
                 // A provisional key, the mention's own, until the document's agreements are
                 // told apart (see `agreements`).
@@ -931,14 +931,14 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 if matches!(nom.role, NounRole::Admin | NounRole::Feature)
                     && (det || i > 1 && matches!(tokens[i - 2].lower.as_str(), "the" | "this" | "that" | "its") && tokens[i - 1].kind == TokenKind::Word && !is_capitalised(&text[tokens[i - 1].span.clone()]) && lex.language.closed(&tokens[i - 1].lower).is_empty())
                     && ctx.salient_region.is_some()
-                    && rules.setting(Setting::RegionAnaphors).contains(&fold(&nom.name)) =>
+                    && rules.setting(Setting::RegionAnaphors).contains(&nom.folded) =>
             {
                 ctx.salient_region.clone().map(|mut r| {
                     r.surface = surf.clone();
                     r
                 })
             }
-            Class::Place if matches!(nom.role, NounRole::Landmark | NounRole::Building | NounRole::Base) && !rules.setting(Setting::RegionAnaphors).contains(&fold(&nom.name)) => {
+            Class::Place if matches!(nom.role, NounRole::Landmark | NounRole::Building | NounRole::Base) && !rules.setting(Setting::RegionAnaphors).contains(&nom.folded) => {
                 // The noun's role says what kind of place it is (a site: "building").
                 let mut m = mention(vec![EntRef { class: Class::Place, key: slug(&nom.name).into(), label: lower.clone().into(), wikidata: None, surface: surf }]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
@@ -953,20 +953,20 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             }
             // "the National Assembly", "the Defence Ministry": a body named with capitals is
             // a name, "the ministry" is too vague to be one.
-            Class::Organization if !plural && det && is_capitalised(&surf) && !rules.setting(Setting::VagueBodies).contains(&fold(&nom.name)) => {
+            Class::Organization if !plural && det && is_capitalised(&surf) && !rules.setting(Setting::VagueBodies).contains(&nom.folded) => {
                 let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name).into(), label: surf.clone().into(), wikidata: None, surface: surf }]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
             }
-            Class::Organization if !plural && !det && !rules.setting(Setting::VagueBodies).contains(&fold(&nom.name)) => {
-                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name).into(), label: fold(&nom.name).into(), wikidata: None, surface: surf }]);
+            Class::Organization if !plural && !det && !rules.setting(Setting::VagueBodies).contains(&nom.folded) => {
+                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name).into(), label: Name::from(nom.folded.as_str()), wikidata: None, surface: surf }]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: false });
                 return Some((nend, m));
             }
             // "the ministry", "the government", "Ministry spokeswoman X": a body named before
             // ("Armenia's Defence Ministry"), or nothing (see coref::resolve_groups).
             Class::Organization if !plural => {
-                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name).into(), label: fold(&nom.name).into(), wikidata: None, surface: surf }]);
+                let mut m = mention(vec![EntRef { class: Class::Organization, key: slug(&nom.name).into(), label: Name::from(nom.folded.as_str()), wikidata: None, surface: surf }]);
                 m.group = Some(GroupInfo { nominal: nidx, role: nom.role, owned: false, anaphoric: true });
                 return Some((nend, m));
             }
@@ -1001,7 +1001,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         // In the singular only a collective noun after a name names a group ("the Amal
         // militia", "the Fano militia"); "a Tuareg rebel" is one person, and "a Western
         // delegation" no named group.
-        let singular = noun == fold(&nom.name);
+        let singular = noun == nom.folded;
         let collective = singular && lex.language.person_noun(&noun).is_none() && !lex.language.is_adjective(&tokens[i].lower);
         if nom.class == Class::Group && nom.role != NounRole::Equipment && (!singular || collective) {
             let label = if collective { format!("{name} {}", nom.name) } else { format!("{name} {}", nom.plural) };
@@ -1043,7 +1043,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             return Some((nend, m));
         }
         // Not a plural noun, which belongs to a list: "the Terter and Agdam regions of X".
-        let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != fold(&nom.name) && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
+        let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != nom.folded && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
         // A feature or building noun after a name names it: "Snake Island", "the Hayat Hotel",
         // "the Al-Shifa hospital".
         let named = matches!(nom.role, NounRole::Feature | NounRole::Building | NounRole::Base);
@@ -1098,7 +1098,7 @@ fn admin_noun_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], k: us
     let nidx = hits.iter().find_map(|h| if let Hit::Nominal(n) = h { Some(*n) } else { None })?;
     let nom = &lex.nominals[nidx];
     let surf = fold(&text[tokens[k].span.start..tokens[end - 1].span.end]);
-    (nom.class == Class::Place && nom.role == NounRole::Admin && surf == fold(&nom.name)).then_some(end)
+    (nom.class == Class::Place && nom.role == NounRole::Admin && surf == nom.folded).then_some(end)
 }
 
 /// Whether a form of a verb of a signing frame stands before token `i`, past an article and
@@ -1113,7 +1113,7 @@ fn signed_before(tokens: &[Token], i: usize, lex: &Lexicon) -> bool {
 fn is_plural(lex: &Lexicon, nominal: usize, surface: &str) -> bool {
     let nom = &lex.nominals[nominal];
     let s = fold(surface);
-    s != fold(&nom.name) && s == fold(&nom.plural)
+    s != nom.folded && s == fold(&nom.plural)
 }
 
 /// The year an event noun names next to it: "the 1991-94 war", "a war in the early 1990s",

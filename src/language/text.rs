@@ -31,9 +31,10 @@ pub struct Token {
 /// own tokens so that "Moscow-brokered" is `Moscow` `-` `brokered`; dotted acronyms ("U.S.")
 /// stay whole.
 pub fn tokenize(text: &str, offset: usize) -> Vec<Token> {
-    let mut out = Vec::new();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();
+    // A token for every four characters or so (a word and its space): room enough, mostly.
+    let mut out = Vec::with_capacity(n / 4 + 2);
     let end_of = |i: usize| if i < n { chars[i].0 } else { text.len() };
     let mut i = 0;
     while i < n {

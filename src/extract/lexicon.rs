@@ -808,7 +808,7 @@ impl Lexicon {
             // ("Republican Party (United States)").
             (0..self.orgs.len()).map(|o| names(self.org_key(o), self.orgs[o].name.split(" (").next().unwrap_or(&self.orgs[o].name), &self.orgs[o].wikidata)).collect(),
         ];
-        self.regions = (0..self.places.len()).filter(|&p| !matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.place_key(p)).collect();
+        self.regions = (0..self.places.len()).filter(|&p| !matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.names[1][p].key.to_string()).collect();
         Ok(())
     }
 
@@ -821,7 +821,7 @@ impl Lexicon {
     /// The kind of the listed organisation keyed `key` (`armed_group`, `media`, …); none for an
     /// organisation no list has.
     pub fn org_kind(&self, key: &str) -> Option<&str> {
-        let kinds = self.org_kinds.get_or_init(|| (0..self.orgs.len()).map(|o| (self.org_key(o), self.orgs[o].kind.clone())).collect());
+        let kinds = self.org_kinds.get_or_init(|| (0..self.orgs.len()).map(|o| (self.names[2][o].key.to_string(), self.orgs[o].kind.clone())).collect());
         kinds.get(key).map(String::as_str)
     }
 
@@ -836,7 +836,7 @@ impl Lexicon {
         if self.regions.contains(key) {
             return Some(1);
         }
-        let cities = self.cities.get_or_init(|| (0..self.places.len()).filter(|&p| matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.place_key(p)).collect());
+        let cities = self.cities.get_or_init(|| (0..self.places.len()).filter(|&p| matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.names[1][p].key.to_string()).collect());
         cities.contains(key).then_some(0)
     }
 

@@ -267,11 +267,42 @@ pub struct Rules {
     literals: HashMap<String, u32>,
     /// First token of an anchor phrase → rules anchored on it.
     by_anchor: HashMap<String, Vec<usize>>,
-    /// Cue list → first token of a phrase → the list's phrases starting with it, so that
-    /// [`Rules::cue_at`] only tries the phrases that can match where it looks.
-    cue_index: HashMap<String, HashMap<String, Vec<Vec<String>>>>,
-    /// The same for `not_cues`.
-    not_cue_index: HashMap<String, HashMap<String, Vec<Vec<String>>>>,
+    /// Cue list → its phrases and those that are not its phrases, by first token, so that
+    /// [`Rules::cue_at`] looks a list up once and only tries the phrases that can match where
+    /// it looks.
+    cue_index: HashMap<String, CueIndex>,
+}
+
+/// The phrases of a cue list by first token ("" for none: they match anywhere).
+#[derive(Clone, Debug, Default)]
+struct Phrases(HashMap<String, Vec<Vec<String>>>);
+
+impl Phrases {
+    fn new(phrases: &[Vec<String>]) -> Phrases {
+        let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for ph in phrases {
+            by_first.entry(ph.first().cloned().unwrap_or_default()).or_default().push(ph.clone());
+        }
+        Phrases(by_first)
+    }
+
+    /// The items the longest phrase starting with `first` (or its verb's lemma `reading`),
+    /// or with nothing, covers from item `pos`.
+    fn longest_at(&self, first: &str, reading: Option<&str>, a: &Analysis, pos: usize) -> Option<usize> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let of = |w: &str| self.0.get(w).map(Vec::as_slice).unwrap_or(&[]);
+        let lemma = reading.map(of).unwrap_or(&[]);
+        of(first).iter().chain(lemma).chain(of("")).filter_map(|ph| phrase_items(ph, a, pos)).max()
+    }
+}
+
+/// A cue list's phrases, and the phrases that look like them but are not (`not_cues`).
+#[derive(Clone, Debug, Default)]
+struct CueIndex {
+    phrases: Phrases,
+    not: Phrases,
 }
 
 /// Declares [`Setting`] from its variants and the names the rule files give them.
@@ -379,20 +410,6 @@ fn literal(w: &str) -> Vec<String> {
     w.to_lowercase().replace('’', "'").split('|').map(str::to_owned).collect()
 }
 
-/// [`Rules::cue_index`] of a phrase list.
-fn index_phrases(lists: &HashMap<String, Vec<Vec<String>>>) -> HashMap<String, HashMap<String, Vec<Vec<String>>>> {
-    lists
-        .iter()
-        .map(|(name, phrases)| {
-            let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
-            for ph in phrases {
-                by_first.entry(ph.first().cloned().unwrap_or_default()).or_default().push(ph.clone());
-            }
-            (name.clone(), by_first)
-        })
-        .collect()
-}
-
 fn phrase_tokens(p: &str) -> Vec<String> {
     crate::language::text::tokenize(p, 0).into_iter().map(|t| t.lower).collect()
 }
@@ -425,24 +442,18 @@ impl Rules {
         let reading = a.readings.get(first_token).and_then(Option::as_deref);
         // Phrases starting with this word or its verb's lemma, and empty ones (which match
         // anywhere).
-        let candidates = |index: &HashMap<String, HashMap<String, Vec<Vec<String>>>>| {
-            let by_first = index.get(list);
-            let here = by_first.and_then(|m| m.get(first.as_str())).map(Vec::as_slice).unwrap_or(&[]);
-            let lemma = reading.and_then(|r| by_first.and_then(|m| m.get(r))).map(Vec::as_slice).unwrap_or(&[]);
-            let empty = by_first.and_then(|m| m.get("")).map(Vec::as_slice).unwrap_or(&[]);
-            here.iter().chain(lemma).chain(empty).filter_map(|ph| phrase_items(ph, a, pos)).max()
-        };
-        if candidates(&self.not_cue_index).is_some() {
+        let index = self.cue_index.get(list)?;
+        if index.not.longest_at(first, reading, a, pos).is_some() {
             return None;
         }
-        candidates(&self.cue_index)
+        index.phrases.longest_at(first, reading, a, pos)
     }
 
     /// A test of whether a phrase of cue list `list` may start at an item (its first word, or
     /// its verb's lemma, opens one): a quick filter before [`Rules::cue_at`]. The list is looked
     /// up once, the test then run at every item.
     pub fn may_start(&self, list: &str) -> impl Fn(&Analysis, usize) -> bool + '_ {
-        let by_first = self.cue_index.get(list);
+        let by_first = self.cue_index.get(list).map(|index| &index.phrases.0);
         let anywhere = by_first.is_some_and(|m| m.contains_key(""));
         move |a: &Analysis, pos: usize| {
             let Some(by_first) = by_first else { return false };
@@ -506,8 +517,12 @@ impl Rules {
             defs.extend(file.rule.into_iter().map(|d| (path.clone(), text.as_str(), d)));
             frame_defs.extend(file.frame.into_iter().map(|d| (path.clone(), text.as_str(), d)));
         }
-        rules.cue_index = index_phrases(&rules.cues);
-        rules.not_cue_index = index_phrases(&rules.not_cues);
+        for (name, phrases) in &rules.cues {
+            rules.cue_index.entry(name.clone()).or_default().phrases = Phrases::new(phrases);
+        }
+        for (name, phrases) in &rules.not_cues {
+            rules.cue_index.entry(name.clone()).or_default().not = Phrases::new(phrases);
+        }
         // A slot class or role is checked where it is written: a typo is an error with its line.
         let at = |path: &PathBuf, text: &str, span: std::ops::Range<usize>, message: String| Error::Syntax {
             path: path.clone(),

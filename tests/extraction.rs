@@ -87,7 +87,7 @@ fn found(x: &Extraction) -> Vec<(BTreeSet<String>, String, BTreeSet<String>)> {
                 Value::Entity(i) => names(x, *i),
                 v => BTreeSet::from([value_text(v)]),
             };
-            (names(x, s.subject), s.predicate.clone(), object)
+            (names(x, s.subject), s.predicate.to_string(), object)
         })
         .collect();
     out.sort();

@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::analysis::{Class, EntRef, Filler, SentenceFacts, Value, PROVISIONAL};
+use super::analysis::{Class, EntRef, Filler, Predicate, SentenceFacts, Value, PROVISIONAL};
 use super::rules::Setting;
 use super::lexicon::Lexicon;
 use super::resolve::DocContext;
@@ -125,14 +125,14 @@ pub(crate) fn distinguish(sentences: &mut [SentenceFacts], lex: &Lexicon, ctx: &
         let mut date = None;
         let mut parties = BTreeSet::new();
         for f in sentences.iter().flat_map(|s| s.found.iter()) {
-            match (f.predicate.as_str(), &f.object) {
-                ("date", Filler::Value(v)) if f.subject.class == Class::Agreement && &*f.subject.key == key => {
+            match (f.predicate, &f.object) {
+                (Predicate::Date, Filler::Value(v)) if f.subject.class == Class::Agreement && &*f.subject.key == key => {
                     // The most precise date stated: a day over a year.
                     if date.is_none() || matches!((&date, v), (Some(Value::Year(_)), Value::Date(_))) {
                         date = Some(v.clone());
                     }
                 }
-                ("signed", Filler::Entity(o)) if o.class == Class::Agreement && &*o.key == key && f.subject.class != Class::Person => {
+                (Predicate::Signed, Filler::Entity(o)) if o.class == Class::Agreement && &*o.key == key && f.subject.class != Class::Person => {
                     parties.insert(f.subject.key.to_string());
                 }
                 _ => {}

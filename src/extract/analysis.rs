@@ -198,6 +198,76 @@ pub fn predicate(name: &str) -> Option<&'static str> {
     PREDICATES.iter().copied().find(|p| p.eq_ignore_ascii_case(name.trim()))
 }
 
+/// Declares [`Predicate`] from its variants and the names the contract gives them.
+macro_rules! predicates {
+    ($($variant:ident = $name:literal,)*) => {
+        /// A contract predicate, typed when the rules load (a name outside the contract is an
+        /// error there). The variants are in the order of their names, so that statements sort
+        /// as they did when predicates were strings.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Predicate {
+            $(#[doc = concat!("`", $name, "`")] $variant,)*
+        }
+
+        impl Predicate {
+            /// Every predicate.
+            pub const ALL: &[Predicate] = &[$(Predicate::$variant,)*];
+
+            /// The local name, as minted (`suppliesWeaponsTo`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Predicate::$variant => $name,)*
+                }
+            }
+
+            /// The predicate spelled `name` in any case ("allyof" → `AllyOf`).
+            pub fn named(name: &str) -> Option<Predicate> {
+                let name = name.trim();
+                Predicate::ALL.iter().copied().find(|p| p.as_str().eq_ignore_ascii_case(name))
+            }
+        }
+    };
+}
+
+predicates! {
+    Accused = "accused",
+    AllyOf = "allyOf",
+    Attacked = "attacked",
+    Brokered = "brokered",
+    CapitalOf = "capitalOf",
+    Captured = "captured",
+    Controls = "controls",
+    Count = "count",
+    Date = "date",
+    DeathToll = "deathToll",
+    Deployed = "deployed",
+    DeployedTo = "deployedTo",
+    HasMilitaryBaseIn = "hasMilitaryBaseIn",
+    LocatedIn = "locatedIn",
+    MemberOf = "memberOf",
+    OfficialOf = "officialOf",
+    ProtestedAgainst = "protestedAgainst",
+    Signed = "signed",
+    Stormed = "stormed",
+    SuppliesWeaponsTo = "suppliesWeaponsTo",
+    Supports = "supports",
+    Title = "title",
+    Welcomed = "welcomed",
+    WithdrawsFrom = "withdrawsFrom",
+}
+
+impl std::fmt::Display for Predicate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Predicate {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// The object of a statement.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Value {
@@ -263,7 +333,7 @@ pub struct Mention {
     pub group: Option<GroupInfo>,
     /// For a group named by its relation to someone ("supporters of X", "fighters loyal to
     /// X"): the predicate and the one it relates to, with that mention's span.
-    pub relation: Option<(String, EntRef, Range<usize>)>,
+    pub relation: Option<(Predicate, EntRef, Range<usize>)>,
     /// For an agreement named by a common noun ("the ceasefire", "a separate deal"): what
     /// tells it apart from the document's other agreements.
     pub agreement: Option<AgreementInfo>,
@@ -406,7 +476,7 @@ pub struct Found {
     /// Subject mention span (bytes).
     pub subject_span: std::ops::Range<usize>,
     /// Predicate.
-    pub predicate: String,
+    pub predicate: Predicate,
     /// Object.
     pub object: Filler,
     /// Object mention span (bytes).

@@ -2,7 +2,7 @@
 //! and office, a group's defining relation ("supporters of X"), counted groups, the toll of the
 //! document's war, capitals named as such.
 
-use super::analysis::{Analysis, Class, EntRef, Filler, Found, Item, NounRole, Value};
+use super::analysis::{Analysis, Class, EntRef, Filler, Found, Item, NounRole, Predicate, Value};
 use super::lexicon::{self, Lexicon};
 use super::rules::Setting;
 use crate::language::text;
@@ -66,7 +66,7 @@ pub(crate) fn attributes(
         found.push(Found {
             subject: person.clone(),
             subject_span: m.span.clone(),
-            predicate: "title".into(),
+            predicate: Predicate::Title,
             object: Filler::Value(Value::Text(said.unwrap_or_else(|| title.name.clone()))),
             object_span: tspan.clone(),
             rule: "title/before-name".into(),
@@ -140,7 +140,7 @@ pub(crate) fn attributes(
                 found.push(Found {
                     subject: person.clone(),
                     subject_span: m.span.clone(),
-                    predicate: "officialOf".into(),
+                    predicate: Predicate::OfficialOf,
                     object: Filler::Entity(o),
                     object_span: tspan.clone(),
                     rule: rule.into(),
@@ -212,7 +212,7 @@ pub(crate) fn attributes(
         found.push(Found {
             subject: group.clone(),
             subject_span: a.mentions[*gi].span.clone(),
-            predicate: "count".into(),
+            predicate: Predicate::Count,
             object: Filler::Value(Value::Integer(n)),
             object_span: a.mentions[mi].span.clone(),
             rule: "count/number-before-group".into(),
@@ -233,7 +233,7 @@ pub(crate) fn attributes(
                 found.push(Found {
                     subject: war.clone(),
                     subject_span: a.mentions[mi].span.clone(),
-                    predicate: "deathToll".into(),
+                    predicate: Predicate::DeathToll,
                     object: Filler::Value(Value::Integer(n)),
                     object_span: a.mentions[mi].span.clone(),
                     rule: "deathToll/people-killed-in-the-war".into(),
@@ -255,7 +255,7 @@ pub(crate) fn attributes(
         found.push(Found {
             subject: event.clone(),
             subject_span: a.mentions[ei].span.clone(),
-            predicate: "date".into(),
+            predicate: Predicate::Date,
             object: Filler::Value(value),
             object_span: a.mentions[di].span.clone(),
             rule: "date/before-noun".into(),
@@ -282,7 +282,7 @@ pub(crate) fn attributes(
         found.push(Found {
             subject: event.clone(),
             subject_span: a.mentions[ei].span.clone(),
-            predicate: "date".into(),
+            predicate: Predicate::Date,
             object: Filler::Value(value.clone()),
             object_span: a.mentions[*di].span.clone(),
             rule: "date/after-noun".into(),
@@ -299,7 +299,7 @@ pub(crate) fn attributes(
             found.push(Found {
                 subject: city.clone(),
                 subject_span: m.span.clone(),
-                predicate: "capitalOf".into(),
+                predicate: Predicate::CapitalOf,
                 object: Filler::Entity(country.clone()),
                 object_span: m.span.clone(),
                 rule: "capitalOf/gazetteer-capital".into(),

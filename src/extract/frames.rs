@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use super::analysis::{Analysis, Item};
+use super::analysis::{Analysis, Item, Predicate};
 use super::relate::{self, Filler, Found};
 pub use super::rules::{Frame, Role, Rules};
 use super::rules::Setting;
@@ -807,7 +807,7 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         }
         for f in frames {
             let items = &items;
-            if accusation_content.is_some_and(|c| head_item > c + 1) && rules.setting(Setting::AllegedPredicates).contains(&f.predicate.to_lowercase()) {
+            if accusation_content.is_some_and(|c| head_item > c + 1) && rules.setting(Setting::AllegedPredicates).iter().any(|p| p.eq_ignore_ascii_case(f.predicate.as_str())) {
                 continue;
             }
             let Some((s_item, s_dir)) = f.first_argument(&f.subject, g, &here) else { continue };
@@ -844,7 +844,7 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
                         out.push(Found {
                             subject: agreement.clone(),
                             subject_span: a.mentions[om].span.clone(),
-                            predicate: "date".into(),
+                            predicate: Predicate::Date,
                             object: Filler::Value(v),
                             object_span: span,
                             rule: format!("frame/{}/date", f.id),
@@ -909,7 +909,7 @@ fn attack_by_means(a: &Analysis, rules: &Rules, args: &Args, hedged: bool) -> Op
     Some(Found {
         subject,
         subject_span: s_span,
-        predicate: "attacked".into(),
+        predicate: Predicate::Attacked,
         object,
         object_span: o_span,
         rule: "frame/attack-by-means/active".into(),

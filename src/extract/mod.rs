@@ -83,8 +83,8 @@ pub struct Evidence {
 pub struct Statement {
     /// Index of the subject in [`Extraction::entities`].
     pub subject: usize,
-    /// Contract predicate local name (`brokered`, `count`, …).
-    pub predicate: String,
+    /// Contract predicate (`brokered`, `count`, …).
+    pub predicate: analysis::Predicate,
     /// The object.
     pub object: Value,
     /// Where it comes from.
@@ -155,7 +155,7 @@ pub fn extract(
 fn keep_one_date(out: &mut Extraction) {
     // (subject, day, sentences stating it, first sentence)
     let mut days: Vec<(usize, Value, BTreeSet<usize>, usize)> = Vec::new();
-    for s in out.statements.iter().filter(|s| s.predicate == "date") {
+    for s in out.statements.iter().filter(|s| s.predicate == analysis::Predicate::Date) {
         match days.iter_mut().find(|(subject, v, _, _)| *subject == s.subject && *v == s.object) {
             Some(d) => {
                 d.2.insert(s.evidence.sentence.start);
@@ -168,7 +168,7 @@ fn keep_one_date(out: &mut Extraction) {
     }
     let best = |subject: usize| days.iter().filter(|d| d.0 == subject).max_by_key(|d| (d.2.len(), std::cmp::Reverse(d.3))).map(|d| d.1.clone());
     let keep: Vec<(usize, Option<Value>)> = days.iter().map(|d| (d.0, best(d.0))).collect();
-    out.statements.retain(|s| s.predicate != "date" || keep.iter().any(|(subject, v)| *subject == s.subject && v.as_ref() == Some(&s.object)));
+    out.statements.retain(|s| s.predicate != analysis::Predicate::Date || keep.iter().any(|(subject, v)| *subject == s.subject && v.as_ref() == Some(&s.object)));
 }
 
 /// A symmetric predicate (allyOf) is stated once per pair and sentence: "A and B are allies"
@@ -177,7 +177,7 @@ fn keep_one_direction(out: &mut Extraction) {
     let mut seen: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
     out.statements.retain(|s| {
         let Value::Entity(o) = s.object else { return true };
-        if !SYMMETRIC.contains(&s.predicate.as_str()) {
+        if !SYMMETRIC.contains(&s.predicate) {
             return true;
         }
         let pair = (s.subject.min(o), s.subject.max(o), s.evidence.sentence.start);
@@ -186,7 +186,7 @@ fn keep_one_direction(out: &mut Extraction) {
 }
 
 /// The contract's symmetric predicates.
-const SYMMETRIC: &[&str] = &["allyOf"];
+const SYMMETRIC: &[analysis::Predicate] = &[analysis::Predicate::AllyOf];
 
 /// Sentences → their analyses: each scanned once, the document context built from all the
 /// scans (titled names, acronyms, the salient region), then each recognised.
@@ -232,31 +232,31 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             // "X was arming Y, a charge X denies": an allegation, no fact.
             if let Some(at) = relate::denied_claim(&a, rules) {
                 let alleged = rules.setting(Setting::AllegedPredicates);
-                found.retain(|f| !(f.subject_span.end <= at && f.object_span.end <= at && alleged.iter().any(|p| p.eq_ignore_ascii_case(&f.predicate))));
+                found.retain(|f| !(f.subject_span.end <= at && f.object_span.end <= at && alleged.iter().any(|p| p.eq_ignore_ascii_case(f.predicate.as_str()))));
             }
             keep_participants(&mut found, rules);
             // One who leads leads one body: "forces loyal to X and the RSF, led by Y" is Y
             // leading the RSF, the conjunct nearest the participle, not the forces too.
             nearest_led(&mut found);
             // A site stormed is not also captured ("rebels seized a hospital").
-            let stormed: Vec<(analysis::Name, analysis::Name)> = found.iter().filter(|f| f.predicate == "stormed").filter_map(|f| match &f.object {
+            let stormed: Vec<(analysis::Name, analysis::Name)> = found.iter().filter(|f| f.predicate == analysis::Predicate::Stormed).filter_map(|f| match &f.object {
                 analysis::Filler::Entity(o) => Some((f.subject.key.clone(), o.key.clone())),
                 analysis::Filler::Value(_) => None,
             }).collect();
             if !stormed.is_empty() {
-                found.retain(|f| !(f.predicate == "captured" && matches!(&f.object, analysis::Filler::Entity(o) if stormed.iter().any(|(s, k)| *s == f.subject.key && *k == o.key) || stormed.iter().any(|(_, k)| *k == o.key))));
+                found.retain(|f| !(f.predicate == analysis::Predicate::Captured && matches!(&f.object, analysis::Filler::Entity(o) if stormed.iter().any(|(s, k)| *s == f.subject.key && *k == o.key) || stormed.iter().any(|(_, k)| *k == o.key))));
             }
             // Weapons one sends to another actor are supplied, not deployed: "Iran sent drones
             // to the Houthis" (but "Kenya sent armoured vehicles to the border" deploys them).
-            let suppliers: Vec<analysis::Name> = found.iter().filter(|f| f.predicate == "suppliesWeaponsTo").map(|f| f.subject.key.clone()).collect();
+            let suppliers: Vec<analysis::Name> = found.iter().filter(|f| f.predicate == analysis::Predicate::SuppliesWeaponsTo).map(|f| f.subject.key.clone()).collect();
             if !suppliers.is_empty() {
                 let equipment = |span: &std::ops::Range<usize>| a.mentions.iter().any(|m| m.span == *span && m.group.as_ref().is_some_and(|g| g.role == analysis::NounRole::Equipment));
-                found.retain(|f| !(f.predicate == "deployed" && suppliers.contains(&f.subject.key) && equipment(&f.object_span)));
+                found.retain(|f| !(f.predicate == analysis::Predicate::Deployed && suppliers.contains(&f.subject.key) && equipment(&f.object_span)));
             }
             // A region lies in no city ("the conflict over the Karabakh region in Baku").
             found.retain(|f| {
                 let analysis::Filler::Entity(o) = &f.object else { return true };
-                !(f.predicate == "locatedIn" && o.class == Class::Place && lexicon.place_size(&f.subject.key) == Some(1) && lexicon.place_size(&o.key) == Some(0))
+                !(f.predicate == analysis::Predicate::LocatedIn && o.class == Class::Place && lexicon.place_size(&f.subject.key) == Some(1) && lexicon.place_size(&o.key) == Some(0))
             });
             allies_by_membership(&mut found, lexicon);
             let speaker = coref::reported_speaker(&a, rules);
@@ -279,7 +279,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
 /// Of the bodies a sentence says one person leads ("X and Y, led by Z"), the one nearest
 /// the person's mention.
 fn nearest_led(found: &mut Vec<analysis::Found>) {
-    let led = |f: &analysis::Found| f.predicate == "officialOf" && (f.rule.starts_with("officialOf/led-by") || f.rule.starts_with("frame/lead/"));
+    let led = |f: &analysis::Found| f.predicate == analysis::Predicate::OfficialOf && (f.rule.starts_with("officialOf/led-by") || f.rule.starts_with("frame/lead/"));
     if found.iter().filter(|f| led(f)).count() < 2 {
         return;
     }
@@ -334,7 +334,7 @@ fn number(facts: Vec<analysis::SentenceFacts>) -> Extraction {
 fn allies_by_membership(found: &mut Vec<analysis::Found>, lexicon: &Lexicon) {
     let mut members: Vec<&analysis::Found> = found
         .iter()
-        .filter(|f| f.predicate == "memberOf" && f.rule.starts_with("memberOf/apposition") && f.subject.class == Class::Country && matches!(&f.object, analysis::Filler::Entity(o) if lexicon.is_alliance(&o.key)))
+        .filter(|f| f.predicate == analysis::Predicate::MemberOf && f.rule.starts_with("memberOf/apposition") && f.subject.class == Class::Country && matches!(&f.object, analysis::Filler::Entity(o) if lexicon.is_alliance(&o.key)))
         .collect();
     // One membership per state and alliance (several patterns may state it).
     let mut seen = BTreeSet::new();
@@ -353,7 +353,7 @@ fn allies_by_membership(found: &mut Vec<analysis::Found>, lexicon: &Lexicon) {
                 allies.push(analysis::Found {
                     subject: x.subject.clone(),
                     subject_span: x.subject_span.clone(),
-                    predicate: "allyOf".into(),
+                    predicate: analysis::Predicate::AllyOf,
                     object: analysis::Filler::Entity(y.subject.clone()),
                     object_span: y.subject_span.clone(),
                     rule: "allyOf/members-of-one-alliance".into(),
@@ -390,19 +390,19 @@ fn drop_implied(out: &mut Extraction) {
     let capitals: BTreeSet<(usize, Value, usize)> = out
         .statements
         .iter()
-        .filter(|s| s.predicate == "capitalOf")
+        .filter(|s| s.predicate == analysis::Predicate::CapitalOf)
         .map(|s| (s.subject, s.object.clone(), s.evidence.sentence.start))
         .collect();
-    out.statements.retain(|s| s.predicate != "locatedIn" || !capitals.contains(&(s.subject, s.object.clone(), s.evidence.sentence.start)));
+    out.statements.retain(|s| s.predicate != analysis::Predicate::LocatedIn || !capitals.contains(&(s.subject, s.object.clone(), s.evidence.sentence.start)));
 }
 
 /// Several patterns of one rule (or several rules) may state the same fact from the same
 /// sentence: keep one piece of evidence per fact and sentence, the most confident (the
 /// first such in rule order on ties, so the choice is stable).
 fn keep_best_evidence(out: &mut Extraction) {
-    let mut best: foldhash::HashMap<(usize, String, Value, usize), usize> = foldhash::HashMap::default();
+    let mut best: foldhash::HashMap<(usize, analysis::Predicate, Value, usize), usize> = foldhash::HashMap::default();
     for (k, s) in out.statements.iter().enumerate() {
-        let key = (s.subject, s.predicate.clone(), s.object.clone(), s.evidence.sentence.start);
+        let key = (s.subject, s.predicate, s.object.clone(), s.evidence.sentence.start);
         match best.get(&key) {
             Some(&b) if out.statements[b].evidence.confidence >= s.evidence.confidence => {}
             _ => {
@@ -422,8 +422,8 @@ fn keep_best_evidence(out: &mut Extraction) {
 /// to one the document states ("Russian President Vladimir Putin"); of several guesses for the
 /// same person only the first stays.
 fn keep_one_office(out: &mut Extraction) {
-    let guessed = |s: &Statement| s.predicate == "officialOf" && s.evidence.rule.starts_with("officialOf/title-context");
-    let stated: BTreeSet<usize> = out.statements.iter().filter(|s| s.predicate == "officialOf" && !guessed(s)).map(|s| s.subject).collect();
+    let guessed = |s: &Statement| s.predicate == analysis::Predicate::OfficialOf && s.evidence.rule.starts_with("officialOf/title-context");
+    let stated: BTreeSet<usize> = out.statements.iter().filter(|s| s.predicate == analysis::Predicate::OfficialOf && !guessed(s)).map(|s| s.subject).collect();
     let mut first_guess: BTreeSet<usize> = BTreeSet::new();
     let mut keep_guess: Vec<Option<Value>> = vec![None; out.entities.len()];
     for s in out.statements.iter().filter(|s| guessed(s) && !stated.contains(&s.subject)) {

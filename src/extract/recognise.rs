@@ -14,7 +14,7 @@ use crate::language::numbers::number_at;
 use super::resolve::DocContext;
 use crate::language::text::{fold, is_capitalised, slug, Token, TokenKind};
 use super::{Class, Value};
-use super::analysis::{Name, NounRole};
+use super::analysis::{Name, NounRole, Predicate};
 
 
 impl Analysis {
@@ -220,14 +220,15 @@ fn relational_groups(a: &mut Analysis, text: &str, lex: &Lexicon) {
         let mut relation = None;
         let mut target = k + 1;
         if a.word(k + 1) == "of" {
-            relation = nouns.iter().find_map(|p| p.split_once('>').filter(|(n, _)| *n == head_noun).map(|(_, pred)| pred.to_owned()));
+            // The predicates of these settings were checked against the contract when loaded.
+            relation = nouns.iter().find_map(|p| p.split_once('>').filter(|(n, _)| *n == head_noun).and_then(|(_, pred)| Predicate::named(pred)));
             target = k + 2;
         } else {
             for p in phrases {
                 let Some((phrase, pred)) = p.split_once('>') else { continue };
                 let words: Vec<&str> = phrase.split_whitespace().collect();
                 if words.iter().enumerate().all(|(i, w)| a.word(k + 1 + i) == *w) {
-                    relation = Some(pred.to_owned());
+                    relation = Predicate::named(pred);
                     target = k + 1 + words.len();
                     break;
                 }
@@ -1105,7 +1106,7 @@ fn admin_noun_after(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], k: us
 /// up to two modifiers ("signed a joint statement", "inked the document").
 fn signed_before(tokens: &[Token], i: usize, lex: &Lexicon) -> bool {
     (i.saturating_sub(4)..i).rev().any(|k| {
-        lex.language.verb_ref(&tokens[k].lower).is_some_and(|(lemma, _)| lex.rules.frames_for(lemma).any(|f| f.predicate == "signed" && f.object_class.contains(&super::rules::Slot::Class(Class::Agreement)) && f.object.contains(&super::rules::Role::Patient)))
+        lex.language.verb_ref(&tokens[k].lower).is_some_and(|(lemma, _)| lex.rules.frames_for(lemma).any(|f| f.predicate == Predicate::Signed && f.object_class.contains(&super::rules::Slot::Class(Class::Agreement)) && f.object.contains(&super::rules::Role::Patient)))
     })
 }
 
@@ -1419,7 +1420,7 @@ pub fn titled_names(text: &str, scan: &Scan<'_>, lex: &Lexicon) -> Vec<String> {
             // "led by Khalifa Haftar", "headed by X": whoever a frame of officialOf names.
             let led_by = i >= 2
                 && tokens[i - 1].lower == "by"
-                && scan.readings.get(i - 2).and_then(Option::as_deref).is_some_and(|lemma| lex.rules.frames_for(lemma).any(|f| f.predicate == "officialOf"));
+                && scan.readings.get(i - 2).and_then(Option::as_deref).is_some_and(|lemma| lex.rules.frames_for(lemma).any(|f| f.predicate == Predicate::OfficialOf));
             // "Mohamed Hamdan Dagalo, widely known as Hemedti,": a one-word alias, no acronym.
             let known_as = next == "," && {
                 let mut k = end + 1;

@@ -42,7 +42,7 @@ pub struct Frame {
     /// Identifier; the evidence's rule is `frame/ID/voice`.
     pub id: String,
     /// Contract predicate.
-    pub predicate: String,
+    pub predicate: super::analysis::Predicate,
     /// Verb lemmas.
     pub verbs: Vec<String>,
     /// Arguments that may fill the subject, first found first.
@@ -143,7 +143,7 @@ pub struct Rule {
     /// Identifier, recorded as the evidence's rule.
     pub id: String,
     /// Contract predicate.
-    pub predicate: String,
+    pub predicate: super::analysis::Predicate,
     /// The pattern.
     pub pattern: Vec<Elem>,
     /// Index of the anchor element.
@@ -539,8 +539,8 @@ impl Rules {
                 .collect()
         };
         // A predicate is the contract's, spelled as minted.
-        let contract = |path: &PathBuf, text: &str, what: &str, id: &str, p: &toml::Spanned<String>| -> Result<String> {
-            super::analysis::predicate(p.get_ref()).map(str::to_owned).ok_or_else(|| at(path, text, p.span(), format!("{what} {id}: {:?} is no contract predicate", p.get_ref())))
+        let contract = |path: &PathBuf, text: &str, what: &str, id: &str, p: &toml::Spanned<String>| -> Result<super::analysis::Predicate> {
+            super::analysis::Predicate::named(p.get_ref()).ok_or_else(|| at(path, text, p.span(), format!("{what} {id}: {:?} is no contract predicate", p.get_ref())))
         };
         for (path, text, def) in frame_defs {
             let roles = |list: &[toml::Spanned<String>]| -> Result<Vec<Role>> {

@@ -115,7 +115,7 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
     // Each method (rule and confidence) and each predicate is made once per document: a
     // document has a few of them and many statements.
     let mut methods: foldhash::HashMap<(&str, u32), NamedNode> = foldhash::HashMap::default();
-    let mut predicates: foldhash::HashMap<&str, NamedNode> = foldhash::HashMap::default();
+    let mut predicates: foldhash::HashMap<crate::extract::analysis::Predicate, NamedNode> = foldhash::HashMap::default();
     // Two confidences may round to one method.
     let mut methods_written: foldhash::HashSet<u128> = foldhash::HashSet::default();
     // Two statements with one evidence record (the same fact, sentence and rule) are rare: only
@@ -124,7 +124,7 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
     for st in &extraction.statements {
         let subject = &entity_iris[st.subject];
         let subject_key = &extraction.entities[st.subject].key;
-        let predicate = predicates.entry(st.predicate.as_str()).or_insert_with(|| vocab.term(&st.predicate)).clone();
+        let predicate = predicates.entry(st.predicate).or_insert_with(|| vocab.term(st.predicate.as_str())).clone();
         let (object, object_key): (Term, String) = match &st.object {
             Value::Entity(i) => (entity_iris[*i].clone().into(), extraction.entities[*i].key.clone()),
             Value::Integer(n) => (Literal::new_typed_literal(n.to_string(), xsd::INTEGER).into(), n.to_string()),

@@ -116,7 +116,7 @@ fn every_contract_predicate_has_a_rule() {
         }
     }
     for r in &lex.rules.rules {
-        assert!(PREDICATES.contains(&r.predicate.as_str()), "rule {} has a predicate outside the contract: {}", r.id, r.predicate);
+        assert!(PREDICATES.contains(&r.predicate.name()), "rule {} has a predicate outside the contract: {}", r.id, r.predicate);
         assert!((0.0..=1.0).contains(&r.confidence), "rule {}: confidence {}", r.id, r.confidence);
     }
 }

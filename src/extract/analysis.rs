@@ -198,73 +198,37 @@ pub fn predicate(name: &str) -> Option<&'static str> {
     PREDICATES.iter().copied().find(|p| p.eq_ignore_ascii_case(name.trim()))
 }
 
-/// Declares [`Predicate`] from its variants and the names the contract gives them.
-macro_rules! predicates {
-    ($($variant:ident = $name:literal,)*) => {
-        /// A contract predicate, typed when the rules load (a name outside the contract is an
-        /// error there). The variants are in the order of their names, so that statements sort
-        /// as they did when predicates were strings.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Predicate {
-            $(#[doc = concat!("`", $name, "`")] $variant,)*
-        }
-
-        impl Predicate {
-            /// Every predicate.
-            pub const ALL: &[Predicate] = &[$(Predicate::$variant,)*];
-
-            /// The local name, as minted (`suppliesWeaponsTo`).
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Predicate::$variant => $name,)*
-                }
-            }
-
-            /// The predicate spelled `name` in any case ("allyof" → `AllyOf`).
-            pub fn named(name: &str) -> Option<Predicate> {
-                let name = name.trim();
-                Predicate::ALL.iter().copied().find(|p| p.as_str().eq_ignore_ascii_case(name))
-            }
-        }
-    };
+named_enum! {
+    /// A contract predicate, typed when the rules load (a name outside the contract is an
+    /// error there). The variants are in the order of their names, so that statements sort
+    /// as they did when predicates were strings.
+    pub enum Predicate {
+        Accused = "accused", AllyOf = "allyOf", Attacked = "attacked", Brokered = "brokered",
+        CapitalOf = "capitalOf", Captured = "captured", Controls = "controls", Count = "count",
+        Date = "date", DeathToll = "deathToll", Deployed = "deployed", DeployedTo = "deployedTo",
+        HasMilitaryBaseIn = "hasMilitaryBaseIn", LocatedIn = "locatedIn", MemberOf = "memberOf", OfficialOf = "officialOf",
+        ProtestedAgainst = "protestedAgainst", Signed = "signed", Stormed = "stormed", SuppliesWeaponsTo = "suppliesWeaponsTo",
+        Supports = "supports", Title = "title", Welcomed = "welcomed", WithdrawsFrom = "withdrawsFrom",
+    }
 }
 
-predicates! {
-    Accused = "accused",
-    AllyOf = "allyOf",
-    Attacked = "attacked",
-    Brokered = "brokered",
-    CapitalOf = "capitalOf",
-    Captured = "captured",
-    Controls = "controls",
-    Count = "count",
-    Date = "date",
-    DeathToll = "deathToll",
-    Deployed = "deployed",
-    DeployedTo = "deployedTo",
-    HasMilitaryBaseIn = "hasMilitaryBaseIn",
-    LocatedIn = "locatedIn",
-    MemberOf = "memberOf",
-    OfficialOf = "officialOf",
-    ProtestedAgainst = "protestedAgainst",
-    Signed = "signed",
-    Stormed = "stormed",
-    SuppliesWeaponsTo = "suppliesWeaponsTo",
-    Supports = "supports",
-    Title = "title",
-    Welcomed = "welcomed",
-    WithdrawsFrom = "withdrawsFrom",
+impl Predicate {
+    /// The predicate spelled `name` in any case ("allyof" → `AllyOf`).
+    pub fn named(name: &str) -> Option<Predicate> {
+        let name = name.trim();
+        Predicate::ALL.iter().copied().find(|p| p.name().eq_ignore_ascii_case(name))
+    }
 }
 
 impl std::fmt::Display for Predicate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(self.name())
     }
 }
 
 impl PartialEq<&str> for Predicate {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
+        self.name() == *other
     }
 }
 

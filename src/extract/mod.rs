@@ -21,6 +21,39 @@
 //!
 //! [`extract`] runs them over a document and keeps one piece of evidence per fact and sentence.
 
+/// Declares an enum whose variants data files name (`Variant = "name"`, in order): every
+/// variant (`ALL`), each one's name, and the variant a name spells exactly. The variants
+/// order as they are declared.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $vis:vis enum $ty:ident { $($variant:ident = $name:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $ty {
+            $(#[doc = concat!("`", $name, "`")] $variant,)*
+        }
+
+        impl $ty {
+            /// Every variant, in declaration order.
+            pub const ALL: &[$ty] = &[$($ty::$variant,)*];
+
+            /// The name data files give it.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name,)*
+                }
+            }
+
+            /// The variant spelled exactly `name`.
+            pub fn from_name(name: &str) -> Option<$ty> {
+                match name {
+                    $($name => Some($ty::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
 pub mod agreements;
 pub mod analysis;
 pub mod attributes;
@@ -232,7 +265,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             // "X was arming Y, a charge X denies": an allegation, no fact.
             if let Some(at) = relate::denied_claim(&a, rules) {
                 let alleged = rules.setting(Setting::AllegedPredicates);
-                found.retain(|f| !(f.subject_span.end <= at && f.object_span.end <= at && alleged.iter().any(|p| p.eq_ignore_ascii_case(f.predicate.as_str()))));
+                found.retain(|f| !(f.subject_span.end <= at && f.object_span.end <= at && alleged.iter().any(|p| p.eq_ignore_ascii_case(f.predicate.name()))));
             }
             keep_participants(&mut found, rules);
             // One who leads leads one body: "forces loyal to X and the RSF, led by Y" is Y

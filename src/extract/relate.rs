@@ -683,7 +683,7 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             if rule.active_shape && rule.verb_cue && a.groups.iter().any(|g| g.head == t && g.voice == crate::language::Voice::Passive) {
                 continue;
             }
-            if accusation_content.is_some_and(|c| p > c + 1) && alleged.iter().any(|p| p.eq_ignore_ascii_case(rule.predicate.as_str())) {
+            if accusation_content.is_some_and(|c| p > c + 1) && alleged.iter().any(|p| p.eq_ignore_ascii_case(rule.predicate.name())) {
                 continue;
             }
             // "may have supplied", "could seize", "must withdraw": a possibility or a duty is

@@ -305,98 +305,70 @@ struct CueIndex {
     not: Phrases,
 }
 
-/// Declares [`Setting`] from its variants and the names the rule files give them.
-macro_rules! settings {
-    ($($variant:ident = $name:literal,)*) => {
-        /// A named word list of the rule files' `[settings]` (`negators`, `reporting`, …), typed
-        /// when the files load: a name no stage reads is an error naming the file and line, and
-        /// a stage asks for a list by variant, not by a string that could be misspelt.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Setting {
-            $(#[doc = concat!("`", $name, "`")] $variant,)*
-        }
-
-        impl Setting {
-            /// Every setting.
-            pub const ALL: &[Setting] = &[$(Setting::$variant,)*];
-
-            /// The name the rule files give it.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(Setting::$variant => $name,)*
-                }
-            }
-
-            /// The setting a rule file names.
-            pub fn named(name: &str) -> Option<Setting> {
-                match name {
-                    $($name => Some(Setting::$variant),)*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-settings! {
-    Negators = "negators",
-    Modals = "modals",
-    Reporting = "reporting",
-    CompoundsNamingAnother = "compounds_naming_another",
-    SpeechVerbs = "speech_verbs",
-    Future = "future",
-    NationalForces = "national_forces",
-    ForceOwnerKinds = "force_owner_kinds",
-    ForceOwnerVerbs = "force_owner_verbs",
-    StateBodies = "state_bodies",
-    NonStateModifiers = "non_state_modifiers",
-    MediatorNouns = "mediator_nouns",
-    SettlementAnaphors = "settlement_anaphors",
-    CapitalAnaphors = "capital_anaphors",
-    RegionAnaphors = "region_anaphors",
-    VagueBodies = "vague_bodies",
-    NationalOffices = "national_offices",
-    VerbCues = "verb_cues",
-    PlaceDirections = "place_directions",
-    WaterBodies = "water_bodies",
-    AgainstPrefixes = "against_prefixes",
-    CountModifiers = "count_modifiers",
-    NotNames = "not_names",
-    RelationNouns = "relation_nouns",
-    ActsForNouns = "acts_for_nouns",
-    RelationPhrases = "relation_phrases",
-    Irrealis = "irrealis",
-    IrrealisModals = "irrealis_modals",
-    AspectVerbs = "aspect_verbs",
-    Commitments = "commitments",
-    NameParticles = "name_particles",
-    NameTitles = "name_titles",
-    RankModifiers = "rank_modifiers",
-    PersonRoles = "person_roles",
-    Prepositions = "prepositions",
-    DenialNouns = "denial_nouns",
-    DenialVerbs = "denial_verbs",
-    AllegedPredicates = "alleged_predicates",
-    Locatives = "locatives",
-    PeopleNouns = "people_nouns",
-    PluralAnaphors = "plural_anaphors",
-    GenericSites = "generic_sites",
-    PersonPronouns = "person_pronouns",
-    ThingPronouns = "thing_pronouns",
-    GroupPronouns = "group_pronouns",
-    GroupAnaphors = "group_anaphors",
-    GroupAnaphorKinds = "group_anaphor_kinds",
-    PartitivePronouns = "partitive_pronouns",
-    GenericGroupNouns = "generic_group_nouns",
-    UncountedGroups = "uncounted_groups",
-    GroupAnaphora = "group_anaphora",
-    TimePrepositions = "time_prepositions",
-    TimeBounds = "time_bounds",
-    SignedOnlyNouns = "signed_only_nouns",
-    DistinctReferent = "distinct_referent",
-    EarlierReferent = "earlier_referent",
-    AgreementKinds = "agreement_kinds",
-    SurnameEndings = "surname_endings",
+named_enum! {
+    /// A named word list of the rule files' `[settings]` (`negators`, `reporting`, …), typed
+    /// when the files load: a name no stage reads is an error naming the file and line, and
+    /// a stage asks for a list by variant, not by a string that could be misspelt.
+    pub enum Setting {
+        Negators = "negators",
+        Modals = "modals",
+        Reporting = "reporting",
+        CompoundsNamingAnother = "compounds_naming_another",
+        SpeechVerbs = "speech_verbs",
+        Future = "future",
+        NationalForces = "national_forces",
+        ForceOwnerKinds = "force_owner_kinds",
+        ForceOwnerVerbs = "force_owner_verbs",
+        StateBodies = "state_bodies",
+        NonStateModifiers = "non_state_modifiers",
+        MediatorNouns = "mediator_nouns",
+        SettlementAnaphors = "settlement_anaphors",
+        CapitalAnaphors = "capital_anaphors",
+        RegionAnaphors = "region_anaphors",
+        VagueBodies = "vague_bodies",
+        NationalOffices = "national_offices",
+        VerbCues = "verb_cues",
+        PlaceDirections = "place_directions",
+        WaterBodies = "water_bodies",
+        AgainstPrefixes = "against_prefixes",
+        CountModifiers = "count_modifiers",
+        NotNames = "not_names",
+        RelationNouns = "relation_nouns",
+        ActsForNouns = "acts_for_nouns",
+        RelationPhrases = "relation_phrases",
+        Irrealis = "irrealis",
+        IrrealisModals = "irrealis_modals",
+        AspectVerbs = "aspect_verbs",
+        Commitments = "commitments",
+        NameParticles = "name_particles",
+        NameTitles = "name_titles",
+        RankModifiers = "rank_modifiers",
+        PersonRoles = "person_roles",
+        Prepositions = "prepositions",
+        DenialNouns = "denial_nouns",
+        DenialVerbs = "denial_verbs",
+        AllegedPredicates = "alleged_predicates",
+        Locatives = "locatives",
+        PeopleNouns = "people_nouns",
+        PluralAnaphors = "plural_anaphors",
+        GenericSites = "generic_sites",
+        PersonPronouns = "person_pronouns",
+        ThingPronouns = "thing_pronouns",
+        GroupPronouns = "group_pronouns",
+        GroupAnaphors = "group_anaphors",
+        GroupAnaphorKinds = "group_anaphor_kinds",
+        PartitivePronouns = "partitive_pronouns",
+        GenericGroupNouns = "generic_group_nouns",
+        UncountedGroups = "uncounted_groups",
+        GroupAnaphora = "group_anaphora",
+        TimePrepositions = "time_prepositions",
+        TimeBounds = "time_bounds",
+        SignedOnlyNouns = "signed_only_nouns",
+        DistinctReferent = "distinct_referent",
+        EarlierReferent = "earlier_referent",
+        AgreementKinds = "agreement_kinds",
+        SurnameEndings = "surname_endings",
+    }
 }
 
 /// An error in setting `name` of a rule file, at the line that names the setting.
@@ -483,7 +455,7 @@ impl Rules {
                 rules.not_cues.entry(name).or_default().extend(phrases.iter().map(|p| phrase_tokens(p)));
             }
             for (name, words) in file.settings {
-                let Some(setting) = Setting::named(&name) else {
+                let Some(setting) = Setting::from_name(&name) else {
                     let known: Vec<&str> = Setting::ALL.iter().map(|s| s.name()).collect();
                     return Err(setting_error(path, text, &name, format!("no such setting (the settings are {})", known.join(", "))));
                 };

@@ -124,7 +124,7 @@ pub fn mint(doc: &Document, extraction: &Extraction, vocab: &Vocab) -> Minted {
     for st in &extraction.statements {
         let subject = &entity_iris[st.subject];
         let subject_key = &extraction.entities[st.subject].key;
-        let predicate = predicates.entry(st.predicate).or_insert_with(|| vocab.term(st.predicate.as_str())).clone();
+        let predicate = predicates.entry(st.predicate).or_insert_with(|| vocab.term(st.predicate.name())).clone();
         let (object, object_key): (Term, String) = match &st.object {
             Value::Entity(i) => (entity_iris[*i].clone().into(), extraction.entities[*i].key.clone()),
             Value::Integer(n) => (Literal::new_typed_literal(n.to_string(), xsd::INTEGER).into(), n.to_string()),

@@ -165,39 +165,6 @@ impl NounRole {
     }
 }
 
-/// The contract's predicates (local names, as minted).
-pub const PREDICATES: [&str; 24] = [
-    "brokered",
-    "signed",
-    "supports",
-    "suppliesWeaponsTo",
-    "allyOf",
-    "memberOf",
-    "officialOf",
-    "title",
-    "deployed",
-    "deployedTo",
-    "count",
-    "deathToll",
-    "controls",
-    "captured",
-    "withdrawsFrom",
-    "locatedIn",
-    "capitalOf",
-    "hasMilitaryBaseIn",
-    "accused",
-    "attacked",
-    "protestedAgainst",
-    "stormed",
-    "welcomed",
-    "date",
-];
-
-/// The contract predicate spelled `name` in any case ("allyof" → "allyOf").
-pub fn predicate(name: &str) -> Option<&'static str> {
-    PREDICATES.iter().copied().find(|p| p.eq_ignore_ascii_case(name.trim()))
-}
-
 named_enum! {
     /// A contract predicate, typed when the rules load (a name outside the contract is an
     /// error there). The variants are in the order of their names, so that statements sort

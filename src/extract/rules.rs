@@ -477,10 +477,10 @@ impl Rules {
                         let Some((phrase, p)) = w.split_once('>') else {
                             return Err(setting_error(path, text, &name, format!("{w:?} is not \"phrase>predicate\"")));
                         };
-                        let Some(p) = super::analysis::predicate(p) else {
+                        let Some(predicate) = super::analysis::Predicate::named(p) else {
                             return Err(setting_error(path, text, &name, format!("{w:?}: {p:?} is no contract predicate")));
                         };
-                        w = format!("{phrase}>{p}");
+                        w = format!("{phrase}>{predicate}");
                     }
                     list.push(w);
                 }

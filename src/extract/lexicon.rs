@@ -340,7 +340,9 @@ pub struct Lexicon {
     automaton: Option<AhoCorasick>,
     /// The key, label and Wikidata id of each country, place and organisation, made once:
     /// every mention of one shares them.
-    names: [Vec<Names>; 3],
+    country_names: Vec<Names>,
+    place_names: Vec<Names>,
+    org_names: Vec<Names>,
     iso2: HashMap<String, usize>,
     iso3: HashMap<String, usize>,
 }
@@ -480,7 +482,9 @@ impl Lexicon {
             hits: Vec::new(),
             exact_case: Vec::new(),
             automaton: None,
-            names: Default::default(),
+            country_names: Vec::new(),
+            place_names: Vec::new(),
+            org_names: Vec::new(),
             iso2: HashMap::new(),
             iso3: HashMap::new(),
         }
@@ -800,15 +804,18 @@ impl Lexicon {
             .build(self.patterns.iter().map(|p| p.to_ascii_lowercase()))
             .map_err(|e| Error::Invalid(format!("cannot compile the lexicon: {e}")))?;
         self.automaton = Some(ac);
-        let names = |key: String, label: &str, wikidata: &Option<String>| Names { key: key.into(), label: label.into(), wikidata: wikidata.as_deref().map(Name::from) };
-        self.names = [
-            (0..self.countries.len()).map(|c| names(self.country_key(c), &self.countries[c].name, &self.countries[c].wikidata)).collect(),
-            (0..self.places.len()).map(|p| names(self.place_key(p), &self.places[p].name, &self.places[p].wikidata)).collect(),
-            // An organisation's label leaves out what tells apart names that many share
-            // ("Republican Party (United States)").
-            (0..self.orgs.len()).map(|o| names(self.org_key(o), self.orgs[o].name.split(" (").next().unwrap_or(&self.orgs[o].name), &self.orgs[o].wikidata)).collect(),
-        ];
-        self.regions = (0..self.places.len()).filter(|&p| !matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.names[1][p].key.to_string()).collect();
+        // A listed entity's IRI key is its Wikidata id, else a slug of its full name.
+        let names = |name: &str, label: &str, wikidata: &Option<String>| Names {
+            key: wikidata.clone().unwrap_or_else(|| slug(name)).into(),
+            label: label.into(),
+            wikidata: wikidata.as_deref().map(Name::from),
+        };
+        self.country_names = self.countries.iter().map(|c| names(&c.name, &c.name, &c.wikidata)).collect();
+        self.place_names = self.places.iter().map(|p| names(&p.name, &p.name, &p.wikidata)).collect();
+        // An organisation's label leaves out what tells apart names that many share
+        // ("Republican Party (United States)").
+        self.org_names = self.orgs.iter().map(|o| names(&o.name, o.name.split(" (").next().unwrap_or(&o.name), &o.wikidata)).collect();
+        self.regions = (0..self.places.len()).filter(|&p| !matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.place_names[p].key.to_string()).collect();
         Ok(())
     }
 
@@ -821,7 +828,7 @@ impl Lexicon {
     /// The kind of the listed organisation keyed `key` (`armed_group`, `media`, …); none for an
     /// organisation no list has.
     pub fn org_kind(&self, key: &str) -> Option<&str> {
-        let kinds = self.org_kinds.get_or_init(|| (0..self.orgs.len()).map(|o| (self.names[2][o].key.to_string(), self.orgs[o].kind.clone())).collect());
+        let kinds = self.org_kinds.get_or_init(|| (0..self.orgs.len()).map(|o| (self.org_names[o].key.to_string(), self.orgs[o].kind.clone())).collect());
         kinds.get(key).map(String::as_str)
     }
 
@@ -836,7 +843,7 @@ impl Lexicon {
         if self.regions.contains(key) {
             return Some(1);
         }
-        let cities = self.cities.get_or_init(|| (0..self.places.len()).filter(|&p| matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.names[1][p].key.to_string()).collect());
+        let cities = self.cities.get_or_init(|| (0..self.places.len()).filter(|&p| matches!(self.places[p].kind.as_str(), "city" | "capital")).map(|p| self.place_names[p].key.to_string()).collect());
         cities.contains(key).then_some(0)
     }
 
@@ -879,35 +886,17 @@ impl Lexicon {
 
     /// The names every mention of country `c` shares.
     pub fn country_names(&self, c: usize) -> &Names {
-        &self.names[0][c]
+        &self.country_names[c]
     }
 
     /// The names every mention of place `p` shares.
     pub fn place_names(&self, p: usize) -> &Names {
-        &self.names[1][p]
+        &self.place_names[p]
     }
 
     /// The names every mention of organisation `o` shares.
     pub fn org_names(&self, o: usize) -> &Names {
-        &self.names[2][o]
-    }
-
-    /// A country's IRI key: its Wikidata id, else a slug of its name.
-    pub fn country_key(&self, c: usize) -> String {
-        let country = &self.countries[c];
-        country.wikidata.clone().unwrap_or_else(|| slug(&country.name))
-    }
-
-    /// A place's IRI key.
-    pub fn place_key(&self, p: usize) -> String {
-        let place = &self.places[p];
-        place.wikidata.clone().unwrap_or_else(|| slug(&place.name))
-    }
-
-    /// An organisation's IRI key.
-    pub fn org_key(&self, o: usize) -> String {
-        let org = &self.orgs[o];
-        org.wikidata.clone().unwrap_or_else(|| slug(&org.name))
+        &self.org_names[o]
     }
 
     /// Counts of what was loaded, for `--verbose` and tests.

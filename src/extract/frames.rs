@@ -65,17 +65,7 @@ fn is_mention(a: &Analysis, k: usize) -> bool {
 /// numbers, a possessor's "'s", adverbs like "some", the hyphen of a compound ("anti-tank",
 /// "long-range").
 fn np_filler(a: &Analysis, k: usize) -> bool {
-    matches!(pos_of(a, k), Some(Pos::Closed(Closed::Det | Closed::Possessive) | Pos::Adj | Pos::Num | Pos::Adv)) || a.word(k) == "'s" || compound_hyphen(a, k)
-}
-
-/// Whether item `k` is a hyphen written between two words without spaces ("anti-tank").
-fn compound_hyphen(a: &Analysis, k: usize) -> bool {
-    let span = |i: usize| match a.items.get(i) {
-        Some(Item::Token(t)) => Some(a.tokens[*t].span.clone()),
-        Some(Item::Mention(m)) => Some(a.mentions[*m].span.clone()),
-        None => None,
-    };
-    a.word(k) == "-" && k > 0 && matches!((span(k - 1), span(k), span(k + 1)), (Some(l), Some(h), Some(r)) if l.end == h.start && h.end == r.start)
+    matches!(pos_of(a, k), Some(Pos::Closed(Closed::Det | Closed::Possessive) | Pos::Adj | Pos::Num | Pos::Adv)) || a.word(k) == "'s" || relate::compound_hyphen_at(a, k)
 }
 
 /// Going left from item `k` (inclusive) to the subject of a verb: past adverbs, time
@@ -100,6 +90,12 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
             // A name inside a prepositional phrase is not the subject: "settlers in the West
             // Bank city of Hebron set fire" — the phrase's head is further left.
             let mut q = ku;
+            // A person's title complement is not the subject: in "King Hussein of Jordan
+            // signed" or "President Mandela of South Africa met" the person acts.
+            if q >= 2 && a.word(q - 1) == "of" && class_of(a, q - 2) == Some(super::Class::Person) && class_of(a, ku).is_some_and(|c| matches!(c, super::Class::Country | super::Class::Organization | super::Class::Place)) {
+                k = q as isize - 2;
+                continue;
+            }
             let mut hops = 0;
             while q > 0 && hops < 5 && (np_filler(a, q - 1) || matches!(pos_of(a, q - 1), Some(Pos::Noun)) || is_mention(a, q - 1) || a.word(q - 1) == "of" && hops > 0) {
                 if matches!(pos_of(a, q - 1), Some(Pos::Closed(Closed::Preposition))) && a.word(q - 1) != "of" {
@@ -288,7 +284,7 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
         }
         // A compound modifier that names another actor: "Kurdish-led forces", "Iran-backed
         // militias" (the head is what follows).
-        if compound_hyphen(a, k + 1) && matches!(pos_of(a, k + 2), Some(Pos::Verb | Pos::Adj)) && k + 3 < end && is_mention(a, k + 3) {
+        if relate::compound_hyphen_at(a, k + 1) && matches!(pos_of(a, k + 2), Some(Pos::Verb | Pos::Adj)) && k + 3 < end && is_mention(a, k + 3) {
             k += 3;
             continue;
         }
@@ -368,7 +364,7 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
         // names the place.
         if matches!(pos_of(a, k), Some(Pos::Noun)) {
             let mut q = k;
-            while q < end && (matches!(pos_of(a, q), Some(Pos::Noun)) || compound_hyphen(a, q)) {
+            while q < end && (matches!(pos_of(a, q), Some(Pos::Noun)) || relate::compound_hyphen_at(a, q)) {
                 q += 1;
             }
             let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place) || a.mentions[*m].unknown_name);

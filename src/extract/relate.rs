@@ -136,6 +136,17 @@ pub(crate) fn compound_modifier(a: &Analysis, i: usize) -> bool {
     })
 }
 
+/// Whether item `i` is a hyphen written without spaces between the items either side of it
+/// ("pro-Russian").
+pub(crate) fn compound_hyphen_at(a: &Analysis, i: usize) -> bool {
+    let span = |i: usize| match a.items.get(i) {
+        Some(Item::Token(t)) => Some(a.tokens[*t].span.clone()),
+        Some(Item::Mention(m)) => Some(a.mentions[*m].span.clone()),
+        None => None,
+    };
+    i >= 1 && token_is(a, i, "-") && matches!((span(i - 1), span(i), span(i + 1)), (Some(l), Some(h), Some(r)) if l.end == h.start && h.end == r.start)
+}
+
 /// A plain lower-case word (no mention, no punctuation).
 fn is_lower_word(a: &Analysis, i: usize) -> bool {
     matches!(a.items.get(i), Some(Item::Token(t)) if a.tokens[*t].kind == crate::language::text::TokenKind::Word && a.tokens[*t].lower.chars().all(char::is_alphabetic))
@@ -230,6 +241,11 @@ pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types
             return None;
         }
     }
+    // Going left, the complement of a person's title is not the phrase's head: in "King
+    // Hussein of Jordan signed" the king signs, not Jordan.
+    if dir < 0 && pos >= 2 && token_is(a, pos - 1, "of") && matches!(a.items[pos - 2], Item::Mention(p) if a.mentions[p].alts.first().is_some_and(|r| r.class == Class::Person)) {
+        return None;
+    }
     let first = fit(&a.mentions[m], types, unknown)?;
     let mut out = vec![(first, a.mentions[m].span.clone())];
     // "the two countries": its other referents are conjuncts.
@@ -280,6 +296,9 @@ pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types
             } else if dir < 0 && !saw_conj && !saw_comma && ku >= 2 && is_lower_word(a, ku) && token_is(a, ku - 1, "-") && matches!(a.items[ku - 2], Item::Mention(_)) {
                 // "X and Russian-backed separatists": the conjunct's compound modifier.
                 k -= 2 * dir.abs();
+            } else if dir < 0 && !saw_conj && !saw_comma && ku >= 1 && token_is(a, ku, "-") && is_lower_word(a, ku - 1) && compound_hyphen_at(a, ku) {
+                // "X and pro-Russian separatists": a prefix glued to the conjunct.
+                k -= dir.abs();
             } else if (saw_conj || saw_comma) && dir > 0 && compound_modifier(a, ku) && matches!(a.items.get(ku + 1), Some(Item::Mention(_))) {
                 // "X and the Kurdish-led Syrian Democratic Forces": a compound modifier.
             } else {
@@ -289,6 +308,11 @@ pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types
         }
         if !(saw_conj || saw_comma) || k < 0 || k as usize >= a.items.len() {
             break;
+        }
+        // Going left, a conjunct that completes a person's title is the person's: "Prime
+        // Minister X of Israel and King Y of Jordan".
+        if dir < 0 && k >= 2 && token_is(a, k as usize - 1, "of") && matches!(a.items[k as usize - 2], Item::Mention(p) if a.mentions[p].alts.first().is_some_and(|r| r.class == Class::Person)) {
+            k -= 2;
         }
         let Item::Mention(m2) = a.items[k as usize] else { break };
         // Going left, a preposition opening the clause makes a place of time or place, no
@@ -510,6 +534,17 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 // A quoted name fills a slot too: lead the "Minsk Group".
                 if inb(pos) && is_quote(a, pos as usize) {
                     pos += dir;
+                }
+                // Going right, a determiner, and a rank before a person's title, open the
+                // slot's phrase: "mediated by the African Union", "by former Nigerian leader X".
+                if dir > 0 {
+                    let person_at = |p: isize| inb(p) && matches!(a.items[p as usize], Item::Mention(m) if a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Person));
+                    while inb(pos + 1)
+                        && (token_is(a, pos as usize, "the") && matches!(a.items[pos as usize + 1], Item::Mention(_))
+                            || word_is(a, pos as usize, rules.setting(Setting::RankModifiers)) && person_at(pos + 1))
+                    {
+                        pos += 1;
+                    }
                 }
                 // Going right, a possessor is not the head: "in Ukraine's Donetsk region" is
                 // the region (unless the pattern continues with 's).

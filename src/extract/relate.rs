@@ -309,6 +309,12 @@ pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types
         if !(saw_conj || saw_comma) || k < 0 || k as usize >= a.items.len() {
             break;
         }
+        // A list's conjunction comes before its last conjunct ("A, B and C"): going right, no
+        // conjunct follows it; going left, none but the first step has one. So "Russia and
+        // Iran, Syria's backers" is no list of three.
+        if has_conj && dir > 0 || saw_conj && dir < 0 && !pending.is_empty() {
+            break;
+        }
         // Going left, a conjunct that completes a person's title is the person's: "Prime
         // Minister X of Israel and King Y of Jordan".
         if dir < 0 && k >= 2 && token_is(a, k as usize - 1, "of") && matches!(a.items[k as usize - 2], Item::Mention(p) if a.mentions[p].alts.first().is_some_and(|r| r.class == Class::Person)) {
@@ -601,6 +607,12 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 pos = after as isize;
                 if dir < 0 {
                     pos -= 1;
+                    // Going left, the slot's determiner is its own: "Turkey, the GNA's backer"
+                    // (unless the pattern spells it: "of the O").
+                    let spelt = matches!(elems.get(i + 1), Some(Elem::Lit(w) | Elem::Opt(w)) if w.iter().any(|x| x == "the"));
+                    if !spelt && inb(pos) && token_is(a, pos as usize, "the") {
+                        pos -= 1;
+                    }
                 }
             }
         }

@@ -282,6 +282,10 @@ impl Phrases {
         let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
         for ph in phrases {
             by_first.entry(ph.first().cloned().unwrap_or_default()).or_default().push(ph.clone());
+            // A one-word phrase is found by its plural too ("backers" is a "backer").
+            if let [w] = ph.as_slice() {
+                by_first.entry(crate::language::plural(w)).or_default().push(ph.clone());
+            }
         }
         Phrases(by_first)
     }
@@ -591,7 +595,8 @@ impl Rules {
                 let id = if pats.len() > 1 { format!("{}#{}", def.id, k + 1) } else { def.id.clone() };
                 let index = rules.rules.len();
                 let first_words: Vec<String> = match &pattern[anchor] {
-                    Elem::Cue(c) => rules.cues[c].iter().filter_map(|ph| ph.first().cloned()).collect(),
+                    // (A one-word cue is found by its plural too, as in `Phrases`.)
+                    Elem::Cue(c) => rules.cues[c].iter().flat_map(|ph| ph.first().cloned().into_iter().chain((ph.len() == 1).then(|| crate::language::plural(&ph[0])))).collect(),
                     Elem::Lit(w) => w.clone(),
                     _ => unreachable!(),
                 };
@@ -689,7 +694,9 @@ fn phrase_items(ph: &[String], a: &Analysis, pos: usize) -> Option<usize> {
     while k < ph.len() {
         match *a.items.get(item)? {
             Item::Token(t) => {
-                if !a.token_is_word(t, &ph[k]) {
+                // A phrase's last word, a noun, matches its plural too: "main backers".
+                let plural = || k + 1 == ph.len() && a.tags.get(t).is_some_and(|g| g.pos == crate::language::Pos::Noun) && crate::language::is_plural_of(&a.tokens[t].lower, &ph[k]);
+                if !a.token_is_word(t, &ph[k]) && !plural() {
                     return None;
                 }
                 k += 1;

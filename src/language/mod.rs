@@ -180,6 +180,33 @@ pub struct Language {
     results: HashSet<String>,
 }
 
+/// How an English noun makes its regular plural: the part of it kept and the ending added
+/// ("ally" → "all" + "ies", "coach" → "coach" + "es", "backer" → "backer" + "s").
+fn plural_parts(noun: &str) -> (&str, &'static str) {
+    let b = noun.as_bytes();
+    if b.len() >= 2 && b[b.len() - 1] == b'y' && !b"aeiou".contains(&b[b.len() - 2]) {
+        (&noun[..noun.len() - 1], "ies")
+    } else if ["s", "x", "z", "ch", "sh"].iter().any(|e| noun.ends_with(e)) {
+        (noun, "es")
+    } else {
+        (noun, "s")
+    }
+}
+
+/// The regular plural of an English noun ("backer" → "backers", "ally" → "allies", "coach"
+/// → "coaches"): what a cue word written in the singular also matches. Irregular plurals
+/// ("men") are not made; a cue list spells those out.
+pub fn plural(noun: &str) -> String {
+    let (kept, ending) = plural_parts(noun);
+    [kept, ending].concat()
+}
+
+/// Whether `word` is the regular plural of `noun` ([`plural`]), without building it.
+pub fn is_plural_of(word: &str, noun: &str) -> bool {
+    let (kept, ending) = plural_parts(noun);
+    word.len() == kept.len() + ending.len() && word.starts_with(kept) && word.ends_with(ending)
+}
+
 fn lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
     text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty()).map(|(i, l)| (i + 1, l.split('\t').map(str::trim).collect()))
 }
@@ -723,6 +750,17 @@ pub fn verb_groups(tokens: &[Token], tags: &[Tag]) -> Vec<VerbGroup> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regular_plurals_of_nouns() {
+        for (noun, plural_form) in [("backer", "backers"), ("ally", "allies"), ("coach", "coaches"), ("day", "days"), ("supporter", "supporters"), ("box", "boxes")] {
+            assert_eq!(plural(noun), plural_form);
+            assert!(is_plural_of(plural_form, noun), "{plural_form} of {noun}");
+        }
+        assert!(!is_plural_of("backer", "backer"));
+        assert!(!is_plural_of("backed", "backer"));
+        assert!(!is_plural_of("allys", "ally"));
+    }
 
     fn groups(s: &str) -> Vec<(String, Voice, Tense, bool, bool)> {
         let lang = Language::builtin();

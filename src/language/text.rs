@@ -37,6 +37,8 @@ pub fn tokenize(text: &str, offset: usize) -> Vec<Token> {
     let mut out = Vec::with_capacity(n / 4 + 2);
     let end_of = |i: usize| if i < n { chars[i].0 } else { text.len() };
     let mut i = 0;
+    // Inside a quotation opened by a single quote, whose closing quote is no possessive.
+    let mut single_quoted = false;
     while i < n {
         let (start, c) = chars[i];
         if c.is_whitespace() {
@@ -101,6 +103,21 @@ pub fn tokenize(text: &str, offset: usize) -> Vec<Token> {
             push(&mut out, text, offset, start..end_of(i + 2), TokenKind::Word);
             i += 2;
             continue;
+        }
+        // A plural's possessive, an apostrophe after its "s" ("the rebels' main backer"),
+        // reads as "'s" (unless it closes a quotation opened by a single quote).
+        if matches!(c, '\'' | '’') {
+            let glued_s = i > 0 && matches!(chars[i - 1].1, 's' | 'S');
+            let word_after = i + 2 < n && chars[i + 1].1 == ' ' && chars[i + 2].1.is_alphanumeric();
+            if glued_s && word_after && !single_quoted {
+                out.push(Token { span: start + offset..end_of(i + 1) + offset, kind: TokenKind::Word, lower: "'s".to_string() });
+                i += 1;
+                continue;
+            }
+            let opening = (i == 0 || chars[i - 1].1.is_whitespace()) && i + 1 < n && chars[i + 1].1.is_alphanumeric();
+            single_quoted = opening;
+        } else if c == '‘' {
+            single_quoted = true;
         }
         push(&mut out, text, offset, start..end_of(i + 1), TokenKind::Punct);
         i += 1;
@@ -193,6 +210,10 @@ mod tests {
         assert_eq!(words("Moscow-brokered deal"), ["Moscow", "-", "brokered", "deal"]);
         assert_eq!(words("Azerbaijan's ally"), ["Azerbaijan", "'s", "ally"]);
         assert_eq!(words("Russia’s army"), ["Russia", "’s", "army"]);
+        // A plural's possessive reads as "'s"; a closing single quote does not.
+        let lower = |t: &str| tokenize(t, 0).into_iter().map(|t| t.lower).collect::<Vec<_>>();
+        assert_eq!(lower("the rebels' main backer"), ["the", "rebels", "'s", "main", "backer"]);
+        assert_eq!(lower("a 'peace process' and a truce"), ["a", "'", "peace", "process", "'", "and", "a", "truce"]);
         assert_eq!(words("1,960 troops, 2.5 million"), ["1,960", "troops", ",", "2.5", "million"]);
         assert_eq!(words("the U.S. and U.K."), ["the", "U.S.", "and", "U.K."]);
         assert_eq!(words("couldn't O'Brien"), ["couldn't", "O'Brien"]);

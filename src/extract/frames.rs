@@ -256,8 +256,12 @@ fn relative_antecedent(a: &Analysis, k: usize) -> usize {
 /// Going right from item `k` to the head mention of a noun phrase: past determiners,
 /// adjectives, numbers and a possessor ("the region's second town Shusha").
 fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option<usize> {
-    let end = (k + limit).min(a.items.len());
+    // (A compound modifier's hyphen and second word do not count: "a six-month ceasefire".)
+    let mut end = (k + limit).min(a.items.len());
     while k < end {
+        if relate::compound_hyphen_at(a, k) {
+            end = (end + 2).min(a.items.len());
+        }
         let number = matches!(a.items[k], Item::Mention(m) if matches!(a.mentions[m].value, Some(crate::extract::Value::Integer(_))));
         // A number that ends the phrase is its head: "an attack on a hotel kills 20".
         if number && (k + 1 >= a.items.len() || a.word(k + 1) != "-" && matches!(pos_of(a, k + 1), Some(Pos::Punct | Pos::Closed(Closed::Preposition | Closed::Conjunction)))) {
@@ -366,6 +370,14 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
             let mut q = k;
             while q < end && (matches!(pos_of(a, q), Some(Pos::Noun)) || relate::compound_hyphen_at(a, q)) {
                 q += 1;
+            }
+            // A compound modifier is no head: "a six-month bilateral ceasefire", "a 90-day
+            // truce".
+            let hyphens = (k + 1..q).filter(|&i| relate::compound_hyphen_at(a, i)).count();
+            if q < end && hyphens > 0 && matches!(pos_of(a, q), Some(Pos::Adj)) {
+                end = (end + 2 * hyphens).min(a.items.len());
+                k = q;
+                continue;
             }
             let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place) || a.mentions[*m].unknown_name);
             if a.word(q) == "of" && place(q + 1) {

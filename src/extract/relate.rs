@@ -541,14 +541,12 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 if inb(pos) && is_quote(a, pos as usize) {
                     pos += dir;
                 }
-                // Going right, a determiner, and a rank before a person's title, open the
-                // slot's phrase: "mediated by the African Union", "by former Nigerian leader X".
+                // Going right, a rank before a person's title opens the slot's phrase: "mediated
+                // by former Nigerian leader X". (An article does only where the pattern says
+                // "the?": "killed in the attack" is no toll of the attack.)
                 if dir > 0 {
                     let person_at = |p: isize| inb(p) && matches!(a.items[p as usize], Item::Mention(m) if a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Person));
-                    while inb(pos + 1)
-                        && (token_is(a, pos as usize, "the") && matches!(a.items[pos as usize + 1], Item::Mention(_))
-                            || word_is(a, pos as usize, rules.setting(Setting::RankModifiers)) && person_at(pos + 1))
-                    {
+                    while inb(pos + 1) && word_is(a, pos as usize, rules.setting(Setting::RankModifiers)) && person_at(pos + 1) {
                         pos += 1;
                     }
                 }

@@ -235,8 +235,15 @@ pub struct EntRef {
 
 impl EntRef {
     /// An entity known only by its name, typed by context.
+    /// A defined acronym after the name ("Esfahan Uranium Conversion Facilities (UCF)") is
+    /// no part of its canonical name.
     pub fn unknown(class: Class, surface: &str) -> EntRef {
-        EntRef { class, key: slug(surface).into(), label: surface.into(), wikidata: None, surface: surface.to_owned() }
+        let name = surface
+            .strip_suffix(')')
+            .and_then(|s| s.rsplit_once(" ("))
+            .filter(|(_, acronym)| (2..=8).contains(&acronym.len()) && acronym.chars().all(|c| c.is_ascii_uppercase() || c == '-'))
+            .map_or(surface, |(name, _)| name);
+        EntRef { class, key: slug(name).into(), label: name.into(), wikidata: None, surface: surface.to_owned() }
     }
 }
 

@@ -119,6 +119,18 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                 k = q as isize - 2;
                 continue;
             }
+            // So is a name that a place noun's "of" gives inside a prepositional phrase: "an
+            // attack on the village of X killed 100" (the attack killed them).
+            if q >= 3 && a.word(q - 1) == "of" && (matches!(common_head(a, q - 2), Some(super::Class::Place)) || matches!(pos_of(a, q - 2), Some(Pos::Noun))) {
+                let mut r = q - 2;
+                while r > 0 && np_filler(a, r - 1) {
+                    r -= 1;
+                }
+                if r > 0 && matches!(pos_of(a, r - 1), Some(Pos::Closed(Closed::Preposition))) && !matches!(a.word(r - 1), "of" | "by") {
+                    k = r as isize - 2;
+                    continue;
+                }
+            }
             // The agent of a participle that qualifies the subject: "a ceasefire … brokered by
             // the United States and France took effect" (the ceasefire took effect).
             let mut first = q;
@@ -165,6 +177,13 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                 while k >= 0 && back < 3 && !is_mention(a, k as usize) && matches!(pos_of(a, k as usize), Some(Pos::Noun | Pos::Adj)) {
                     k -= 1;
                     back += 1;
+                }
+                // A time phrase is no antecedent: "air strikes on Gaza on Saturday, which
+                // killed" (the strikes killed).
+                if k >= 1 && matches!(a.items[k as usize], Item::Mention(m) if matches!(a.mentions[m].value, Some(super::Value::Date(_) | super::Value::Year(_))))
+                    && matches!(pos_of(a, k as usize - 1), Some(Pos::Closed(Closed::Preposition)))
+                {
+                    k -= 2;
                 }
                 return (k >= 0 && is_mention(a, k as usize)).then(|| relative_antecedent(a, k as usize));
             }
@@ -246,7 +265,21 @@ fn relative_antecedent(a: &Analysis, k: usize) -> usize {
         j = start(j - 2);
     }
     let head = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| matches!(r.class, super::Class::Agreement | super::Class::Event)));
-    if j >= 2 && matches!(pos_of(a, j - 1), Some(Pos::Closed(Closed::Preposition))) && head(j - 2) && !head(k) {
+    if head(k) {
+        return k;
+    }
+    // Past one "of" phrase inside the prepositional one: "a bombing at the market of Baqubah,
+    // which killed 30" (the bombing killed them).
+    if j >= 3 && a.word(j - 1) == "of" && (is_mention(a, j - 2) || matches!(pos_of(a, j - 2), Some(Pos::Noun))) && !head(j - 2) {
+        let mut r = start(j - 2);
+        while r > 0 && np_filler(a, r - 1) {
+            r -= 1;
+        }
+        if r >= 2 && matches!(pos_of(a, r - 1), Some(Pos::Closed(Closed::Preposition))) && a.word(r - 1) != "of" && head(r - 2) {
+            return r - 2;
+        }
+    }
+    if j >= 2 && matches!(pos_of(a, j - 1), Some(Pos::Closed(Closed::Preposition))) && head(j - 2) {
         j - 2
     } else {
         k

@@ -76,7 +76,7 @@ pub(crate) fn denied_claim(a: &Analysis, rules: &Rules) -> Option<usize> {
 /// apposition ending there (", which …,", ", who …,", ", a member of …,", ", the …,"), if the
 /// clause is short and holds no other boundary.
 pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize> {
-    const OPENERS: &[&str] = &["which", "who", "whose", "where", "a", "an", "the", "in", "near", "on", "at"];
+    const OPENERS: &[&str] = &["which", "who", "whose", "where", "a", "an", "the", "in", "near", "on", "at", "for"];
     let mut q = close.checked_sub(1)?;
     while close - q <= 14 {
         if token_is(a, q, ",") {
@@ -90,7 +90,9 @@ pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize>
             let quantifier = ["all", "both", "each", "most", "many"].iter().any(|w| token_is(a, q + 1, w));
             // ", widely known as Hemedti,", ", also known as X,": another name.
             let known = token_is(a, q + 1, "known") || token_is(a, q + 2, "known") && matches!(a.items.get(q + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Adv);
-            let possessor = possessor || participle(q + 1) && token_is(a, q + 2, "by") || quantifier && (participle(q + 2) || token_is(a, q + 3, "by")) || known;
+            // ", speaking in Pristina,", ", citing security concerns,": a clause of an -ing verb.
+            let gerund = matches!(a.items.get(q + 1), Some(Item::Token(t)) if a.tags.get(*t).is_some_and(|g| g.pos == crate::language::Pos::Verb && g.form == Some(crate::language::Form::Gerund)));
+            let possessor = possessor || participle(q + 1) && token_is(a, q + 2, "by") || quantifier && (participle(q + 2) || token_is(a, q + 3, "by")) || known || gerund;
             if q + 1 < close && (possessor || OPENERS.iter().any(|w| token_is(a, q + 1, w))) {
                 return Some(q);
             }

@@ -68,6 +68,14 @@ fn np_filler(a: &Analysis, k: usize) -> bool {
     matches!(pos_of(a, k), Some(Pos::Closed(Closed::Det | Closed::Possessive) | Pos::Adj | Pos::Num | Pos::Adv)) || a.word(k) == "'s" || relate::compound_hyphen_at(a, k)
 }
 
+/// The first item of the noun phrase of common nouns ending at item `k` ("the region").
+fn plain_phrase_start(a: &Analysis, mut k: usize) -> usize {
+    while k > 0 && (np_filler(a, k - 1) || matches!(pos_of(a, k - 1), Some(Pos::Noun))) {
+        k -= 1;
+    }
+    k
+}
+
 /// Going left from item `k` (inclusive) to the subject of a verb: past adverbs, time
 /// phrases ("on Saturday"), inserted clauses between commas, a relative pronoun (to its
 /// antecedent).
@@ -212,6 +220,11 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                     None if ku >= 1 && person(ku - 1) && matches!(a.items[ku - 1], Item::Mention(m) if a.mentions[m].surface.contains(", ")) => return Some(ku - 1),
                     None => return None,
                 }
+            }
+            // A prepositional phrase of common nouns after the subject: "armed groups in the
+            // region have received".
+            Some(Pos::Noun) if { let r = plain_phrase_start(a, ku); r >= 2 && matches!(pos_of(a, r - 1), Some(Pos::Closed(Closed::Preposition))) && !matches!(a.word(r - 1), "of" | "by") && is_mention(a, r - 2) } => {
+                k = plain_phrase_start(a, ku) as isize - 1;
             }
             _ if lang.is_floating(a.word(ku)) => {}
             // A bare participle qualifying the noun before it, whose phrase was passed: the
@@ -857,7 +870,10 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
                 continue;
             }
             if let Some(via) = &f.via {
-                let (lo, hi) = (head_item.min(o_item), head_item.max(o_item));
+                // Between the verb and the argument after it: "supplied *weapons* to X",
+                // "bought *jets* from X".
+                let after = s_item.max(o_item);
+                let (lo, hi) = if after > head_item { (head_item, after) } else { (head_item.min(o_item), head_item.max(o_item)) };
                 if !(lo..=hi).any(|k| rules.cue_at(via, a, k).is_some()) {
                     continue;
                 }

@@ -757,7 +757,15 @@ fn controller(groups: &[VerbGroup], gi: usize, a: &Analysis) -> Option<usize> {
 /// Applies every frame to the verb groups of a sentence.
 pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
     let mut out = Vec::new();
-    if rules.frames.is_empty() || !a.groups.iter().any(|g| rules.frames_for(&g.lemma).next().is_some()) {
+    // An event the contract dates (no meeting: talks are held on many days).
+    let event_at = |k: usize| match a.items.get(k) {
+        Some(Item::Mention(m)) if !a.mentions[*m].group.as_ref().is_some_and(|g| g.role == super::analysis::NounRole::Meeting) => {
+            a.mentions[*m].alts.first().filter(|r| r.class == super::Class::Event).map(|r| (r, a.mentions[*m].span.clone()))
+        }
+        _ => None,
+    };
+    let has_event = a.mentions.iter().any(|m| m.alts.first().is_some_and(|r| r.class == super::Class::Event));
+    if rules.frames.is_empty() || !has_event && !a.groups.iter().any(|g| rules.frames_for(&g.lemma).next().is_some()) {
         return out;
     }
     let items = item_of(a);
@@ -769,7 +777,13 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             continue;
         }
         let frames: Vec<&Frame> = rules.frames_for(&g.lemma).collect();
-        if frames.is_empty() {
+        // The subject of a finite verb ("air strikes killed 225 on Saturday"), or what an
+        // attacking verb's agent carries out ("launched air strikes on Saturday"); not what
+        // another verb is about ("condemned the attack on Friday").
+        let attacking = frames.iter().any(|f| f.predicate == Predicate::Attacked);
+        let subject = args[gi].subject.filter(|&(_, d)| d < 0 && !g.infinitive && !g.gerund).map(|(s, _)| s);
+        let event_argument = subject.filter(|&k| event_at(k).is_some()).or_else(|| args[gi].object.filter(|&k| attacking && event_at(k).is_some()));
+        if frames.is_empty() && event_argument.is_none() {
             continue;
         }
         let mut here = args[gi].clone();
@@ -853,6 +867,23 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         let negated_near = head_item > 0 && (head_item.saturating_sub(3)..head_item).any(|k| matches!(pos_of(a, k), Some(Pos::Closed(Closed::Negation))));
         if negated_near {
             continue;
+        }
+        // An event the clause is about takes the clause's date: "air strikes on Gaza on
+        // Saturday killed 225", "militants carried out an attack on Sunday" (a calendar date
+        // only; not when the act is only planned).
+        if let Some((event, span)) = event_argument.filter(|_| !hedged).and_then(event_at) {
+            let o_item = here.object.unwrap_or(head_item);
+            if let Some((v @ Value::Date(_), date_span)) = time_adjunct(a, rules, g, &items, &here, o_item) {
+                out.push(Found {
+                    subject: event.clone(),
+                    subject_span: span,
+                    predicate: Predicate::Date,
+                    object: Filler::Value(v),
+                    object_span: date_span,
+                    rule: "frame/event-time".to_string(),
+                    confidence: 0.65,
+                });
+            }
         }
         // "X killed Y in a strike on Z": the agent of an act done by means of an attack
         // attacked the attack's target.

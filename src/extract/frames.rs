@@ -348,6 +348,11 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
         if matches!(a.items[k], Item::Mention(_)) && !is_mention(a, k) && a.word(k + 1) == "'s" && is_mention(a, k + 2) {
             return Some(k + 2);
         }
+        // A name nobody listed before a noun modifies it: "Islamist rebel positions".
+        if matches!(a.items[k], Item::Mention(m) if a.mentions[m].unknown_name && a.mentions[m].alts.is_empty()) && k + 1 < end && (is_mention(a, k + 1) || matches!(pos_of(a, k + 1), Some(Pos::Noun))) {
+            k += 1;
+            continue;
+        }
         if is_mention(a, k) {
             // A compound of common nouns: "the army headquarters" is the headquarters.
             let common = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if relate::transparent(&a.mentions[*m]) && !a.mentions[*m].alts.is_empty());

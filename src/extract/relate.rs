@@ -571,7 +571,11 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                     // A nationality before a common noun that the phrase then names: "the
                     // Ukrainian capital, Kyiv", "the Iraqi city of Basra".
                     let nationality = matches!(a.items[p], Item::Mention(m) if a.mentions[m].tokens.len() == 1 && a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Country));
-                    if nationality && is_lower_word(a, p + 1) {
+                    // A nationality before a group named for another people: "Iraqi Kurdish
+                    // forces" are the Kurdish forces, not Iraq.
+                    if nationality && matches!(a.items.get(p + 1), Some(Item::Mention(g)) if a.mentions[*g].alts.first().is_some_and(|r| r.class == Class::Group)) {
+                        pos = p as isize + 1;
+                    } else if nationality && is_lower_word(a, p + 1) {
                         let mut q = p + 1;
                         while is_lower_word(a, q) && q < p + 4 {
                             q += 1;

@@ -506,9 +506,10 @@ impl Lexicon {
         if surface.is_empty() {
             return;
         }
-        // Acronyms and short all-capital names must match their case ("US" is not "us").
+        // Acronyms and short all-capital names must match their case ("US" is not "us"), and
+        // so must titles' ("P.M." is not "9:45 p.m.").
         let letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
-        let exact = hit.is_proper() && letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase());
+        let exact = (hit.is_proper() || matches!(hit, Hit::Title(_))) && letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase());
         let mut variants = vec![surface.to_owned()];
         let folded_accents: String = {
             use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};

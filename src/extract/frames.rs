@@ -377,6 +377,11 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
                     k = q;
                     continue;
                 }
+                // "the port town of Harardhere": the place the "of" names.
+                let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place) || a.mentions[*m].unknown_name);
+                if a.word(q) == "of" && place(q + 1) {
+                    return Some(q + 1);
+                }
                 return None;
             }
             // "military and civilian personnel": coordinated noun modifiers.

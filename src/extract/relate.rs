@@ -664,11 +664,15 @@ fn phrase_ends(a: &Analysis, pos: isize) -> bool {
     }
 }
 
-/// "X accused Y of supplying weapons to Z": what follows "of" is the accusation's content,
-/// not a fact; only the accusation itself is stated. The item of the accusing cue, if any.
+/// "X accused Y of supplying weapons to Z", "X charged that Y had armed Z": what follows
+/// "of" or "that" is the accusation's content, not a fact; only the accusation itself is
+/// stated. The item of the accusing cue, if any.
 pub(crate) fn accusation_content(a: &Analysis, rules: &Rules) -> Option<usize> {
-    let may_start = rules.may_start("accuse");
-    (0..a.items.len()).find(|&i| may_start(a, i) && rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of")))
+    let (accuse, accuse_that) = (rules.may_start("accuse"), rules.may_start("accuse_that"));
+    (0..a.items.len()).find(|&i| {
+        accuse(a, i) && rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of"))
+            || accuse_that(a, i) && rules.cue_at("accuse_that", a, i).is_some() && token_is(a, i + 1, "that")
+    })
 }
 
 /// Whether the word at item `p` is a noun by its context: a common-noun mention ("the

@@ -68,6 +68,11 @@ fn np_filler(a: &Analysis, k: usize) -> bool {
     matches!(pos_of(a, k), Some(Pos::Closed(Closed::Det | Closed::Possessive) | Pos::Adj | Pos::Num | Pos::Adv)) || a.word(k) == "'s" || relate::compound_hyphen_at(a, k)
 }
 
+/// Whether item `i` names a place, or is a name nobody listed (which "the town of" makes one).
+fn place_or_name(a: &Analysis, i: usize) -> bool {
+    matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place) || a.mentions[*m].unknown_name)
+}
+
 /// The first item of the noun phrase of common nouns ending at item `k` ("the region").
 fn plain_phrase_start(a: &Analysis, mut k: usize) -> usize {
     while k > 0 && (np_filler(a, k - 1) || matches!(pos_of(a, k - 1), Some(Pos::Noun))) {
@@ -378,8 +383,7 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
                     continue;
                 }
                 // "the port town of Harardhere": the place the "of" names.
-                let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place) || a.mentions[*m].unknown_name);
-                if a.word(q) == "of" && place(q + 1) {
+                if a.word(q) == "of" && place_or_name(a, q + 1) {
                     return Some(q + 1);
                 }
                 return None;
@@ -435,8 +439,7 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
                 k = q;
                 continue;
             }
-            let place = |i: usize| matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place) || a.mentions[*m].unknown_name);
-            if a.word(q) == "of" && place(q + 1) {
+            if a.word(q) == "of" && place_or_name(a, q + 1) {
                 return Some(q + 1);
             }
             // Nouns as modifiers of a name: "the ruling Georgian Dream party".

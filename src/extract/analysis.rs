@@ -235,7 +235,7 @@ pub struct EntRef {
 
 impl EntRef {
     /// An entity known only by its name, typed by context.
-    /// A defined acronym after the name ("Esfahan Uranium Conversion Facilities (UCF)") is
+    /// A defined acronym after the name ("the Joint Verification Mechanism (JVM)") is
     /// no part of its canonical name.
     pub fn unknown(class: Class, surface: &str) -> EntRef {
         let name = surface

@@ -103,8 +103,8 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
             // A name inside a prepositional phrase is not the subject: "settlers in the West
             // Bank city of Hebron set fire" — the phrase's head is further left.
             let mut q = ku;
-            // A person's title complement is not the subject: in "King Hussein of Jordan
-            // signed" or "President Mandela of South Africa met" the person acts.
+            // A person's title complement is not the subject: in "King X of Y signed"
+            // or "President X of Y met" the person acts, not Y.
             if q >= 2 && a.word(q - 1) == "of" && class_of(a, q - 2) == Some(super::Class::Person) && class_of(a, ku).is_some_and(|c| matches!(c, super::Class::Country | super::Class::Organization | super::Class::Place)) {
                 k = q as isize - 2;
                 continue;
@@ -191,7 +191,7 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                     k -= 1;
                     back += 1;
                 }
-                // A time phrase is no antecedent: "air strikes on Gaza on Saturday, which
+                // A time phrase is no antecedent: "air strikes on X on Friday, which
                 // killed" (the strikes killed).
                 if k >= 1 && matches!(a.items[k as usize], Item::Mention(m) if matches!(a.mentions[m].value, Some(super::Value::Date(_) | super::Value::Year(_))))
                     && matches!(pos_of(a, k as usize - 1), Some(Pos::Closed(Closed::Preposition)))
@@ -286,8 +286,8 @@ fn relative_antecedent(a: &Analysis, k: usize) -> usize {
     if head(k) {
         return k;
     }
-    // Past one "of" phrase inside the prepositional one: "a bombing at the market of Baqubah,
-    // which killed 30" (the bombing killed them).
+    // Past one "of" phrase inside the prepositional one: "a bombing at the market of X, which
+    // killed 30" (the bombing killed them).
     if j >= 3 && a.word(j - 1) == "of" && (is_mention(a, j - 2) || matches!(pos_of(a, j - 2), Some(Pos::Noun))) && !head(j - 2) {
         let mut r = start(j - 2);
         while r > 0 && np_filler(a, r - 1) {
@@ -353,7 +353,7 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
         if matches!(a.items[k], Item::Mention(_)) && !is_mention(a, k) && a.word(k + 1) == "'s" && is_mention(a, k + 2) {
             return Some(k + 2);
         }
-        // A name nobody listed before a noun modifies it: "Islamist rebel positions".
+        // A name nobody listed before a noun modifies it: "Shia militia bases" (X militia bases).
         if matches!(a.items[k], Item::Mention(m) if a.mentions[m].unknown_name && a.mentions[m].alts.is_empty()) && k + 1 < end && (is_mention(a, k + 1) || matches!(pos_of(a, k + 1), Some(Pos::Noun))) {
             k += 1;
             continue;
@@ -382,7 +382,7 @@ fn np_right(a: &Analysis, lang: &Language, mut k: usize, limit: usize) -> Option
                     k = q;
                     continue;
                 }
-                // "the port town of Harardhere": the place the "of" names.
+                // "the port town of X": the place the "of" names.
                 if a.word(q) == "of" && place_or_name(a, q + 1) {
                     return Some(q + 1);
                 }
@@ -881,8 +881,8 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         if negated_near {
             continue;
         }
-        // An event the clause is about takes the clause's date: "air strikes on Gaza on
-        // Saturday killed 225", "militants carried out an attack on Sunday" (a calendar date
+        // An event the clause is about takes the clause's date: "air strikes on X on
+        // Friday killed 40", "militants carried out an attack on Sunday" (a calendar date
         // only; not when the act is only planned).
         if let Some((event, span)) = event_argument.filter(|_| !hedged).and_then(event_at) {
             let o_item = here.object.unwrap_or(head_item);

@@ -279,8 +279,8 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             if !stormed.is_empty() {
                 found.retain(|f| !(f.predicate == analysis::Predicate::Captured && matches!(&f.object, analysis::Filler::Entity(o) if stormed.iter().any(|(s, k)| *s == f.subject.key && *k == o.key) || stormed.iter().any(|(_, k)| *k == o.key))));
             }
-            // A base one keeps in a country is a base there, not a place one controls ("the
-            // United States keeps a military base in Kosovo").
+            // A base one keeps in a country is a base there, not a place one controls ("X keeps
+            // an air base in Y").
             let based: Vec<analysis::Name> = found.iter().filter(|f| f.predicate == analysis::Predicate::HasMilitaryBaseIn).map(|f| f.subject.key.clone()).collect();
             if !based.is_empty() {
                 let site = |span: &std::ops::Range<usize>| a.mentions.iter().any(|m| m.span == *span && rules::transparent(m));

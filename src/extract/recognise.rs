@@ -1298,7 +1298,7 @@ fn apposition_title(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], end: 
             }
         }
     }
-    // ", Mali's transitional president,", ", Sudan's de facto leader,": up to two adjectives
+    // ", X's interim president,", ", Y's de facto leader,": up to two adjectives
     // before the office.
     let mut adjectives = 0;
     while adjectives < 2 && office.is_some() && hits_at.get(k).copied().flatten().is_none() && tokens.get(k).is_some_and(|t| lex.language.is_adjective(&t.lower)) {

@@ -90,7 +90,7 @@ pub(crate) fn inserted_clause_start(a: &Analysis, close: usize) -> Option<usize>
             let quantifier = ["all", "both", "each", "most", "many"].iter().any(|w| token_is(a, q + 1, w));
             // ", widely known as Hemedti,", ", also known as X,": another name.
             let known = token_is(a, q + 1, "known") || token_is(a, q + 2, "known") && matches!(a.items.get(q + 1), Some(Item::Token(t)) if a.tags[*t].pos == crate::language::Pos::Adv);
-            // ", speaking in Pristina,", ", citing security concerns,": a clause of an -ing verb.
+            // ", speaking in X,", ", citing security concerns,": a clause of an -ing verb.
             let gerund = matches!(a.items.get(q + 1), Some(Item::Token(t)) if a.tags.get(*t).is_some_and(|g| g.pos == crate::language::Pos::Verb && g.form == Some(crate::language::Form::Gerund)));
             let possessor = possessor || participle(q + 1) && token_is(a, q + 2, "by") || quantifier && (participle(q + 2) || token_is(a, q + 3, "by")) || known || gerund;
             if q + 1 < close && (possessor || OPENERS.iter().any(|w| token_is(a, q + 1, w))) {
@@ -244,7 +244,7 @@ pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types
         }
     }
     // Going left, the complement of a person's title is not the phrase's head: in "King
-    // Hussein of Jordan signed" the king signs, not Jordan.
+    // X of Y signed" the king signs, not Y.
     if dir < 0 && pos >= 2 && token_is(a, pos - 1, "of") && matches!(a.items[pos - 2], Item::Mention(p) if a.mentions[p].alts.first().is_some_and(|r| r.class == Class::Person)) {
         return None;
     }
@@ -318,7 +318,7 @@ pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types
             break;
         }
         // Going left, a conjunct that completes a person's title is the person's: "Prime
-        // Minister X of Israel and King Y of Jordan".
+        // Minister X of Y and King Z of W".
         if dir < 0 && k >= 2 && token_is(a, k as usize - 1, "of") && matches!(a.items[k as usize - 2], Item::Mention(p) if a.mentions[p].alts.first().is_some_and(|r| r.class == Class::Person)) {
             k -= 2;
         }
@@ -544,7 +544,7 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                     pos += dir;
                 }
                 // Going right, a rank before a person's title opens the slot's phrase: "mediated
-                // by former Nigerian leader X". (An article does only where the pattern says
+                // by former Ghanaian President X". (An article does only where the pattern says
                 // "the?": "killed in the attack" is no toll of the attack.)
                 if dir > 0 {
                     let person_at = |p: isize| inb(p) && matches!(a.items[p as usize], Item::Mention(m) if a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Person));
@@ -571,8 +571,8 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                     // A nationality before a common noun that the phrase then names: "the
                     // Ukrainian capital, Kyiv", "the Iraqi city of Basra".
                     let nationality = matches!(a.items[p], Item::Mention(m) if a.mentions[m].tokens.len() == 1 && a.mentions[m].alts.first().is_some_and(|r| r.class == Class::Country));
-                    // A nationality before a group named for another people: "Iraqi Kurdish
-                    // forces" are the Kurdish forces, not Iraq.
+                    // A nationality before a group named for another people: "Turkish Kurdish
+                    // fighters" are the Kurdish fighters, not Turkey.
                     if nationality && matches!(a.items.get(p + 1), Some(Item::Mention(g)) if a.mentions[*g].alts.first().is_some_and(|r| r.class == Class::Group)) {
                         pos = p as isize + 1;
                     } else if nationality && is_lower_word(a, p + 1) {
@@ -611,7 +611,7 @@ fn match_side(a: &Analysis, rules: &Rules, rule: &Rule, elems: &[Elem], mut pos:
                 pos = after as isize;
                 if dir < 0 {
                     pos -= 1;
-                    // Going left, the slot's determiner is its own: "Turkey, the GNA's backer"
+                    // Going left, the slot's determiner is its own: "X, the rebels' backer"
                     // (unless the pattern spells it: "of the O").
                     let spelt = matches!(elems.get(i + 1), Some(Elem::Lit(w) | Elem::Opt(w)) if w.iter().any(|x| x == "the"));
                     if !spelt && inb(pos) && token_is(a, pos as usize, "the") {

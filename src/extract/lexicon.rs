@@ -680,7 +680,7 @@ impl Lexicon {
             let plural = row
                 .list(1)
                 .into_iter()
-                .find(|v| *v == format!("{name}s") || *v == format!("{name}es") || name.strip_suffix('y').is_some_and(|stem| *v == format!("{stem}ies")))
+                .find(|v| crate::language::is_plural_of(v, name))
                 .unwrap_or(name)
                 .to_owned();
             let role = NounRole::parse(class, row.get(3)).ok_or_else(|| Error::Syntax {

@@ -905,7 +905,7 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         }
         for f in frames {
             let items = &items;
-            if accusation_content.is_some_and(|c| head_item > c + 1) && rules.setting(Setting::AllegedPredicates).iter().any(|p| p.eq_ignore_ascii_case(f.predicate.name())) {
+            if accusation_content.is_some_and(|c| head_item > c + 1) && rules.alleged(f.predicate) {
                 continue;
             }
             let Some((s_item, s_dir)) = f.first_argument(&f.subject, g, &here) else { continue };

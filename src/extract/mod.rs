@@ -264,8 +264,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             found.extend(frames::apply(&a, rules, &lexicon.language));
             // "X was arming Y, a charge X denies": an allegation, no fact.
             if let Some(at) = relate::denied_claim(&a, rules) {
-                let alleged = rules.setting(Setting::AllegedPredicates);
-                found.retain(|f| !(f.subject_span.end <= at && f.object_span.end <= at && alleged.iter().any(|p| p.eq_ignore_ascii_case(f.predicate.name()))));
+                found.retain(|f| !(f.subject_span.end <= at && f.object_span.end <= at && rules.alleged(f.predicate)));
             }
             keep_participants(&mut found, rules);
             // One who leads leads one body: "forces loyal to X and the RSF, led by Y" is Y

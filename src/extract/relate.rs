@@ -690,7 +690,7 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
     let mut out = Vec::new();
     let negators = rules.setting(Setting::Negators);
     let modals = rules.setting(Setting::Modals);
-    let [irrealis_modals, aspect_verbs, irrealis, alleged] = [Setting::IrrealisModals, Setting::AspectVerbs, Setting::Irrealis, Setting::AllegedPredicates].map(|s| rules.setting(s));
+    let [irrealis_modals, aspect_verbs, irrealis] = [Setting::IrrealisModals, Setting::AspectVerbs, Setting::Irrealis].map(|s| rules.setting(s));
     let accusation_content = accusation_content(a, rules);
     // The literals the rules require that the sentence has (checked per rule and anchor).
     let literals = rules.literals_in(&a.tokens);
@@ -738,7 +738,7 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             if rule.active_shape && rule.verb_cue && a.groups.iter().any(|g| g.head == t && g.voice == crate::language::Voice::Passive) {
                 continue;
             }
-            if accusation_content.is_some_and(|c| p > c + 1) && alleged.iter().any(|p| p.eq_ignore_ascii_case(rule.predicate.name())) {
+            if accusation_content.is_some_and(|c| p > c + 1) && rules.alleged(rule.predicate) {
                 continue;
             }
             // "may have supplied", "could seize", "must withdraw": a possibility or a duty is

@@ -406,6 +406,12 @@ impl Rules {
         self.settings.get(setting as usize).map_or(&[], Vec::as_slice)
     }
 
+    /// Whether what predicate `p` states is only alleged inside an accusation's content or a
+    /// denied claim (`alleged_predicates`, named case-insensitively).
+    pub fn alleged(&self, p: super::analysis::Predicate) -> bool {
+        self.setting(Setting::AllegedPredicates).iter().any(|n| n.eq_ignore_ascii_case(p.name()))
+    }
+
     /// Whether a cue list has a phrase starting at item `pos`; returns how many items it
     /// covers (the longest phrase wins). A phrase may run through a common-noun mention
     /// ("selling weapons to", "arms supplier"): nouns that name groups are cue words too.

@@ -73,12 +73,13 @@ fn place_or_name(a: &Analysis, i: usize) -> bool {
     matches!(a.items.get(i), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Place) || a.mentions[*m].unknown_name)
 }
 
-/// The first item of the noun phrase of common nouns ending at item `k` ("the region").
-fn plain_phrase_start(a: &Analysis, mut k: usize) -> usize {
+/// The preposition (not "of" or "by") that opens a noun phrase of common nouns ending at item
+/// `k` right after a mention: in "armed groups in the region", "in" for "region".
+fn plain_phrase_after_mention(a: &Analysis, mut k: usize) -> Option<usize> {
     while k > 0 && (np_filler(a, k - 1) || matches!(pos_of(a, k - 1), Some(Pos::Noun))) {
         k -= 1;
     }
-    k
+    (k >= 2 && matches!(pos_of(a, k - 1), Some(Pos::Closed(Closed::Preposition))) && !matches!(a.word(k - 1), "of" | "by") && is_mention(a, k - 2)).then(|| k - 1)
 }
 
 /// Going left from item `k` (inclusive) to the subject of a verb: past adverbs, time
@@ -105,7 +106,7 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
             let mut q = ku;
             // A person's title complement is not the subject: in "King X of Y signed"
             // or "President X of Y met" the person acts, not Y.
-            if q >= 2 && a.word(q - 1) == "of" && class_of(a, q - 2) == Some(super::Class::Person) && class_of(a, ku).is_some_and(|c| matches!(c, super::Class::Country | super::Class::Organization | super::Class::Place)) {
+            if relate::completes_title(a, q) && class_of(a, ku).is_some_and(|c| matches!(c, super::Class::Country | super::Class::Organization | super::Class::Place)) {
                 k = q as isize - 2;
                 continue;
             }
@@ -228,9 +229,7 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
             }
             // A prepositional phrase of common nouns after the subject: "armed groups in the
             // region have received".
-            Some(Pos::Noun) if { let r = plain_phrase_start(a, ku); r >= 2 && matches!(pos_of(a, r - 1), Some(Pos::Closed(Closed::Preposition))) && !matches!(a.word(r - 1), "of" | "by") && is_mention(a, r - 2) } => {
-                k = plain_phrase_start(a, ku) as isize - 1;
-            }
+            Some(Pos::Noun) if let Some(preposition) = plain_phrase_after_mention(a, ku) => k = preposition as isize,
             _ if lang.is_floating(a.word(ku)) => {}
             // A bare participle qualifying the noun before it, whose phrase was passed: the
             // noun is the subject ("fighters affiliated with al-Qaeda attacked").
@@ -795,8 +794,8 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         // another verb is about ("condemned the attack on Friday").
         let attacking = frames.iter().any(|f| f.predicate == Predicate::Attacked);
         let subject = args[gi].subject.filter(|&(_, d)| d < 0 && !g.infinitive && !g.gerund).map(|(s, _)| s);
-        let event_argument = subject.filter(|&k| event_at(k).is_some()).or_else(|| args[gi].object.filter(|&k| attacking && event_at(k).is_some()));
-        if frames.is_empty() && event_argument.is_none() {
+        let event = subject.and_then(event_at).or_else(|| args[gi].object.filter(|_| attacking).and_then(event_at));
+        if frames.is_empty() && event.is_none() {
             continue;
         }
         let mut here = args[gi].clone();
@@ -884,7 +883,7 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
         // An event the clause is about takes the clause's date: "air strikes on X on
         // Friday killed 40", "militants carried out an attack on Sunday" (a calendar date
         // only; not when the act is only planned).
-        if let Some((event, span)) = event_argument.filter(|_| !hedged).and_then(event_at) {
+        if let Some((event, span)) = event.filter(|_| !hedged) {
             let o_item = here.object.unwrap_or(head_item);
             if let Some((v @ Value::Date(_), date_span)) = time_adjunct(a, rules, g, &items, &here, o_item) {
                 out.push(Found {

@@ -149,6 +149,12 @@ pub(crate) fn compound_hyphen_at(a: &Analysis, i: usize) -> bool {
     i >= 1 && token_is(a, i, "-") && matches!((span(i - 1), span(i), span(i + 1)), (Some(l), Some(h), Some(r)) if l.end == h.start && h.end == r.start)
 }
 
+/// Whether the mention at item `k` completes a person's title, "X of k": in "King X of Y
+/// signed" the king acts, not Y.
+pub(crate) fn completes_title(a: &Analysis, k: usize) -> bool {
+    k >= 2 && token_is(a, k - 1, "of") && matches!(a.items[k - 2], Item::Mention(p) if a.mentions[p].alts.first().is_some_and(|r| r.class == Class::Person))
+}
+
 /// A plain lower-case word (no mention, no punctuation).
 fn is_lower_word(a: &Analysis, i: usize) -> bool {
     matches!(a.items.get(i), Some(Item::Token(t)) if a.tokens[*t].kind == crate::language::text::TokenKind::Word && a.tokens[*t].lower.chars().all(char::is_alphabetic))
@@ -243,9 +249,8 @@ pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types
             return None;
         }
     }
-    // Going left, the complement of a person's title is not the phrase's head: in "King
-    // X of Y signed" the king signs, not Y.
-    if dir < 0 && pos >= 2 && token_is(a, pos - 1, "of") && matches!(a.items[pos - 2], Item::Mention(p) if a.mentions[p].alts.first().is_some_and(|r| r.class == Class::Person)) {
+    // Going left, the complement of a person's title is not the phrase's head.
+    if dir < 0 && completes_title(a, pos) {
         return None;
     }
     let first = fit(&a.mentions[m], types, unknown)?;
@@ -319,7 +324,7 @@ pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types
         }
         // Going left, a conjunct that completes a person's title is the person's: "Prime
         // Minister X of Y and King Z of W".
-        if dir < 0 && k >= 2 && token_is(a, k as usize - 1, "of") && matches!(a.items[k as usize - 2], Item::Mention(p) if a.mentions[p].alts.first().is_some_and(|r| r.class == Class::Person)) {
+        if dir < 0 && k >= 0 && completes_title(a, k as usize) {
             k -= 2;
         }
         let Item::Mention(m2) = a.items[k as usize] else { break };

@@ -1044,7 +1044,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
             return Some((nend, m));
         }
         // Not a plural noun, which belongs to a list: "the Terter and Agdam regions of X".
-        let plural = fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]) != nom.folded && fold(&nom.plural) == fold(&text[tokens[end].span.start..tokens[nend - 1].span.end]);
+        let plural = is_plural(lex, nidx, &text[tokens[end].span.start..tokens[nend - 1].span.end]);
         // A feature or building noun after a name names it: "Snake Island", "the Hayat Hotel",
         // "the Al-Shifa hospital".
         let named = matches!(nom.role, NounRole::Feature | NounRole::Building | NounRole::Base);

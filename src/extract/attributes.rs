@@ -63,15 +63,18 @@ pub(crate) fn attributes(
         let said = said.map(|s| titles_said.entry((person.key.to_string(), *t)).or_insert(s).clone());
         // "his Turkish counterpart, X": an office (Turkey's), but no title of X's own.
         if title.kind != lexicon::TitleKind::Counterpart {
-        found.push(Found {
-            subject: person.clone(),
-            subject_span: m.span.clone(),
-            predicate: Predicate::Title,
-            object: Filler::Value(Value::Text(said.unwrap_or_else(|| title.name.clone()))),
-            object_span: tspan.clone(),
-            rule: "title/before-name".into(),
-            confidence: 0.9,
-        });
+            // A rank is the person's title only where the document gives no office
+            // ([`super::keep_one_title`]): its own rule says which it is.
+            let rule = if title.kind == lexicon::TitleKind::Rank { "title/rank" } else { "title/before-name" };
+            found.push(Found {
+                subject: person.clone(),
+                subject_span: m.span.clone(),
+                predicate: Predicate::Title,
+                object: Filler::Value(Value::Text(said.unwrap_or_else(|| title.name.clone()))),
+                object_span: tspan.clone(),
+                rule: rule.into(),
+                confidence: 0.9,
+            });
         }
         let national = rules.setting(Setting::NationalOffices).iter().any(|k| k == title.kind.name());
         // "Parliament Speaker Ararat Mirzoyan": a body named right before the title.
@@ -90,7 +93,7 @@ pub(crate) fn attributes(
         // A person of the actor lists holds the office their dated role gives at the
         // document's date ("President Joe Biden" in 2024: the United States), or none then.
         use lexicon::TitleKind as K;
-        let civil = !matches!(title.kind, K::Military | K::Honorific | K::Religious | K::Expert | K::Media | K::Counterpart | K::Local | K::Party | K::Legislative);
+        let civil = !matches!(title.kind, K::Military | K::Rank | K::Honorific | K::Religious | K::Expert | K::Media | K::Counterpart | K::Local | K::Party | K::Legislative);
         let known = date.filter(|_| civil).and_then(|d| lexicon.office_at(&person.label, d).or_else(|| lexicon.office_at(&person.surface, d)));
         let (office, rule, confidence) = match office.clone().or(body_before).or(possessed) {
             Some(o) => (Some(o), "officialOf/title-modifier", 0.9),

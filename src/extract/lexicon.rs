@@ -182,8 +182,10 @@ pub enum TitleKind {
     Minister,
     /// Ambassadors, envoys, negotiators.
     Diplomat,
-    /// Ranks and commanders.
+    /// Commands: army chief, commander.
     Military,
+    /// Military ranks (General, Col.): a title only where no office is given.
+    Rank,
     /// Speakers, lawmakers.
     Legislative,
     /// Governors, mayors.
@@ -211,12 +213,13 @@ pub enum TitleKind {
 
 impl TitleKind {
     /// The kinds, with their names in the data.
-    const NAMES: [(&'static str, TitleKind); 16] = [
+    const NAMES: [(&'static str, TitleKind); 17] = [
         ("head_of_state", TitleKind::HeadOfState),
         ("head_of_government", TitleKind::HeadOfGovernment),
         ("minister", TitleKind::Minister),
         ("diplomat", TitleKind::Diplomat),
         ("military", TitleKind::Military),
+        ("rank", TitleKind::Rank),
         ("legislative", TitleKind::Legislative),
         ("local", TitleKind::Local),
         ("spokesperson", TitleKind::Spokesperson),

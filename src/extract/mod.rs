@@ -175,6 +175,7 @@ pub fn extract(
     }
     let mut out = number(facts);
     keep_one_office(&mut out);
+    keep_one_title(&mut out);
     keep_one_date(&mut out);
     keep_best_evidence(&mut out);
     keep_one_direction(&mut out);
@@ -202,6 +203,20 @@ fn keep_one_date(out: &mut Extraction) {
     let best = |subject: usize| days.iter().filter(|d| d.0 == subject).max_by_key(|d| (d.2.len(), std::cmp::Reverse(d.3))).map(|d| d.1.clone());
     let keep: Vec<(usize, Option<Value>)> = days.iter().map(|d| (d.0, best(d.0))).collect();
     out.statements.retain(|s| s.predicate != analysis::Predicate::Date || keep.iter().any(|(subject, v)| *subject == s.subject && v.as_ref() == Some(&s.object)));
+}
+
+/// A rank is a person's title only where the document gives them no office: "army chief
+/// General X" and "Colonel X, the transitional president" hold the office, said once; a person
+/// with ranks alone keeps the first ("Gen. X" … "General X" is one rank said two ways).
+fn keep_one_title(out: &mut Extraction) {
+    let rank = |s: &Statement| s.predicate == analysis::Predicate::Title && s.evidence.rule == "title/rank";
+    let office: BTreeSet<usize> = out.statements.iter().filter(|s| s.predicate == analysis::Predicate::Title && !rank(s)).map(|s| s.subject).collect();
+    // Statements are in document order: the first rank kept is the first said.
+    let mut first_rank: foldhash::HashMap<usize, Value> = foldhash::HashMap::default();
+    for s in out.statements.iter().filter(|s| rank(s) && !office.contains(&s.subject)) {
+        first_rank.entry(s.subject).or_insert_with(|| s.object.clone());
+    }
+    out.statements.retain(|s| !rank(s) || first_rank.get(&s.subject) == Some(&s.object));
 }
 
 /// A symmetric predicate (allyOf) is stated once per pair and sentence: "A and B are allies"

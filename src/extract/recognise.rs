@@ -1050,10 +1050,14 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
         let named = matches!(nom.role, NounRole::Feature | NounRole::Building | NounRole::Base);
         // A capitalised plural feature is one place: "the Nuba Mountains", "the Golan Heights".
         let plural = plural && !(nom.role == NounRole::Feature && is_capitalised(&text[tokens[end].span.clone()]));
-        if nom.class == Class::Place && (nom.role == NounRole::Admin || nom.role == NounRole::Landmark || named) && !plural {
-            // "Donetsk region" is Donetsk; "Snake Island", "the Red Sea" keep their noun.
+        // A settlement noun in lower case after a name is what the place is: "Tumbang village",
+        // "Gao town" (a capitalised one is part of the name: "Cape Town").
+        let settlement = nom.role == NounRole::Settlement && !is_capitalised(&text[tokens[end].span.clone()]);
+        if nom.class == Class::Place && (nom.role == NounRole::Admin || nom.role == NounRole::Landmark || named || settlement) && !plural {
+            // "Donetsk region" is Donetsk, "Tumbang village" Tumbang; "Snake Island", "the Red
+            // Sea" keep their noun.
             let full = surface(i..nend);
-            let mut r = EntRef::unknown(Class::Place, if nom.role == NounRole::Admin { &name } else { &full });
+            let mut r = EntRef::unknown(Class::Place, if matches!(nom.role, NounRole::Admin | NounRole::Settlement) { &name } else { &full });
             r.surface = full;
             let mut m = mention(vec![r]);
             if nom.role == NounRole::Building {

@@ -166,6 +166,22 @@ pub(crate) fn resolve_groups(
             is_generic && lexicon.rules.group_anaphora.contains(&(info.role, g.role))
                 || info.anaphoric && lexicon.nominals[g.nominal].name.ends_with(&head)
         };
+        // "federal troops", "government forces": the state's own forces, the state the
+        // document is about, not the last group named ("… and their Eritrean allies seized X,
+        // and federal troops retook Y").
+        // The modifier stands before the noun, or opens it ("government forces" is one noun;
+        // "pro-government forces" are no state's).
+        let modifiers = lexicon.rules.setting(Setting::StateForceModifiers);
+        let state_force = (m.tokens.start.saturating_sub(1)..=m.tokens.start).any(|t| modifiers.contains(&a.tokens[t].lower) && !(t > 0 && a.tokens[t - 1].lower == "-"));
+        if matches!(info.role, NounRole::Armed | NounRole::Peacekeeping) && state_force && !possessed {
+            if let Some(state) = salient_country {
+                if let Some(c) = (0..lexicon.countries.len()).find(|&c| lexicon.country_names(c).key == state.key) {
+                    let adj = lexicon.countries[c].demonym.clone().unwrap_or_else(|| lexicon.countries[c].name.clone());
+                    m.alts = owned_group(m, state, &adj, &lexicon.nominals[info.nominal]);
+                    continue;
+                }
+            }
+        }
         // "Russia has deployed troops": with exactly one country named before it in the
         // sentence, an armed group noun is that country's.
         let before: BTreeSet<Name> = countries.iter().filter(|(at, _)| *at < m.span.start).map(|(_, r)| r.key.clone()).collect();

@@ -324,6 +324,7 @@ named_enum! {
         ForceOwnerKinds = "force_owner_kinds",
         ForceOwnerVerbs = "force_owner_verbs",
         StateBodies = "state_bodies",
+        StateForceModifiers = "state_force_modifiers",
         NonStateModifiers = "non_state_modifiers",
         MediatorNouns = "mediator_nouns",
         SettlementAnaphors = "settlement_anaphors",

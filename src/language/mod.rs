@@ -599,7 +599,10 @@ impl Language {
                 // sanctions on", "held talks"): a noun.
                 let after_prep = matches!(prev, Some(Pos::Closed(Closed::Preposition)) | Some(Pos::Verb));
                 // ("drones hit the capital": a past form like its base, "hit", "set", "cut").
-                if after_det || after_s || after_prep || after_noun && c.noun > 0 && !object_follows {
+                // A name after a possessive modifies the noun that follows: "their Eritrean
+                // allies", "its NATO partners" (never a subject: "their Kremlin says").
+                let after_possessed_name = matches!(prev, Some(Pos::Proper)) && i >= 2 && matches!(before.get(i - 2).map(|t| t.pos), Some(Pos::Closed(Closed::Possessive)));
+                if after_det || after_s || after_prep || after_possessed_name || after_noun && c.noun > 0 && !object_follows {
                     return Tag { pos: Pos::Noun, lemma: None, form: None };
                 }
                 // A noun, then "-s" and a count: "market bombing kills 35".
@@ -859,5 +862,12 @@ mod tests {
         let tags = lang.tag(&tokens, s);
         let verbs: Vec<&str> = tokens.iter().zip(&tags).filter(|(_, t)| t.pos == Pos::Verb).map(|(t, _)| t.lower.as_str()).collect();
         assert_eq!(verbs, ["ended"]);
+        // A name after a possessive modifies the noun after it; after an article it may be
+        // the subject.
+        let s = "Their Eritrean allies seized the town, and the Kremlin says it helped.";
+        let tokens = text::tokenize(s, 0);
+        let tags = lang.tag(&tokens, s);
+        let verbs: Vec<&str> = tokens.iter().zip(&tags).filter(|(_, t)| t.pos == Pos::Verb).map(|(t, _)| t.lower.as_str()).collect();
+        assert_eq!(verbs, ["seized", "says", "helped"]);
     }
 }

@@ -674,10 +674,28 @@ fn phrase_ends(a: &Analysis, pos: isize) -> bool {
 /// stated. The item of the accusing cue, if any.
 pub(crate) fn accusation_content(a: &Analysis, rules: &Rules) -> Option<usize> {
     let (accuse, accuse_that) = (rules.may_start("accuse"), rules.may_start("accuse_that"));
+    let nouns = rules.setting(Setting::DenialNouns);
     (0..a.items.len()).find(|&i| {
         accuse(a, i) && rules.cue_at("accuse", a, i).is_some() && (i + 1..(i + 8).min(a.items.len())).any(|j| token_is(a, j, "of"))
             || accuse_that(a, i) && rules.cue_at("accuse_that", a, i).is_some() && token_is(a, i + 1, "that")
+            // "accusations by A and B that Y …", "claims that Y …": the noun's "that", before
+            // any verb.
+            || nouns.iter().any(|n| n == a.word(i)) && noun_content(a, i)
     })
+}
+
+/// Whether an accusation noun at item `i` takes a "that" clause: "that" follows within ten
+/// items, with no verb before it ("accusations by A, B and C that …").
+fn noun_content(a: &Analysis, i: usize) -> bool {
+    for j in i + 1..(i + 11).min(a.items.len()) {
+        if token_is(a, j, "that") {
+            return true;
+        }
+        if matches!(a.items[j], Item::Token(t) if a.tags[t].pos == crate::language::Pos::Verb) {
+            return false;
+        }
+    }
+    false
 }
 
 /// Whether the word at item `p` is a noun by its context: a common-noun mention ("the
@@ -777,8 +795,11 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             }
             // Negation between the arguments or just before the cue ("did not sign",
             // "no agreement on deploying") blocks the statement.
-            let from = m.lo.saturating_sub(3).min(p.saturating_sub(3));
-            let negated = (from..=m.hi.min(a.items.len() - 1)).any(|i| negator_at(a, negators, i));
+            // An accusation denied is still made: "Qatar denied accusations by A that …" is
+            // A's accusation, so only a negator of the noun itself ("no accusations") counts.
+            let made = m.lo == p && rules.cue_at("accusation_noun", a, p).is_some();
+            let from = if made { p } else { m.lo.saturating_sub(3).min(p.saturating_sub(3)) };
+            let negated = (from..=m.hi.min(a.items.len() - 1)).any(|i| negator_at(a, negators, i)) || made && p > 0 && matches!(a.word(p - 1), "no" | "not");
             if negated {
                 continue;
             }

@@ -268,6 +268,26 @@ fn first_conjunct(a: &Analysis, mut k: usize) -> usize {
     k
 }
 
+/// A relative clause with a reporting clause inserted before its verb, which starts at item
+/// `start`: "M23 rebels, who U.N. experts say are backed by Rwanda" (the rebels are): the
+/// relative pronoun's antecedent.
+fn reported_relative(a: &Analysis, lang: &Language, start: usize) -> Option<usize> {
+    let say = start.checked_sub(1)?;
+    if !matches!(a.items[say], Item::Token(t) if a.tags[t].pos == Pos::Verb && matches!(lang.verb_ref(&a.tokens[t].lower), Some(("say" | "believe" | "allege" | "claim" | "think", _)))) {
+        return None;
+    }
+    // The reporter: a short noun phrase, no verb in it.
+    let relative = (say.saturating_sub(4)..say).rev().find(|&k| matches!(pos_of(a, k), Some(Pos::Closed(Closed::Relative))))?;
+    if relative + 1 == say || (relative + 1..say).any(|k| matches!(pos_of(a, k), Some(Pos::Verb | Pos::Punct))) {
+        return None;
+    }
+    let mut k = relative.checked_sub(1)?;
+    if a.word(k) == "," {
+        k = k.checked_sub(1)?;
+    }
+    is_mention(a, k).then(|| relative_antecedent(a, k))
+}
+
 /// The antecedent of a relative pronoun whose nearest noun is the mention at `k`: that
 /// mention, or the agreement or event a prepositional phrase ending in it qualifies ("the
 /// ceasefire between Thailand and Cambodia, which took effect", "the truce in Yemen, which
@@ -482,6 +502,8 @@ fn arguments(a: &Analysis, lang: &Language, g: &VerbGroup, items: &[usize]) -> A
         // A participle right after its noun phrase: "a ceasefire between Israel and Hezbollah
         // brokered by the United States" (the ceasefire, not Hezbollah).
         args.subject = Some((relative_antecedent(a, start - 1), -1));
+    } else if let Some(antecedent) = reported_relative(a, lang, start) {
+        args.subject = Some((antecedent, -1));
     } else if start > 0 {
         args.subject = subject_left(a, lang, start as isize - 1).map(|s| (s, -1));
     }

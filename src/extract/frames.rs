@@ -678,14 +678,13 @@ fn all_arguments(a: &Analysis, lang: &Language, items: &[usize]) -> Vec<Args> {
     // hotel, killing 20 people": `result` verbs of function_words.tsv).
     for g in 1..args.len() {
         let start = items[a.groups[g].tokens.start];
-        let participle_clause = a.groups[g].gerund
-            && start != usize::MAX
-            && start > 0
-            && a.word(start - 1) == ","
-            && !a.groups[g - 1].gerund
-            && !a.groups[g - 1].infinitive
-            && !lang.is_result_verb(&a.groups[g].lemma);
-        if args[g].subject.is_none() && start != usize::MAX && start > 0 && (matches!(a.word(start - 1), "and" | "or" | "but") || participle_clause) {
+        let after_clause = a.groups[g].gerund && start != usize::MAX && start > 0 && a.word(start - 1) == "," && !a.groups[g - 1].gerund && !a.groups[g - 1].infinitive;
+        let participle_clause = after_clause && !lang.is_result_verb(&a.groups[g].lemma);
+        // What an event did, though, the event did: "An air strike hit a school, killing 30
+        // people" (the strike killed them).
+        let event = |k: usize| matches!(a.items.get(k), Some(Item::Mention(m)) if a.mentions[*m].alts.first().is_some_and(|r| r.class == super::Class::Event));
+        let event_result = after_clause && args[g - 1].subject.is_some_and(|(k, _)| event(k));
+        if args[g].subject.is_none() && start != usize::MAX && start > 0 && (matches!(a.word(start - 1), "and" | "or" | "but") || participle_clause || event_result) {
             args[g].subject = args[g - 1].subject;
         }
     }

@@ -297,6 +297,9 @@ pub(crate) fn slot_at(a: &Analysis, rules: &Rules, pos: usize, dir: isize, types
                 saw_conj = true;
             } else if token_is(a, ku, "the") || token_is(a, ku, "both") || ["his", "her", "its", "their"].iter().any(|w| token_is(a, ku, w)) && (saw_conj || saw_comma || dir < 0) || (saw_conj || saw_comma) && matches!(a.items[ku], Item::Mention(n) if matches!(a.mentions[n].value, Some(Value::Integer(_)))) {
                 // "500 Kenyan police and 300 Jamaican soldiers": a conjunct's number.
+            } else if (token_is(a, ku, "a") || token_is(a, ku, "an")) && dir < 0 && !saw_conj && !saw_comma {
+                // Going left, the last conjunct's indefinite article: "Chad and a U.N. panel of
+                // experts accuse" (going right, "with Somalia and a Turkish firm" names a firm).
             } else if saw_conj && dir > 0 && k > 0 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {
                 // "X and the paramilitary Y": one adjective after "the".
             } else if dir < 0 && ku >= 1 && token_is(a, ku - 1, "the") && is_lower_word(a, ku) {

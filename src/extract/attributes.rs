@@ -212,9 +212,15 @@ pub(crate) fn attributes(
         if dies || killed || n <= 1 {
             continue;
         }
+        // "The mission, which numbered 15,000 troops", "a force meant to number 8,000 troops":
+        // the force the verb gives the size of is counted.
+        let (group, group_span) = match sized_force(&a, lexicon, k) {
+            Some((r, span)) => (r, span),
+            None => (group, a.mentions[*gi].span.clone()),
+        };
         found.push(Found {
             subject: group.clone(),
-            subject_span: a.mentions[*gi].span.clone(),
+            subject_span: group_span,
             predicate: Predicate::Count,
             object: Filler::Value(Value::Integer(n)),
             object_span: a.mentions[mi].span.clone(),
@@ -325,6 +331,34 @@ pub(crate) fn governed(a: &Analysis, t: usize, genitive: bool) -> bool {
         k -= 1;
     }
     k > 0 && matches!(a.tags[k - 1].pos, Pos::Closed(Closed::Preposition | Closed::To)) && (genitive || a.tokens[k - 1].lower != "of")
+}
+
+/// The force whose size a verb before the number at item `k` gives ("the force, which had
+/// grown to 8,000", "a mission that numbered 15,000", "a force meant to number 8,000"): the
+/// mention of an armed group or organisation that is the verb's subject, if there is one.
+fn sized_force<'a>(a: &'a Analysis, lexicon: &Lexicon, k: usize) -> Option<(&'a EntRef, std::ops::Range<usize>)> {
+    use crate::language::{Closed, Pos};
+    let rules = &lexicon.rules;
+    let len = (1..=2).find(|&len| k >= len && rules.cue_at("size_verb", a, k - len) == Some(len))?;
+    let mut q = k - len;
+    // Left over the verb's auxiliaries and adverbs, a purpose ("meant to", "expected to"), a
+    // relative pronoun and its comma.
+    while q > 0 {
+        match a.items[q - 1] {
+            Item::Token(t) if matches!(a.tags[t].pos, Pos::Adv | Pos::Closed(Closed::Be | Closed::Have | Closed::Modal | Closed::To | Closed::Relative)) => q -= 1,
+            Item::Token(t) if a.tags[t].pos == Pos::Verb && a.tags[t].form == Some(crate::language::Form::Past) && matches!(a.items.get(q), Some(Item::Token(n)) if a.tokens[*n].lower == "to") => q -= 1,
+            Item::Token(t) if a.tokens[t].lower == "," => q -= 1,
+            _ => break,
+        }
+    }
+    let f = q.checked_sub(1)?;
+    let Item::Mention(m) = a.items[f] else { return None };
+    let m = &a.mentions[m];
+    // An armed group ("the African Union force" is the AU's troops, not the AU), else an
+    // organisation named by its name ("KFOR, which numbers 3,800 troops").
+    let armed = m.group.as_ref().is_some_and(|g| matches!(g.role, NounRole::Armed | NounRole::Peacekeeping));
+    let force = m.alts.iter().find(|r| r.class == Class::Group && armed).or_else(|| m.alts.first().filter(|r| r.class == Class::Organization && m.group.is_none()));
+    force.map(|r| (r, m.span.clone()))
 }
 
 pub(crate) fn one_word_cue(a: &Analysis, x: usize, phrases: &[Vec<String>]) -> bool {

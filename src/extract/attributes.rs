@@ -208,8 +208,10 @@ pub(crate) fn attributes(
         let dies = (j + 1..(j + 8).min(a.items.len())).any(|x| one_word_cue(&a, x, death));
         // "killing two crew members": the number counts the dead, not a unit.
         let killed = (1..=3).any(|len| k >= len && rules.cue_at("kill_verb", a, k - len) == Some(len));
-        // A group of one is no group: "one opposition party", "one activist".
-        if dies || killed || n <= 1 {
+        // A group of one is no group: "one opposition party", "one activist"; and "the two
+        // men", "their three leaders" refer back to people named before, no new group.
+        let definite = a.mentions[mi].tokens.start > 0 && matches!(a.tokens[a.mentions[mi].tokens.start - 1].lower.as_str(), "the" | "these" | "those" | "its" | "their" | "his" | "her" | "both");
+        if dies || killed || n <= 1 || definite && n <= 10 {
             continue;
         }
         // "The mission, which numbered 15,000 troops", "a force meant to number 8,000 troops":

@@ -83,7 +83,13 @@ pub(crate) fn resolve_groups(
         .mentions
         .iter()
         .filter(|m| !super::rules::transparent(m) && m.title.is_none())
-        .filter_map(|m| m.alts.first().filter(|r| matches!(r.class, Class::Country | Class::Organization)).map(|r| (m.span.start, r.key.clone())))
+        // (A capital stands for its state as an actor, "Kigali had sent 4,000 soldiers", not as
+        // a place: "protested in Jakarta, and security forces shot …".)
+        .filter_map(|m| {
+            let placed = m.tokens.start > 0 && matches!(a.tags[m.tokens.start - 1].pos, crate::language::Pos::Closed(crate::language::Closed::Preposition));
+            let capital = m.alts.get(1).filter(|r| r.class == Class::Country && m.alts[0].class == Class::Place && !placed);
+            m.alts.first().filter(|r| matches!(r.class, Class::Country | Class::Organization)).or(capital).map(|r| (m.span.start, r.key.clone()))
+        })
         .collect();
     // Organisations that keep forces (`force_owner_kinds`), named by name, for "the African
     // Union has 12,000 troops in Somalia" (the AU's, not the troops named before).

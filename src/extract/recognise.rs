@@ -585,6 +585,18 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                         m.title = Some((t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end));
                         return Some((nend, m));
                     }
+                    // The title's remit between it and the name: "U.N. special envoy for Syria
+                    // X", "U.S. envoy to Sudan Y" (the remit is no office of the person).
+                    let remit = tokens.get(tend).is_some_and(|t| matches!(t.lower.as_str(), "for" | "to"))
+                        .then(|| hits_at.get(tend + 1).copied().flatten())
+                        .flatten()
+                        .filter(|(_, hits)| hits.iter().any(|h| matches!(h, Hit::Country(_) | Hit::Place(_))))
+                        .map(|(e, _)| e);
+                    if let Some((nend, person)) = remit.and_then(|e| person_after(tokens, hits_at, e, lex, ctx, text)) {
+                        let mut m = mention(vec![person]);
+                        m.title = Some((t, office.clone(), tokens[after].span.start..tokens[tend - 1].span.end));
+                        return Some((nend, m));
+                    }
                     // A rank between the title and the name: "Pakistani army chief General
                     // X", "Indonesian military spokesman Major General Y" hold both.
                     if let Some((t2end, t2)) = title_at(tend) {

@@ -194,9 +194,12 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                 }
                 // A time phrase is no antecedent: "air strikes on X on Friday, which
                 // killed" (the strikes killed).
-                if k >= 1 && matches!(a.items[k as usize], Item::Mention(m) if matches!(a.mentions[m].value, Some(super::Value::Date(_) | super::Value::Year(_))))
-                    && matches!(pos_of(a, k as usize - 1), Some(Pos::Closed(Closed::Preposition)))
-                {
+                // (So is a range of years: "a war in 1998-99 that killed".)
+                let year_at = |i: isize| i >= 0 && matches!(a.items[i as usize], Item::Mention(m) if matches!(a.mentions[m].value, Some(super::Value::Date(_) | super::Value::Year(_))));
+                if k >= 3 && matches!(a.items[k as usize], Item::Mention(m) if matches!(a.mentions[m].value, Some(super::Value::Integer(_)))) && a.word(k as usize - 1) == "-" && year_at(k - 2) {
+                    k -= 2;
+                }
+                if k >= 1 && year_at(k) && matches!(pos_of(a, k as usize - 1), Some(Pos::Closed(Closed::Preposition))) {
                     k -= 2;
                 }
                 return (k >= 0 && is_mention(a, k as usize)).then(|| relative_antecedent(a, k as usize));

@@ -501,7 +501,8 @@ impl Language {
             if w == "that" {
                 let c = match prev {
                     Some(Pos::Verb) => Closed::Subordinator,
-                    Some(Pos::Noun | Pos::Proper | Pos::Punct) => Closed::Relative,
+                    // (After a year too: "a war in 1998-99 that killed".)
+                    Some(Pos::Noun | Pos::Proper | Pos::Punct | Pos::Num) => Closed::Relative,
                     _ => Closed::Det,
                 };
                 return Tag { pos: Pos::Closed(c), lemma: None, form: None };

@@ -667,7 +667,9 @@ fn phrase_ends(a: &Analysis, pos: isize) -> bool {
             use crate::language::{Closed, Pos};
             // "and" before a verb opens another clause: "the palace in Colombo and stormed it".
             let clause = a.tags[*t].pos == Pos::Closed(Closed::Conjunction) && matches!(a.items.get(pos as usize + 1), Some(Item::Token(v)) if a.tags[*v].pos == Pos::Verb);
-            clause || matches!(a.tags[*t].pos, Pos::Punct | Pos::Closed(Closed::Preposition | Closed::To | Closed::Possessive)) || a.tokens[*t].lower == "'s"
+            // A relative pronoun ends the phrase it qualifies: "the northern Malian town that
+            // served as …".
+            clause || matches!(a.tags[*t].pos, Pos::Punct | Pos::Closed(Closed::Preposition | Closed::To | Closed::Possessive | Closed::Relative)) || a.tokens[*t].lower == "'s"
         }
     }
 }

@@ -131,12 +131,30 @@ impl DocContext {
     /// A person this document introduced, by full name or surname.
     pub fn person(&self, name: &str) -> Option<EntRef> {
         let key = self.person_key(name);
-        let full = self.persons.get(&key)?;
-        // The name must be the surname or the full name, not just share a last word by accident.
         let f = fold(name);
-        let ff = fold(full);
-        (ff == f || ff.ends_with(&format!(" {f}")) || self.person_key(full) == key && f.split_whitespace().count() == 1 || ff.split_whitespace().count() == 1)
-            .then(|| EntRef { class: Class::Person, key: key.into(), label: full.clone().into(), wikidata: None, surface: name.to_owned() })
+        if let Some(full) = self.persons.get(&key) {
+            // The name must be the surname or the full name, not just share a last word by accident.
+            let ff = fold(full);
+            if ff == f || ff.ends_with(&format!(" {f}")) || self.person_key(full) == key && f.split_whitespace().count() == 1 || ff.split_whitespace().count() == 1 {
+                return Some(EntRef { class: Class::Person, key: key.into(), label: full.clone().into(), wikidata: None, surface: name.to_owned() });
+            }
+            return None;
+        }
+        // One word that opens the full name of exactly one person the document introduced:
+        // names whose first word is the one used ("Abiy" for Abiy Ahmed, "Xi" for Xi Jinping).
+        if f.split_whitespace().count() != 1 {
+            return None;
+        }
+        let mut opening = self.persons.values().filter(|full| {
+            let ff = fold(full);
+            let mut words = ff.split_whitespace();
+            words.next() == Some(f.as_str()) && words.next().is_some()
+        });
+        let full = opening.next()?;
+        if opening.next().is_some() {
+            return None;
+        }
+        Some(EntRef { class: Class::Person, key: self.person_key(full).into(), label: full.clone().into(), wikidata: None, surface: name.to_owned() })
     }
 
     /// A person by name, known or not.

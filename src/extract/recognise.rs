@@ -688,7 +688,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 }
             }
             // An organisation's fighters: "RSF fighters", "Hamas militants", "NATO troops" act
-            // for the organisation.
+            // for the organisation, and so do its weapons: "NATO jets bombed X".
             if let Hit::Org(_) = hit {
                 // "Hamas-led fighters": the organisation's too.
                 let glued = |k: usize| tokens.get(k).zip(tokens.get(k + 1)).is_some_and(|(x, y)| x.span.end == y.span.start);
@@ -696,7 +696,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 let after = if led { after + 2 } else { after };
                 if let Some((nend, nidx)) = nominal_at(after) {
                     let nom = &lex.nominals[nidx];
-                    if nom.class == Class::Group && matches!(nom.role, NounRole::Armed | NounRole::Irregular | NounRole::Peacekeeping) {
+                    if nom.class == Class::Group && matches!(nom.role, NounRole::Armed | NounRole::Irregular | NounRole::Peacekeeping | NounRole::Equipment) {
                         let all = surface(i..nend);
                         let body = EntRef {
                             class: Class::Group,

@@ -117,7 +117,15 @@ impl DocContext {
     /// "Nikol Pashinyan" and "Pashinian" are one person across the corpus.
     pub fn person_key(&self, name: &str) -> String {
         let folded = fold(name);
-        let surname = folded.split_whitespace().last().unwrap_or("").to_owned();
+        let words: Vec<&str> = folded.split_whitespace().collect();
+        // A regnal number is no surname: "Abdullah II" is abdullah-ii (and no "-ii" ending
+        // is transliterated).
+        if let [.., given, numeral] = words.as_slice() {
+            if numeral.len() <= 4 && numeral.chars().all(|c| matches!(c, 'i' | 'v' | 'x')) {
+                return slug(&format!("{given} {numeral}"));
+            }
+        }
+        let surname = words.last().copied().unwrap_or("").to_owned();
         let mut s = surname;
         for (from, to) in &self.surname_endings {
             if let Some(stem) = s.strip_suffix(from.as_str()) {
@@ -245,5 +253,20 @@ mod tests {
         assert_eq!(m.get("RSF").map(String::as_str), Some("Rapid Support Forces"));
         find_acronyms("the vote (PDF) was held", &mut m);
         assert!(!m.contains_key("PDF"));
+    }
+
+    #[test]
+    fn people_are_keyed_by_surname_or_regnal_name_and_found_by_first_name_when_unique() {
+        let mut ctx = DocContext::default();
+        assert_eq!(ctx.person_key("Abdullah II"), "abdullah-ii");
+        assert_eq!(ctx.person_key("Ilir Peci"), "peci");
+        for name in ["Abiy Ahmed", "Mohamed Bazoum", "Mohamed Toumba"] {
+            ctx.persons.insert(ctx.person_key(name), name.to_owned());
+        }
+        // The surname, the full name, and a first word that opens one name only.
+        assert_eq!(ctx.person("Ahmed").map(|r| r.label.to_string()).as_deref(), Some("Abiy Ahmed"));
+        assert_eq!(ctx.person("Abiy").map(|r| r.key.to_string()).as_deref(), Some("ahmed"));
+        assert!(ctx.person("Mohamed").is_none());
+        assert!(ctx.person("Ruto").is_none());
     }
 }

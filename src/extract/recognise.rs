@@ -1423,6 +1423,16 @@ pub fn titled_names(text: &str, scan: &Scan<'_>, lex: &Lexicon) -> Vec<String> {
                     i = end;
                     continue;
                 }
+                // The title's holder in apposition: "Kenya's president, William Ruto, said".
+                if tokens.get(tend).is_some_and(|t| t.lower == ",") {
+                    if let Some((end, name)) = capitalised_run(&tokens, &hits_at, tend + 1, text, lex, true) {
+                        if (2..=4).contains(&name.split_whitespace().count()) && tokens.get(end).is_none_or(|t| matches!(t.lower.as_str(), "," | ".")) {
+                            out.push(bare_name(tokens, hits_at, tend + 1, end, lex, text));
+                            i = end;
+                            continue;
+                        }
+                    }
+                }
             }
             i = tend;
             continue;

@@ -38,7 +38,7 @@ What comes from where:
 Hand-curated facts live beside this script, each file marked CURATED in its header:
   gazetteer_countries_curated.tsv   name overrides, alias/demonym additions and removals,
                                     capital overrides and capital spellings
-  gazetteer_extra_states.tsv        partially recognised states absent from the packages
+  gazetteer_extra_states.tsv        partially recognised and former states absent from the packages
   gazetteer_capital_qids.tsv        Wikidata QIDs of capitals (no package carries them)
   gazetteer_regions_curated.tsv     regions, disputed territories, supranational areas
   gazetteer_cities_curated.tsv      city aliases, renames, keep/drop decisions
@@ -639,7 +639,7 @@ def main():
               ["wikidata", "iso2", "iso3", "name", "aliases", "demonyms", "capital",
                "capital_wikidata", "capital_aliases", "status"], countries, [
         f"UN membership: PyPI country_converter {v['country_converter']} (country_data.tsv, UNmember); "
-        "observers (VA, PS) and partially recognised states per ontology/tools/gazetteer_extra_states.tsv (curated)",
+        "observers (VA, PS), partially recognised and former states per ontology/tools/gazetteer_extra_states.tsv (curated)",
         f"wikidata, iso2: npm @rapideditor/country-coder {v['@rapideditor/country-coder']}; "
         "QIDs of Abkhazia, South Ossetia, Transnistria, Somaliland, SADR curated",
         f"iso3, official names, alternative spellings, English demonyms: npm world-countries {v['world-countries']}; "

@@ -483,7 +483,7 @@ pub(crate) fn resolve_settlements(a: &mut Analysis, text: &str, sentence: usize,
 /// `plural_anaphors`.
 pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, sentence: usize, recent: &mut Vec<(usize, EntRef)>, rules: &Rules) {
     use super::analysis::Value;
-    let [nouns, mediators] = [Setting::PluralAnaphors, Setting::MediatorNouns].map(|s| rules.setting(s));
+    let [nouns, mediators, onlookers] = [Setting::PluralAnaphors, Setting::MediatorNouns, Setting::OnlookerVerbs].map(|s| rules.setting(s));
     let mut k = 0;
     let mut changed = false;
     while k < a.items.len() {
@@ -526,7 +526,16 @@ pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, sentence: usize, rec
                 (k + 1..(k + 3).min(a.items.len())).any(|x| (x == k + 1 || a.word(k + 1) == "-") && rules.cue_at("broker", a, x).is_some())
                     || (k + 1..(k + 4).min(a.items.len())).any(|x| mediators.iter().any(|w| w == a.word(x)))
             };
-            if let Some(r) = a.mentions[m].alts.first().filter(|r| r.class == Class::Country && a.mentions[m].value.is_none() && !broker()) {
+            // Nor do onlookers, over the rest of their list: "Britain and Saudi Arabia welcomed
+            // the ceasefire".
+            let onlooker = || {
+                let mut x = k + 1;
+                while x < a.items.len() && (matches!(a.items[x], Item::Mention(_)) || matches!(a.word(x), "," | "and" | "the")) {
+                    x += 1;
+                }
+                x < a.items.len() && onlookers.iter().any(|w| w == a.word(x))
+            };
+            if let Some(r) = a.mentions[m].alts.first().filter(|r| r.class == Class::Country && a.mentions[m].value.is_none() && !broker() && !onlooker()) {
                 recent.push((sentence, r.clone()));
                 if recent.len() > 8 {
                     recent.remove(0);

@@ -327,6 +327,7 @@ named_enum! {
         StateForceModifiers = "state_force_modifiers",
         NonStateModifiers = "non_state_modifiers",
         MediatorNouns = "mediator_nouns",
+        OnlookerVerbs = "onlooker_verbs",
         SettlementAnaphors = "settlement_anaphors",
         CapitalAnaphors = "capital_anaphors",
         RegionAnaphors = "region_anaphors",

@@ -111,7 +111,9 @@ pub(crate) fn attributes(
             },
             // An official named as an object or a possessor ("met with President X", "welcomed
             // President X's statement") is another country's, as often as not: no guess.
-            None if national && !governed(a, m.tokens.start, false) && !a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "'s") => {
+            // Nor one whose government it is ("between the government of President X and the
+            // rebels"): the government's state is not said there, whoever else is.
+            None if national && !governed(a, m.tokens.start, false) && !heads_body(a, m.tokens.start, lexicon) && !a.tokens.get(m.tokens.end).is_some_and(|t| t.lower == "'s") => {
                 // The office of a national title is the country in context: earlier in the
                 // sentence, else the last country the document named.
                 // A possessor ("Azerbaijan's main supporter") is not the country spoken of, nor
@@ -214,7 +216,7 @@ pub(crate) fn attributes(
         if dies || killed || n <= 1 || definite && n <= 10 {
             continue;
         }
-        // "The mission, which numbered 15,000 troops", "a force meant to number 8,000 troops":
+        // "The mission, which numbered 14,000 troops", "a force meant to number 6,000 troops":
         // the force the verb gives the size of is counted.
         let (group, group_span) = match sized_force(&a, lexicon, k) {
             Some((r, span)) => (r, span),
@@ -321,7 +323,12 @@ pub(crate) fn attributes(
     found
 }
 
-/// Whether item `x` is a plain token that is a one-word phrase of a cue list ("killed").
+/// Whether the mention starting at token `t` is the "of" complement of a state body's noun:
+/// "the government of President X", "the regime of Y" (`state_bodies`).
+fn heads_body(a: &Analysis, t: usize, lexicon: &Lexicon) -> bool {
+    t >= 2 && a.tokens[t - 1].lower == "of" && lexicon.rules.setting(Setting::StateBodies).iter().any(|b| *b == a.tokens[t - 2].lower)
+}
+
 /// Whether the noun phrase starting at token `t` is a preposition's object: a preposition
 /// before it, past a determiner or an adjective ("in Liberia", "with the Ethiopian army");
 /// "of" counts only with `genitive` ("the resignation of Prime Minister X" is still about X).
@@ -336,7 +343,7 @@ pub(crate) fn governed(a: &Analysis, t: usize, genitive: bool) -> bool {
 }
 
 /// The force whose size a verb before the number at item `k` gives ("the force, which had
-/// grown to 8,000", "a mission that numbered 15,000", "a force meant to number 8,000"): the
+/// grown to 5,000", "a mission that numbered 14,000", "a force meant to number 6,000"): the
 /// mention of an armed group or organisation that is the verb's subject, if there is one.
 fn sized_force<'a>(a: &'a Analysis, lexicon: &Lexicon, k: usize) -> Option<(&'a EntRef, std::ops::Range<usize>)> {
     use crate::language::{Closed, Pos};
@@ -357,12 +364,13 @@ fn sized_force<'a>(a: &'a Analysis, lexicon: &Lexicon, k: usize) -> Option<(&'a 
     let Item::Mention(m) = a.items[f] else { return None };
     let m = &a.mentions[m];
     // An armed group ("the African Union force" is the AU's troops, not the AU), else an
-    // organisation named by its name ("KFOR, which numbers 3,800 troops").
+    // organisation named by its name ("MONUSCO, which numbers 14,000 troops").
     let armed = m.group.as_ref().is_some_and(|g| matches!(g.role, NounRole::Armed | NounRole::Peacekeeping));
     let force = m.alts.iter().find(|r| r.class == Class::Group && armed).or_else(|| m.alts.first().filter(|r| r.class == Class::Organization && m.group.is_none()));
     force.map(|r| (r, m.span.clone()))
 }
 
+/// Whether item `x` is a plain token that is a one-word phrase of a cue list ("killed").
 pub(crate) fn one_word_cue(a: &Analysis, x: usize, phrases: &[Vec<String>]) -> bool {
     matches!(a.items.get(x), Some(Item::Token(t)) if phrases.iter().any(|ph| ph.len() == 1 && a.token_is_word(*t, &ph[0])))
 }

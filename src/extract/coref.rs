@@ -83,8 +83,8 @@ pub(crate) fn resolve_groups(
         .mentions
         .iter()
         .filter(|m| !super::rules::transparent(m) && m.title.is_none())
-        // (A capital stands for its state as an actor, "Kigali had sent 4,000 soldiers", not as
-        // a place: "protested in Jakarta, and security forces shot …".)
+        // (A capital stands for its state as an actor, "Kampala had sent 2,000 soldiers", not as
+        // a place: "protested in Dhaka, and police fired …".)
         .filter_map(|m| {
             let placed = m.tokens.start > 0 && matches!(a.tags[m.tokens.start - 1].pos, crate::language::Pos::Closed(crate::language::Closed::Preposition));
             let capital = m.alts.get(1).filter(|r| r.class == Class::Country && m.alts[0].class == Class::Place && !placed);
@@ -173,7 +173,7 @@ pub(crate) fn resolve_groups(
                 || info.anaphoric && lexicon.nominals[g.nominal].name.ends_with(&head)
         };
         // "federal troops", "government forces": the state's own forces, the state the
-        // document is about, not the last group named ("… and their Eritrean allies seized X,
+        // document is about, not the last group named ("… and their Nigerien allies seized X,
         // and federal troops retook Y").
         // The modifier stands before the noun, or opens it ("government forces" is one noun;
         // "pro-government forces" are no state's).
@@ -526,8 +526,8 @@ pub(crate) fn resolve_plurals(a: &mut Analysis, text: &str, sentence: usize, rec
                 (k + 1..(k + 3).min(a.items.len())).any(|x| (x == k + 1 || a.word(k + 1) == "-") && rules.cue_at("broker", a, x).is_some())
                     || (k + 1..(k + 4).min(a.items.len())).any(|x| mediators.iter().any(|w| w == a.word(x)))
             };
-            // Nor do onlookers, over the rest of their list: "Britain and Saudi Arabia welcomed
-            // the ceasefire".
+            // Nor do onlookers, over the rest of their list: "France and Iran welcomed the
+            // ceasefire".
             let onlooker = || {
                 let mut x = k + 1;
                 while x < a.items.len() && (matches!(a.items[x], Item::Mention(_)) || matches!(a.word(x), "," | "and" | "the")) {

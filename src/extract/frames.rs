@@ -194,7 +194,7 @@ fn subject_left(a: &Analysis, lang: &Language, mut k: isize) -> Option<usize> {
                 }
                 // A time phrase is no antecedent: "air strikes on X on Friday, which
                 // killed" (the strikes killed).
-                // (So is a range of years: "a war in 1998-99 that killed".)
+                // (So is a range of years: "a war in 1992-97 that killed".)
                 let year_at = |i: isize| i >= 0 && matches!(a.items[i as usize], Item::Mention(m) if matches!(a.mentions[m].value, Some(super::Value::Date(_) | super::Value::Year(_))));
                 if k >= 3 && matches!(a.items[k as usize], Item::Mention(m) if matches!(a.mentions[m].value, Some(super::Value::Integer(_)))) && a.word(k as usize - 1) == "-" && year_at(k - 2) {
                     k -= 2;
@@ -272,7 +272,7 @@ fn first_conjunct(a: &Analysis, mut k: usize) -> usize {
 }
 
 /// A relative clause with a reporting clause inserted before its verb, which starts at item
-/// `start`: "M23 rebels, who U.N. experts say are backed by Rwanda" (the rebels are): the
+/// `start`: "the fighters, who diplomats say are backed by X" (the rebels are): the
 /// relative pronoun's antecedent.
 fn reported_relative(a: &Analysis, lang: &Language, start: usize) -> Option<usize> {
     let say = start.checked_sub(1)?;

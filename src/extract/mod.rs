@@ -206,7 +206,7 @@ fn keep_one_date(out: &mut Extraction) {
 }
 
 /// A rank is a person's title only where the document gives them no office: "army chief
-/// General X" and "Colonel X, the transitional president" hold the office, said once; a person
+/// General X" and "Colonel X, the defence minister" hold the office, said once; a person
 /// with ranks alone keeps the first ("Gen. X" … "General X" is one rank said two ways).
 fn keep_one_title(out: &mut Extraction) {
     let rank = |s: &Statement| s.predicate == analysis::Predicate::Title && s.evidence.rule == "title/rank";

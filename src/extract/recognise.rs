@@ -688,7 +688,7 @@ fn composite(tokens: &[Token], hits_at: &[Option<(usize, &[Hit])>], i: usize, le
                 }
             }
             // An organisation's fighters: "RSF fighters", "Hamas militants", "NATO troops" act
-            // for the organisation, and so do its weapons: "NATO jets bombed X".
+            // for the organisation, and so do its weapons: "NATO warplanes struck X".
             if let Hit::Org(_) = hit {
                 // "Hamas-led fighters": the organisation's too.
                 let glued = |k: usize| tokens.get(k).zip(tokens.get(k + 1)).is_some_and(|(x, y)| x.span.end == y.span.start);

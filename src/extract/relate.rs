@@ -800,7 +800,7 @@ pub fn relate(a: &Analysis, rules: &Rules) -> Vec<Found> {
             }
             // Negation between the arguments or just before the cue ("did not sign",
             // "no agreement on deploying") blocks the statement.
-            // An accusation denied is still made: "Qatar denied accusations by A that …" is
+            // An accusation denied is still made: "Kosovo denied accusations by A that …" is
             // A's accusation, so only a negator of the noun itself ("no accusations") counts.
             let made = m.lo == p && rules.cue_at("accusation_noun", a, p).is_some();
             let from = if made { p } else { m.lo.saturating_sub(3).min(p.saturating_sub(3)) };

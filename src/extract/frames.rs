@@ -276,7 +276,7 @@ fn first_conjunct(a: &Analysis, mut k: usize) -> usize {
 /// relative pronoun's antecedent.
 fn reported_relative(a: &Analysis, lang: &Language, start: usize) -> Option<usize> {
     let say = start.checked_sub(1)?;
-    if !matches!(a.items[say], Item::Token(t) if a.tags[t].pos == Pos::Verb && matches!(lang.verb_ref(&a.tokens[t].lower), Some(("say" | "believe" | "allege" | "claim" | "think", _)))) {
+    if !matches!(a.items[say], Item::Token(t) if a.tags[t].pos == Pos::Verb && lang.verb_ref(&a.tokens[t].lower).is_some_and(|(lemma, _)| lang.is_report_verb(lemma))) {
         return None;
     }
     // The reporter: a short noun phrase, no verb in it.

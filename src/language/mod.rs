@@ -178,6 +178,9 @@ pub struct Language {
     quantities: HashSet<String>,
     holdings: HashSet<String>,
     results: HashSet<String>,
+    /// Verbs (base forms) of saying or believing whose clause may stand inside another
+    /// ("rebels, who analysts say are backed by X").
+    reports: HashSet<String>,
 }
 
 /// How an English noun makes its regular plural: the part of it kept and the ending added
@@ -250,6 +253,7 @@ impl Language {
             quantities: HashSet::new(),
             holdings: HashSet::new(),
             results: HashSet::new(),
+            reports: HashSet::new(),
         };
         let syntax = |path: &Path, line: usize, message: String| Error::Syntax { path: path.to_owned(), line, message };
         for (path, text) in files {
@@ -274,6 +278,9 @@ impl Language {
                             }
                             "result" => {
                                 l.results.insert(word.to_lowercase());
+                            }
+                            "report" => {
+                                l.reports.insert(word.to_lowercase());
                             }
                             _ => {
                                 let class = Closed::parse(class).ok_or_else(|| syntax(path, line, format!("unknown word class {class:?}")))?;
@@ -353,6 +360,12 @@ impl Language {
     /// in function_words.tsv).
     pub fn is_result_verb(&self, lemma: &str) -> bool {
         self.results.contains(lemma)
+    }
+
+    /// Whether a verb (by lemma) reports what someone says or believes ("say", "believe"),
+    /// so that its clause may be inserted in another (`report` in function_words.tsv).
+    pub fn is_report_verb(&self, lemma: &str) -> bool {
+        self.reports.contains(lemma)
     }
 
     /// Whether a (lower-case) word is an English adjective ("local", "foreign").

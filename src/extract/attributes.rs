@@ -212,7 +212,10 @@ pub(crate) fn attributes(
         let killed = (1..=3).any(|len| k >= len && rules.cue_at("kill_verb", a, k - len) == Some(len));
         // A group of one is no group: "one opposition party", "one activist"; and "the two
         // men", "their three leaders" refer back to people named before, no new group.
-        let definite = a.mentions[mi].tokens.start > 0 && matches!(a.tokens[a.mentions[mi].tokens.start - 1].lower.as_str(), "the" | "these" | "those" | "its" | "their" | "his" | "her" | "both");
+        let definite = a.mentions[mi].tokens.start.checked_sub(1).is_some_and(|t| {
+            use crate::language::{Closed, Pos};
+            matches!(a.tags[t].pos, Pos::Closed(Closed::Det | Closed::Possessive)) && !matches!(a.tokens[t].lower.as_str(), "a" | "an") || a.tokens[t].lower == "both"
+        });
         if dies || killed || n <= 1 || definite && n <= 10 {
             continue;
         }

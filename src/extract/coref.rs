@@ -179,14 +179,9 @@ pub(crate) fn resolve_groups(
         // "pro-government forces" are no state's).
         let modifiers = lexicon.rules.setting(Setting::StateForceModifiers);
         let state_force = (m.tokens.start.saturating_sub(1)..=m.tokens.start).any(|t| modifiers.contains(&a.tokens[t].lower) && !(t > 0 && a.tokens[t - 1].lower == "-"));
-        if matches!(info.role, NounRole::Armed | NounRole::Peacekeeping) && state_force && !possessed {
-            if let Some(state) = salient_country {
-                if let Some(c) = (0..lexicon.countries.len()).find(|&c| lexicon.country_names(c).key == state.key) {
-                    let adj = lexicon.countries[c].demonym.clone().unwrap_or_else(|| lexicon.countries[c].name.clone());
-                    m.alts = owned_group(m, state, &adj, &lexicon.nominals[info.nominal]);
-                    continue;
-                }
-            }
+        if let Some(alts) = salient_country.filter(|_| matches!(info.role, NounRole::Armed | NounRole::Peacekeeping) && state_force && !possessed).and_then(|state| state_group(m, state, info, lexicon)) {
+            m.alts = alts;
+            continue;
         }
         // "Russia has deployed troops": with exactly one country named before it in the
         // sentence, an armed group noun is that country's.
@@ -195,9 +190,8 @@ pub(crate) fn resolve_groups(
         let nearest_is_state = last_actor.is_some_and(|k| before.contains(k));
         if matches!(info.role, NounRole::Armed | NounRole::Peacekeeping) && before.len() == 1 && nearest_is_state && !possessed {
             let (_, state) = countries.iter().find(|(at, _)| *at < m.span.start).expect("one country before");
-            if let Some(c) = (0..lexicon.countries.len()).find(|&c| lexicon.country_names(c).key == state.key) {
-                let adj = lexicon.countries[c].demonym.clone().unwrap_or_else(|| lexicon.countries[c].name.clone());
-                m.alts = owned_group(m, state, &adj, &lexicon.nominals[info.nominal]);
+            if let Some(alts) = state_group(m, state, info, lexicon) {
+                m.alts = alts;
                 continue;
             }
         }
@@ -256,6 +250,14 @@ pub(crate) fn resolve_groups(
                 .collect();
         }
     }
+}
+
+/// The readings of group noun `m` as the forces of country `state` ("Ethiopian troops"), if the
+/// gazetteer knows the state.
+fn state_group(m: &Mention, state: &EntRef, info: &GroupInfo, lexicon: &Lexicon) -> Option<Vec<EntRef>> {
+    let c = (0..lexicon.countries.len()).find(|&c| lexicon.country_names(c).key == state.key)?;
+    let adj = lexicon.countries[c].demonym.clone().unwrap_or_else(|| lexicon.countries[c].name.clone());
+    Some(owned_group(m, state, &adj, &lexicon.nominals[info.nominal]))
 }
 
 /// The readings of a group noun `m` that `owner` has: the owner (named by its label), then the

@@ -272,7 +272,7 @@ fn first_conjunct(a: &Analysis, mut k: usize) -> usize {
 }
 
 /// A relative clause with a reporting clause inserted before its verb, which starts at item
-/// `start`: "the fighters, who diplomats say are backed by X" (the rebels are): the
+/// `start`: "the fighters, who diplomats say are backed by X" (the fighters are): the
 /// relative pronoun's antecedent.
 fn reported_relative(a: &Analysis, lang: &Language, start: usize) -> Option<usize> {
     let say = start.checked_sub(1)?;

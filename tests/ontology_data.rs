@@ -172,6 +172,9 @@ fn a_typo_in_a_frame_is_an_error_naming_it() {
     // A role that is neither agent, patient nor a preposition would never fire.
     let error = load("roles.toml", frame("pateint", "Agreement"));
     assert!(error.contains("frame x") && error.contains("\"pateint\""), "{error}");
+    // So is a destination that is no preposition: the frame would never fire.
+    let error = load("destination.toml", frame("patient", "Agreement") + "destination = [\"inot\"]\n");
+    assert!(error.contains("frame x") && error.contains("\"inot\""), "{error}");
     // A slot class is checked where it is written: the file and its line.
     let error = load("slots.toml", frame("patient", "Agreemnt"));
     assert!(error.contains("slots.toml:8") && error.contains("\"Agreemnt\""), "{error}");

@@ -936,6 +936,10 @@ pub fn apply(a: &Analysis, rules: &Rules, lang: &Language) -> Vec<Found> {
             if s_item == o_item {
                 continue;
             }
+            // A destination the frame needs: a place after one of its prepositions.
+            if !f.destination.is_empty() && !here.preps.iter().any(|(p, m, _)| f.destination.contains(p) && matches!(class_of(a, *m), Some(super::Class::Place | super::Class::Country))) {
+                continue;
+            }
             if let Some(via) = &f.via {
                 // Between the verb and the argument after it: "supplied *weapons* to X",
                 // "bought *jets* from X".

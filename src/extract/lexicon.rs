@@ -111,7 +111,7 @@ impl LexiconBuilder {
             if let Some(v) = f.verbs.iter().find(|v| !lexicon.language.is_verb(v)) {
                 return Err(Error::Invalid(format!("frame {}: {v:?} is not a verb of ontology/language/verbs.tsv", f.id)));
             }
-            let partners = f.partner.iter().map(|p| super::rules::Role::Prep(p.clone())).collect::<Vec<_>>();
+            let partners = f.partner.iter().chain(&f.destination).map(|p| super::rules::Role::Prep(p.clone())).collect::<Vec<_>>();
             for role in f.subject.iter().chain(&f.object).chain(&partners) {
                 let super::rules::Role::Prep(p) = role else { continue };
                 let last = p.rsplit(' ').next().unwrap_or("");

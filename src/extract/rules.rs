@@ -59,6 +59,9 @@ pub struct Frame {
     /// Prepositions whose noun phrase is another subject beside the verb's: "X signed a deal
     /// *with* Y" (Y signed it too).
     pub partner: Vec<String>,
+    /// Prepositions one of which must bring a place after the verb, when any are listed: "X
+    /// ordered troops *into* Y" deploys them, "X ordered troops to withdraw" does not.
+    pub destination: Vec<String>,
     /// The verb's time adjunct dates its object: the day of the signing is the agreement's.
     pub dates_object: bool,
     /// Base confidence.
@@ -205,6 +208,8 @@ struct FrameDef {
     via: Option<toml::Spanned<String>>,
     #[serde(default)]
     partner: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    destination: Vec<toml::Spanned<String>>,
     #[serde(default)]
     dates_object: bool,
     #[serde(default = "default_confidence")]
@@ -552,6 +557,14 @@ impl Rules {
                     .map(|p| match Role::parse(p.get_ref()) {
                         Some(Role::Prep(p)) => Ok(p),
                         _ => Err(at(&path, text, p.span(), format!("frame {}: a partner is a preposition, not {:?}", def.id, p.get_ref()))),
+                    })
+                    .collect::<Result<_>>()?,
+                destination: def
+                    .destination
+                    .iter()
+                    .map(|p| match Role::parse(p.get_ref()) {
+                        Some(Role::Prep(p)) => Ok(p),
+                        _ => Err(at(&path, text, p.span(), format!("frame {}: a destination is a preposition, not {:?}", def.id, p.get_ref()))),
                     })
                     .collect::<Result<_>>()?,
                 dates_object: def.dates_object,

@@ -537,6 +537,15 @@ impl Rules {
                     .map(|r| Role::parse(r.get_ref()).ok_or_else(|| at(&path, text, r.span(), format!("frame {}: unknown role {:?} (agent, patient or a preposition)", def.id, r.get_ref()))))
                     .collect()
             };
+            // Lists of prepositions only ("with"; "to", "into").
+            let prepositions = |what: &str, list: &[toml::Spanned<String>]| -> Result<Vec<String>> {
+                list.iter()
+                    .map(|p| match Role::parse(p.get_ref()) {
+                        Some(Role::Prep(p)) => Ok(p),
+                        _ => Err(at(&path, text, p.span(), format!("frame {}: a {what} is a preposition, not {:?}", def.id, p.get_ref()))),
+                    })
+                    .collect()
+            };
             let frame = Frame {
                 id: def.id.clone(),
                 predicate: contract(&path, text, "frame", &def.id, &def.predicate)?,
@@ -551,22 +560,8 @@ impl Rules {
                     }
                     v => v.as_ref().map(|v| v.get_ref().clone()),
                 },
-                partner: def
-                    .partner
-                    .iter()
-                    .map(|p| match Role::parse(p.get_ref()) {
-                        Some(Role::Prep(p)) => Ok(p),
-                        _ => Err(at(&path, text, p.span(), format!("frame {}: a partner is a preposition, not {:?}", def.id, p.get_ref()))),
-                    })
-                    .collect::<Result<_>>()?,
-                destination: def
-                    .destination
-                    .iter()
-                    .map(|p| match Role::parse(p.get_ref()) {
-                        Some(Role::Prep(p)) => Ok(p),
-                        _ => Err(at(&path, text, p.span(), format!("frame {}: a destination is a preposition, not {:?}", def.id, p.get_ref()))),
-                    })
-                    .collect::<Result<_>>()?,
+                partner: prepositions("partner", &def.partner)?,
+                destination: prepositions("destination", &def.destination)?,
                 dates_object: def.dates_object,
                 confidence: def.confidence.clamp(0.0, 1.0),
             };

@@ -307,10 +307,13 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
                 let equipment = |span: &std::ops::Range<usize>| a.mentions.iter().any(|m| m.span == *span && m.group.as_ref().is_some_and(|g| g.role == analysis::NounRole::Equipment));
                 found.retain(|f| !(f.predicate == analysis::Predicate::Deployed && suppliers.contains(&f.subject.key) && equipment(&f.object_span)));
             }
-            // A region lies in no city ("the conflict over the Karabakh region in Baku").
+            // A region lies in no city ("the conflict over the Karabakh region in Baku"), and a
+            // sea in no one state ("Georgia's Black Sea ports": the ports are Georgia's).
+            let water = rules.setting(rules::Setting::WaterBodies);
             found.retain(|f| {
                 let analysis::Filler::Entity(o) = &f.object else { return true };
-                !(f.predicate == analysis::Predicate::LocatedIn && o.class == Class::Place && lexicon.place_size(&f.subject.key) == Some(1) && lexicon.place_size(&o.key) == Some(0))
+                let sea = f.subject.label.rsplit(' ').next().is_some_and(|w| water.iter().any(|x| x.eq_ignore_ascii_case(w)));
+                !(f.predicate == analysis::Predicate::LocatedIn && (o.class == Class::Place && lexicon.place_size(&f.subject.key) == Some(1) && lexicon.place_size(&o.key) == Some(0) || sea && o.class == Class::Country))
             });
             allies_by_membership(&mut found, lexicon);
             let speaker = coref::reported_speaker(&a, rules);

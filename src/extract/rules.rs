@@ -278,6 +278,16 @@ pub struct Rules {
     cue_index: HashMap<String, CueIndex>,
 }
 
+/// The words a cue phrase can start with in text: its first word ("" for an empty phrase,
+/// which matches anywhere), and for a one-word phrase its plural too ("backers" is a
+/// "backer").
+fn first_words(ph: &[String]) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(ph.first().cloned().unwrap_or_default()).chain(match ph {
+        [w] => Some(crate::language::plural(w)),
+        _ => None,
+    })
+}
+
 /// The phrases of a cue list by first token ("" for none: they match anywhere).
 #[derive(Clone, Debug, Default)]
 struct Phrases(HashMap<String, Vec<Vec<String>>>);
@@ -286,10 +296,8 @@ impl Phrases {
     fn new(phrases: &[Vec<String>]) -> Phrases {
         let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
         for ph in phrases {
-            by_first.entry(ph.first().cloned().unwrap_or_default()).or_default().push(ph.clone());
-            // A one-word phrase is found by its plural too ("backers" is a "backer").
-            if let [w] = ph.as_slice() {
-                by_first.entry(crate::language::plural(w)).or_default().push(ph.clone());
+            for w in first_words(ph) {
+                by_first.entry(w).or_default().push(ph.clone());
             }
         }
         Phrases(by_first)
@@ -610,13 +618,13 @@ impl Rules {
                 };
                 let id = if pats.len() > 1 { format!("{}#{}", def.id, k + 1) } else { def.id.clone() };
                 let index = rules.rules.len();
-                let first_words: Vec<String> = match &pattern[anchor] {
-                    // (A one-word cue is found by its plural too, as in `Phrases`.)
-                    Elem::Cue(c) => rules.cues[c].iter().flat_map(|ph| ph.first().cloned().into_iter().chain((ph.len() == 1).then(|| crate::language::plural(&ph[0])))).collect(),
+                let anchor_words: Vec<String> = match &pattern[anchor] {
+                    // (The words a cue phrase starts with, as `Phrases` indexes them.)
+                    Elem::Cue(c) => rules.cues[c].iter().flat_map(|ph| first_words(ph)).filter(|w| !w.is_empty()).collect(),
                     Elem::Lit(w) => w.clone(),
                     _ => unreachable!(),
                 };
-                for w in first_words {
+                for w in anchor_words {
                     let list = rules.by_anchor.entry(w).or_default();
                     if !list.contains(&index) {
                         list.push(index);

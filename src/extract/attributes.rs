@@ -7,6 +7,10 @@ use super::lexicon::{self, Lexicon};
 use super::rules::Setting;
 use crate::language::text;
 
+/// The rule of a title that is a military rank, which gives way to an office
+/// ([`super::keep_one_title`]).
+pub(crate) const RANK_RULE: &str = "title/rank";
+
 /// The document's war: its most mentioned undated war event (ties: the first mentioned), the
 /// event a toll without one is counted for.
 pub(crate) fn main_war(analyses: &[Analysis]) -> Option<EntRef> {
@@ -65,7 +69,7 @@ pub(crate) fn attributes(
         if title.kind != lexicon::TitleKind::Counterpart {
             // A rank is the person's title only where the document gives no office
             // ([`super::keep_one_title`]): its own rule says which it is.
-            let rule = if title.kind == lexicon::TitleKind::Rank { "title/rank" } else { "title/before-name" };
+            let rule = if title.kind == lexicon::TitleKind::Rank { RANK_RULE } else { "title/before-name" };
             found.push(Found {
                 subject: person.clone(),
                 subject_span: m.span.clone(),

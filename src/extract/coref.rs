@@ -49,6 +49,7 @@ pub(crate) fn resolve_groups(
     salient_country: Option<&EntRef>,
 ) {
     let generic = lexicon.rules.setting(Setting::GenericGroupNouns);
+    let state_force_modifiers = lexicon.rules.setting(Setting::StateForceModifiers);
     let this_sentence = antecedents.len();
     // The countries named in the sentence, in order, for "Russia has deployed troops".
     let countries: Vec<(usize, EntRef)> = a
@@ -177,9 +178,8 @@ pub(crate) fn resolve_groups(
         // and federal troops retook Y").
         // The modifier stands before the noun, or opens it ("government forces" is one noun;
         // "pro-government forces" are no state's).
-        let modifiers = lexicon.rules.setting(Setting::StateForceModifiers);
-        let state_force = (m.tokens.start.saturating_sub(1)..=m.tokens.start).any(|t| modifiers.contains(&a.tokens[t].lower) && !(t > 0 && a.tokens[t - 1].lower == "-"));
-        if let Some(alts) = salient_country.filter(|_| matches!(info.role, NounRole::Armed | NounRole::Peacekeeping) && state_force && !possessed).and_then(|state| state_group(m, state, info, lexicon)) {
+        let state_force = || (m.tokens.start.saturating_sub(1)..=m.tokens.start).any(|t| state_force_modifiers.contains(&a.tokens[t].lower) && !(t > 0 && a.tokens[t - 1].lower == "-"));
+        if let Some(alts) = salient_country.filter(|_| matches!(info.role, NounRole::Armed | NounRole::Peacekeeping) && !possessed && state_force()).and_then(|state| state_group(m, state, info, lexicon)) {
             m.alts = alts;
             continue;
         }

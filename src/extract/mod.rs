@@ -209,7 +209,7 @@ fn keep_one_date(out: &mut Extraction) {
 /// General X" and "Colonel X, the defence minister" hold the office, said once; a person
 /// with ranks alone keeps the first ("Gen. X" … "General X" is one rank said two ways).
 fn keep_one_title(out: &mut Extraction) {
-    let rank = |s: &Statement| s.predicate == analysis::Predicate::Title && s.evidence.rule == "title/rank";
+    let rank = |s: &Statement| s.predicate == analysis::Predicate::Title && s.evidence.rule == attributes::RANK_RULE;
     let office: BTreeSet<usize> = out.statements.iter().filter(|s| s.predicate == analysis::Predicate::Title && !rank(s)).map(|s| s.subject).collect();
     // Statements are in document order: the first rank kept is the first said.
     let mut first_rank: foldhash::HashMap<usize, Value> = foldhash::HashMap::default();
@@ -310,10 +310,10 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
             // A region lies in no city ("the conflict over the Karabakh region in Baku"), and a
             // sea in no one state ("Georgia's Black Sea ports": the ports are Georgia's).
             let water = rules.setting(rules::Setting::WaterBodies);
+            let sea = |name: &str| name.rsplit(' ').next().is_some_and(|w| water.iter().any(|x| x.eq_ignore_ascii_case(w)));
             found.retain(|f| {
                 let analysis::Filler::Entity(o) = &f.object else { return true };
-                let sea = f.subject.label.rsplit(' ').next().is_some_and(|w| water.iter().any(|x| x.eq_ignore_ascii_case(w)));
-                !(f.predicate == analysis::Predicate::LocatedIn && (o.class == Class::Place && lexicon.place_size(&f.subject.key) == Some(1) && lexicon.place_size(&o.key) == Some(0) || sea && o.class == Class::Country))
+                !(f.predicate == analysis::Predicate::LocatedIn && (o.class == Class::Place && lexicon.place_size(&f.subject.key) == Some(1) && lexicon.place_size(&o.key) == Some(0) || o.class == Class::Country && sea(&f.subject.label)))
             });
             allies_by_membership(&mut found, lexicon);
             let speaker = coref::reported_speaker(&a, rules);

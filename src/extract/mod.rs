@@ -307,7 +307,7 @@ fn state(text: &str, analyses: Vec<analysis::Analysis>, lexicon: &Lexicon, date:
                 let equipment = |span: &std::ops::Range<usize>| a.mentions.iter().any(|m| m.span == *span && m.group.as_ref().is_some_and(|g| g.role == analysis::NounRole::Equipment));
                 found.retain(|f| !(f.predicate == analysis::Predicate::Deployed && suppliers.contains(&f.subject.key) && equipment(&f.object_span)));
             }
-            // A region lies in no city ("the conflict over the Karabakh region in Baku"), and a
+            // A region lies in no city ("the conflict over the Donbas region in Kyiv"), and a
             // sea in no one state ("Georgia's Black Sea ports": the ports are Georgia's).
             let water = rules.setting(rules::Setting::WaterBodies);
             let sea = |name: &str| name.rsplit(' ').next().is_some_and(|w| water.iter().any(|x| x.eq_ignore_ascii_case(w)));

@@ -614,7 +614,7 @@ impl Language {
                 let after_prep = matches!(prev, Some(Pos::Closed(Closed::Preposition)) | Some(Pos::Verb));
                 // ("drones hit the capital": a past form like its base, "hit", "set", "cut").
                 // A name after a possessive modifies the noun that follows: "their Nigerien
-                // allies", "its NATO partners" (never a subject: "their Kremlin says").
+                // allies", "its NATO partners" (never a subject: "their Pentagon says").
                 let after_possessed_name = matches!(prev, Some(Pos::Proper)) && i >= 2 && matches!(before.get(i - 2).map(|t| t.pos), Some(Pos::Closed(Closed::Possessive)));
                 if after_det || after_s || after_prep || after_possessed_name || after_noun && c.noun > 0 && !object_follows {
                     return Tag { pos: Pos::Noun, lemma: None, form: None };
@@ -878,7 +878,7 @@ mod tests {
         assert_eq!(verbs, ["ended"]);
         // A name after a possessive modifies the noun after it; after an article it may be
         // the subject.
-        let s = "Their Nigerien allies seized the town, and the Kremlin says it helped.";
+        let s = "Their Nigerien allies seized the town, and the Pentagon says it helped.";
         let tokens = text::tokenize(s, 0);
         let tags = lang.tag(&tokens, s);
         let verbs: Vec<&str> = tokens.iter().zip(&tags).filter(|(_, t)| t.pos == Pos::Verb).map(|(t, _)| t.lower.as_str()).collect();
